@@ -1,0 +1,159 @@
+// Package builder turns a Jekyll posts folder into a Folio site: it reads the posts
+// (internal/post), writes the bundle (internal/bundle) and the site files, and reports
+// what went in and what came out.
+package builder
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"folio/internal/bundle"
+	"folio/internal/post"
+)
+
+// Options configure one build.
+type Options struct {
+	Posts  string // the posts folder (_posts)
+	Out    string // the output folder
+	Config string // _config.yml; "" looks beside the posts folder
+	Title  string // overrides _config.yml's title
+	// BaseURL is the path the site is served under ("/" or "/archive/").
+	BaseURL string
+	// MaxPostBytes skips bigger post files; 0 means post.DefaultMaxPostBytes.
+	MaxPostBytes int64
+	// NoCompress skips the .br and .gz copies.
+	NoCompress bool
+	// Log receives progress and the summary; nil discards them.
+	Log io.Writer
+	// Progress draws a progress bar on Log (use it only when Log is a terminal).
+	Progress bool
+}
+
+// Report is what a build did. Read == Built + len(Skipped) always holds.
+type Report struct {
+	Read     int          `json:"read"`
+	Built    int          `json:"built"`
+	Skipped  []post.Issue `json:"skipped"`
+	Warnings []post.Issue `json:"warnings"`
+	Ignored  int          `json:"ignored"`
+	// Bundle describes the data files written.
+	Bundle  bundle.Stats `json:"bundle"`
+	Seconds float64      `json:"seconds"`
+}
+
+// UsageError is a problem with the folders given, not with a post.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Build runs a build. Bad posts never fail it; they are in the Report. It fails with a
+// *UsageError when the posts folder cannot be read or the output folder cannot be written.
+func Build(o Options) (*Report, error) {
+	start := time.Now()
+	log := o.Log
+	if log == nil {
+		log = io.Discard
+	}
+	st, err := os.Stat(o.Posts)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("posts folder: %w", err)}
+	}
+	if !st.IsDir() {
+		return nil, &UsageError{fmt.Errorf("posts folder %s is not a folder", o.Posts)}
+	}
+	if _, err := os.ReadDir(o.Posts); err != nil {
+		return nil, &UsageError{fmt.Errorf("posts folder: %w", err)}
+	}
+	cfg, cfgName, err := loadConfig(o)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	if o.MaxPostBytes > 0 {
+		cfg.MaxPostBytes = o.MaxPostBytes
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder: %w", err)}
+	}
+	w, err := bundle.NewWriter(filepath.Join(o.Out, "data"), !o.NoCompress, 0)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	if cfgName != "" {
+		fmt.Fprintf(log, "config %s\n", cfgName)
+	}
+
+	bar := newBar(log, o.Progress, "reading")
+	res, err := post.ReadAll(os.DirFS(o.Posts), cfg, bar.set)
+	bar.done()
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("posts folder: %w", err)}
+	}
+
+	site := bundle.Site{Title: o.Title, BaseURL: normalizeBase(o.BaseURL)}
+	if site.Title == "" {
+		if t, ok := cfg.Site["title"].(string); ok {
+			site.Title = t
+		}
+	}
+	if site.Title == "" {
+		site.Title = "Folio"
+	}
+	fmt.Fprintf(log, "writing %d posts…\n", len(res.Posts))
+	m := bundle.Build(w, res.Posts, site)
+	stats, err := w.Finish(m)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	if err := writeSite(o.Out, m, res.Posts); err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	rep := &Report{Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
+		Ignored: res.Ignored, Bundle: stats, Seconds: time.Since(start).Seconds()}
+	if rep.Skipped == nil {
+		rep.Skipped = []post.Issue{}
+	}
+	if rep.Warnings == nil {
+		rep.Warnings = []post.Issue{}
+	}
+	return rep, nil
+}
+
+// loadConfig reads -config, or _config.yml beside the posts folder when there is one.
+func loadConfig(o Options) (post.Config, string, error) {
+	name := o.Config
+	if name == "" {
+		guess := filepath.Join(filepath.Dir(filepath.Clean(o.Posts)), "_config.yml")
+		if _, err := os.Stat(guess); err != nil {
+			return post.Config{}, "", nil
+		}
+		name = guess
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return post.Config{}, "", fmt.Errorf("config file %s does not exist", name)
+		}
+		return post.Config{}, "", fmt.Errorf("config file: %w", err)
+	}
+	cfg, err := post.ParseConfig(name, data)
+	return cfg, name, err
+}
+
+func normalizeBase(b string) string {
+	if b == "" {
+		return "/"
+	}
+	if b[0] != '/' {
+		b = "/" + b
+	}
+	if b[len(b)-1] != '/' {
+		b += "/"
+	}
+	return b
+}

@@ -1,0 +1,207 @@
+package bundle
+
+import (
+	"sort"
+	"sync"
+	"time"
+
+	"folio/internal/post"
+)
+
+// Site is what the manifest says about the site as a whole.
+type Site struct {
+	Title   string
+	BaseURL string
+}
+
+// Build writes every post, list, lookup bucket and term index into w and returns the
+// manifest (not yet written: pass it to w.Finish, after adding any Extra files).
+func Build(w *Writer, posts []*post.Post, site Site) *Manifest {
+	sorted := append([]*post.Post(nil), posts...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if !sorted[i].Date.Equal(sorted[j].Date) {
+			return sorted[i].Date.Before(sorted[j].Date)
+		}
+		return sorted[i].File < sorted[j].File
+	})
+	m := &Manifest{Format: Format, Version: Version, Title: site.Title, BaseURL: site.BaseURL,
+		Posts: len(sorted), Terms: map[string]string{}}
+	if len(sorted) > 0 {
+		m.Oldest = formatDate(sorted[0].Date)
+		m.Newest = formatDate(sorted[len(sorted)-1].Date)
+	}
+	entries := make([]Entry, len(sorted))
+	for i, p := range sorted {
+		entries[i] = entryOf(p)
+	}
+
+	var wg sync.WaitGroup
+	var locs []Location
+	wg.Go(func() { locs = writeShards(w, sorted, entries) })
+	wg.Go(func() {
+		all := make([]Entry, len(entries))
+		for i, e := range entries {
+			e.Excerpt = sorted[i].Excerpt
+			all[i] = e
+		}
+		m.All = writeList(w, all)
+	})
+	terms := map[string]string{}
+	var mu sync.Mutex
+	for _, kind := range Taxonomies {
+		wg.Go(func() {
+			name := writeTerms(w, kind, entries)
+			mu.Lock()
+			terms[kind] = name
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	m.Terms = terms
+	m.Lookup = writeLookup(w, entries, locs)
+	return m
+}
+
+func formatDate(t time.Time) string { return t.Format(time.RFC3339) }
+
+func entryOf(p *post.Post) Entry {
+	return Entry{ID: p.ID, File: p.File, URL: p.URL, Title: p.Title, Date: formatDate(p.Date),
+		Categories: nonNil(p.Categories), Tags: nonNil(p.Tags)}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// writeShards cuts the posts (oldest first) into shards and returns each post's location.
+// A shard closes after a post whose ID hash ends in four zero bits once the shard is a
+// quarter full, or when it is full: boundaries depend on the posts themselves, so adding
+// or removing one post changes only the shards around it.
+func writeShards(w *Writer, sorted []*post.Post, entries []Entry) []Location {
+	locs := make([]Location, len(sorted))
+	var batch [][]byte
+	start, size := 0, 0
+	flush := func(end int) {
+		if len(batch) == 0 {
+			return
+		}
+		var b []byte
+		b = append(b, `{"posts":[`...)
+		for i, pj := range batch {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, pj...)
+		}
+		b = append(b, "]}"...)
+		name := w.Put("p", b)
+		for i := start; i < end; i++ {
+			locs[i] = Location{Shard: name, Index: i - start}
+		}
+		batch, start, size = nil, end, 0
+	}
+	for i, p := range sorted {
+		sp := Post{Entry: entries[i], Excerpt: p.Excerpt, Format: p.Format, Body: p.Body}
+		if i > 0 {
+			sp.Older = &Link{ID: sorted[i-1].ID, URL: sorted[i-1].URL, Title: sorted[i-1].Title}
+		}
+		if i+1 < len(sorted) {
+			sp.Newer = &Link{ID: sorted[i+1].ID, URL: sorted[i+1].URL, Title: sorted[i+1].Title}
+		}
+		pj := encode(sp)
+		if size > 0 && size+len(pj) > ShardBytes {
+			flush(i)
+		}
+		batch = append(batch, pj)
+		size += len(pj)
+		if size >= ShardBytes/4 && BucketOf(p.ID, 1<<30)&15 == 0 {
+			flush(i + 1)
+		}
+	}
+	flush(len(sorted))
+	return locs
+}
+
+// writeList writes entries (oldest first) as pages and returns the list.
+func writeList(w *Writer, entries []Entry) List {
+	var names []string
+	for i := 0; i < len(entries); i += PageSize {
+		end := min(i+PageSize, len(entries))
+		names = append(names, w.PutJSON("l", Page{Entries: entries[i:end]}))
+	}
+	return List{Total: len(entries), PageSize: PageSize, Pages: writeTable(w, names)}
+}
+
+// writeTable returns a table of names, writing sub-tables when there are more than
+// TableFanout of them.
+func writeTable(w *Writer, names []string) Table {
+	if names == nil {
+		names = []string{}
+	}
+	t := Table{Len: len(names), Files: names}
+	for len(t.Files) > TableFanout {
+		var up []string
+		for i := 0; i < len(t.Files); i += TableFanout {
+			end := min(i+TableFanout, len(t.Files))
+			up = append(up, w.PutJSON("t", Table{Len: end - i, Depth: t.Depth, Files: t.Files[i:end]}))
+		}
+		t = Table{Len: len(names), Depth: t.Depth + 1, Files: up}
+	}
+	return t
+}
+
+// termsOf returns the names an entry is listed under in a taxonomy.
+func termsOf(kind string, e Entry) []string {
+	switch kind {
+	case "categories":
+		return e.Categories
+	case "tags":
+		return e.Tags
+	case "years":
+		return []string{e.Date[:4]}
+	case "months":
+		return []string{e.Date[:7]}
+	}
+	return nil
+}
+
+// writeTerms writes one list per term of a taxonomy, and the term index.
+func writeTerms(w *Writer, kind string, entries []Entry) string {
+	byTerm := map[string][]Entry{}
+	for _, e := range entries {
+		for _, t := range termsOf(kind, e) {
+			byTerm[t] = append(byTerm[t], e)
+		}
+	}
+	idx := TermIndex{Kind: kind, Terms: []Term{}}
+	for name, es := range byTerm {
+		list := writeList(w, es)
+		idx.Terms = append(idx.Terms, Term{Name: name, Count: len(es), List: w.PutJSON("t", list)})
+	}
+	sort.Slice(idx.Terms, func(i, j int) bool { return idx.Terms[i].Name < idx.Terms[j].Name })
+	return w.PutJSON("i", idx)
+}
+
+// writeLookup writes the lookup buckets: post ID to shard, and URL to post ID.
+func writeLookup(w *Writer, entries []Entry, locs []Location) Table {
+	n := 1
+	for n*BucketPosts < len(entries) {
+		n *= 2
+	}
+	buckets := make([]Bucket, n)
+	for i := range buckets {
+		buckets[i] = Bucket{IDs: map[string]Location{}, URLs: map[string]string{}}
+	}
+	for i, e := range entries {
+		buckets[BucketOf(e.ID, n)].IDs[e.ID] = locs[i]
+		buckets[BucketOf(e.URL, n)].URLs[e.URL] = e.ID
+	}
+	names := make([]string, n)
+	for i, b := range buckets {
+		names[i] = w.PutJSON("k", b)
+	}
+	return writeTable(w, names)
+}

@@ -1,0 +1,165 @@
+// Package bundle is the one definition of Folio's data format: the files the build writes
+// and the browser, the native server and the edge worker read.
+//
+// A bundle is a folder (data/ in a built site) holding one entry file, folio.json, and
+// content-addressed JSON files named after the SHA-256 of their bytes. Every file is
+// small: lists are cut into pages, posts into shards, lookups into hash buckets, and long
+// tables of file names into sub-tables, so a reader fetches only what one view needs.
+// Encoding (Write) and decoding (Reader) live together so they cannot disagree.
+package bundle
+
+import "fmt"
+
+// Format names the data format in the entry file.
+const Format = "folio-bundle"
+
+// Version is the format version this package writes and reads. A reader refuses any other.
+const Version = 1
+
+// EntryFile is the one file with a fixed name; everything else is reached from it.
+const EntryFile = "folio.json"
+
+// Sizes that shape the files. They are part of the format only through the files
+// themselves (a reader takes them from the manifest), so they may change between builds.
+const (
+	// PageSize is how many entries one list page holds.
+	PageSize = 100
+	// TableFanout is how many file names one table file lists.
+	TableFanout = 64
+	// ShardBytes is the size a post shard aims for; shards close at a post whose ID hash
+	// says so once they are ShardBytes/4 long, and always by ShardBytes.
+	ShardBytes = 48 << 10
+	// BucketPosts is the average number of posts per lookup bucket.
+	BucketPosts = 64
+)
+
+// Manifest is the entry file.
+type Manifest struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	// ID changes whenever any file of the bundle changes (a hash of all file names).
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	BaseURL string `json:"baseURL"`
+	Posts   int    `json:"posts"`
+	// Newest and Oldest are the dates of the newest and oldest posts (RFC 3339).
+	Newest string `json:"newest,omitempty"`
+	Oldest string `json:"oldest,omitempty"`
+	// All lists every post.
+	All List `json:"all"`
+	// Lookup has the lookup buckets, found by Bucket(key, Lookup.Len).
+	Lookup Table `json:"lookup"`
+	// Terms names the term index file of each taxonomy: "categories", "tags", "years", "months".
+	Terms map[string]string `json:"terms"`
+	// Extra holds files other parts of Folio add (search data), by name.
+	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// Taxonomies are the kinds of term a post is listed under.
+var Taxonomies = []string{"categories", "tags", "years", "months"}
+
+// Table names a sequence of Len files. When Depth is 0, Files are those files; otherwise
+// each of Files is a table file of Depth-1 covering TableFanout^Depth of them.
+type Table struct {
+	Len   int      `json:"len"`
+	Depth int      `json:"depth,omitempty"`
+	Files []string `json:"files"`
+}
+
+// List is a sequence of entries, oldest first, cut into pages of PageSize entries; only
+// the last page grows when newer posts are added, so older pages keep their names.
+type List struct {
+	Total    int   `json:"total"`
+	PageSize int   `json:"pageSize"`
+	Pages    Table `json:"pages"`
+}
+
+// Page is one list page.
+type Page struct {
+	Entries []Entry `json:"entries"`
+}
+
+// Entry describes a post in a list.
+type Entry struct {
+	ID         string   `json:"id"`
+	File       string   `json:"file"`
+	URL        string   `json:"url"`
+	Title      string   `json:"title"`
+	Date       string   `json:"date"`
+	Categories []string `json:"categories"`
+	Tags       []string `json:"tags"`
+	// Excerpt is kept in the list of all posts only.
+	Excerpt string `json:"excerpt,omitempty"`
+}
+
+// Post is a whole post, as kept in a shard.
+type Post struct {
+	Entry
+	Excerpt string `json:"excerpt"`
+	// Format is "markdown" or "html".
+	Format string `json:"format"`
+	Body   string `json:"body"`
+	// Older and Newer are the neighbouring posts by date.
+	Older *Link `json:"older,omitempty"`
+	Newer *Link `json:"newer,omitempty"`
+}
+
+// Link names another post.
+type Link struct {
+	ID    string `json:"id"`
+	URL   string `json:"url"`
+	Title string `json:"title"`
+}
+
+// Shard holds consecutive posts, oldest first.
+type Shard struct {
+	Posts []Post `json:"posts"`
+}
+
+// Bucket is one lookup bucket: where each post ID lives and which ID each URL shows.
+type Bucket struct {
+	IDs  map[string]Location `json:"ids"`
+	URLs map[string]string   `json:"urls"`
+}
+
+// Location is a post's shard file and its index within it.
+type Location struct {
+	Shard string `json:"shard"`
+	Index int    `json:"index"`
+}
+
+// TermIndex lists the terms of one taxonomy, sorted by name.
+type TermIndex struct {
+	Kind  string `json:"kind"`
+	Terms []Term `json:"terms"`
+}
+
+// Term is a category, tag, year or month with its post count and list file.
+type Term struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+	List  string `json:"list"`
+}
+
+// BucketOf returns the lookup bucket of key among n buckets (FNV-1a, 32 bits).
+func BucketOf(key string, n int) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(key); i++ {
+		h ^= uint32(key[i])
+		h *= 16777619
+	}
+	return int(h % uint32(n))
+}
+
+// VersionError says a bundle is of another format or version than this reader's.
+type VersionError struct {
+	Format  string
+	Version int
+}
+
+func (e *VersionError) Error() string {
+	if e.Format != Format {
+		return fmt.Sprintf("not a Folio bundle (format %q)", e.Format)
+	}
+	return fmt.Sprintf("bundle format version %d, but this viewer reads version %d: rebuild the site with the same folio version", e.Version, Version)
+}

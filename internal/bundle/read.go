@@ -1,0 +1,252 @@
+package bundle
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+)
+
+// Fetcher gets one bundle file by its name relative to the bundle folder.
+type Fetcher interface {
+	Fetch(ctx context.Context, name string) ([]byte, error)
+}
+
+// FetchFunc adapts a function to Fetcher.
+type FetchFunc func(ctx context.Context, name string) ([]byte, error)
+
+// Fetch calls f.
+func (f FetchFunc) Fetch(ctx context.Context, name string) ([]byte, error) { return f(ctx, name) }
+
+// FS reads a bundle from a file system.
+func FS(fsys fs.FS) Fetcher {
+	return FetchFunc(func(_ context.Context, name string) ([]byte, error) { return fs.ReadFile(fsys, name) })
+}
+
+// ErrNotFound is returned for a post, URL or term the bundle does not have.
+var ErrNotFound = errors.New("not found")
+
+// DataError says a bundle file is missing or damaged.
+type DataError struct {
+	File string
+	Err  error
+}
+
+func (e *DataError) Error() string { return fmt.Sprintf("bundle file %s: %v", e.File, e.Err) }
+func (e *DataError) Unwrap() error { return e.Err }
+
+// Reader reads a bundle through a Fetcher, fetching only the files a call needs and
+// keeping recently used ones decoded. It is safe for concurrent use.
+type Reader struct {
+	f Fetcher
+	m *Manifest
+
+	mu    sync.Mutex
+	cache map[string]any
+	order []string // oldest first, for eviction
+}
+
+// cacheFiles is how many decoded files a Reader keeps.
+const cacheFiles = 256
+
+// Open reads the manifest and checks its format and version.
+func Open(ctx context.Context, f Fetcher) (*Reader, error) {
+	data, err := f.Fetch(ctx, EntryFile)
+	if err != nil {
+		return nil, &DataError{File: EntryFile, Err: err}
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, &DataError{File: EntryFile, Err: fmt.Errorf("damaged: %w", err)}
+	}
+	if m.Format != Format || m.Version != Version {
+		return nil, &VersionError{Format: m.Format, Version: m.Version}
+	}
+	return &Reader{f: f, m: &m, cache: map[string]any{}}, nil
+}
+
+// Manifest returns the bundle's manifest.
+func (r *Reader) Manifest() *Manifest { return r.m }
+
+// load fetches and decodes a file into a new T, or returns the cached one.
+func load[T any](ctx context.Context, r *Reader, name string) (*T, error) {
+	r.mu.Lock()
+	if v, ok := r.cache[name]; ok {
+		r.mu.Unlock()
+		if t, ok := v.(*T); ok {
+			return t, nil
+		}
+		return nil, &DataError{File: name, Err: errors.New("read as two different kinds of file")}
+	}
+	r.mu.Unlock()
+	data, err := r.f.Fetch(ctx, name)
+	if err != nil {
+		return nil, &DataError{File: name, Err: err}
+	}
+	t := new(T)
+	if err := json.Unmarshal(data, t); err != nil {
+		return nil, &DataError{File: name, Err: fmt.Errorf("damaged: %w", err)}
+	}
+	r.mu.Lock()
+	if _, ok := r.cache[name]; !ok {
+		r.cache[name] = t
+		r.order = append(r.order, name)
+		if len(r.order) > cacheFiles {
+			delete(r.cache, r.order[0])
+			r.order = r.order[1:]
+		}
+	}
+	r.mu.Unlock()
+	return t, nil
+}
+
+// Load fetches and decodes a bundle file of any type (used by packages that add Extra files).
+func Load[T any](ctx context.Context, r *Reader, name string) (*T, error) { return load[T](ctx, r, name) }
+
+// Fetcher returns the reader's fetcher.
+func (r *Reader) Fetcher() Fetcher { return r.f }
+
+// file returns the name of file i of a table.
+func (r *Reader) file(ctx context.Context, t Table, i int) (string, error) {
+	if i < 0 || i >= t.Len {
+		return "", fmt.Errorf("table index %d out of range [0,%d)", i, t.Len)
+	}
+	for t.Depth > 0 {
+		span := 1
+		for range t.Depth {
+			span *= TableFanout
+		}
+		j := i / span
+		if j >= len(t.Files) {
+			return "", &DataError{File: "table", Err: fmt.Errorf("entry %d missing", j)}
+		}
+		sub, err := load[Table](ctx, r, t.Files[j])
+		if err != nil {
+			return "", err
+		}
+		t, i = *sub, i%span
+	}
+	if i >= len(t.Files) {
+		return "", &DataError{File: "table", Err: fmt.Errorf("entry %d missing", i)}
+	}
+	return t.Files[i], nil
+}
+
+// bucket returns the lookup bucket for key.
+func (r *Reader) bucket(ctx context.Context, key string) (*Bucket, error) {
+	if r.m.Lookup.Len == 0 {
+		return nil, ErrNotFound
+	}
+	name, err := r.file(ctx, r.m.Lookup, BucketOf(key, r.m.Lookup.Len))
+	if err != nil {
+		return nil, err
+	}
+	return load[Bucket](ctx, r, name)
+}
+
+// Post returns the post with the given ID.
+func (r *Reader) Post(ctx context.Context, id string) (*Post, error) {
+	b, err := r.bucket(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	loc, ok := b.IDs[id]
+	if !ok {
+		return nil, fmt.Errorf("post %q: %w", id, ErrNotFound)
+	}
+	s, err := load[Shard](ctx, r, loc.Shard)
+	if err != nil {
+		return nil, err
+	}
+	if loc.Index >= len(s.Posts) || s.Posts[loc.Index].ID != id {
+		return nil, &DataError{File: loc.Shard, Err: fmt.Errorf("post %q is not where the lookup says", id)}
+	}
+	p := s.Posts[loc.Index]
+	return &p, nil
+}
+
+// IDForURL returns the ID of the post at a URL path. The path may omit a trailing
+// "index.html" or ".html".
+func (r *Reader) IDForURL(ctx context.Context, url string) (string, error) {
+	for _, u := range urlForms(url) {
+		b, err := r.bucket(ctx, u)
+		if err != nil {
+			return "", err
+		}
+		if id, ok := b.URLs[u]; ok {
+			return id, nil
+		}
+	}
+	return "", fmt.Errorf("URL %q: %w", url, ErrNotFound)
+}
+
+// urlForms lists the ways a post URL may be written: as is, with or without ".html",
+// with or without a trailing slash.
+func urlForms(u string) []string {
+	forms := []string{u}
+	switch {
+	case strings.HasSuffix(u, "/index.html"):
+		forms = append(forms, strings.TrimSuffix(u, "index.html"))
+	case strings.HasSuffix(u, ".html"):
+		forms = append(forms, strings.TrimSuffix(u, ".html"), strings.TrimSuffix(u, ".html")+"/")
+	case strings.HasSuffix(u, "/"):
+		forms = append(forms, strings.TrimSuffix(u, "/")+".html", strings.TrimSuffix(u, "/"))
+	default:
+		forms = append(forms, u+".html", u+"/")
+	}
+	return forms
+}
+
+// Terms returns the term index of a taxonomy ("categories", "tags", "years", "months").
+func (r *Reader) Terms(ctx context.Context, kind string) (*TermIndex, error) {
+	name, ok := r.m.Terms[kind]
+	if !ok {
+		return nil, fmt.Errorf("taxonomy %q: %w", kind, ErrNotFound)
+	}
+	return load[TermIndex](ctx, r, name)
+}
+
+// TermList returns the list of one term.
+func (r *Reader) TermList(ctx context.Context, kind, term string) (*List, error) {
+	idx, err := r.Terms(ctx, kind)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range idx.Terms {
+		if t.Name == term {
+			return load[List](ctx, r, t.List)
+		}
+	}
+	return nil, fmt.Errorf("%s %q: %w", strings.TrimSuffix(kind, "s"), term, ErrNotFound)
+}
+
+// Entries returns up to limit entries of a list, newest first, starting offset entries
+// from the newest.
+func (r *Reader) Entries(ctx context.Context, l *List, offset, limit int) ([]Entry, error) {
+	out := []Entry{}
+	if offset < 0 {
+		offset = 0
+	}
+	for k := offset; k < l.Total && len(out) < limit; {
+		i := l.Total - 1 - k // index, oldest first
+		name, err := r.file(ctx, l.Pages, i/l.PageSize)
+		if err != nil {
+			return nil, err
+		}
+		page, err := load[Page](ctx, r, name)
+		if err != nil {
+			return nil, err
+		}
+		for j := i % l.PageSize; j >= 0 && len(out) < limit; j-- {
+			if j >= len(page.Entries) {
+				return nil, &DataError{File: name, Err: errors.New("page is shorter than its list says")}
+			}
+			out = append(out, page.Entries[j])
+			k++
+		}
+	}
+	return out, nil
+}

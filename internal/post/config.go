@@ -1,0 +1,84 @@
+package post
+
+import (
+	"fmt"
+	"io/fs"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is what the reader takes from the site's _config.yml and the command line.
+type Config struct {
+	// Location is the site's time zone, used for dates written without one. Default UTC.
+	Location *time.Location
+	// Permalink is the site's permalink pattern or style name. Default "date".
+	Permalink string
+	// ExcerptSeparator splits a post's excerpt from the rest. Default "\n\n".
+	ExcerptSeparator string
+	// Site holds _config.yml's values for {{ site.* }}.
+	Site map[string]any
+	// MaxPostBytes is the largest post file read; bigger ones are skipped. Default 5 MiB.
+	MaxPostBytes int64
+	// Workers is how many files are parsed at once. Default: the number of CPUs.
+	Workers int
+}
+
+// DefaultMaxPostBytes is the default MaxPostBytes.
+const DefaultMaxPostBytes = 5 << 20
+
+func (c *Config) withDefaults() Config {
+	d := *c
+	if d.Location == nil {
+		d.Location = time.UTC
+	}
+	if d.Permalink == "" {
+		d.Permalink = "date"
+	}
+	if d.ExcerptSeparator == "" {
+		d.ExcerptSeparator = "\n\n"
+	}
+	if d.MaxPostBytes <= 0 {
+		d.MaxPostBytes = DefaultMaxPostBytes
+	}
+	if d.Site == nil {
+		d.Site = map[string]any{}
+	}
+	return d
+}
+
+// LoadConfig reads a Jekyll _config.yml from fsys. The file's timezone, permalink and
+// excerpt_separator settings fill the Config; all of its values are kept for {{ site.* }}.
+func LoadConfig(fsys fs.FS, name string) (Config, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return Config{}, err
+	}
+	return ParseConfig(name, data)
+}
+
+// ParseConfig parses the bytes of a _config.yml named name.
+func ParseConfig(name string, data []byte) (Config, error) {
+	var site map[string]any
+	if err := yaml.Unmarshal([]byte(normalize(data)), &site); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if site == nil {
+		site = map[string]any{}
+	}
+	c := Config{Site: site}
+	if tz, ok := site["timezone"].(string); ok && tz != "" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			return Config{}, fmt.Errorf("%s: timezone %q: %w", name, tz, err)
+		}
+		c.Location = loc
+	}
+	if p, ok := site["permalink"].(string); ok {
+		c.Permalink = p
+	}
+	if s, ok := site["excerpt_separator"].(string); ok {
+		c.ExcerptSeparator = s
+	}
+	return c, nil
+}

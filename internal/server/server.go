@@ -1,0 +1,146 @@
+// Package server serves a built Folio site from a folder: correct types (application/wasm
+// among them), precompressed .br/.gz copies when the client accepts them, long caching for
+// content-addressed files, and the viewer's page for any path that is not a file, so that
+// every viewer URL (and every post's original Jekyll URL) survives a reload.
+package server
+
+import (
+	"errors"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// Handler serves the site in fsys.
+func Handler(fsys fs.FS) http.Handler {
+	return &handler{fsys: fsys}
+}
+
+type handler struct{ fsys fs.FS }
+
+var types = map[string]string{
+	".wasm":        "application/wasm",
+	".js":          "text/javascript; charset=utf-8",
+	".mjs":         "text/javascript; charset=utf-8",
+	".json":        "application/json; charset=utf-8",
+	".webmanifest": "application/manifest+json",
+	".html":        "text/html; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".svg":         "image/svg+xml",
+	".png":         "image/png",
+	".txt":         "text/plain; charset=utf-8",
+}
+
+func contentType(name string) string {
+	ext := path.Ext(name)
+	if t, ok := types[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if name == "" {
+		name = "index.html"
+	}
+	if st, err := fs.Stat(h.fsys, name); err == nil && st.IsDir() {
+		name = path.Join(name, "index.html")
+	}
+	status := http.StatusOK
+	if _, err := fs.Stat(h.fsys, name); err != nil {
+		if path.Ext(name) != "" && !strings.HasSuffix(name, ".html") || strings.HasPrefix(name, "data/") {
+			// A missing asset or data file is a real 404, not the app page.
+			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
+		name = "index.html" // a viewer URL: the app routes it
+	}
+	h.serveFile(w, r, name, status)
+}
+
+func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string, status int) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", contentType(name))
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Add("Vary", "Accept-Encoding")
+	switch {
+	case strings.HasPrefix(name, "data/") && name != "data/folio.json":
+		hdr.Set("Cache-Control", "public, max-age=31536000, immutable") // content-addressed
+	default:
+		hdr.Set("Cache-Control", "no-cache") // revalidate: these names do not change
+	}
+	accept := r.Header.Get("Accept-Encoding")
+	file := name
+	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if acceptsEncoding(accept, enc.token) {
+			if _, err := fs.Stat(h.fsys, name+enc.ext); err == nil {
+				file = name + enc.ext
+				hdr.Set("Content-Encoding", enc.token)
+				break
+			}
+		}
+	}
+	f, err := h.fsys.Open(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
+		http.Error(w, "cannot read file", http.StatusInternalServerError)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		http.Error(w, "cannot read file", http.StatusInternalServerError)
+		return
+	}
+	rs, ok := f.(interface {
+		Read([]byte) (int, error)
+		Seek(int64, int) (int64, error)
+	})
+	if !ok || status != http.StatusOK {
+		w.WriteHeader(status)
+		if r.Method == http.MethodGet {
+			buf := make([]byte, 32<<10)
+			for {
+				n, err := f.Read(buf)
+				w.Write(buf[:n])
+				if err != nil {
+					break
+				}
+			}
+		}
+		return
+	}
+	http.ServeContent(w, r, name, st.ModTime(), rs)
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header allows token (q > 0).
+func acceptsEncoding(header, token string) bool {
+	for _, part := range strings.Split(header, ",") {
+		fields := strings.Split(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(fields[0]), token) {
+			continue
+		}
+		for _, f := range fields[1:] {
+			f = strings.ReplaceAll(strings.TrimSpace(f), " ", "")
+			if f == "q=0" || f == "q=0.0" || f == "q=0.00" || f == "q=0.000" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,35 @@
+// Package sharedtest finds the shared test data (../shared beside the repository: real
+// corpora and the synthetic corpus generator) for tests. Where it is missing, tests skip
+// with a message, unless FOLIO_REQUIRE_SHARED=1 (set by CI), where they fail.
+package sharedtest
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Dir returns the shared folder, or skips (fails in CI) when it is not there. FOLIO_SHARED
+// names it explicitly; the default is ../shared beside the repository.
+func Dir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("FOLIO_SHARED")
+	if dir == "" {
+		_, file, _, _ := runtime.Caller(0)
+		dir = filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
+	}
+	if st, err := os.Stat(filepath.Join(dir, "corpus")); err != nil || !st.IsDir() {
+		if os.Getenv("FOLIO_REQUIRE_SHARED") == "1" {
+			t.Fatalf("shared test data not found at %s (FOLIO_REQUIRE_SHARED=1): %v", dir, err)
+		}
+		t.Skipf("shared test data not found at %s; skipping (set FOLIO_SHARED to its path to run this test)", dir)
+	}
+	return dir
+}
+
+// Corpus returns the _posts folder of a real corpus in shared/corpus.
+func Corpus(t testing.TB, name string) string {
+	t.Helper()
+	return filepath.Join(Dir(t), "corpus", name, "_posts")
+}
