@@ -104,7 +104,9 @@ func load[T any](ctx context.Context, r *Reader, name string) (*T, error) {
 }
 
 // Load fetches and decodes a bundle file of any type (used by packages that add Extra files).
-func Load[T any](ctx context.Context, r *Reader, name string) (*T, error) { return load[T](ctx, r, name) }
+func Load[T any](ctx context.Context, r *Reader, name string) (*T, error) {
+	return load[T](ctx, r, name)
+}
 
 // Fetcher returns the reader's fetcher.
 func (r *Reader) Fetcher() Fetcher { return r.f }
