@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"folio/internal/builder"
+	"folio/site"
 	_ "time/tzdata" // time zones from _config.yml work on machines without zoneinfo
 )
 
@@ -55,8 +57,18 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&quiet, "quiet", false, "print only problems and the summary")
 	fs.Float64Var(&maxMB, "max-post-mb", 5, "skip post files bigger than this many MiB")
 	fs.BoolVar(&o.NoCompress, "no-compress", false, "do not write .br and .gz copies")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "folio build: %v\n", err)
+			return 2
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	if o.Posts == "" || o.Out == "" || fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "folio build: -posts and -out are required\n")
@@ -68,6 +80,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		o.Log = stderr
 		o.Progress = isTerminal(stderr)
 	}
+	o.Site = site.Files()
 	rep, err := builder.Build(o)
 	if err != nil {
 		fmt.Fprintf(stderr, "folio build: %v\n", err)
@@ -83,6 +96,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		rep.Read, rep.Built, len(rep.Skipped), len(rep.Warnings), rep.Ignored,
 		rep.Bundle.Files, rep.Bundle.Written, rep.Bundle.Removed,
 		float64(rep.Bundle.Bytes)/1e6, float64(rep.Bundle.BrotliBytes)/1e6, rep.Seconds, o.Out)
+	for _, n := range rep.Notes {
+		fmt.Fprintf(stderr, "folio build: note: %s\n", n)
+	}
 	if report != "" {
 		data, _ := json.MarshalIndent(rep, "", "  ")
 		if err := os.WriteFile(report, append(data, '\n'), 0o644); err != nil {

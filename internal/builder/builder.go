@@ -32,6 +32,8 @@ type Options struct {
 	Log io.Writer
 	// Progress draws a progress bar on Log (use it only when Log is a terminal).
 	Progress bool
+	// Site holds the viewer's files (site.Files()); nil writes the data only.
+	Site fs.FS
 }
 
 // Report is what a build did. Read == Built + len(Skipped) always holds.
@@ -42,8 +44,10 @@ type Report struct {
 	Warnings []post.Issue `json:"warnings"`
 	Ignored  int          `json:"ignored"`
 	// Bundle describes the data files written.
-	Bundle  bundle.Stats `json:"bundle"`
-	Seconds float64      `json:"seconds"`
+	Bundle bundle.Stats `json:"bundle"`
+	// Notes are problems with the build as a whole that did not stop it.
+	Notes   []string `json:"notes,omitempty"`
+	Seconds float64  `json:"seconds"`
 }
 
 // UsageError is a problem with the folders given, not with a post.
@@ -110,11 +114,15 @@ func Build(o Options) (*Report, error) {
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
-	if err := writeSite(o.Out, m, res.Posts); err != nil {
-		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	var notes []string
+	if err := writeSite(o.Out, m, o.Site, !o.NoCompress); err != nil {
+		if !errors.Is(err, ErrNoViewer) {
+			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+		}
+		notes = append(notes, "data written, but no viewer: "+err.Error())
 	}
 	rep := &Report{Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
-		Ignored: res.Ignored, Bundle: stats, Seconds: time.Since(start).Seconds()}
+		Ignored: res.Ignored, Bundle: stats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}
 	}

@@ -2,41 +2,111 @@ package builder
 
 import (
 	"bytes"
-	"html/template"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
-	"sort"
+	"strings"
 
 	"folio/internal/bundle"
-	"folio/internal/post"
 )
 
-// listPage is the plain page written until the viewer is embedded: the newest posts.
-var listPage = template.Must(template.New("index").Parse(`<!doctype html>
-<html lang="zh">
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<h1>{{.Title}}</h1>
-<p>{{.Count}} posts.</p>
-<ul>
-{{range .Posts}}<li><time>{{.Date.Format "2006-01-02"}}</time> {{.Title}} <small>{{.File}}</small></li>
-{{end}}</ul>
-`))
+// baseTag is the placeholder in site/index.html that the build fills with -base-url.
+const baseTag = `<base href="/">`
 
-// listLimit is how many posts the plain page lists.
-const listLimit = 500
+// versionMark in sw.js is replaced by a hash of the site files, so a new viewer replaces
+// the cached one.
+const versionMark = "__FOLIO_VERSION__"
 
-func writeSite(out string, m *bundle.Manifest, posts []*post.Post) error {
-	sorted := append([]*post.Post(nil), posts...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Date.After(sorted[j].Date) })
-	if len(sorted) > listLimit {
-		sorted = sorted[:listLimit]
+// ErrNoViewer says the site files lack the WebAssembly runtime (a binary built with plain
+// `go build` rather than `make folio`).
+var ErrNoViewer = fmt.Errorf("this folio binary has no viewer runtime embedded (site/wasm/app.wasm): build it with `make folio`")
+
+// writeSite copies the viewer's files into out, fills in the base URL and title, and
+// writes 404.html (the same page: static hosts show it for every viewer URL).
+func writeSite(out string, m *bundle.Manifest, siteFS fs.FS, compress bool) error {
+	if siteFS == nil {
+		return ErrNoViewer
 	}
-	var b bytes.Buffer
-	err := listPage.Execute(&b, map[string]any{"Title": m.Title, "Count": m.Posts, "Posts": sorted})
+	if _, err := fs.Stat(siteFS, "wasm/app.wasm"); err != nil {
+		return ErrNoViewer
+	}
+	var names []string
+	sum := sha256.New()
+	err := fs.WalkDir(siteFS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch path.Ext(name) {
+		case ".go", ".md":
+			return nil
+		}
+		names = append(names, name)
+		if !strings.HasSuffix(name, ".br") && !strings.HasSuffix(name, ".gz") {
+			data, err := fs.ReadFile(siteFS, name)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(sum, "%s %d\n", name, len(data))
+			sum.Write(data)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(out, "index.html"), b.Bytes(), 0o644)
+	version := hex.EncodeToString(sum.Sum(nil)[:8])
+	for _, name := range names {
+		data, err := fs.ReadFile(siteFS, name)
+		if err != nil {
+			return err
+		}
+		switch name {
+		case "index.html":
+			data = bytes.Replace(data, []byte(baseTag), []byte(`<base href="`+html.EscapeString(m.BaseURL)+`">`), 1)
+			data = bytes.Replace(data, []byte("<title>Folio</title>"), []byte("<title>"+html.EscapeString(m.Title)+"</title>"), 1)
+		case "sw.js":
+			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(version))
+		}
+		targets := []string{name}
+		if name == "index.html" {
+			targets = append(targets, "404.html")
+		}
+		for _, t := range targets {
+			if err := writeWithCopies(filepath.Join(out, filepath.FromSlash(t)), data, compress && compressible(t), siteFS, name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".html", ".js", ".css", ".svg", ".webmanifest", ".json":
+		return true
+	}
+	return false
+}
+
+// writeWithCopies writes a site file and, for text files, its .br and .gz copies.
+func writeWithCopies(dst string, data []byte, compress bool, siteFS fs.FS, name string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		return err
+	}
+	if !compress {
+		return nil
+	}
+	br, gz := bundle.Compress(data)
+	if err := os.WriteFile(dst+".br", br, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(dst+".gz", gz, 0o644)
 }

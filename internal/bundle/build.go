@@ -2,8 +2,10 @@ package bundle
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"folio/internal/post"
 )
@@ -41,7 +43,7 @@ func Build(w *Writer, posts []*post.Post, site Site) *Manifest {
 	wg.Go(func() {
 		all := make([]Entry, len(entries))
 		for i, e := range entries {
-			e.Excerpt = sorted[i].Excerpt
+			e.Excerpt = shorten(sorted[i].Excerpt, ListExcerptRunes)
 			all[i] = e
 		}
 		m.All = writeList(w, all)
@@ -63,6 +65,15 @@ func Build(w *Writer, posts []*post.Post, site Site) *Manifest {
 }
 
 func formatDate(t time.Time) string { return t.Format(time.RFC3339) }
+
+// shorten cuts s to n runes, ending with an ellipsis when it cut.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
 
 func entryOf(p *post.Post) Entry {
 	return Entry{ID: p.ID, File: p.File, URL: p.URL, Title: p.Title, Date: formatDate(p.Date),
@@ -168,15 +179,43 @@ func termsOf(kind string, e Entry) []string {
 	return nil
 }
 
-// writeTerms writes one list per term of a taxonomy, and the term index.
+// writeTerms writes one list per category or tag, and the term index. Years and months
+// are runs of the list of all posts.
 func writeTerms(w *Writer, kind string, entries []Entry) string {
+	idx := TermIndex{Kind: kind, Terms: []Term{}}
 	byTerm := map[string][]Entry{}
-	for _, e := range entries {
-		for _, t := range termsOf(kind, e) {
-			byTerm[t] = append(byTerm[t], e)
+	if kind == "years" || kind == "months" {
+		runs := map[string]int{}
+		for i, e := range entries {
+			name := termsOf(kind, e)[0]
+			if n := len(idx.Terms); n > 0 && idx.Terms[n-1].Name == name {
+				idx.Terms[n-1].Count++
+				continue
+			}
+			runs[name]++
+			idx.Terms = append(idx.Terms, Term{Name: name, Count: 1, Start: i})
+		}
+		// Posts in different time zones can interleave around a year or month boundary;
+		// such a term is not one run and gets a list of its own.
+		kept := idx.Terms[:0]
+		for _, t := range idx.Terms {
+			if runs[t.Name] == 1 {
+				kept = append(kept, t)
+			}
+		}
+		idx.Terms = kept
+		for _, e := range entries {
+			if name := termsOf(kind, e)[0]; runs[name] > 1 {
+				byTerm[name] = append(byTerm[name], e)
+			}
+		}
+	} else {
+		for _, e := range entries {
+			for _, t := range termsOf(kind, e) {
+				byTerm[t] = append(byTerm[t], e)
+			}
 		}
 	}
-	idx := TermIndex{Kind: kind, Terms: []Term{}}
 	for name, es := range byTerm {
 		list := writeList(w, es)
 		idx.Terms = append(idx.Terms, Term{Name: name, Count: len(es), List: w.PutJSON("t", list)})

@@ -31,6 +31,8 @@ const (
 	ShardBytes = 48 << 10
 	// BucketPosts is the average number of posts per lookup bucket.
 	BucketPosts = 64
+	// ListExcerptRunes is the longest excerpt in a list entry.
+	ListExcerptRunes = 120
 )
 
 // Manifest is the entry file.
@@ -88,7 +90,7 @@ type Entry struct {
 	Date       string   `json:"date"`
 	Categories []string `json:"categories"`
 	Tags       []string `json:"tags"`
-	// Excerpt is kept in the list of all posts only.
+	// Excerpt is kept in the list of all posts only, at most ListExcerptRunes long.
 	Excerpt string `json:"excerpt,omitempty"`
 }
 
@@ -134,11 +136,14 @@ type TermIndex struct {
 	Terms []Term `json:"terms"`
 }
 
-// Term is a category, tag, year or month with its post count and list file.
+// Term is a category, tag, year or month with its post count. A category or tag has its
+// own list file; a year or month is a run of the list of all posts (sorted by date), from
+// index Start (oldest first), so it costs no files of its own.
 type Term struct {
 	Name  string `json:"name"`
 	Count int    `json:"count"`
-	List  string `json:"list"`
+	List  string `json:"list,omitempty"`
+	Start int    `json:"start,omitempty"`
 }
 
 // BucketOf returns the lookup bucket of key among n buckets (FNV-1a, 32 bits).

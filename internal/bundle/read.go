@@ -211,29 +211,51 @@ func (r *Reader) Terms(ctx context.Context, kind string) (*TermIndex, error) {
 	return load[TermIndex](ctx, r, name)
 }
 
-// TermList returns the list of one term.
-func (r *Reader) TermList(ctx context.Context, kind, term string) (*List, error) {
-	idx, err := r.Terms(ctx, kind)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range idx.Terms {
-		if t.Name == term {
-			return load[List](ctx, r, t.List)
-		}
-	}
-	return nil, fmt.Errorf("%s %q: %w", strings.TrimSuffix(kind, "s"), term, ErrNotFound)
+// Span is a run of a list: Count entries from index Start, oldest first.
+type Span struct {
+	List  *List
+	Start int
+	Count int
 }
 
-// Entries returns up to limit entries of a list, newest first, starting offset entries
+// AllSpan is the whole list of all posts.
+func (r *Reader) AllSpan() Span { return Span{List: &r.m.All, Count: r.m.All.Total} }
+
+// TermList returns the posts of one term.
+func (r *Reader) TermList(ctx context.Context, kind, term string) (Span, error) {
+	idx, err := r.Terms(ctx, kind)
+	if err != nil {
+		return Span{}, err
+	}
+	for _, t := range idx.Terms {
+		if t.Name != term {
+			continue
+		}
+		if t.List == "" {
+			if t.Start < 0 || t.Start+t.Count > r.m.All.Total {
+				return Span{}, &DataError{File: r.m.Terms[kind], Err: fmt.Errorf("term %q runs past the list", term)}
+			}
+			return Span{List: &r.m.All, Start: t.Start, Count: t.Count}, nil
+		}
+		l, err := load[List](ctx, r, t.List)
+		if err != nil {
+			return Span{}, err
+		}
+		return Span{List: l, Count: l.Total}, nil
+	}
+	return Span{}, fmt.Errorf("%s %q: %w", strings.TrimSuffix(kind, "s"), term, ErrNotFound)
+}
+
+// Entries returns up to limit entries of a span, newest first, starting offset entries
 // from the newest.
-func (r *Reader) Entries(ctx context.Context, l *List, offset, limit int) ([]Entry, error) {
+func (r *Reader) Entries(ctx context.Context, s Span, offset, limit int) ([]Entry, error) {
 	out := []Entry{}
 	if offset < 0 {
 		offset = 0
 	}
-	for k := offset; k < l.Total && len(out) < limit; {
-		i := l.Total - 1 - k // index, oldest first
+	l := s.List
+	for k := offset; k < s.Count && len(out) < limit; {
+		i := s.Start + s.Count - 1 - k // index, oldest first
 		name, err := r.file(ctx, l.Pages, i/l.PageSize)
 		if err != nil {
 			return nil, err
@@ -242,7 +264,7 @@ func (r *Reader) Entries(ctx context.Context, l *List, offset, limit int) ([]Ent
 		if err != nil {
 			return nil, err
 		}
-		for j := i % l.PageSize; j >= 0 && len(out) < limit; j-- {
+		for j := i % l.PageSize; j >= 0 && len(out) < limit && k < s.Count; j-- {
 			if j >= len(page.Entries) {
 				return nil, &DataError{File: name, Err: errors.New("page is shorter than its list says")}
 			}

@@ -169,7 +169,9 @@ func (p *parser) parse(data []byte) (*Post, error) {
 		}
 	}
 
-	post.Categories = unique(append(p.terms(fm, "category", false), p.terms(fm, "categories", true)...))
+	// Jekyll lists "categories" before "category" (Document#populate_categories); the
+	// order is the order of :categories in the URL.
+	post.Categories = unique(append(p.terms(fm, "categories", true), p.terms(fm, "category", false)...))
 	post.Tags = unique(append(p.terms(fm, "tag", false), p.terms(fm, "tags", true)...))
 
 	// Body: Liquid first, as Jekyll does, then the excerpt.
@@ -259,12 +261,32 @@ func (p *parser) splitFrontMatter(text string) (frontMatter, string, int, error)
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
+// yamlParserProblems are the messages of the YAML parser's errors (as opposed to the
+// scanner's). go.yaml.in/yaml/v3 reports their "line N" counting from 0, and only the
+// scanner's counting from 1, so these need one added.
+var yamlParserProblems = []string{
+	"did not find expected <stream-start>", "did not find expected <document start>",
+	"did not find expected node content", "did not find expected key",
+	"did not find expected '-' indicator", "did not find expected ',' or ']'",
+	"did not find expected ',' or '}'", "found duplicate %YAML directive",
+	"found incompatible YAML document", "found duplicate %TAG directive",
+	"found undefined tag handle",
+}
+
+// yamlErrorLine returns the line (from 1) of the front matter YAML that err is about.
 func yamlErrorLine(err error) int {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
+	msg := err.Error()
+	m := yamlLine.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return 1
 	}
-	return 1
+	n, _ := strconv.Atoi(msg[m[2]:m[3]])
+	for _, p := range yamlParserProblems {
+		if strings.HasPrefix(msg[m[1]:], p) {
+			return n + 1
+		}
+	}
+	return n
 }
 
 func yamlErrorText(err error) string {

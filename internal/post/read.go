@@ -141,9 +141,11 @@ func errText(err error) string {
 }
 
 // dropDuplicateURLs skips every post whose URL an earlier post (in file order) already has,
-// since one URL can show only one post.
+// since one URL can show only one post. It also skips a post whose ID an earlier post has
+// ("x.md" beside "x.html"): the bundle finds posts by ID, so IDs must be unique too.
 func (r *Result) dropDuplicateURLs() {
 	owner := map[string]string{}
+	ids := map[string]string{}
 	kept := r.Posts[:0]
 	for _, p := range r.Posts {
 		if first, dup := owner[p.URL]; dup {
@@ -151,7 +153,13 @@ func (r *Result) dropDuplicateURLs() {
 				Reason: fmt.Sprintf("URL %s is already the URL of %s (permalinks must be unique)", p.URL, first)})
 			continue
 		}
+		if first, dup := ids[p.ID]; dup {
+			r.Skipped = append(r.Skipped, Issue{File: p.File, Line: 1,
+				Reason: fmt.Sprintf("%s has the same name as %s apart from the extension (post names must be unique)", p.File, first)})
+			continue
+		}
 		owner[p.URL] = p.File
+		ids[p.ID] = p.File
 		kept = append(kept, p)
 	}
 	r.Posts = kept

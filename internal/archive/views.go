@@ -1,0 +1,223 @@
+package archive
+
+import (
+	"net/http"
+	"strings"
+
+	"folio/internal/bundle"
+)
+
+// MaxLimit is the most list entries one request returns.
+const MaxLimit = 200
+
+func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
+	rd, err := h.open(r.Context())
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	m := rd.Manifest()
+	_, search := m.Extra["search"]
+	JSON(w, map[string]any{"title": m.Title, "baseURL": m.BaseURL, "posts": m.Posts,
+		"newest": m.Newest, "oldest": m.Oldest, "bundle": m.ID, "version": m.Version, "search": search})
+}
+
+// ListResult is the answer of /api/list.
+type ListResult struct {
+	Total  int            `json:"total"`
+	Offset int            `json:"offset"`
+	Items  []bundle.Entry `json:"items"`
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	rd, err := h.open(r.Context())
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	q := r.URL.Query()
+	offset, ok1 := intParam(r, "offset", 0, 1<<31-1)
+	limit, ok2 := intParam(r, "limit", 20, MaxLimit)
+	if !ok1 || !ok2 {
+		Error(w, http.StatusBadRequest, "bad_request", "offset and limit must be whole numbers ≥ 0")
+		return
+	}
+	filters := map[string]string{}
+	if v := q.Get("category"); v != "" {
+		filters["categories"] = v
+	}
+	if v := q.Get("tag"); v != "" {
+		filters["tags"] = v
+	}
+	year, month := q.Get("year"), q.Get("month")
+	switch {
+	case year != "" && month != "":
+		if len(month) == 1 {
+			month = "0" + month
+		}
+		filters["months"] = year + "-" + month
+	case year != "":
+		filters["years"] = year
+	case month != "":
+		Error(w, http.StatusBadRequest, "bad_request", "month needs a year")
+		return
+	}
+	res, err := h.entries(r, rd, filters, offset, limit)
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	JSON(w, res)
+}
+
+// entries lists posts matching every filter (taxonomy → term), newest first. It walks the
+// shortest matching list and keeps the entries that match the other filters.
+func (h *Handler) entries(r *http.Request, rd *bundle.Reader, filters map[string]string, offset, limit int) (*ListResult, error) {
+	ctx := r.Context()
+	list := rd.AllSpan()
+	var base string
+	for kind, term := range filters {
+		l, err := rd.TermList(ctx, kind, term)
+		if err != nil {
+			return nil, err
+		}
+		if base == "" || l.Count < list.Count {
+			list, base = l, kind
+		}
+	}
+	if len(filters) <= 1 {
+		items, err := rd.Entries(ctx, list, offset, limit)
+		if err != nil {
+			return nil, err
+		}
+		return &ListResult{Total: list.Count, Offset: offset, Items: items}, nil
+	}
+	// Several filters: scan the shortest list.
+	all, err := rd.Entries(ctx, list, 0, list.Count)
+	if err != nil {
+		return nil, err
+	}
+	var match []bundle.Entry
+	for _, e := range all {
+		if matches(e, filters, base) {
+			match = append(match, e)
+		}
+	}
+	res := &ListResult{Total: len(match), Offset: offset, Items: []bundle.Entry{}}
+	if offset < len(match) {
+		res.Items = match[offset:min(offset+limit, len(match))]
+	}
+	return res, nil
+}
+
+func matches(e bundle.Entry, filters map[string]string, skip string) bool {
+	for kind, term := range filters {
+		if kind == skip {
+			continue
+		}
+		ok := false
+		switch kind {
+		case "categories":
+			ok = contains(e.Categories, term)
+		case "tags":
+			ok = contains(e.Tags, term)
+		case "years":
+			ok = strings.HasPrefix(e.Date, term+"-")
+		case "months":
+			ok = strings.HasPrefix(e.Date, term+"-")
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// PostView is the answer of /api/post: the post with its body rendered to safe HTML.
+type PostView struct {
+	bundle.Entry
+	Excerpt string       `json:"excerpt"`
+	HTML    string       `json:"html"`
+	Older   *bundle.Link `json:"older"`
+	Newer   *bundle.Link `json:"newer"`
+}
+
+func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
+	rd, err := h.open(r.Context())
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	id := r.URL.Query().Get("id")
+	if id == "" {
+		Error(w, http.StatusBadRequest, "bad_request", "id is required")
+		return
+	}
+	p, err := rd.Post(r.Context(), id)
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	html, err := h.renderer.Render(p.Body, p.Format)
+	if err != nil {
+		Error(w, http.StatusInternalServerError, "internal", err.Error())
+		return
+	}
+	JSON(w, PostView{Entry: p.Entry, Excerpt: p.Excerpt, HTML: html, Older: p.Older, Newer: p.Newer})
+}
+
+func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
+	rd, err := h.open(r.Context())
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	path := r.URL.Query().Get("path")
+	if path == "" {
+		Error(w, http.StatusBadRequest, "bad_request", "path is required")
+		return
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	id, err := rd.IDForURL(r.Context(), path)
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	JSON(w, map[string]string{"id": id})
+}
+
+// TermCount is a term and its post count.
+type TermCount struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+func (h *Handler) terms(w http.ResponseWriter, r *http.Request) {
+	rd, err := h.open(r.Context())
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	kind := r.URL.Query().Get("kind")
+	idx, err := rd.Terms(r.Context(), kind)
+	if err != nil {
+		Fail(w, err)
+		return
+	}
+	out := make([]TermCount, len(idx.Terms))
+	for i, t := range idx.Terms {
+		out[i] = TermCount{t.Name, t.Count}
+	}
+	JSON(w, map[string]any{"kind": kind, "terms": out})
+}
