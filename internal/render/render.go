@@ -95,7 +95,8 @@ func (r *Renderer) Render(body, format string) (string, error) {
 		out = []byte(body)
 	case "markdown", "":
 		var b bytes.Buffer
-		if err := r.md.Convert([]byte(body), &b); err != nil {
+		ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+		if err := r.md.Convert([]byte(body), &b, parser.WithContext(ctx)); err != nil {
 			return "", fmt.Errorf("render markdown: %w", err)
 		}
 		out = b.Bytes()
