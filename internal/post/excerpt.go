@@ -38,6 +38,7 @@ func excerpt(body, sep, format string) string {
 var (
 	htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
 	htmlTag     = regexp.MustCompile(`<[^>]*>`)
+	htmlBlock   = regexp.MustCompile(`(?i)</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|section|article|center|hr)\b[^>]*>`)
 	mdImage     = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
 	mdLink      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 	mdRefLink   = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
@@ -55,7 +56,8 @@ func plainExcerpt(s, format string) string {
 	s = strings.ReplaceAll(s, refMark, "")
 	s = htmlComment.ReplaceAllString(s, " ")
 	s = mdFence.ReplaceAllString(s, " ")
-	s = htmlTag.ReplaceAllString(s, " ")
+	s = htmlBlock.ReplaceAllString(s, " ")
+	s = htmlTag.ReplaceAllString(s, "") // inline tags: no space, or Chinese text gets gaps
 	if format == "markdown" {
 		s = mdRefDef.ReplaceAllString(s, " ")
 		s = mdImage.ReplaceAllString(s, "$1")

@@ -89,6 +89,9 @@ func ReadAll(fsys fs.FS, cfg Config, progress Progress) (*Result, error) {
 					if errors.As(err, &se) {
 						is.Line = se.Line
 					}
+					if is.Line == 0 {
+						is.Line = 1 // the whole file: point at its start
+					}
 					out[i].skip = &is
 				} else {
 					out[i].post, out[i].warnings = p, warns

@@ -1,0 +1,120 @@
+// sw.js — Folio's service worker: the viewer keeps working offline.
+//
+// - install: precache the app shell (page, styles, scripts, wasm);
+// - app shell: network first (revalidated, so a new deploy shows at once), cache when offline;
+// - data/ files: cache first — every name but data/folio.json is a content hash;
+// - data/folio.json: network first, the cached copy when offline or slow;
+// - navigations: network first, else the cached index.html, so every deep link opens offline.
+'use strict';
+
+// VERSION names the caches; a build may stamp it to drop old shells at once.
+const VERSION = 'folio-v1';
+const SHELL = `${VERSION}-shell`;
+const DATA = 'folio-data';
+const DATA_MAX = 4000; // entries kept in the data cache
+const ENTRY_WAIT = 4000; // ms to wait for folio.json before using the cached one
+
+const SHELL_FILES = [
+  'index.html',
+  'style.css',
+  'folio.js',
+  'app.js',
+  'i18n.js',
+  'worker.js',
+  'views/common.js',
+  'views/lists.js',
+  'views/post.js',
+  'views/search.js',
+  'views/terms.js',
+  'manifest.webmanifest',
+  'icon.svg',
+  'wasm/wasm_exec.js',
+  'wasm/app.wasm',
+];
+
+const scope = new URL(self.registration.scope);
+const abs = (name) => new URL(name, scope).href;
+const shellSet = new Set(SHELL_FILES.map(abs));
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL);
+      // Revalidate (no-cache) so the shell matches the server; a missing file does not
+      // stop the rest from being cached.
+      const results = await Promise.allSettled(SHELL_FILES.map((f) => cache.add(new Request(abs(f), { cache: 'no-cache' }))));
+      if (results[0].status === 'rejected') throw results[0].reason; // no page, no offline use
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith('folio-') && name !== SHELL && name !== DATA) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+async function networkFirst(request, cacheName, wait = 0) {
+  const cache = await caches.open(cacheName);
+  const network = fetch(request).then((resp) => {
+    if (resp.ok) cache.put(request, resp.clone()).catch(() => {});
+    return resp;
+  });
+  try {
+    if (!wait) return await network;
+    const cached = await cache.match(request, { ignoreVary: true });
+    if (!cached) return await network;
+    const slow = new Promise((resolve) => setTimeout(() => resolve(cached), wait));
+    return await Promise.race([network.catch(() => cached), slow]);
+  } catch (err) {
+    const cached = await cache.match(request, { ignoreVary: true });
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+let puts = 0;
+async function trim(cache) {
+  const keys = await cache.keys();
+  for (const k of keys.slice(0, Math.max(0, keys.length - DATA_MAX))) await cache.delete(k);
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(DATA);
+  const cached = await cache.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  const resp = await fetch(request);
+  if (resp.ok) {
+    await cache.put(request, resp.clone()).catch(() => {});
+    if (++puts % 100 === 0) trim(cache).catch(() => {});
+  }
+  return resp;
+}
+
+async function page(request) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const cached = (await caches.match(abs('index.html'), { ignoreVary: true })) || (await caches.match(abs('./'), { ignoreVary: true }));
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  const rel = url.pathname.slice(scope.pathname.length);
+  if (req.mode === 'navigate') event.respondWith(page(req));
+  else if (rel === 'data/folio.json') event.respondWith(networkFirst(req, DATA, ENTRY_WAIT));
+  else if (rel.startsWith('data/')) event.respondWith(cacheFirst(req));
+  else if (shellSet.has(url.origin + url.pathname)) event.respondWith(networkFirst(req, SHELL));
+});

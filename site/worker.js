@@ -1,0 +1,125 @@
+// worker.js — the dedicated Web Worker that runs the Go viewer (wasm/app.wasm) for the page.
+//
+// Protocol: the page posts {id, url}; the worker answers {id, status, body} or {id, error}.
+// The worker also posts {type: 'progress', phase, loaded, total}, then {type: 'ready'} or
+// {type: 'failed', message, code}. The Go program sets globalThis.folioHandle(url) and
+// calls globalThis.folioReady() (or folioFailed(message[, code])); it fetches the data
+// bundle itself from data/… relative to this file.
+'use strict';
+
+let ready = false;
+let failed = false;
+const queue = [];
+
+function fail(message, code) {
+  if (failed) return;
+  failed = true;
+  self.postMessage({ type: 'failed', message, code: code || 'wasm' });
+  for (const m of queue.splice(0)) self.postMessage({ id: m.id, error: message });
+}
+
+self.folioReady = () => {
+  if (ready || failed) return;
+  if (typeof self.folioHandle !== 'function') {
+    fail('The viewer program did not provide folioHandle.', 'wasm');
+    return;
+  }
+  ready = true;
+  self.postMessage({ type: 'ready' });
+  for (const m of queue.splice(0)) handle(m);
+};
+
+self.folioFailed = (message, code) => fail(String(message || 'The viewer program failed to start.'), code ? String(code) : 'data');
+
+async function handle({ id, url }) {
+  try {
+    const r = await self.folioHandle(String(url));
+    self.postMessage({ id, status: Number(r.status) || 0, body: String(r.body) });
+  } catch (e) {
+    self.postMessage({ id, error: String((e && e.message) || e) });
+  }
+}
+
+self.onmessage = (ev) => {
+  const m = ev.data || {};
+  if (typeof m.id !== 'number') return;
+  if (failed) self.postMessage({ id: m.id, error: 'The viewer is not running.' });
+  else if (ready) handle(m);
+  else queue.push(m);
+};
+
+// counted passes the download through a stream that reports progress.
+function counted(resp) {
+  if (!resp.body || typeof TransformStream !== 'function') return resp;
+  const encoded = resp.headers.get('content-encoding');
+  const total = encoded ? 0 : Number(resp.headers.get('content-length')) || 0;
+  let loaded = 0;
+  let last = 0;
+  const meter = new TransformStream({
+    transform(chunk, ctl) {
+      loaded += chunk.byteLength;
+      const now = Date.now();
+      if (now - last > 250) {
+        last = now;
+        self.postMessage({ type: 'progress', phase: 'download', loaded, total });
+      }
+      ctl.enqueue(chunk);
+    },
+  });
+  return new Response(resp.body.pipeThrough(meter), { status: resp.status, statusText: resp.statusText, headers: resp.headers });
+}
+
+async function instantiate(go) {
+  const url = 'wasm/app.wasm';
+  let resp;
+  try {
+    resp = await fetch(url);
+  } catch (e) {
+    throw Object.assign(new Error(`${url} could not be downloaded (${e.message}); are you offline?`), { code: 'network' });
+  }
+  if (!resp.ok) throw new Error(`${url} could not be downloaded: HTTP ${resp.status}`);
+  const type = (resp.headers.get('content-type') || '').split(';')[0].trim().toLowerCase();
+  if (typeof WebAssembly.instantiateStreaming === 'function' && type === 'application/wasm') {
+    try {
+      return await WebAssembly.instantiateStreaming(counted(resp), go.importObject);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      resp = await fetch(url); // a proxy changed the body or its type: try once more, buffered
+    }
+  }
+  const bytes = await counted(resp).arrayBuffer();
+  self.postMessage({ type: 'progress', phase: 'compile' });
+  return WebAssembly.instantiate(bytes, go.importObject);
+}
+
+async function start() {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    fail('This browser cannot run WebAssembly (it may be turned off), which the viewer needs.', 'wasm');
+    return;
+  }
+  try {
+    importScripts('wasm/wasm_exec.js');
+  } catch (e) {
+    fail(`wasm/wasm_exec.js could not be loaded: ${e.message}`, 'wasm');
+    return;
+  }
+  if (typeof self.Go !== 'function') {
+    fail('wasm/wasm_exec.js did not define the Go runtime.', 'wasm');
+    return;
+  }
+  const go = new self.Go();
+  let instance;
+  try {
+    ({ instance } = await instantiate(go));
+  } catch (e) {
+    fail(`The viewer program (wasm/app.wasm) could not be started: ${e.message}`, e.code || 'wasm');
+    return;
+  }
+  self.postMessage({ type: 'progress', phase: 'start' });
+  go.run(instance).then(
+    () => fail(ready ? 'The viewer program stopped.' : 'The viewer program exited before it was ready.', 'wasm'),
+    (e) => fail(`The viewer program crashed: ${(e && e.message) || e}`, 'wasm'),
+  );
+}
+
+start();
