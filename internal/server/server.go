@@ -13,6 +13,11 @@ import (
 	"strings"
 )
 
+// CSP is the viewer's Content-Security-Policy: scripts only from the site itself (and
+// WebAssembly compilation), no inline script or event handlers, no plugins or frames.
+// Post HTML is sanitized before it reaches the page; this is the second wall.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https: http:; media-src 'self' https:; connect-src 'self'; worker-src 'self'; frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"
+
 // Handler serves the site in fsys.
 func Handler(fsys fs.FS) http.Handler {
 	return &handler{fsys: fsys}
@@ -73,6 +78,12 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	hdr := w.Header()
 	hdr.Set("Content-Type", contentType(name))
 	hdr.Set("X-Content-Type-Options", "nosniff")
+	if strings.HasSuffix(name, ".html") {
+		// The page carries the same policy in a meta tag; the header also covers hosts
+		// that strip it, and adds what only a header can (frame-ancestors).
+		hdr.Set("Content-Security-Policy", CSP+"; frame-ancestors 'self'")
+		hdr.Set("Referrer-Policy", "no-referrer")
+	}
 	hdr.Add("Vary", "Accept-Encoding")
 	switch {
 	case strings.HasPrefix(name, "data/") && name != "data/folio.json":

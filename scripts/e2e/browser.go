@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -51,6 +52,8 @@ type Site struct {
 	Dir    string
 	URL    string
 	Report *builder.Report
+	// Server is the HTTP server; closing it takes the site off the network.
+	Server *httptest.Server
 }
 
 // BuildSite builds posts (with an optional _config.yml) into a temporary folder with the
@@ -73,7 +76,7 @@ func BuildSite(t testing.TB, posts, config string, handler func(dir string) http
 	}
 	srv := httptest.NewServer(handler(out))
 	t.Cleanup(srv.Close)
-	return &Site{Dir: out, URL: srv.URL + "/", Report: rep}
+	return &Site{Dir: out, URL: srv.URL + "/", Report: rep, Server: srv}
 }
 
 // Browser is one Chromium with a fresh profile, and the console errors its pages logged.
@@ -219,3 +222,10 @@ func (b *Browser) WaitText(sel, text string) {
 
 // RepoDir is the repository root, from this package's folder.
 func RepoDir() string { p, _ := filepath.Abs("../.."); return p }
+
+func unmarshal(t testing.TB, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("%v: %.200s", err, s)
+	}
+}
