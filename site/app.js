@@ -78,7 +78,9 @@ function notify(text, sticky = false) {
 
 let site = null;
 let token = 0;
-let shownKind = '';
+// The build puts the newest posts into index.html (.prerendered); keep them on screen
+// instead of a spinner while the viewer starts.
+let shownKind = main.querySelector('.prerendered') ? 'home' : '';
 let shownError = null;
 
 function fill(nodes) {
@@ -95,13 +97,14 @@ function loading(text) {
 }
 
 function fatal(err) {
-  const key = { version: 'fatalVersion', data: 'fatalData', network: 'fatalNetwork', timeout: 'fatalTimeout', wasm: 'fatalWasm' }[err.code] || 'fatalOther';
+  const key = { version: 'fatalVersion', data: 'fatalData', network: 'fatalNetwork', timeout: 'fatalTimeout', wasm: 'fatalWasm', nowasm: 'fatalNoWasm' }[err.code] || 'fatalOther';
   const block = message('error fatal', t('fatalTitle'), t(key), h('button', { type: 'button', class: 'btn primary', onclick: () => location.reload() }, t('reload')));
   block.append(h('details', {}, h('summary', {}, t('details')), h('p', {}, h('code', {}, err.message))));
   return { title: t('fatalTitle'), node: block, error: true };
 }
 
 function failure(err) {
+  if (err.code === 'not_found') return { title: t('notFound'), node: message('notfound', t('notFound'), t('notFoundText'), h('a', { class: 'btn', href: href('/') }, t('backHome'))) };
   const retry = h('button', { type: 'button', class: 'btn primary', onclick: () => render({ focus: true }) }, t('retry'));
   if (err.code === 'network' || !navigator.onLine) return { title: t('offlineTitle'), node: message('offline', t('offlineTitle'), t('offlineText'), retry), error: err };
   const text = err.code === 'timeout' ? t('timeout') : err.code === 'data' || err.code === 'version' ? t('fatalData') : t('errorTitle');
@@ -120,17 +123,23 @@ async function render(opts = {}) {
   const route = match(url);
   const focusedID = opts.keepFocus && document.activeElement && main.contains(document.activeElement) ? document.activeElement.id : '';
   main.setAttribute('aria-busy', 'true');
+  syncSearch(route, url, opts.fromHistory);
   const slow = setTimeout(() => {
     if (my === token && (route.kind !== shownKind || shownError)) loading(site ? '' : t('startingViewer'));
   }, site ? 250 : 0);
   let out;
   try {
     await folio.ready;
-    site = site || (await folio.site());
+    if (!site) {
+      site = await folio.site();
+      if (site.title) $('.brand span').textContent = site.title;
+      const text = main.querySelector('.loading-text');
+      if (text) text.textContent = t('loading');
+    }
     const ctx = { url, query: url.searchParams, params: route.params, decodedPath: decode(route.path), site, navigate };
     out = await route.view(ctx);
   } catch (err) {
-    out = site ? (err.code === 'version' ? fatal(err) : failure(err)) : fatal(err);
+    out = !site || ['version', 'wasm', 'nowasm'].includes(err.code) ? fatal(err) : failure(err);
   }
   clearTimeout(slow);
   if (my !== token) return;
@@ -144,7 +153,6 @@ async function render(opts = {}) {
     if (a.dataset.kind === route.kind && !out.error) a.setAttribute('aria-current', route.kind === 'home' ? 'page' : 'true');
     else a.removeAttribute('aria-current');
   }
-  syncSearch(route, url, opts.fromHistory);
   if (out.announce) announce(out.announce);
   const again = focusedID && document.getElementById(focusedID);
   if (again) again.focus();
@@ -182,13 +190,17 @@ function jumpTo(id, record = true) {
   if (!el.matches('a[href],button,input,select,textarea,[tabindex]')) el.setAttribute('tabindex', '-1');
   el.scrollIntoView();
   el.focus({ preventScroll: true });
-  if (record) history.replaceState(history.state, '', `${location.pathname}${location.search}#${id}`);
+  // Anchors in a post go into the URL (to share or come back); the skip link does not.
+  if (record && el !== main && main.contains(el)) history.replaceState(history.state, '', `${location.pathname}${location.search}#${id}`);
   return true;
 }
 
-const ASSET = /\.(?!html?$)[a-z0-9]{1,5}$/i; // a file, not a page: .png, .pdf, .zip…
+// Links to files, not pages: let the browser open or download them.
+const ASSET = /\.(png|jpe?g|gif|svg|webp|avif|ico|bmp|pdf|zip|gz|tgz|tar|7z|rar|mp3|m4a|ogg|wav|flac|mp4|m4v|mov|webm|txt|md|xml|rss|atom|json|csv|tsv|docx?|xlsx?|pptx?|odt|epub|mobi|js|css|woff2?|ttf|wasm|exe|dmg|apk|iso)$/i;
 
 document.addEventListener('click', (e) => {
+  const help = main.querySelector('.search-tools details[open]');
+  if (help && !help.contains(e.target)) help.open = false;
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   const a = e.target.closest('a[href]');
   if (!a || (a.target && a.target !== '_self') || a.hasAttribute('download') || /\bexternal\b/.test(a.rel)) return;
@@ -209,6 +221,12 @@ document.addEventListener('click', (e) => {
   }
   navigate(url.href);
 });
+
+let scrolling = 0;
+window.addEventListener('scroll', () => {
+  clearTimeout(scrolling);
+  scrolling = setTimeout(saveScroll, 150);
+}, { passive: true });
 
 window.addEventListener('popstate', () => {
   const s = history.state && history.state.scroll;
@@ -255,6 +273,14 @@ function syncSearch(route, url, force) {
 }
 
 document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') {
+    const open = main.querySelector('.search-tools details[open]');
+    if (open) {
+      open.open = false;
+      open.querySelector('summary').focus();
+    }
+    return;
+  }
   if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
   const el = document.activeElement;
   if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;

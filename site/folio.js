@@ -57,7 +57,7 @@ function watchStart() {
 
 function start() {
   if (typeof Worker !== 'function') {
-    fail(new FolioError('This browser cannot run Web Workers, which the viewer needs.', 'wasm'));
+    fail(new FolioError('This browser cannot run Web Workers, which the viewer needs.', 'nowasm'));
     return;
   }
   try {
@@ -118,7 +118,8 @@ function decode(url, m) {
   }
   if (m.status >= 400) {
     const err = new FolioError((data && data.error) || `Request failed with status ${m.status}`, (data && data.code) || 'error', m.status);
-    if (!navigator.onLine && m.status >= 500 && err.code !== 'version') err.code = 'network';
+    // A bundle file that could not be downloaded is a connection problem, not damage.
+    if (m.status >= 500 && err.code !== 'version' && (!navigator.onLine || /network error|failed to fetch|offline/i.test(err.message))) err.code = 'network';
     throw err;
   }
   return data;
@@ -170,8 +171,10 @@ export async function site() {
   return structuredClone(siteInfo);
 }
 
-/** list returns a page of posts, newest first: {total, offset, items}. */
+/** list returns a page of posts, newest first: {total, offset, items}. A month is "03" with a year, or "2022-03". */
 export function list({ category, tag, year, month, offset = 0, limit = 20 } = {}) {
+  const ym = /^(\d{4})-(\d{1,2})$/.exec(month || '');
+  if (ym) [, year, month] = ym;
   return request(query('/api/list', { category, tag, year, month, offset, limit }));
 }
 

@@ -7,8 +7,9 @@
 // - navigations: network first, else the cached index.html, so every deep link opens offline.
 'use strict';
 
-// VERSION names the caches; a build may stamp it to drop old shells at once.
-const VERSION = 'folio-v1';
+// VERSION names the caches; `folio build` stamps it with a hash of the site files, so a
+// new viewer replaces the cached one.
+const VERSION = 'folio-__FOLIO_VERSION__';
 const SHELL = `${VERSION}-shell`;
 const DATA = 'folio-data';
 const DATA_MAX = 4000; // entries kept in the data cache
@@ -66,6 +67,7 @@ async function networkFirst(request, cacheName, wait = 0) {
     if (resp.ok) cache.put(request, resp.clone()).catch(() => {});
     return resp;
   });
+  network.catch(() => {}); // when the cached copy wins, a later failure is no error
   try {
     if (!wait) return await network;
     const cached = await cache.match(request, { ignoreVary: true });
@@ -113,8 +115,12 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   const rel = url.pathname.slice(scope.pathname.length);
-  if (req.mode === 'navigate') event.respondWith(page(req));
-  else if (rel === 'data/folio.json') event.respondWith(networkFirst(req, DATA, ENTRY_WAIT));
-  else if (rel.startsWith('data/')) event.respondWith(cacheFirst(req));
-  else if (shellSet.has(url.origin + url.pathname)) event.respondWith(networkFirst(req, SHELL));
+  let answer;
+  if (req.mode === 'navigate') answer = page(req);
+  else if (rel === 'data/folio.json') answer = networkFirst(req, DATA, ENTRY_WAIT);
+  else if (rel.startsWith('data/')) answer = cacheFirst(req);
+  else if (shellSet.has(url.origin + url.pathname)) answer = networkFirst(req, SHELL);
+  else return;
+  // Offline and not cached: a plain network error, as without a service worker.
+  event.respondWith(answer.catch(() => Response.error()));
 });

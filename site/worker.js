@@ -29,12 +29,16 @@ self.folioReady = () => {
   for (const m of queue.splice(0)) handle(m);
 };
 
-self.folioFailed = (message, code) => fail(String(message || 'The viewer program failed to start.'), code ? String(code) : 'data');
+self.folioFailed = (message, code) => {
+  const text = String(message || 'The viewer program failed to start.');
+  fail(text, code ? String(code) : /version/i.test(text) ? 'version' : 'data');
+};
 
 async function handle({ id, url }) {
   try {
     const r = await self.folioHandle(String(url));
-    self.postMessage({ id, status: Number(r.status) || 0, body: String(r.body) });
+    const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? null);
+    self.postMessage({ id, status: Number(r.status) || 0, body });
   } catch (e) {
     self.postMessage({ id, error: String((e && e.message) || e) });
   }
@@ -94,7 +98,7 @@ async function instantiate(go) {
 
 async function start() {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-    fail('This browser cannot run WebAssembly (it may be turned off), which the viewer needs.', 'wasm');
+    fail('This browser cannot run WebAssembly (it may be turned off), which the viewer needs.', 'nowasm');
     return;
   }
   try {

@@ -91,6 +91,8 @@ func Fail(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, bundle.ErrNotFound):
 		Error(w, http.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, bundle.ErrOffline):
+		Error(w, http.StatusServiceUnavailable, "network", "the archive could not be reached (offline?): "+err.Error())
 	case errors.As(err, &ve):
 		Error(w, http.StatusConflict, "version", err.Error())
 	case errors.As(err, &de):

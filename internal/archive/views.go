@@ -167,7 +167,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		Fail(w, err)
 		return
 	}
-	html, err := h.renderer.Render(p.Body, p.Format)
+	html, err := h.renderer.RenderPost(p.Body, p.Format, p.URL)
 	if err != nil {
 		Error(w, http.StatusInternalServerError, "internal", err.Error())
 		return

@@ -10,10 +10,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search"
 )
 
 // Options configure one build.
@@ -34,6 +36,10 @@ type Options struct {
 	Progress bool
 	// Site holds the viewer's files (site.Files()); nil writes the data only.
 	Site fs.FS
+	// Assets are folders copied into the output as they are (a Jekyll site's assets/ or
+	// images/, which posts link to). Nil means: those of assets, images and img that exist
+	// beside the posts folder.
+	Assets []string
 }
 
 // Report is what a build did. Read == Built + len(Skipped) always holds.
@@ -45,6 +51,8 @@ type Report struct {
 	Ignored  int          `json:"ignored"`
 	// Bundle describes the data files written.
 	Bundle bundle.Stats `json:"bundle"`
+	// Search describes the search data (part of the bundle's files).
+	Search search.WriteStats `json:"search"`
 	// Notes are problems with the build as a whole that did not stop it.
 	Notes   []string `json:"notes,omitempty"`
 	Seconds float64  `json:"seconds"`
@@ -109,20 +117,51 @@ func Build(o Options) (*Report, error) {
 		site.Title = "Folio"
 	}
 	fmt.Fprintf(log, "writing %d posts…\n", len(res.Posts))
-	m := bundle.Build(w, res.Posts, site)
+	// The search index is built while the bundle is written: both are CPU-bound, and the
+	// bundle alone leaves a core idle much of the time.
+	var m *bundle.Manifest
+	var layout bundle.Layout
+	built := make(chan struct{})
+	go func() {
+		m, layout = bundle.BuildLayout(w, res.Posts, site)
+		close(built)
+	}()
+	root, sstats, err := search.Write(w, res.Posts, func() bundle.Layout { <-built; return layout })
+	<-built
+	if err != nil {
+		return nil, fmt.Errorf("search data: %w", err)
+	}
+	if m.Extra == nil {
+		m.Extra = map[string]string{}
+	}
+	m.Extra["search"] = root
 	stats, err := w.Finish(m)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	var notes []string
-	if err := writeSite(o.Out, m, o.Site, !o.NoCompress); err != nil {
+	if err := writeSite(o.Out, m, o.Site, !o.NoCompress, prerender(m.Title, res.Posts)); err != nil {
 		if !errors.Is(err, ErrNoViewer) {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
 		notes = append(notes, "data written, but no viewer: "+err.Error())
 	}
+	if sh := shadowed(res.Posts); len(sh) > 0 {
+		notes = append(notes, fmt.Sprintf("%d posts have an original URL that a viewer page uses (/, /category/…, /tag/…, /archive/…, /search); they are reachable from lists and search, not by that URL: %s", len(sh), strings.Join(first(sh, 5), ", ")))
+	}
+	assets := o.Assets
+	if assets == nil {
+		assets = assetsBeside(o.Posts)
+	}
+	copied, err := copyAssets(assets, o.Out)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	for _, c := range copied {
+		fmt.Fprintf(log, "copied %s\n", c)
+	}
 	rep := &Report{Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
-		Ignored: res.Ignored, Bundle: stats, Notes: notes, Seconds: time.Since(start).Seconds()}
+		Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}
 	}

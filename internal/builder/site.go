@@ -28,7 +28,7 @@ var ErrNoViewer = fmt.Errorf("this folio binary has no viewer runtime embedded (
 
 // writeSite copies the viewer's files into out, fills in the base URL and title, and
 // writes 404.html (the same page: static hosts show it for every viewer URL).
-func writeSite(out string, m *bundle.Manifest, siteFS fs.FS, compress bool) error {
+func writeSite(out string, m *bundle.Manifest, siteFS fs.FS, compress bool, home []byte) error {
 	if siteFS == nil {
 		return ErrNoViewer
 	}
@@ -72,14 +72,18 @@ func writeSite(out string, m *bundle.Manifest, siteFS fs.FS, compress bool) erro
 		case "sw.js":
 			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(version))
 		}
-		targets := []string{name}
 		if name == "index.html" {
-			targets = append(targets, "404.html")
-		}
-		for _, t := range targets {
-			if err := writeWithCopies(filepath.Join(out, filepath.FromSlash(t)), data, compress && compressible(t), siteFS, name); err != nil {
+			// 404.html (any other URL) keeps the plain loading block; the home page gets
+			// the newest posts in place of it.
+			if err := writeWithCopies(filepath.Join(out, "404.html"), data, compress, siteFS, name); err != nil {
 				return err
 			}
+			if i := bytes.Index(data, []byte(loadingBlock)); i >= 0 && len(home) > 0 {
+				data = append(append(append([]byte(nil), data[:i]...), home...), data[i:]...)
+			}
+		}
+		if err := writeWithCopies(filepath.Join(out, filepath.FromSlash(name)), data, compress && compressible(name), siteFS, name); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -26,6 +26,10 @@ func FS(fsys fs.FS) Fetcher {
 	return FetchFunc(func(_ context.Context, name string) ([]byte, error) { return fs.ReadFile(fsys, name) })
 }
 
+// ErrOffline wraps fetch failures at the network level (no connection, server gone), as
+// opposed to a file that came back missing or damaged.
+var ErrOffline = errors.New("network unreachable")
+
 // ErrNotFound is returned for a post, URL or term the bundle does not have.
 var ErrNotFound = errors.New("not found")
 

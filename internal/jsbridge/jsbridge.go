@@ -15,6 +15,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall/js"
+
+	"folio/internal/bundle"
 )
 
 // Await waits for a JavaScript Promise and returns its value or its rejection as an error.
@@ -65,7 +67,7 @@ func Fetcher(base string) func(ctx context.Context, name string) ([]byte, error)
 		}
 		resp, err := Await(fetch.Invoke(base+name, opts))
 		if err != nil {
-			return nil, fmt.Errorf("network error (offline?): %w", err)
+			return nil, fmt.Errorf("network error (%v): %w", err, bundle.ErrOffline)
 		}
 		if !resp.Get("ok").Bool() {
 			return nil, fmt.Errorf("HTTP %d", resp.Get("status").Int())

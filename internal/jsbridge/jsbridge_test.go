@@ -4,10 +4,13 @@ package jsbridge
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"syscall/js"
 	"testing"
+
+	"folio/internal/bundle"
 )
 
 // TestServe calls the served function from JavaScript's side and awaits its Promise, as
@@ -44,7 +47,7 @@ func TestServe(t *testing.T) {
 // TestFetcherErrors checks that network failures come back as Go errors.
 func TestFetcherErrors(t *testing.T) {
 	fetch := Fetcher("http://127.0.0.1:9/")
-	if _, err := fetch(context.Background(), "folio.json"); err == nil || !strings.Contains(err.Error(), "network error") {
+	if _, err := fetch(context.Background(), "folio.json"); err == nil || !errors.Is(err, bundle.ErrOffline) {
 		t.Fatalf("want a network error, got %v", err)
 	}
 }

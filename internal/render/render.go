@@ -106,6 +106,16 @@ func (r *Renderer) Render(body, format string) (string, error) {
 	return string(r.policy.SanitizeBytes(out)), nil
 }
 
+// RenderPost renders a post body like Render and resolves its relative links and images
+// against the post's original URL, as the Jekyll site did.
+func (r *Renderer) RenderPost(body, format, postURL string) (string, error) {
+	out, err := r.Render(body, format)
+	if err != nil {
+		return "", err
+	}
+	return relativeLinks(out, postURL), nil
+}
+
 // Sanitize makes an HTML fragment safe to insert in the viewer.
 func (r *Renderer) Sanitize(fragment string) string { return r.policy.Sanitize(fragment) }
 

@@ -38,6 +38,21 @@ var types = map[string]string{
 	".txt":         "text/plain; charset=utf-8",
 }
 
+// isAsset reports whether a missing path is a file the app or a page asked for (a real
+// 404) rather than a viewer URL. Post URLs may end in anything (".html", "/v1.2"), so only
+// the data and runtime folders and well-known asset types count.
+func isAsset(name string) bool {
+	if strings.HasPrefix(name, "data/") || strings.HasPrefix(name, "wasm/") {
+		return true
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".js", ".mjs", ".css", ".wasm", ".json", ".webmanifest", ".map", ".br", ".gz",
+		".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico", ".woff", ".woff2", ".txt", ".xml":
+		return true
+	}
+	return false
+}
+
 func contentType(name string) string {
 	ext := path.Ext(name)
 	if t, ok := types[ext]; ok {
@@ -64,7 +79,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusOK
 	if _, err := fs.Stat(h.fsys, name); err != nil {
-		if path.Ext(name) != "" && !strings.HasSuffix(name, ".html") || strings.HasPrefix(name, "data/") {
+		if isAsset(name) {
 			// A missing asset or data file is a real 404, not the app page.
 			http.Error(w, "not found", http.StatusNotFound)
 			return

@@ -40,6 +40,7 @@ func TestServe(t *testing.T) {
 		{"/2022/01/25/NW1.html", "", 200, "text/html; charset=utf-8", "", "<!doctype html>app", "no-cache"},
 		{"/category/新闻/", "", 200, "text/html; charset=utf-8", "", "<!doctype html>app", "no-cache"},
 		{"/archive/", "", 200, "text/html; charset=utf-8", "", "dir index", "no-cache"},
+		{"/release/2013/05/06/jekyll-1.0", "", 200, "text/html; charset=utf-8", "", "<!doctype html>app", "no-cache"},
 		// Missing assets and data are real 404s.
 		{"/missing.js", "", 404, "", "", "", ""},
 		{"/data/p/nope.json", "", 404, "", "", "", ""},

@@ -72,14 +72,14 @@ export function time(iso, style) {
   return h('time', { datetime: iso, title: iso }, formatDate(iso, style));
 }
 
-/** termLinks returns links to the categories or tags of a post. */
-export function termLinks(kind, names, cls = 'chip') {
-  return (names || []).map((n) => h('a', { class: `${cls} ${kind}`, href: termHref(kind, n) }, kind === 'tags' ? `#${n}` : n));
+/** termLinks returns links to the categories or tags of a post; sep puts a dot before each. */
+export function termLinks(kind, names, cls = 'chip', sep = false) {
+  return (names || []).map((n) => [sep ? h('span', { class: 'sep', 'aria-hidden': 'true' }, '·') : null, h('a', { class: `${cls} ${kind}`, href: termHref(kind, n) }, kind === 'tags' ? `#${n}` : n)]);
 }
 
 /** postItem renders one post of a list. */
 export function postItem(p, params, snippet) {
-  const meta = h('p', { class: 'meta' }, time(p.date, 'short'), termLinks('categories', p.categories, 'cat'));
+  const meta = h('p', { class: 'meta' }, time(p.date, 'short'), termLinks('categories', p.categories, 'cat', true));
   const body = snippet ? h('p', { class: 'snippet', html: snippet }) : p.excerpt ? h('p', { class: 'excerpt' }, p.excerpt) : null;
   return h('li', { class: 'post-item' }, h('h2', {}, h('a', { href: postHref(p.url, params) }, p.title || p.id)), meta, body);
 }

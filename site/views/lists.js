@@ -84,5 +84,5 @@ export async function archiveMonth(ctx) {
   const [year, m] = ctx.params;
   const month = +m;
   if (month < 1 || month > 12) return { title: t('notFound'), node: message('notfound', t('notFound'), t('notFoundText')), status: 404 };
-  return listing(ctx, { month: `${year}-${pad(month)}` }, formatMonth(year, month), await monthsNav(year, pad(month)));
+  return listing(ctx, { year, month: pad(month) }, formatMonth(year, month), await monthsNav(year, pad(month)));
 }

@@ -19,20 +19,21 @@ export async function post(ctx) {
   const body = h('div', { class: 'prose', html: p.html || '' });
   tidy(body);
   const lang = guessLang(`${p.title} ${body.textContent.slice(0, 2000)}`);
+  const h1 = h('h1', { tabindex: '-1' }, p.title || p.id);
   const header = h(
     'header',
     {},
-    h('h1', { tabindex: '-1' }, p.title || p.id),
+    h1,
     h(
       'p',
       { class: 'meta' },
       time(p.date),
-      p.categories && p.categories.length ? h('span', { class: 'terms' }, h('span', { class: 'visually-hidden' }, `${t('postedIn')}: `), termLinks('categories', p.categories, 'cat')) : null,
+      p.categories && p.categories.length ? h('span', { class: 'terms' }, h('span', { class: 'visually-hidden' }, `${t('postedIn')}: `), termLinks('categories', p.categories, 'cat', true)) : null,
     ),
   );
   const nodes = [];
   if (q) {
-    const n = highlight(body, q);
+    const n = highlight(h1, q) + highlight(body, q);
     const bar = h('p', { class: 'highlight-bar', role: 'note' }, t('highlighted', { n, q }), ' ');
     if (n) {
       bar.append(
@@ -42,7 +43,7 @@ export async function post(ctx) {
             type: 'button',
             class: 'link',
             onclick: () => {
-              const m = body.querySelector('mark');
+              const m = body.querySelector('mark') || h1.querySelector('mark');
               m.scrollIntoView({ block: 'center' });
               m.setAttribute('tabindex', '-1');
               m.focus({ preventScroll: true });

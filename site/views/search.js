@@ -66,7 +66,9 @@ function sortSelect(ctx, sort) {
 function facets(ctx, facet, filters) {
   const groups = [];
   for (const [key, param, label] of FACETS) {
-    const items = ((facet && facet[key]) || []).filter((x) => x.name !== filters[param]).slice(0, 8);
+    let items = ((facet && facet[key]) || []).filter((x) => x.name !== filters[param]);
+    if (key === 'years') items.sort((a, b) => b.name.localeCompare(a.name));
+    items = items.slice(0, key === 'years' ? 12 : 8);
     if (!items.length) continue;
     groups.push(
       h(
@@ -81,7 +83,9 @@ function facets(ctx, facet, filters) {
       ),
     );
   }
-  return groups.length ? h('section', { class: 'facets', 'aria-label': t('refine') }, h('h2', { class: 'visually-hidden' }, t('refine')), groups) : null;
+  if (!groups.length) return null;
+  // Open on wide screens; on phones the results come first.
+  return h('details', { class: 'facets', open: matchMedia('(min-width: 40em)').matches }, h('summary', {}, t('refine')), groups);
 }
 
 function active(ctx, filters) {
