@@ -141,7 +141,7 @@ func Build(o Options) (*Report, error) {
 		fmt.Fprintf(log, "copied %s\n", c)
 	}
 	rep := &Report{Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
-		Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
+		Ignored: res.Ignored, Bundle: stats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}
 	}
