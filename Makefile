@@ -5,9 +5,11 @@ DEMO     := dist/demo
 ADDR     ?= 127.0.0.1:8080
 GOROOT   := $(shell $(GO) env GOROOT)
 WASM     := site/wasm/app.wasm
-WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.mod go.sum go.wasm.work
+# The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt and zapx stand-ins.
+WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
-.PHONY: folio wasm demo test test-go test-js test-browser bench bench-build check clean
+.PHONY: folio wasm demo test bench bench-build bench-viewer check clean
 
 ## folio: build the command with the viewer embedded (bin/folio)
 folio: wasm
@@ -16,7 +18,7 @@ folio: wasm
 ## wasm: build the viewer's WebAssembly runtime into site/wasm/
 wasm: $(WASM)
 $(WASM): $(WASM_SRC)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/browser
+	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/browser
 	cp $(GOROOT)/lib/wasm/wasm_exec.js site/wasm/wasm_exec.js
 	$(GO) run ./scripts/precompress $@
 
@@ -27,14 +29,20 @@ demo: folio
 
 ## test: every test: Go (native), Go under Node (js/wasm), real Chromium
 test: wasm
+	@command -v node >/dev/null || { echo "make test: Node.js is needed for the js/wasm tests: apt-get install nodejs"; exit 1; }
 	@FOLIO_CHROMIUM=$$(scripts/ensure-chromium.sh) && echo "browser tests use $$FOLIO_CHROMIUM"
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./internal/jsbridge ./wasm/...
+	$(WASM_ENV) $(GO) vet ./internal/jsbridge ./wasm/...
 	$(GO) test -count=1 ./...
-	PATH="$(GOROOT)/lib/wasm:$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 ./internal/jsbridge ./internal/render ./internal/bundle ./internal/archive
+	cd wasm/bboltshim && $(GO) vet ./... && $(GO) test -count=1 ./...
+	PATH="$(GOROOT)/lib/wasm:$$PATH" $(WASM_ENV) $(GO) test -count=1 ./internal/jsbridge ./internal/render ./internal/bundle ./internal/archive ./wasm/blevecheck
 
 ## bench: all benchmarks (figures, not pass/fail)
-bench: bench-build
+bench: bench-build bench-viewer
+
+## bench-viewer: viewer start-up in Chromium (first paint, newest posts, opening a post) for the demo and 100k posts
+bench-viewer: folio
+	scripts/bench-viewer.sh
 
 ## bench-build: build 10k and 100k synthetic posts; print posts/s, wall, peak RSS, bytes
 bench-build: folio

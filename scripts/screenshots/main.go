@@ -1,0 +1,88 @@
+// Command screenshots takes the README's screenshots of a built site in headless
+// Chromium: go run ./scripts/screenshots -site dist/demo -out docs/screenshots
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"folio/internal/server"
+)
+
+type shot struct {
+	name, path string
+	w, h       int64
+	dark       bool
+	lang       string
+}
+
+func main() {
+	dir := flag.String("site", "dist/demo", "built site")
+	out := flag.String("out", "docs/screenshots", "output folder")
+	flag.Parse()
+	srv := httptest.NewServer(server.Handler(os.DirFS(*dir)))
+	defer srv.Close()
+	os.MkdirAll(*out, 0o755)
+	shots := []shot{
+		{"home", "", 1200, 820, false, "en"},
+		{"post-zh", "news/2021/10/08/national-day-tourism.html", 1200, 900, false, "zh"},
+		{"post-dark", "tea/notes/2022/03/08/spring-menu-board.html", 1200, 900, true, "en"},
+		{"archive-mobile", "archive/", 390, 800, false, "zh"},
+	}
+	for _, s := range shots {
+		if err := take(srv.URL+"/"+s.path, filepath.Join(*out, s.name+".png"), s); err != nil {
+			fmt.Fprintln(os.Stderr, "screenshots:", s.name, err)
+			os.Exit(1)
+		}
+		fmt.Println("wrote", filepath.Join(*out, s.name+".png"))
+	}
+}
+
+func take(url, file string, s shot) error {
+	profile, _ := os.MkdirTemp("", "shots-")
+	defer os.RemoveAll(profile)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath("/usr/bin/chromium"), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", s.lang), chromedp.UserDataDir(profile), chromedp.WindowSize(int(s.w), int(s.h)))
+	defer cancel()
+	ctx, cancel2 := chromedp.NewContext(actx)
+	defer cancel2()
+	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel3()
+	if err := chromedp.Do(ctx); err != nil {
+		return err
+	}
+	scheme := "light"
+	if s.dark {
+		scheme = "dark"
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
+		return err
+	}
+	if s.w < 600 {
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: s.w, Height: s.h, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+			return err
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		return err
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`folio.ready.then(() => new Promise(r => setTimeout(r, 400))).then(() => Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r })))).then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
+		return err
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, png, 0o644)
+}
