@@ -12,6 +12,9 @@ import (
 type Config struct {
 	// Location is the site's time zone, used for dates written without one. Default UTC.
 	Location *time.Location
+	// InSiteZone moves every date into Location, as Jekyll does when _config.yml sets a
+	// timezone (so permalinks near midnight match the original site).
+	InSiteZone bool
 	// Permalink is the site's permalink pattern or style name. Default "date".
 	Permalink string
 	// ExcerptSeparator splits a post's excerpt from the rest. Default "\n\n".
@@ -73,6 +76,7 @@ func ParseConfig(name string, data []byte) (Config, error) {
 			return Config{}, fmt.Errorf("%s: timezone %q: %w", name, tz, err)
 		}
 		c.Location = loc
+		c.InSiteZone = true
 	}
 	if p, ok := site["permalink"].(string); ok {
 		c.Permalink = p

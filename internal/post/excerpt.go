@@ -19,6 +19,9 @@ func excerpt(body, sep, format string) string {
 		}
 	}
 	var text string
+	if format == "markdown" {
+		body = mdFence.ReplaceAllString(body, "\n\n") // a code block is never the excerpt
+	}
 	for _, para := range strings.Split(body, "\n\n") {
 		t := plainExcerpt(para, format)
 		if t == "" {

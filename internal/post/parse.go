@@ -157,6 +157,10 @@ func (p *parser) parse(data []byte) (*Post, error) {
 		return nil, skip(fm.line, "no date: the front matter has none and the file name has no YYYY-MM-DD- prefix")
 	}
 
+	if p.cfg.InSiteZone {
+		post.Date = post.Date.In(p.cfg.Location)
+	}
+
 	// Title.
 	if v, n, ok := fm.scalar("title"); ok && strings.TrimSpace(v) != "" {
 		post.Title = strings.TrimSpace(v)
