@@ -15,6 +15,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search"
 )
 
 // Options configure one build.
@@ -50,6 +51,8 @@ type Report struct {
 	Ignored  int          `json:"ignored"`
 	// Bundle describes the data files written.
 	Bundle bundle.Stats `json:"bundle"`
+	// Search describes the search data (part of the bundle's files).
+	Search search.WriteStats `json:"search"`
 	// Notes are problems with the build as a whole that did not stop it.
 	Notes   []string `json:"notes,omitempty"`
 	Seconds float64  `json:"seconds"`
@@ -114,7 +117,24 @@ func Build(o Options) (*Report, error) {
 		site.Title = "Folio"
 	}
 	fmt.Fprintf(log, "writing %d posts…\n", len(res.Posts))
-	m := bundle.Build(w, res.Posts, site)
+	// The search index is built while the bundle is written: both are CPU-bound, and the
+	// bundle alone leaves a core idle much of the time.
+	var m *bundle.Manifest
+	var layout bundle.Layout
+	built := make(chan struct{})
+	go func() {
+		m, layout = bundle.BuildLayout(w, res.Posts, site)
+		close(built)
+	}()
+	root, sstats, err := search.Write(w, res.Posts, func() bundle.Layout { <-built; return layout })
+	<-built
+	if err != nil {
+		return nil, fmt.Errorf("search data: %w", err)
+	}
+	if m.Extra == nil {
+		m.Extra = map[string]string{}
+	}
+	m.Extra["search"] = root
 	stats, err := w.Finish(m)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
@@ -141,7 +161,7 @@ func Build(o Options) (*Report, error) {
 		fmt.Fprintf(log, "copied %s\n", c)
 	}
 	rep := &Report{Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
-		Ignored: res.Ignored, Bundle: stats, Notes: notes, Seconds: time.Since(start).Seconds()}
+		Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}
 	}

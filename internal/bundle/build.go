@@ -19,13 +19,21 @@ type Site struct {
 // Build writes every post, list, lookup bucket and term index into w and returns the
 // manifest (not yet written: pass it to w.Finish, after adding any Extra files).
 func Build(w *Writer, posts []*post.Post, site Site) *Manifest {
-	sorted := append([]*post.Post(nil), posts...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if !sorted[i].Date.Equal(sorted[j].Date) {
-			return sorted[i].Date.Before(sorted[j].Date)
-		}
-		return sorted[i].File < sorted[j].File
-	})
+	m, _ := BuildLayout(w, posts, site)
+	return m
+}
+
+// Layout says which shard holds each post: Shards[i] holds the posts from Starts[i] up to
+// Starts[i+1] (the last up to the end), numbered in Sorted order. Packages that add Extra
+// files use it to point at posts without the lookup buckets.
+type Layout struct {
+	Shards []string
+	Starts []int
+}
+
+// BuildLayout is Build, also returning the shard layout.
+func BuildLayout(w *Writer, posts []*post.Post, site Site) (*Manifest, Layout) {
+	sorted := Sorted(posts)
 	m := &Manifest{Format: Format, Version: Version, Title: site.Title, BaseURL: site.BaseURL,
 		Posts: len(sorted), Terms: map[string]string{}}
 	if len(sorted) > 0 {
@@ -61,7 +69,28 @@ func Build(w *Writer, posts []*post.Post, site Site) *Manifest {
 	wg.Wait()
 	m.Terms = terms
 	m.Lookup = writeLookup(w, entries, locs)
-	return m
+	var lay Layout
+	for i, l := range locs {
+		if l.Index == 0 {
+			lay.Shards = append(lay.Shards, l.Shard)
+			lay.Starts = append(lay.Starts, i)
+		}
+	}
+	return m, lay
+}
+
+// Sorted returns the posts in bundle order: oldest first, posts of the same instant by
+// file name. Post n of this order is entry n of the list of all posts (page n/PageSize,
+// index n%PageSize) and doc n of the search data.
+func Sorted(posts []*post.Post) []*post.Post {
+	sorted := append([]*post.Post(nil), posts...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if !sorted[i].Date.Equal(sorted[j].Date) {
+			return sorted[i].Date.Before(sorted[j].Date)
+		}
+		return sorted[i].File < sorted[j].File
+	})
+	return sorted
 }
 
 func formatDate(t time.Time) string { return t.Format(time.RFC3339) }

@@ -777,3 +777,63 @@ func checkGolden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file (if the format change is intended, run go test ./internal/bundle -run TestGolden -update)\n--- got ---\n%s", path, got)
 	}
 }
+
+// TestLayout checks that BuildLayout's shard layout agrees with the lookup buckets and the
+// list of all posts, and that files put without copies get none.
+func TestLayout(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	posts := synthPosts(500)
+	w, err := NewWriter(dir, true, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, lay := BuildLayout(w, posts, Site{})
+	plain := w.PutPlain("s", "bin", []byte{0, 1, 2})
+	if _, err := w.Finish(m); err != nil {
+		t.Fatal(err)
+	}
+	r := openDir(t, dir)
+	sorted := Sorted(posts)
+	if !slices.Equal(ids(entriesOf(sorted)), ids(mustEntries(t, r))) {
+		t.Fatal("Sorted is not the order of the list of all posts")
+	}
+	shard := 0
+	for n, p := range sorted {
+		for shard+1 < len(lay.Starts) && lay.Starts[shard+1] <= n {
+			shard++
+		}
+		b, err := r.bucket(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc := b.IDs[p.ID]; loc.Shard != lay.Shards[shard] || loc.Index != n-lay.Starts[shard] {
+			t.Fatalf("post %d (%s): layout says %s[%d], lookup %s[%d]", n, p.ID, lay.Shards[shard], n-lay.Starts[shard], loc.Shard, loc.Index)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, plain)); err != nil {
+		t.Error(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, plain+".br")); err == nil {
+		t.Error("PutPlain wrote a .br copy")
+	}
+}
+
+func entriesOf(posts []*post.Post) []Entry {
+	out := make([]Entry, len(posts))
+	for i, p := range posts {
+		out[i] = Entry{ID: p.ID}
+	}
+	return out
+}
+
+// mustEntries lists every entry of the list of all posts, oldest first.
+func mustEntries(t *testing.T, r *Reader) []Entry {
+	t.Helper()
+	es, err := r.Entries(context.Background(), r.AllSpan(), 0, r.Manifest().All.Total)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(es)
+	return es
+}

@@ -2,7 +2,8 @@
 // and the browser, the native server and the edge worker read.
 //
 // A bundle is a folder (data/ in a built site) holding one entry file, folio.json, and
-// content-addressed JSON files named after the SHA-256 of their bytes. Every file is
+// content-addressed files named after the SHA-256 of their bytes: JSON, except the binary
+// files other packages add (search data, reached from Manifest.Extra). Every file is
 // small: lists are cut into pages, posts into shards, lookups into hash buckets, and long
 // tables of file names into sub-tables, so a reader fetches only what one view needs.
 // Encoding (Write) and decoding (Reader) live together so they cannot disagree.

@@ -37,8 +37,9 @@ type Writer struct {
 }
 
 type job struct {
-	name string
-	data []byte
+	name     string
+	data     []byte
+	compress bool
 }
 
 // Stats counts what a build wrote.
@@ -47,7 +48,8 @@ type Stats struct {
 	Files int
 	// Written is how many of them were new; the rest were already there from a former build.
 	Written int
-	// Bytes is the size of all data files; BrotliBytes and GzipBytes of their copies.
+	// Bytes is the size of all data files; BrotliBytes and GzipBytes of their copies (of
+	// the file itself for files written without copies).
 	Bytes, BrotliBytes, GzipBytes int64
 	// Removed counts stale files of former builds that were deleted.
 	Removed int
@@ -88,17 +90,31 @@ func (w *Writer) fail(err error) {
 	w.mu.Unlock()
 }
 
-// Put stores data under a name made of kind and its content hash, and returns the name
-// ("p/1a2b….json"). The same bytes always get the same name.
-func (w *Writer) Put(kind string, data []byte) string {
+// Put stores JSON data under a name made of kind and its content hash, and returns the
+// name ("p/1a2b….json"). The same bytes always get the same name.
+func (w *Writer) Put(kind string, data []byte) string { return w.PutFile(kind, "json", data) }
+
+// PutFile stores data of any type (ext names it: "bin" for binary) under a name made of
+// kind and its content hash, and returns the name ("s/1a2b….bin").
+func (w *Writer) PutFile(kind, ext string, data []byte) string {
+	return w.put(kind, ext, data, true)
+}
+
+// PutPlain is PutFile without the .br and .gz copies, for data that does not compress
+// (hosts then serve the file as it is).
+func (w *Writer) PutPlain(kind, ext string, data []byte) string {
+	return w.put(kind, ext, data, false)
+}
+
+func (w *Writer) put(kind, ext string, data []byte, compress bool) string {
 	sum := sha256.Sum256(data)
-	name := kind + "/" + hex.EncodeToString(sum[:8]) + ".json"
+	name := kind + "/" + hex.EncodeToString(sum[:8]) + "." + ext
 	w.mu.Lock()
 	dup := w.names[name]
 	w.names[name] = true
 	w.mu.Unlock()
 	if !dup {
-		w.jobs <- job{name, data}
+		w.jobs <- job{name, data, compress}
 	}
 	return name
 }
@@ -114,8 +130,9 @@ func (w *Writer) write(j job) error {
 	if st, err := os.Stat(path); err == nil && st.Size() == int64(len(j.data)) {
 		fresh = false // content-addressed: same name and size means the same file
 	}
+	compress := w.compress && j.compress
 	var br, gz []byte
-	if w.compress {
+	if compress {
 		br, gz = brotliBytes(j.data), gzipBytes(j.data)
 	}
 	if fresh {
@@ -129,7 +146,7 @@ func (w *Writer) write(j job) error {
 		}
 		w.written.Add(1)
 	}
-	if w.compress {
+	if compress {
 		for ext, b := range map[string][]byte{".br": br, ".gz": gz} {
 			if st, err := os.Stat(path + ext); fresh || err != nil || st.Size() != int64(len(b)) {
 				if err := os.WriteFile(path+ext, b, 0o644); err != nil {
@@ -141,6 +158,9 @@ func (w *Writer) write(j job) error {
 	w.mu.Lock()
 	w.stats.Files++
 	w.stats.Bytes += int64(len(j.data))
+	if w.compress && !j.compress { // served as it is
+		br, gz = j.data, j.data
+	}
 	w.stats.BrotliBytes += int64(len(br))
 	w.stats.GzipBytes += int64(len(gz))
 	w.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"folio/internal/archive"
 	"folio/internal/bundle"
 	"folio/internal/jsbridge"
+	"folio/internal/search"
 )
 
 func main() {
@@ -16,7 +17,7 @@ func main() {
 	if base == "" {
 		base = "data/"
 	}
-	h := archive.New(bundle.FetchFunc(jsbridge.Fetcher(base)))
+	h := archive.New(bundle.FetchFunc(jsbridge.Fetcher(base)), search.Extension())
 	jsbridge.Serve("folioHandle", h)
 	jsbridge.Call("folioReady")
 	select {}

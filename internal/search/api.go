@@ -1,0 +1,110 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"folio/internal/archive"
+	"folio/internal/bundle"
+)
+
+// Extension returns the archive extension that serves search:
+//
+//	GET /api/search?q=&sort=relevance|newest|oldest&category=&tag=&year=&offset=&limit=
+//
+// It answers a Result as JSON: {total, exact, hits: [{id, file, url, title, date,
+// categories, tags, snippet}], facets: {categories, tags, years: [{name, count}]}}. A query
+// it cannot read is a 400 {"error": message, "code": "bad_query"}; a bundle without search
+// data is a 404 with code "not_found". The Searcher is opened on the first search (per
+// bundle) and keeps its cache between searches.
+func Extension(opts ...Option) archive.Extension { return &extension{opts: opts} }
+
+type extension struct {
+	opts []Option
+
+	mu     sync.Mutex
+	bundle *bundle.Reader
+	s      *Searcher
+}
+
+// Routes implements archive.Extension.
+func (e *extension) Routes(mux *http.ServeMux, reader func(context.Context) (*bundle.Reader, error)) {
+	mux.HandleFunc("GET /api/search", func(w http.ResponseWriter, r *http.Request) {
+		rd, err := reader(r.Context())
+		if err != nil {
+			archive.Fail(w, err)
+			return
+		}
+		s, err := e.searcher(r.Context(), rd)
+		if err != nil {
+			archive.Fail(w, err)
+			return
+		}
+		e.search(w, r, s)
+	})
+}
+
+// searcher returns the Searcher of the open bundle, opening it on first use.
+func (e *extension) searcher(ctx context.Context, rd *bundle.Reader) (*Searcher, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.s != nil && e.bundle == rd {
+		return e.s, nil
+	}
+	s, err := Open(ctx, rd, e.opts...)
+	if err != nil {
+		return nil, err
+	}
+	if e.s != nil {
+		e.s.Close()
+	}
+	e.s, e.bundle = s, rd
+	return s, nil
+}
+
+func (e *extension) search(w http.ResponseWriter, r *http.Request, s *Searcher) {
+	q := r.URL.Query()
+	o := Options{Sort: q.Get("sort"), Category: q.Get("category"), Tag: q.Get("tag")}
+	var ok bool
+	for _, p := range []struct {
+		name string
+		dst  *int
+		def  int
+		max  int
+	}{{"offset", &o.Offset, 0, 1 << 30}, {"limit", &o.Limit, 10, MaxLimit}, {"year", &o.Year, 0, 9999}} {
+		if *p.dst, ok = intParam(q.Get(p.name), p.def, p.max); !ok {
+			archive.Error(w, http.StatusBadRequest, "bad_request", p.name+" must be a whole number ≥ 0")
+			return
+		}
+	}
+	switch q.Get("exact") {
+	case "1", "true", "always":
+		o.Exact = ExactAlways
+	case "0", "false", "never":
+		o.Exact = ExactNever
+	}
+	res, err := s.Search(r.Context(), q.Get("q"), o)
+	var qe *QueryError
+	switch {
+	case errors.As(err, &qe):
+		archive.Error(w, http.StatusBadRequest, "bad_query", qe.Msg)
+	case err != nil:
+		archive.Fail(w, err)
+	default:
+		archive.JSON(w, res)
+	}
+}
+
+func intParam(s string, def, max int) (int, bool) {
+	if s == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return min(n, max), true
+}

@@ -1,0 +1,99 @@
+package search
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"folio/internal/archive"
+	"folio/internal/bundle"
+	"folio/internal/post"
+)
+
+func apiGet(t *testing.T, h http.Handler, target string, v any) int {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("%s: content type %q", target, ct)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("%s: %v: %s", target, err, rec.Body)
+	}
+	return rec.Code
+}
+
+func TestAPI(t *testing.T) {
+	b := build(t, filepath.Join(repoDir(), "demo", "_posts"))
+	h := archive.New(bundle.FS(os.DirFS(b.dir)), Extension())
+
+	var res struct {
+		Total  int
+		Exact  bool
+		Hits   []map[string]any
+		Facets struct {
+			Categories, Tags, Years []struct {
+				Name  string
+				Count int
+			}
+		}
+	}
+	if code := apiGet(t, h, "/api/search?q="+url.QueryEscape("A股")+"&sort=oldest&limit=1", &res); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if res.Total != 2 || len(res.Hits) != 1 || !res.Exact || len(res.Facets.Years) != 2 {
+		t.Errorf("A股: %+v", res)
+	}
+	hit := res.Hits[0]
+	for _, k := range []string{"id", "file", "url", "title", "date", "categories", "tags", "snippet"} {
+		if _, ok := hit[k]; !ok {
+			t.Errorf("hit has no %q: %v", k, hit)
+		}
+	}
+	if hit["id"] != "2020-01-08-a-share-small-talk" || !strings.Contains(hit["snippet"].(string), "<mark>A股</mark>") {
+		t.Errorf("hit %v", hit)
+	}
+	if code := apiGet(t, h, "/api/search?q=%E8%8C%B6&category=market&year=2020&offset=0", &res); code != 200 || res.Total != 1 {
+		t.Errorf("filters: %d %+v", code, res)
+	}
+
+	var e struct{ Error, Code string }
+	for target, want := range map[string]string{
+		"/api/search?q=OR":              "bad_query",
+		"/api/search?q=":                "bad_query",
+		"/api/search?q=date:2022-13":    "bad_query",
+		"/api/search?q=a&sort=random":   "bad_query",
+		"/api/search?q=a&limit=-1":      "bad_request",
+		"/api/search?q=a&year=twenty20": "bad_request",
+	} {
+		if code := apiGet(t, h, target, &e); code != 400 || e.Code != want || e.Error == "" {
+			t.Errorf("%s: %d %+v, want 400 %s", target, code, e, want)
+		}
+	}
+}
+
+// TestAPINoSearch checks a bundle built without search data.
+func TestAPINoSearch(t *testing.T) {
+	res, err := post.ReadAll(os.DirFS(filepath.Join(repoDir(), "demo", "_posts")), post.Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	w, err := bundle.NewWriter(dir, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Finish(bundle.Build(w, res.Posts, bundle.Site{})); err != nil {
+		t.Fatal(err)
+	}
+	h := archive.New(bundle.FS(os.DirFS(dir)), Extension())
+	var e struct{ Error, Code string }
+	if code := apiGet(t, h, "/api/search?q=a", &e); code != 404 || e.Code != "not_found" {
+		t.Errorf("%d %+v, want 404 not_found", code, e)
+	}
+}

@@ -1,0 +1,283 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"sync"
+
+	"folio/internal/bundle"
+)
+
+// termChunk is a decoded term chunk: terms sorted, doc lists decoded.
+type termChunk struct {
+	terms []termEntry
+}
+
+type termEntry struct {
+	term   string
+	fields [numFields]*plist
+}
+
+// plist is one field's doc list of a term: ascending doc numbers and their frequencies.
+type plist struct {
+	docs  []uint32
+	freqs []uint32
+}
+
+func decodeChunkFile(data []byte) (any, int64, error) {
+	tds, err := decodeTermChunk(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	c := &termChunk{terms: make([]termEntry, len(tds))}
+	size := int64(len(data)) + 64*int64(len(tds))
+	for i := range tds {
+		c.terms[i].term = tds[i].term
+		for f, p := range tds[i].fields {
+			if p == nil {
+				continue
+			}
+			pl, err := decodePlist(p)
+			if err != nil {
+				return nil, 0, err
+			}
+			c.terms[i].fields[f] = pl
+			size += 8 * int64(len(pl.docs))
+		}
+	}
+	return c, size, nil
+}
+
+func decodePlist(p *posting) (*plist, error) {
+	if p.df > len(p.docs) || p.df > len(p.freqs) { // every doc takes a byte in each stream
+		return nil, errDamaged
+	}
+	pl := &plist{docs: make([]uint32, p.df), freqs: make([]uint32, p.df)}
+	d, fr := dec{b: p.docs}, dec{b: p.freqs}
+	next := uint64(0)
+	for i := range p.df {
+		doc := next + d.uvarint()
+		if doc < next || doc >= 1<<32 {
+			return nil, errDamaged
+		}
+		pl.docs[i] = uint32(doc)
+		next = doc + 1
+		pl.freqs[i] = uint32(fr.uvarint() + 1)
+	}
+	if d.err != nil || fr.err != nil || len(d.b) != 0 || len(fr.b) != 0 {
+		return nil, errDamaged
+	}
+	return pl, nil
+}
+
+// find returns the term's entry in the chunk, or nil.
+func (c *termChunk) find(term string) *termEntry {
+	i := sort.Search(len(c.terms), func(i int) bool { return c.terms[i].term >= term })
+	if i < len(c.terms) && c.terms[i].term == term {
+		return &c.terms[i]
+	}
+	return nil
+}
+
+// posChunk holds a position chunk: each term's position streams per field, and the ones
+// decoded so far.
+type posChunk struct {
+	streams map[string][numFields][]byte
+	mu      sync.Mutex
+	memo    map[string][2][]uint32 // field digit + term → positions, offsets
+}
+
+func decodePosFile(data []byte) (any, int64, error) {
+	m, err := decodePosChunk(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Decoded positions take 4 bytes each against ~1.8 encoded: count them in up front.
+	return &posChunk{streams: m, memo: map[string][2][]uint32{}}, 4*int64(len(data)) + 64*int64(len(m)), nil
+}
+
+// decoded returns a term's positions in field f, decoding them once.
+func (pc *posChunk) decoded(term string, f int, pl *plist) (pos, off []uint32, err error) {
+	key := string(rune('0'+f)) + term
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if d, ok := pc.memo[key]; ok {
+		return d[0], d[1], nil
+	}
+	streams, ok := pc.streams[term]
+	if !ok {
+		return nil, nil, fmt.Errorf("no positions of %q: %w", term, errDamaged)
+	}
+	if pos, off, err = positions(streams[f], pl); err != nil {
+		return nil, nil, err
+	}
+	pc.memo[key] = [2][]uint32{pos, off}
+	return pos, off, nil
+}
+
+// positions decodes a term's positions in one field, doc by doc: pos[off[i]:off[i+1]]
+// belongs to the list's i-th doc.
+func positions(stream []byte, pl *plist) (pos, off []uint32, err error) {
+	off = make([]uint32, len(pl.docs)+1)
+	total := 0
+	for i, f := range pl.freqs {
+		total += int(f)
+		if total > len(stream) { // every position takes a byte
+			return nil, nil, errDamaged
+		}
+		off[i+1] = uint32(total)
+	}
+	pos = make([]uint32, total)
+	d := dec{b: stream}
+	k := 0
+	for _, f := range pl.freqs {
+		p := uint64(0)
+		for range f {
+			p += d.uvarint()
+			pos[k] = uint32(p)
+			k++
+		}
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return nil, nil, errDamaged
+	}
+	return pos, off, nil
+}
+
+func decodeNodeFile(data []byte) (any, int64, error) {
+	n, err := decodeNode(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	return n, 2 * int64(len(data)), nil
+}
+
+func decodeMetaFile(data []byte) (any, int64, error) {
+	m, err := decodeMeta(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	return m, int64(len(data)) + 40*int64(m.Docs), nil
+}
+
+// loaders of each kind of file through the cache.
+
+func (s *Searcher) node(ctx context.Context, name string) (*routeNode, error) {
+	v, err := s.cache.get(ctx, name, decodeNodeFile)
+	if err != nil {
+		return nil, err
+	}
+	return v.(*routeNode), nil
+}
+
+func (s *Searcher) chunk(ctx context.Context, name string) (*termChunk, error) {
+	v, err := s.cache.get(ctx, name, decodeChunkFile)
+	if err != nil {
+		return nil, err
+	}
+	return v.(*termChunk), nil
+}
+
+func (s *Searcher) posChunk(ctx context.Context, name string) (*posChunk, error) {
+	v, err := s.cache.get(ctx, name, decodePosFile)
+	if err != nil {
+		return nil, err
+	}
+	return v.(*posChunk), nil
+}
+
+// leaves returns the leaf entries of the tree under top whose ranges meet [lo, hi) (hi nil:
+// no upper end), fetching route nodes as needed.
+func (s *Searcher) leaves(ctx context.Context, top *routeNode, lo, hi []byte) ([]route, error) {
+	var out []route
+	var walk func(n *routeNode) error
+	walk = func(n *routeNode) error {
+		i := max(0, n.find(lo))
+		for ; i < len(n.Entries); i++ {
+			e := n.Entries[i]
+			if hi != nil && bytes.Compare(e.Key, hi) >= 0 {
+				break
+			}
+			if n.Leaf {
+				out = append(out, e)
+				continue
+			}
+			child, err := s.node(ctx, e.File)
+			if err != nil {
+				return err
+			}
+			if err := walk(child); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(top)
+}
+
+// leaf returns the leaf entry whose range holds key, if any.
+func (s *Searcher) leaf(ctx context.Context, top *routeNode, key []byte) (route, bool, error) {
+	n := top
+	for {
+		i := n.find(key)
+		if i < 0 {
+			return route{}, false, nil
+		}
+		if n.Leaf {
+			return n.Entries[i], true, nil
+		}
+		child, err := s.node(ctx, n.Entries[i].File)
+		if err != nil {
+			return route{}, false, err
+		}
+		n = child
+	}
+}
+
+// prefixEnd returns the first key after every key starting with prefix, or nil.
+func prefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// termEntry returns a term's entry, fetching its route nodes and chunk.
+func (s *Searcher) termEntry(ctx context.Context, term string) (*termEntry, route, error) {
+	r, ok, err := s.leaf(ctx, s.termTop, []byte(term))
+	if err != nil || !ok {
+		return nil, r, err
+	}
+	c, err := s.chunk(ctx, r.File)
+	if err != nil {
+		return nil, r, err
+	}
+	return c.find(term), r, nil
+}
+
+// hitPost returns doc n's post from its bundle shard.
+func (s *Searcher) hitPost(ctx context.Context, n int) (*bundle.Post, error) {
+	r, ok, err := s.leaf(ctx, s.shardTop, docKey(n))
+	if err != nil {
+		return nil, err
+	}
+	if !ok || len(r.Key) != 4 {
+		return nil, &bundle.DataError{File: "search shards", Err: errDamaged}
+	}
+	sh, err := bundle.Load[bundle.Shard](ctx, s.rd, r.File)
+	if err != nil {
+		return nil, err
+	}
+	i := n - int(binary.BigEndian.Uint32(r.Key))
+	if i < 0 || i >= len(sh.Posts) {
+		return nil, &bundle.DataError{File: r.File, Err: fmt.Errorf("doc %d is not in this shard", n)}
+	}
+	return &sh.Posts[i], nil
+}

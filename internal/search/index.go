@@ -1,0 +1,479 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/registry"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"folio/internal/bundle"
+)
+
+// IndexType is the bleve index type of the search data: a read-only index.Index whose
+// reader serves doc lists from fetched term chunks and facets from the metadata file, so
+// bleve's own query execution, scoring, sorting, paging and facets run over it.
+const IndexType = "folio-search"
+
+func init() {
+	if err := registry.RegisterIndexType(IndexType, newIndex); err != nil {
+		panic(err)
+	}
+}
+
+// backends connects bleve's index constructor (which gets only a config map) to the
+// Searcher that opens it.
+var backends sync.Map // string → *Searcher
+
+func newIndex(_ string, config map[string]interface{}, _ *index.AnalysisQueue) (index.Index, error) {
+	id, _ := config["searcher"].(string)
+	s, ok := backends.Load(id)
+	if !ok {
+		return nil, fmt.Errorf("search: no searcher %q to open", id)
+	}
+	return &bleveIndex{s: s.(*Searcher), internal: map[string][]byte{}}, nil
+}
+
+// errReadOnly is returned by every write to the index.
+var errReadOnly = errors.New("search: the index is read-only")
+
+// bleveIndex implements index.Index over a Searcher's data.
+type bleveIndex struct {
+	s        *Searcher
+	mu       sync.Mutex
+	internal map[string][]byte
+}
+
+func (x *bleveIndex) Open() error                      { return nil }
+func (x *bleveIndex) Close() error                     { return nil }
+func (x *bleveIndex) Update(index.Document) error      { return errReadOnly }
+func (x *bleveIndex) Delete(string) error              { return errReadOnly }
+func (x *bleveIndex) Batch(*index.Batch) error         { return errReadOnly }
+func (x *bleveIndex) StatsMap() map[string]interface{} { return map[string]interface{}{} }
+
+// SetInternal keeps bleve's own values (it stores the mapping when the index is created).
+func (x *bleveIndex) SetInternal(key, val []byte) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.internal[string(key)] = append([]byte(nil), val...)
+	return nil
+}
+
+func (x *bleveIndex) DeleteInternal(key []byte) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	delete(x.internal, string(key))
+	return nil
+}
+
+// Reader returns a reader over the current search's view.
+func (x *bleveIndex) Reader() (index.IndexReader, error) {
+	v := x.s.current()
+	if v == nil {
+		return nil, errors.New("search: the index is read only within Searcher.Search")
+	}
+	return &reader{x: x, s: x.s, v: v}, nil
+}
+
+// view is what one search reads: its context, the metadata, and the chunks fetched for it
+// beforehand (held here so the cache cannot drop them halfway through).
+type view struct {
+	ctx    context.Context
+	meta   *meta
+	chunks map[string]*termChunk
+	pos    map[string]*posChunk
+
+	mu      sync.Mutex
+	phrases map[string][2][]uint32 // phrase postings computed in this search
+}
+
+// reader implements index.IndexReader.
+type reader struct {
+	x *bleveIndex
+	s *Searcher
+	v *view
+}
+
+func fieldIndex(field string) int {
+	for i, f := range FieldNames {
+		if f == field {
+			return i
+		}
+	}
+	return -1
+}
+
+// entry finds a term of a text field.
+func (r *reader) entry(term string) (*termEntry, route, error) {
+	rt, ok, err := r.s.leaf(r.v.ctx, r.s.termTop, []byte(term))
+	if err != nil || !ok {
+		return nil, rt, err
+	}
+	c := r.v.chunks[rt.File]
+	if c == nil {
+		if c, err = r.s.chunk(r.v.ctx, rt.File); err != nil {
+			return nil, rt, err
+		}
+	}
+	return c.find(term), rt, nil
+}
+
+func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm, includeTermVectors bool) (index.TermFieldReader, error) {
+	m := r.v.meta
+	m.prepare()
+	pr := &postingsReader{field: field, term: string(term), m: m, last: uint32(m.Docs - 1), normField: -1, vectors: includeTermVectors}
+	switch f := fieldIndex(field); {
+	case f >= 0 && isPhraseTerm(string(term)):
+		pr.normField = f
+		docs, freqs, err := r.phrasePostings(string(term), f)
+		if err != nil {
+			return nil, err
+		}
+		if n := len(docs); n > 0 && int(docs[n-1]) >= m.Docs {
+			return nil, &bundle.DataError{File: "search positions", Err: errDamaged}
+		}
+		pr.docs, pr.freqs = docs, freqs
+	case f >= 0:
+		pr.normField = f
+		e, rt, err := r.entry(string(term))
+		if err != nil {
+			return nil, err
+		}
+		if e == nil || e.fields[f] == nil {
+			break
+		}
+		pl := e.fields[f]
+		if n := len(pl.docs); n > 0 && int(pl.docs[n-1]) >= m.Docs {
+			return nil, &bundle.DataError{File: rt.File, Err: errDamaged}
+		}
+		pr.docs, pr.freqs = pl.docs, pl.freqs
+		if includeTermVectors {
+			src, err := r.sourceOf(string(term), f, true)
+			if err != nil {
+				return nil, err
+			}
+			pr.pos, pr.off = src.pos, src.off
+		}
+	case field == FieldCategory || field == FieldTag:
+		pr.docs = m.docsWith(field, string(term))
+	case field == fieldDays:
+		if from, to, ok := parseDays(string(term)); ok {
+			pr.docs = m.docsDated(from, to)
+		}
+	}
+	pr.i = len(pr.docs) - 1
+	return pr, nil
+}
+
+func (r *reader) DocIDReaderAll() (index.DocIDReader, error) {
+	return &docIDReader{end: uint64(r.v.meta.Docs)}, nil
+}
+
+func (r *reader) DocIDReaderOnly(ids []string) (index.DocIDReader, error) {
+	var internal []uint64
+	for _, id := range ids {
+		if n, err := strconv.ParseUint(id, 10, 32); err == nil && int(n) < r.v.meta.Docs {
+			internal = append(internal, uint64(r.v.meta.Docs-1)-n)
+		}
+	}
+	slices.Sort(internal)
+	return &docIDReader{only: slices.Compact(internal), end: uint64(r.v.meta.Docs)}, nil
+}
+
+func (r *reader) FieldDict(field string) (index.FieldDict, error) {
+	return r.FieldDictRange(field, nil, nil)
+}
+
+// FieldDictRange lists the field's terms from startTerm to endTerm, both included (nil:
+// open ends), fetching the chunks of the range.
+func (r *reader) FieldDictRange(field string, startTerm []byte, endTerm []byte) (index.FieldDict, error) {
+	var hi []byte
+	if endTerm != nil {
+		hi = append(append([]byte(nil), endTerm...), 0) // first key after endTerm
+	}
+	return r.dict(field, startTerm, hi)
+}
+
+func (r *reader) FieldDictPrefix(field string, termPrefix []byte) (index.FieldDict, error) {
+	return r.dict(field, termPrefix, prefixEnd(termPrefix))
+}
+
+// dict lists the field's terms in [lo, hi).
+func (r *reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
+	d := &fieldDict{}
+	in := func(t string) bool {
+		return bytes.Compare([]byte(t), lo) >= 0 && (hi == nil || bytes.Compare([]byte(t), hi) < 0)
+	}
+	switch f := fieldIndex(field); {
+	case f >= 0:
+		leaves, err := r.s.leaves(r.v.ctx, r.s.termTop, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range leaves {
+			c := r.v.chunks[l.File]
+			if c == nil {
+				if c, err = r.s.chunk(r.v.ctx, l.File); err != nil {
+					return nil, err
+				}
+			}
+			for _, e := range c.terms {
+				if pl := e.fields[f]; pl != nil && in(e.term) {
+					d.entries = append(d.entries, index.DictEntry{Term: e.term, Count: uint64(len(pl.docs))})
+				}
+			}
+		}
+	case field == FieldCategory || field == FieldTag:
+		names := r.v.meta.Categories
+		if field == FieldTag {
+			names = r.v.meta.Tags
+		}
+		for _, name := range names {
+			if in(name) {
+				d.entries = append(d.entries, index.DictEntry{Term: name, Count: uint64(len(r.v.meta.docsWith(field, name)))})
+			}
+		}
+	}
+	return d, nil
+}
+
+func (r *reader) Document(string) (index.Document, error) { return nil, nil }
+
+func (r *reader) DocValueReader(fields []string) (index.DocValueReader, error) {
+	return &docValueReader{m: r.v.meta, fields: fields}, nil
+}
+
+func (r *reader) Fields() ([]string, error) {
+	return []string{FieldNames[fieldTitle], FieldNames[fieldBody], FieldCategory, FieldTag, FieldYear}, nil
+}
+
+func (r *reader) GetInternal(key []byte) ([]byte, error) {
+	r.x.mu.Lock()
+	defer r.x.mu.Unlock()
+	return r.x.internal[string(key)], nil
+}
+
+func (r *reader) DocCount() (uint64, error) { return uint64(r.v.meta.Docs), nil }
+
+// Internal IDs count from the newest doc (internal 0 is doc Docs-1), so that bleve's
+// natural order, which breaks score ties and is the order of unscored searches, is newest
+// first. External IDs are doc numbers, zero-padded to IDWidth digits, so that sorting by
+// _id is oldest first.
+
+// ExternalID implements index.IndexReader.
+func (r *reader) ExternalID(id index.IndexInternalID) (string, error) {
+	n, ok := docOf(id, r.v.meta.Docs)
+	if !ok {
+		return "", fmt.Errorf("search: bad internal id %x", []byte(id))
+	}
+	return externalID(int(n)), nil
+}
+
+func (r *reader) InternalID(id string) (index.IndexInternalID, error) {
+	n, err := strconv.ParseUint(id, 10, 32)
+	if err != nil || int(n) >= r.v.meta.Docs {
+		return nil, nil
+	}
+	return index.NewIndexInternalID(nil, uint64(r.v.meta.Docs-1)-n), nil
+}
+
+func (r *reader) Close() error { return nil }
+
+// IDWidth is the width of external doc IDs.
+const IDWidth = 9
+
+func externalID(n int) string {
+	var b [IDWidth]byte
+	for i := IDWidth - 1; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[:])
+}
+
+// docOf is the doc number of an internal ID.
+func docOf(id []byte, docs int) (uint32, bool) {
+	if len(id) != 8 {
+		return 0, false
+	}
+	v := binary.BigEndian.Uint64(id)
+	if v >= uint64(docs) {
+		return 0, false
+	}
+	return uint32(uint64(docs-1) - v), true
+}
+
+// postingsReader implements index.TermFieldReader over a decoded doc list. The list is
+// ascending by doc number, so the reader walks it backwards (internal IDs ascending).
+type postingsReader struct {
+	field     string
+	term      string
+	docs      []uint32
+	freqs     []uint32 // nil: every freq is 1
+	pos, off  []uint32
+	m         *meta
+	last      uint32 // the last doc number
+	normField int    // -1: norm 1
+	vectors   bool
+	i         int // the next entry, counting down
+}
+
+func (p *postingsReader) fill(pre *index.TermFieldDoc) *index.TermFieldDoc {
+	if p.i < 0 {
+		return nil
+	}
+	tfd := pre
+	if tfd == nil {
+		tfd = &index.TermFieldDoc{}
+	}
+	vecs := tfd.Vectors[:0]
+	*tfd = index.TermFieldDoc{ID: tfd.ID[:0]}
+	doc := p.docs[p.i]
+	tfd.Term = p.term
+	tfd.ID = index.NewIndexInternalID(tfd.ID, uint64(p.last-doc))
+	tfd.Freq = 1
+	if p.freqs != nil {
+		tfd.Freq = uint64(p.freqs[p.i])
+	}
+	tfd.Norm = 1
+	if p.normField >= 0 {
+		tfd.Norm = p.m.norm(p.normField, doc)
+	}
+	if p.vectors && p.off != nil {
+		// Vectors are reused: bleve copies what it keeps into its own locations.
+		for k, pos := range p.pos[p.off[p.i]:p.off[p.i+1]] {
+			if k < cap(vecs) && vecs[:k+1][k] != nil {
+				vecs = vecs[:k+1]
+				*vecs[k] = index.TermFieldVector{Field: p.field, Pos: uint64(pos)}
+			} else {
+				vecs = append(vecs, &index.TermFieldVector{Field: p.field, Pos: uint64(pos)})
+			}
+		}
+		tfd.Vectors = vecs
+	}
+	p.i--
+	return tfd
+}
+
+func (p *postingsReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	return p.fill(pre), nil
+}
+
+// Advance moves to the first entry at or after the internal ID: the last doc at or
+// before doc Docs-1-ID.
+func (p *postingsReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	if len(id) != 8 {
+		return nil, fmt.Errorf("search: bad internal id %x", []byte(id))
+	}
+	v := binary.BigEndian.Uint64(id)
+	if v > uint64(p.last) {
+		p.i = -1
+		return nil, nil
+	}
+	target := p.last - uint32(v)
+	if p.i >= 0 && p.docs[p.i] > target {
+		p.i = sort.Search(p.i+1, func(k int) bool { return p.docs[k] > target }) - 1
+	}
+	return p.fill(pre), nil
+}
+
+func (p *postingsReader) Count() uint64 { return uint64(len(p.docs)) }
+func (p *postingsReader) Close() error  { return nil }
+func (p *postingsReader) Size() int     { return 64 + 4*len(p.docs) + 4*len(p.pos) }
+
+// docIDReader implements index.DocIDReader over all internal IDs below end, or a given
+// set.
+type docIDReader struct {
+	only []uint64 // nil: all
+	end  uint64
+	i    uint64
+}
+
+func (d *docIDReader) Next() (index.IndexInternalID, error) {
+	if d.only != nil {
+		if d.i >= uint64(len(d.only)) {
+			return nil, nil
+		}
+		d.i++
+		return index.NewIndexInternalID(nil, d.only[d.i-1]), nil
+	}
+	if d.i >= d.end {
+		return nil, nil
+	}
+	d.i++
+	return index.NewIndexInternalID(nil, d.i-1), nil
+}
+
+func (d *docIDReader) Advance(id index.IndexInternalID) (index.IndexInternalID, error) {
+	if len(id) != 8 {
+		return nil, fmt.Errorf("search: bad internal id %x", []byte(id))
+	}
+	target := binary.BigEndian.Uint64(id)
+	if d.only != nil {
+		rest := d.only[d.i:]
+		d.i += uint64(sort.Search(len(rest), func(k int) bool { return rest[k] >= target }))
+	} else if target > d.i {
+		d.i = min(target, d.end)
+	}
+	return d.Next()
+}
+
+func (d *docIDReader) Size() int    { return 32 + 8*len(d.only) }
+func (d *docIDReader) Close() error { return nil }
+
+// fieldDict implements index.FieldDict over a list of entries.
+type fieldDict struct {
+	entries []index.DictEntry
+	i       int
+}
+
+func (d *fieldDict) Next() (*index.DictEntry, error) {
+	if d.i >= len(d.entries) {
+		return nil, nil
+	}
+	d.i++
+	return &d.entries[d.i-1], nil
+}
+
+func (d *fieldDict) Close() error      { return nil }
+func (d *fieldDict) Cardinality() int  { return len(d.entries) }
+func (d *fieldDict) BytesRead() uint64 { return 0 }
+
+// docValueReader serves the facet fields from the metadata.
+type docValueReader struct {
+	m      *meta
+	fields []string
+}
+
+func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visit index.DocValueVisitor) error {
+	n, ok := docOf(id, d.m.Docs)
+	if !ok {
+		return fmt.Errorf("search: bad internal id %x", []byte(id))
+	}
+	d.m.prepare()
+	p := &d.m.Profiles[d.m.DocProfile[n]]
+	for _, f := range d.fields {
+		switch f {
+		case FieldCategory:
+			for _, c := range p.Cats {
+				visit(f, d.m.ix.catBytes[c])
+			}
+		case FieldTag:
+			for _, t := range p.Tags {
+				visit(f, d.m.ix.tagBytes[t])
+			}
+		case FieldYear:
+			visit(f, d.m.ix.yearBytes[d.m.ix.docYear[n]])
+		}
+	}
+	return nil
+}
+
+func (d *docValueReader) BytesRead() uint64 { return 0 }

@@ -1,0 +1,247 @@
+package search
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"folio/internal/bundle"
+)
+
+// Exact phrases are matched by the index reader, not by bleve's phrase searcher: a phrase
+// compiles to one virtual term (phraseTerm) whose postings the reader computes by merging
+// the sorted doc and position lists of its slots. Bleve then runs it like any term: it
+// scores it (frequency = occurrences of the phrase), intersects it, sorts and pages. The
+// matches are those of bleve's MultiPhraseQuery without slop (a test checks that); but
+// bleve's searcher builds a map of term locations for every candidate doc, which made
+// phrase queries 3–10× slower.
+//
+// A word whose positions are not fetched (see Config.PhraseBytes) compiles the same way to
+// an "all slots" term: the docs where every slot occurs somewhere in the field (frequency:
+// the least slot frequency).
+//
+// A lone Han character compiles to an "any" term: the docs with any term starting with the
+// character (its unigram, its end mark, its bigrams), frequencies summed.
+const (
+	phraseMark = '\x01' // starts a phrase term
+	allMark    = '\x04' // starts an all-slots term
+	anyMark    = '\x05' // starts an any-term-with-this-prefix term
+	slotSep    = '\x02' // between slots
+	altSep     = '\x03' // between the alternatives of a slot
+)
+
+// phraseTerm encodes a phrase: for each position, the terms that may stand there. With
+// exact false, it is an all-slots term.
+func phraseTerm(alts [][]string, exact bool) string {
+	var b strings.Builder
+	if exact {
+		b.WriteByte(phraseMark)
+	} else {
+		b.WriteByte(allMark)
+	}
+	for i, a := range alts {
+		if i > 0 {
+			b.WriteByte(slotSep)
+		}
+		for j, t := range a {
+			if j > 0 {
+				b.WriteByte(altSep)
+			}
+			b.WriteString(t)
+		}
+	}
+	return b.String()
+}
+
+func isPhraseTerm(term string) bool {
+	return len(term) > 0 && (term[0] == phraseMark || term[0] == allMark || term[0] == anyMark)
+}
+
+// anyTerm encodes the any term of a prefix.
+func anyPrefixTerm(prefix string) string { return string(anyMark) + prefix }
+
+// anyPostings returns the docs with any term starting with prefix in field f, and the
+// summed frequencies.
+func (r *reader) anyPostings(prefix string, f int) (docs, freqs []uint32, err error) {
+	lo := []byte(prefix)
+	leaves, err := r.s.leaves(r.v.ctx, r.s.termTop, lo, prefixEnd(lo))
+	if err != nil {
+		return nil, nil, err
+	}
+	var counts []uint32
+	for _, l := range leaves {
+		c := r.v.chunks[l.File]
+		if c == nil {
+			if c, err = r.s.chunk(r.v.ctx, l.File); err != nil {
+				return nil, nil, err
+			}
+		}
+		for _, e := range c.terms {
+			pl := e.fields[f]
+			if pl == nil || !strings.HasPrefix(e.term, prefix) {
+				continue
+			}
+			if counts == nil {
+				counts = make([]uint32, r.v.meta.Docs)
+			}
+			for i, d := range pl.docs {
+				if int(d) < len(counts) {
+					counts[d] += pl.freqs[i]
+				}
+			}
+		}
+	}
+	for d, n := range counts {
+		if n > 0 {
+			docs = append(docs, uint32(d))
+			freqs = append(freqs, n)
+		}
+	}
+	return docs, freqs, nil
+}
+
+// phraseSource is one alternative of a slot: its doc list and positions, and a cursor.
+type phraseSource struct {
+	pl       *plist
+	pos, off []uint32
+	i        int
+}
+
+// phrasePostings returns the docs (ascending) where the phrase occurs in field f, and how
+// often (for an all-slots term: where every slot occurs, and the least slot frequency).
+func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err error) {
+	key := fmt.Sprint(f) + term
+	r.v.mu.Lock()
+	if c, ok := r.v.phrases[key]; ok {
+		r.v.mu.Unlock()
+		return c[0], c[1], nil
+	}
+	r.v.mu.Unlock()
+	if term[0] == anyMark {
+		docs, freqs, err = r.anyPostings(term[1:], f)
+		if err == nil {
+			r.v.mu.Lock()
+			r.v.phrases[key] = [2][]uint32{docs, freqs}
+			r.v.mu.Unlock()
+		}
+		return docs, freqs, err
+	}
+	exact := term[0] == phraseMark
+	var slots [][]*phraseSource
+	for _, s := range strings.Split(term[1:], string(slotSep)) {
+		var srcs []*phraseSource
+		for _, t := range strings.Split(s, string(altSep)) {
+			src, err := r.sourceOf(t, f, exact)
+			if err != nil {
+				return nil, nil, err
+			}
+			if src != nil {
+				srcs = append(srcs, src)
+			}
+		}
+		if len(srcs) == 0 {
+			return nil, nil, nil // a slot with no term in the field: no match
+		}
+		slots = append(slots, srcs)
+	}
+	// Walk the docs of the slot with the fewest.
+	count := func(srcs []*phraseSource) int {
+		n := 0
+		for _, s := range srcs {
+			n += len(s.pl.docs)
+		}
+		return n
+	}
+	lead := 0
+	for k := range slots {
+		if count(slots[k]) < count(slots[lead]) {
+			lead = k
+		}
+	}
+	var leadDocs []uint32
+	for _, s := range slots[lead] {
+		leadDocs = append(leadDocs, s.pl.docs...)
+	}
+	if len(slots[lead]) > 1 {
+		slices.Sort(leadDocs)
+		leadDocs = slices.Compact(leadDocs)
+	}
+	posAt := make([][]uint32, len(slots))
+	for _, d := range leadDocs {
+		ok := true
+		least := uint32(1<<32 - 1)
+		for k, srcs := range slots {
+			posAt[k] = posAt[k][:0]
+			var freq uint32
+			for _, s := range srcs {
+				rest := s.pl.docs[s.i:]
+				s.i += sort.Search(len(rest), func(j int) bool { return rest[j] >= d })
+				if s.i < len(s.pl.docs) && s.pl.docs[s.i] == d {
+					freq += s.pl.freqs[s.i]
+					if exact {
+						posAt[k] = append(posAt[k], s.pos[s.off[s.i]:s.off[s.i+1]]...)
+					}
+				}
+			}
+			if freq == 0 {
+				ok = false
+				break
+			}
+			least = min(least, freq)
+			if len(srcs) > 1 {
+				slices.Sort(posAt[k])
+			}
+		}
+		if !ok {
+			continue
+		}
+		if !exact {
+			docs = append(docs, d)
+			freqs = append(freqs, least)
+			continue
+		}
+		n := 0
+		for _, p := range posAt[0] {
+			match := true
+			for k := 1; k < len(slots) && match; k++ {
+				_, match = slices.BinarySearch(posAt[k], p+uint32(k))
+			}
+			if match {
+				n++
+			}
+		}
+		if n > 0 {
+			docs = append(docs, d)
+			freqs = append(freqs, uint32(n))
+		}
+	}
+	r.v.mu.Lock()
+	r.v.phrases[key] = [2][]uint32{docs, freqs}
+	r.v.mu.Unlock()
+	return docs, freqs, nil
+}
+
+// sourceOf returns a term's doc list in field f, with its positions when asked, or nil
+// when the field lacks the term.
+func (r *reader) sourceOf(term string, f int, withPositions bool) (*phraseSource, error) {
+	e, rt, err := r.entry(term)
+	if err != nil || e == nil || e.fields[f] == nil {
+		return nil, err
+	}
+	pl := e.fields[f]
+	if !withPositions {
+		return &phraseSource{pl: pl}, nil
+	}
+	pc := r.v.pos[rt.Pos]
+	if pc == nil {
+		if pc, err = r.s.posChunk(r.v.ctx, rt.Pos); err != nil {
+			return nil, err
+		}
+	}
+	pos, off, err := pc.decoded(term, f, pl)
+	if err != nil {
+		return nil, &bundle.DataError{File: rt.Pos, Err: err}
+	}
+	return &phraseSource{pl: pl, pos: pos, off: off}, nil
+}

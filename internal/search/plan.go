@@ -1,0 +1,226 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
+// character), and the phrases (words of several tokens), which need positions to match
+// exactly. Route finds their chunks; decide picks the phrases that get positions; fetch
+// gets every chunk, in parallel, before bleve runs.
+type plan struct {
+	terms, prefixes map[string]bool
+	phrases         []phrase
+
+	leafOf  map[string]route   // term → the leaf entry of its chunk
+	rangeOf map[string][]route // prefix → leaf entries of its range
+	posFile map[string]bool    // position chunks to fetch
+}
+
+// phrase is a query word of several tokens; neg when it is excluded.
+type phrase struct {
+	t   *textExpr
+	neg bool
+}
+
+func newPlan(x expr) *plan {
+	p := &plan{terms: map[string]bool{}, prefixes: map[string]bool{}, leafOf: map[string]route{},
+		rangeOf: map[string][]route{}, posFile: map[string]bool{}}
+	p.walk(x, false)
+	return p
+}
+
+func (p *plan) walk(x expr, neg bool) {
+	switch x := x.(type) {
+	case andExpr:
+		for _, it := range x {
+			p.walk(it, neg)
+		}
+	case orExpr:
+		for _, it := range x {
+			p.walk(it, neg)
+		}
+	case notExpr:
+		p.walk(x.x, !neg)
+	case *textExpr:
+		if x.whole {
+			p.prefixes[x.slots[0].terms[0]] = true
+			return
+		}
+		for _, sl := range x.slots {
+			for _, t := range sl.terms {
+				p.terms[t] = true
+			}
+			if sl.prefix != "" {
+				p.prefixes[sl.prefix] = true
+			}
+		}
+		if len(x.slots) > 1 {
+			p.phrases = append(p.phrases, phrase{x, neg})
+		}
+	}
+}
+
+// route finds the leaf entries of every term and prefix range, in parallel.
+func (p *plan) route(ctx context.Context, s *Searcher) error {
+	var mu sync.Mutex
+	var keys []string
+	for t := range p.terms {
+		keys = append(keys, "t"+t)
+	}
+	for pr := range p.prefixes {
+		keys = append(keys, "p"+pr)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return getAll(ctx, keys, func(ctx context.Context, key string) error {
+		k := key[1:]
+		if key[0] == 't' {
+			r, ok, err := s.leaf(ctx, s.termTop, []byte(k))
+			if err != nil || !ok {
+				return err
+			}
+			mu.Lock()
+			p.leafOf[k] = r
+			mu.Unlock()
+			return nil
+		}
+		rs, err := s.leaves(ctx, s.termTop, []byte(k), prefixEnd([]byte(k)))
+		mu.Lock()
+		p.rangeOf[k] = rs
+		mu.Unlock()
+		return err
+	})
+}
+
+// posFiles returns the position chunks a phrase needs, with their sizes.
+func (p *plan) posFiles(t *textExpr) map[string]int {
+	files := map[string]int{}
+	for _, sl := range t.slots {
+		for _, term := range sl.terms {
+			if r, ok := p.leafOf[term]; ok {
+				files[r.Pos] = r.PosSize
+			}
+		}
+		if sl.prefix != "" {
+			for _, r := range p.rangeOf[sl.prefix] {
+				files[r.Pos] = r.PosSize
+			}
+		}
+	}
+	return files
+}
+
+// decide chooses the phrases matched exactly, with positions, and reports whether all
+// are: cheapest first, while the position chunks not yet cached fit in budget raw bytes
+// (ExactAuto), always (ExactAlways) or never (ExactNever). Excluded phrases come first
+// (excluding a word's tokens found anywhere may also drop posts that have the tokens apart
+// but not the word) and are exact under ExactNever too, as long as they fit.
+func (p *plan) decide(s *Searcher, mode Exactness, budget int) bool {
+	cost := func(t *textExpr) int {
+		n := 0
+		for f, size := range p.posFiles(t) {
+			if _, cached := s.cache.peek(f); !cached && !p.posFile[f] {
+				n += size
+			}
+		}
+		return n
+	}
+	order := slices.Clone(p.phrases)
+	slices.SortStableFunc(order, func(a, b phrase) int {
+		if a.neg != b.neg {
+			if a.neg {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(cost(a.t), cost(b.t))
+	})
+	all, spent := true, 0
+	for _, ph := range order {
+		c := cost(ph.t)
+		ph.t.exact = mode == ExactAlways || (mode == ExactAuto || ph.neg) && spent+c <= budget
+		if !ph.t.exact {
+			all = false
+			continue
+		}
+		spent += c
+		for f := range p.posFiles(ph.t) {
+			p.posFile[f] = true
+		}
+	}
+	return all
+}
+
+// fetch gets the term chunks and the chosen position chunks into the view.
+func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
+	files := map[string]byte{}
+	for _, r := range p.leafOf {
+		files[r.File] = 'D'
+	}
+	for _, rs := range p.rangeOf {
+		for _, r := range rs {
+			files[r.File] = 'D'
+		}
+	}
+	for f := range p.posFile {
+		files[f] = 'X'
+	}
+	names := make([]string, 0, len(files))
+	for f := range files {
+		names = append(names, f)
+	}
+	var mu sync.Mutex
+	return getAll(ctx, names, func(ctx context.Context, name string) error {
+		if files[name] == 'X' {
+			pc, err := s.posChunk(ctx, name)
+			if err == nil {
+				mu.Lock()
+				v.pos[name] = pc
+				mu.Unlock()
+			}
+			return err
+		}
+		c, err := s.chunk(ctx, name)
+		if err == nil {
+			mu.Lock()
+			v.chunks[name] = c
+			mu.Unlock()
+		}
+		return err
+	})
+}
+
+// alternatives lists the terms a slot may match in field f: its terms that occur in the
+// field, and with a prefix, the field's bigrams starting with it.
+func (p *plan) alternatives(v *view, sl slot, f int) []string {
+	var out []string
+	for _, t := range sl.terms {
+		if r, ok := p.leafOf[t]; ok {
+			if c := v.chunks[r.File]; c != nil {
+				if e := c.find(t); e != nil && e.fields[f] != nil {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	if sl.prefix != "" {
+		for _, r := range p.rangeOf[sl.prefix] {
+			c := v.chunks[r.File]
+			if c == nil {
+				continue
+			}
+			for _, e := range c.terms {
+				if strings.HasPrefix(e.term, sl.prefix) && e.term != sl.prefix && e.term != sl.prefix+EndMark && e.fields[f] != nil {
+					out = append(out, e.term)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,533 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"folio/internal/bundle"
+	"folio/internal/post"
+)
+
+// ErrNoSearch says the bundle has no search data (it wraps bundle.ErrNotFound).
+var ErrNoSearch = fmt.Errorf("this archive has no search data: %w", bundle.ErrNotFound)
+
+// Config configures a Searcher. The zero value is not valid; start from DefaultConfig.
+type Config struct {
+	// CacheBytes bounds the memory of decoded search files kept between queries.
+	CacheBytes int64
+	// PhraseBytes is how many raw bytes of positions a query may fetch to match its
+	// phrases (words of several tokens) exactly (ExactAuto): excluded phrases first, then
+	// the cheapest. A phrase that does not fit matches as all its tokens anywhere in the
+	// field, and the result says Exact: false. Positions already cached are free. At 100k
+	// generated posts, 512 kB keeps every cold query of the benchmark list under 600 kB
+	// (brotli) of search data.
+	PhraseBytes int
+}
+
+// DefaultConfig is the configuration Open starts from.
+var DefaultConfig = Config{CacheBytes: 96 << 20, PhraseBytes: 512 << 10}
+
+// Option changes the Config.
+type Option func(*Config)
+
+// WithCacheBytes sets Config.CacheBytes.
+func WithCacheBytes(n int64) Option { return func(c *Config) { c.CacheBytes = n } }
+
+// WithPhraseBytes sets Config.PhraseBytes.
+func WithPhraseBytes(n int) Option { return func(c *Config) { c.PhraseBytes = n } }
+
+// Searcher answers queries over one bundle's search data, fetching only the files each
+// query needs and keeping them in a bounded cache. It is safe for concurrent use; bleve's
+// part of each search runs one at a time.
+type Searcher struct {
+	cfg               Config
+	rd                *bundle.Reader
+	root              *Root
+	termTop, shardTop *routeNode
+	cache             *cache
+	idx               bleve.Index
+	id                string
+
+	metaMu sync.Mutex
+	meta   *meta
+
+	mu  sync.Mutex // held while bleve runs a search
+	cur atomic.Pointer[view]
+}
+
+var searcherIDs atomic.Int64
+
+// Open reads the search root of an open bundle. It returns ErrNoSearch when the bundle has
+// none.
+func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, error) {
+	name, ok := r.Manifest().Extra["search"]
+	if !ok || name == "" {
+		return nil, ErrNoSearch
+	}
+	cfg := DefaultConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Searcher{cfg: cfg, rd: r, cache: newCache(r.Fetcher(), cfg.CacheBytes)}
+	data, err := r.Fetcher().Fetch(ctx, name)
+	if err != nil {
+		return nil, &bundle.DataError{File: name, Err: err}
+	}
+	var root Root
+	if err := json.Unmarshal(data, &root); err != nil {
+		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("damaged: %w", err)}
+	}
+	if root.Format != Format || root.Version != Version {
+		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data %s version %d, but this viewer reads %s version %d: rebuild the site with the same folio version", root.Format, root.Version, Format, Version)}
+	}
+	if root.Analyzer != AnalyzerName {
+		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data made with analyzer %q, this viewer uses %q", root.Analyzer, AnalyzerName)}
+	}
+	s.root = &root
+	if s.termTop, err = decodeNode(root.Terms); err != nil {
+		return nil, &bundle.DataError{File: name, Err: err}
+	}
+	if s.shardTop, err = decodeNode(root.Shards); err != nil {
+		return nil, &bundle.DataError{File: name, Err: err}
+	}
+	s.id = strconv.FormatInt(searcherIDs.Add(1), 10)
+	backends.Store(s.id, s)
+	m := mapping.NewIndexMapping()
+	m.DefaultAnalyzer = AnalyzerName
+	s.idx, err = bleve.NewUsing("", m, IndexType, IndexType, map[string]interface{}{"searcher": s.id})
+	backends.Delete(s.id)
+	if err != nil {
+		return nil, fmt.Errorf("search: open bleve index: %w", err)
+	}
+	return s, nil
+}
+
+// Close releases the bleve index.
+func (s *Searcher) Close() error { return s.idx.Close() }
+
+// Docs is the number of searchable posts.
+func (s *Searcher) Docs() int { return s.root.Docs }
+
+func (s *Searcher) current() *view { return s.cur.Load() }
+
+// loadMeta returns the metadata, fetching it once.
+func (s *Searcher) loadMeta(ctx context.Context) (*meta, error) {
+	s.metaMu.Lock()
+	m := s.meta
+	s.metaMu.Unlock()
+	if m != nil {
+		return m, nil
+	}
+	v, err := s.cache.get(ctx, s.root.Meta, decodeMetaFile)
+	if err != nil {
+		return nil, err
+	}
+	m = v.(*meta)
+	if m.Docs != s.root.Docs {
+		return nil, &bundle.DataError{File: s.root.Meta, Err: errDamaged}
+	}
+	s.metaMu.Lock()
+	s.meta = m
+	s.metaMu.Unlock()
+	return m, nil
+}
+
+// Sort orders of results.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+)
+
+// Exactness says how phrases (words of several tokens) are matched.
+type Exactness int
+
+const (
+	// ExactAuto matches phrases exactly while their positions fit Config.PhraseBytes.
+	ExactAuto Exactness = iota
+	// ExactAlways always fetches positions.
+	ExactAlways
+	// ExactNever matches each word as all its tokens anywhere in the field (excluded
+	// words stay exact while they fit Config.PhraseBytes).
+	ExactNever
+)
+
+// Options shape one search.
+type Options struct {
+	// Sort is SortRelevance (default), SortNewest or SortOldest.
+	Sort string
+	// Category, Tag and Year (0: any) narrow the results, as facet clicks do.
+	Category, Tag string
+	Year          int
+	// Offset and Limit page through the hits (Limit 0: 10).
+	Offset, Limit int
+	Exact         Exactness
+
+	blevePhrases bool // tests: match phrases with bleve's MultiPhraseQuery
+}
+
+// MaxLimit is the most hits one search returns.
+const MaxLimit = 100
+
+// Result is the answer to a search.
+type Result struct {
+	Total  int    `json:"total"`
+	Hits   []Hit  `json:"hits"`
+	Facets Facets `json:"facets"`
+	// Exact is false when some word was matched as its tokens anywhere in the field
+	// rather than as an exact phrase (see Config.PhraseBytes): then a few hits may
+	// contain the word's parts but not the word (and, for an excluded word, a few posts
+	// with the parts but not the word may be missing), and Total may be a little off.
+	// Asking again with ExactAlways fetches the positions.
+	Exact bool `json:"exact"`
+	// Fetched counts the search files this search fetched (not the cached ones).
+	Fetched Fetched `json:"-"`
+}
+
+// Fetched counts files fetched and their raw bytes.
+type Fetched struct {
+	Files int
+	Bytes int64
+}
+
+// Hit is one post found.
+type Hit struct {
+	ID         string   `json:"id"`
+	File       string   `json:"file"`
+	URL        string   `json:"url"`
+	Title      string   `json:"title"`
+	Date       string   `json:"date"`
+	Categories []string `json:"categories"`
+	Tags       []string `json:"tags"`
+	// Snippet is the best passage of the post's text around the matches, HTML-escaped,
+	// with the matched words in <mark>.
+	Snippet string `json:"snippet"`
+	// Doc is the hit's doc number (its place in the list of all posts, oldest first).
+	Doc int `json:"-"`
+}
+
+// Facets count the hits per category, tag and year (most first).
+type Facets struct {
+	Categories []FacetCount `json:"categories"`
+	Tags       []FacetCount `json:"tags"`
+	Years      []FacetCount `json:"years"`
+}
+
+// FacetCount is one facet value.
+type FacetCount struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// Search runs a query (see Parse for the language). A query that cannot be read returns a
+// *QueryError.
+func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, error) {
+	x, err := Parse(q)
+	if err != nil {
+		return nil, err
+	}
+	if a, ok := x.(andExpr); ok && len(a) == 0 && o.Category == "" && o.Tag == "" && o.Year == 0 {
+		return nil, queryErr("Type a word to search for.")
+	}
+	if o.Limit <= 0 {
+		o.Limit = 10
+	}
+	o.Limit = min(o.Limit, MaxLimit)
+	o.Offset = max(0, o.Offset)
+	// Bleve's natural order (internal IDs) is newest first: it breaks score ties, and a
+	// search without scores comes out in it.
+	var order []string
+	scored := true
+	switch o.Sort {
+	case "", SortRelevance:
+		order = []string{"-_score"}
+	case SortNewest:
+		// Unscored, every score ties. (Two sort keys: with one, bleve would stop at the
+		// first page, leaving Total and the facets short.)
+		order, scored = []string{"-_score", "-_score"}, false
+	case SortOldest:
+		order, scored = []string{"_id"}, false
+	default:
+		return nil, queryErr("Sort by relevance, newest or oldest.")
+	}
+	bytes0, files0 := s.cache.counters()
+
+	// Plan: the terms and prefix ranges the query reads, found in the route tree while the
+	// metadata is fetched.
+	p := newPlan(x)
+	var m *meta
+	var metaErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { m, metaErr = s.loadMeta(ctx) })
+	routeErr := p.route(ctx, s)
+	wg.Wait()
+	if metaErr != nil {
+		return nil, metaErr
+	}
+	if routeErr != nil {
+		return nil, routeErr
+	}
+	exact := p.decide(s, o.Exact, s.cfg.PhraseBytes)
+	v := &view{ctx: ctx, meta: m, chunks: map[string]*termChunk{}, pos: map[string]*posChunk{}, phrases: map[string][2][]uint32{}}
+	if err := p.fetch(ctx, s, v); err != nil {
+		return nil, err
+	}
+
+	c := &compiler{v: v, p: p, blevePhrases: o.blevePhrases}
+	bq := c.top(x, o)
+	req := bleve.NewSearchRequestOptions(bq, o.Limit, o.Offset, false)
+	req.SortBy(order)
+	if !scored {
+		req.Score = bleve.ScoreNone
+	}
+	// Facets are counted from every hit bleve collects, through its document-match
+	// handler hook: a profile and a year per hit, from the metadata columns. (Bleve's
+	// terms facets would visit each hit's values as strings, which costs more than the
+	// rest of a large search together.)
+	fc := newFacetCounter(m)
+	sctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(
+		func(sc *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+			next, loadID, err := collector.MakeTopNDocumentMatchHandler(sc)
+			return func(d *search.DocumentMatch) error {
+				if d != nil {
+					if n, ok := docOf(d.IndexInternalID, m.Docs); ok {
+						fc.add(n)
+					}
+				}
+				return next(d)
+			}, loadID, err
+		}))
+	s.mu.Lock()
+	s.cur.Store(v)
+	res, err := s.idx.SearchInContext(sctx, req)
+	s.cur.Store(nil)
+	s.mu.Unlock()
+	if err != nil {
+		var de *bundle.DataError
+		if errors.As(err, &de) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+
+	out := &Result{Total: int(res.Total), Hits: []Hit{}, Exact: exact, Facets: fc.facets()}
+	docs := make([]int, len(res.Hits))
+	for i, h := range res.Hits {
+		n, err := strconv.Atoi(h.ID)
+		if err != nil {
+			return nil, fmt.Errorf("search: hit id %q: %w", h.ID, errDamaged)
+		}
+		docs[i] = n
+	}
+	posts, err := s.hitPosts(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	phrases := snippetPhrases(x)
+	for i, p := range posts {
+		out.Hits = append(out.Hits, Hit{ID: p.ID, File: p.File, URL: p.URL, Title: p.Title, Date: p.Date,
+			Categories: p.Categories, Tags: p.Tags, Doc: docs[i],
+			Snippet: snippet(post.PlainText(p.Body, p.Format), phrases)})
+	}
+	bytes1, files1 := s.cache.counters()
+	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}
+	return out, nil
+}
+
+// hitPosts fetches the posts of docs, shards in parallel.
+func (s *Searcher) hitPosts(ctx context.Context, docs []int) ([]*bundle.Post, error) {
+	out := make([]*bundle.Post, len(docs))
+	errs := make([]error, len(docs))
+	var wg sync.WaitGroup
+	for i, n := range docs {
+		wg.Go(func() { out[i], errs[i] = s.hitPost(ctx, n) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// counts lists the names with a count, most first.
+func counts(names []string, n []int) []FacetCount {
+	out := []FacetCount{}
+	for i, c := range n {
+		if c > 0 {
+			out = append(out, FacetCount{Name: names[i], Count: c})
+		}
+	}
+	slices.SortFunc(out, func(a, b FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	return out
+}
+
+// compiler turns a parsed query into a bleve query over the fetched chunks.
+type compiler struct {
+	v            *view
+	p            *plan
+	blevePhrases bool
+}
+
+// titleBoost weighs a match in the title against one in the body.
+const titleBoost = 2
+
+// top compiles the whole query: filters (and the options' facet filters) narrow without
+// scoring; excluded items go into MustNot.
+func (c *compiler) top(x expr, o Options) query.Query {
+	var must, mustNot, filters []query.Query
+	items, ok := x.(andExpr)
+	if !ok {
+		items = andExpr{x}
+	}
+	for _, it := range items {
+		switch it := it.(type) {
+		case *filterExpr, *dateExpr:
+			filters = append(filters, c.expr(it))
+		case notExpr:
+			mustNot = append(mustNot, c.expr(it.x))
+		default:
+			must = append(must, c.expr(it))
+		}
+	}
+	if o.Category != "" {
+		filters = append(filters, c.expr(&filterExpr{field: FieldCategory, value: o.Category}))
+	}
+	if o.Tag != "" {
+		filters = append(filters, c.expr(&filterExpr{field: FieldTag, value: o.Tag}))
+	}
+	if o.Year != 0 {
+		filters = append(filters, c.days(dayNumber(o.Year, 1, 1), dayNumber(o.Year+1, 1, 1)-1))
+	}
+	if len(must) == 0 && len(mustNot) == 0 && len(filters) == 0 {
+		return query.NewMatchAllQuery()
+	}
+	bq := query.NewBooleanQuery(must, nil, mustNot)
+	if len(filters) > 0 {
+		bq.AddFilter(query.NewConjunctionQuery(filters))
+	}
+	return bq
+}
+
+func (c *compiler) expr(x expr) query.Query {
+	switch x := x.(type) {
+	case andExpr:
+		var must, mustNot []query.Query
+		for _, it := range x {
+			if n, ok := it.(notExpr); ok {
+				mustNot = append(mustNot, c.expr(n.x))
+			} else {
+				must = append(must, c.expr(it))
+			}
+		}
+		if len(mustNot) == 0 {
+			return query.NewConjunctionQuery(must)
+		}
+		return query.NewBooleanQuery(must, nil, mustNot)
+	case orExpr:
+		alts := make([]query.Query, len(x))
+		for i, it := range x {
+			alts[i] = c.expr(it)
+		}
+		return query.NewDisjunctionQuery(alts)
+	case notExpr:
+		return query.NewBooleanQuery(nil, nil, []query.Query{c.expr(x.x)})
+	case *filterExpr:
+		name := c.v.meta.resolve(x.field, x.value)
+		if name == "" {
+			return query.NewMatchNoneQuery()
+		}
+		q := query.NewTermQuery(name)
+		q.SetField(x.field)
+		return q
+	case *dateExpr:
+		return c.days(x.from, x.to)
+	case *textExpr:
+		if x.titleOnly {
+			return c.text(x, fieldTitle)
+		}
+		title, body := c.text(x, fieldTitle), c.text(x, fieldBody)
+		if b, ok := title.(query.BoostableQuery); ok {
+			b.SetBoost(titleBoost)
+		}
+		return query.NewDisjunctionQuery([]query.Query{title, body})
+	}
+	return query.NewMatchNoneQuery()
+}
+
+func (c *compiler) days(from, to int32) query.Query {
+	q := query.NewTermQuery(daysTerm(from, to))
+	q.SetField(fieldDays)
+	return q
+}
+
+// text compiles a word or phrase for one field: a phrase of its slots (exact), or, when
+// positions were not fetched, all its slots anywhere in the field; both are phrase terms
+// of the index reader (see phraseTerm).
+func (c *compiler) text(t *textExpr, f int) query.Query {
+	field := FieldNames[f]
+	if t.whole {
+		if c.blevePhrases {
+			q := query.NewPrefixQuery(t.slots[0].terms[0])
+			q.SetField(field)
+			return q
+		}
+		q := query.NewTermQuery(anyPrefixTerm(t.slots[0].terms[0]))
+		q.SetField(field)
+		return q
+	}
+	alts := make([][]string, len(t.slots))
+	for i, sl := range t.slots {
+		alts[i] = c.p.alternatives(c.v, sl, f)
+		if len(alts[i]) == 0 {
+			return query.NewMatchNoneQuery()
+		}
+	}
+	switch {
+	case len(alts) == 1:
+		return anyTerm(alts[0], field)
+	case c.blevePhrases && t.exact:
+		return query.NewMultiPhraseQuery(alts, field)
+	case c.blevePhrases:
+		conj := make([]query.Query, len(alts))
+		for i, terms := range alts {
+			conj[i] = anyTerm(terms, field)
+		}
+		return query.NewConjunctionQuery(conj)
+	}
+	q := query.NewTermQuery(phraseTerm(alts, t.exact))
+	q.SetField(field)
+	return q
+}
+
+func anyTerm(terms []string, field string) query.Query {
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := query.NewTermQuery(t)
+		q.SetField(field)
+		qs[i] = q
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}

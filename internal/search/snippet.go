@@ -1,0 +1,276 @@
+package search
+
+import (
+	"html"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Snippet sizes, in runes.
+const (
+	snippetRunes  = 110 // the passage shown
+	snippetBefore = 24  // context kept before the first match
+	maxSpans      = 400 // matches looked at per post
+)
+
+// snippetPhrase is a word or phrase the snippet marks.
+type snippetPhrase struct {
+	slots []slot
+	whole bool
+}
+
+// snippetPhrases lists the query's words and phrases that are not excluded and not only
+// about titles.
+func snippetPhrases(x expr) []snippetPhrase {
+	var out []snippetPhrase
+	var walk func(expr)
+	walk = func(x expr) {
+		switch x := x.(type) {
+		case andExpr:
+			for _, it := range x {
+				walk(it)
+			}
+		case orExpr:
+			for _, it := range x {
+				walk(it)
+			}
+		case *textExpr:
+			if !x.titleOnly {
+				out = append(out, snippetPhrase{slots: x.slots, whole: x.whole})
+			}
+		}
+	}
+	walk(x)
+	return out
+}
+
+// span is a matched stretch of text (bytes) and the phrase it matches.
+type span struct{ start, end, phrase int }
+
+// snippet returns the best passage of text for the phrases, HTML-escaped, with matches in
+// <mark>. Matches are found the way the index finds them: the text is analyzed with the
+// same analyzer and each phrase's slots are matched against tokens at consecutive
+// positions.
+func snippet(text string, phrases []snippetPhrase) string {
+	if text == "" {
+		return ""
+	}
+	spans := findSpans(text, phrases)
+	if len(spans) == 0 {
+		return render(text, 0, cutRunes(text, 0, snippetRunes), nil)
+	}
+	best := bestWindow(text, spans)
+	ws := backRunes(text, spans[best].start, snippetBefore)
+	we := cutRunes(text, ws, snippetRunes)
+	if we == len(text) { // near the end: show a full passage anyway
+		ws = backRunes(text, len(text), snippetRunes)
+	}
+	return render(text, ws, we, spans)
+}
+
+// findSpans matches phrases against the text's tokens. A long post is not analyzed
+// whole: Han text of the query occurs literally in the text (a Han bigram or character
+// stands as it is), so the passage with the most different phrases is found by plain
+// string search, and only it (with a margin) is analyzed. A phrase without Han text, or a
+// passage that turns out to hold no match, makes it analyze everything.
+func findSpans(text string, phrases []snippetPhrase) []span {
+	const margin = 120 // bytes analyzed beyond the passage
+	keys := make([]string, len(phrases))
+	for i, ph := range phrases {
+		if keys[i] = literalKey(ph); keys[i] == "" {
+			return spansIn(text, 0, phrases)
+		}
+	}
+	if len(text) <= 9*snippetRunes {
+		return spansIn(text, 0, phrases)
+	}
+	var occ []span // literal occurrences: start, end, phrase
+	for pi, k := range keys {
+		for i, n := 0, 0; n < 32; n++ {
+			j := strings.Index(text[i:], k)
+			if j < 0 {
+				break
+			}
+			occ = append(occ, span{i + j, i + j + len(k), pi})
+			i += j + len(k)
+		}
+	}
+	if len(occ) == 0 {
+		return nil
+	}
+	sort.Slice(occ, func(i, j int) bool { return occ[i].start < occ[j].start })
+	first := occ[bestWindow(text, occ)].start
+	start := snapBack(text, max(0, backRunes(text, first, snippetBefore)-margin))
+	end := snapBack(text, min(len(text), cutRunes(text, first, snippetRunes)+margin))
+	if spans := spansIn(text[start:end], start, phrases); len(spans) > 0 {
+		return spans
+	}
+	return spansIn(text, 0, phrases)
+}
+
+// bestWindow returns the index of the span that starts the passage holding the most
+// different phrases, then the most spans; the earliest wins ties.
+func bestWindow(text string, spans []span) int {
+	best, bestScore := 0, -1
+	for i, sp := range spans {
+		we := cutRunes(text, backRunes(text, sp.start, snippetBefore), snippetRunes)
+		seen := map[int]bool{}
+		n := 0
+		for _, o := range spans[i:] {
+			if o.start >= we {
+				break
+			}
+			if o.end <= we {
+				seen[o.phrase] = true
+				n++
+			}
+		}
+		if score := len(seen)*1000 + n; score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return best
+}
+
+// literalKey returns text that occurs literally wherever the phrase matches: the term of
+// its first slot that is one Han bigram, or its lone character; "" when there is none.
+func literalKey(ph snippetPhrase) string {
+	for _, sl := range ph.slots {
+		if ph.whole || len(sl.terms) == 1 && sl.prefix == "" && isHan(sl.terms[0]) {
+			return sl.terms[0]
+		}
+	}
+	return ""
+}
+
+func isHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// snapBack moves a byte offset back to the start of its rune.
+func snapBack(s string, i int) int {
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
+}
+
+// spansIn matches the phrases in one piece of text that starts at byte offset base.
+func spansIn(text string, base int, phrases []snippetPhrase) []span {
+	toks, _ := analyze([]byte(text))
+	if len(toks) == 0 {
+		return nil
+	}
+	maxPos := toks[len(toks)-1].pos
+	at := make([][]int, maxPos+2) // position → token indexes
+	for i, t := range toks {
+		at[t.pos] = append(at[t.pos], i)
+	}
+	var spans []span
+	for pi, ph := range phrases {
+		for p := 1; p+len(ph.slots)-1 <= maxPos && len(spans) < maxSpans; p++ {
+			start, end, ok := -1, -1, true
+			for k, sl := range ph.slots {
+				s, e, found := matchSlot(toks, at[p+k], sl, ph.whole)
+				if !found {
+					ok = false
+					break
+				}
+				if k == 0 {
+					start = s
+				}
+				end = e
+			}
+			if ok && end > start {
+				spans = append(spans, span{base + start, base + end, pi})
+			}
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	return spans
+}
+
+// matchSlot looks for a token at one position that the slot accepts, and returns the
+// text it stands for: a bigram accepted for its first character stands for that character
+// alone.
+func matchSlot(toks []token, idx []int, sl slot, whole bool) (start, end int, ok bool) {
+	for _, i := range idx {
+		t := toks[i]
+		term := string(t.term)
+		if whole {
+			c := sl.terms[0]
+			if strings.HasPrefix(term, c) {
+				if t.double {
+					return t.start, t.start + len(c), true
+				}
+				return t.start, t.end, true
+			}
+			continue
+		}
+		for _, want := range sl.terms {
+			if term == want {
+				return t.start, t.end, true
+			}
+		}
+		if sl.prefix != "" && t.double && strings.HasPrefix(term, sl.prefix) {
+			return t.start, t.start + len(sl.prefix), true
+		}
+	}
+	return 0, 0, false
+}
+
+// cutRunes returns the byte offset n runes after from (or the end).
+func cutRunes(s string, from, n int) int {
+	i := from
+	for k := 0; k < n && i < len(s); k++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
+}
+
+// backRunes returns the byte offset n runes before at (or 0).
+func backRunes(s string, at, n int) int {
+	i := at
+	for k := 0; k < n && i > 0; k++ {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return i
+}
+
+// render escapes text[ws:we], marks the spans inside it, and adds ellipses where it cuts.
+func render(text string, ws, we int, spans []span) string {
+	var b strings.Builder
+	if ws > 0 {
+		b.WriteString("…")
+	}
+	pos := ws
+	for i := 0; i < len(spans); i++ {
+		s, e := max(spans[i].start, pos), min(spans[i].end, we)
+		for i+1 < len(spans) && spans[i+1].start <= e { // merge overlapping matches
+			i++
+			e = max(e, min(spans[i].end, we))
+		}
+		if s >= e {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[pos:s]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[s:e]))
+		b.WriteString("</mark>")
+		pos = e
+	}
+	b.WriteString(html.EscapeString(text[pos:we]))
+	if we < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}

@@ -1,0 +1,47 @@
+package search
+
+import (
+	"strings"
+	"testing"
+)
+
+func phrasesOf(t *testing.T, q string) []snippetPhrase {
+	t.Helper()
+	x, err := Parse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snippetPhrases(x)
+}
+
+func TestSnippet(t *testing.T) {
+	long := strings.Repeat("天气晴朗，", 200)
+	cases := []struct{ text, q, want string }{
+		{"今年的明前龙井终于到了。", "龙井", "今年的明前<mark>龙井</mark>终于到了。"},
+		// Escaped, and a Latin word as a whole token, any case.
+		{`<b>"5G"</b> & 5g网络，5GB不算`, "5G", `&lt;b&gt;&#34;<mark>5G</mark>&#34;&lt;/b&gt; &amp; <mark>5g</mark>网络，5GB不算`},
+		// A lone character, wherever it stands; "A股" marks only 股 after a.
+		{"茶，绿茶，茶叶", "茶", "<mark>茶</mark>，绿<mark>茶</mark>，<mark>茶</mark>叶"},
+		{"A股市场和B股", "A股", "<mark>A股</mark>市场和B股"},
+		// The passage with the most words wins; ellipses mark the cuts.
+		{long + "龙井在这里，" + long + "龙井和碧螺春都在这里。" + long, "龙井 碧螺春", "…"},
+		// Excluded and title-only words are not marked; no match shows the beginning.
+		{"龙井和咖啡", "龙井 -咖啡 title:和", "<mark>龙井</mark>和咖啡"},
+		{"没有要找的词", "龙井", "没有要找的词"},
+	}
+	for _, c := range cases {
+		got := snippet(c.text, phrasesOf(t, c.q))
+		if c.want == "…" {
+			if !strings.Contains(got, "<mark>龙井</mark>和<mark>碧螺春</mark>都在这里") || !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
+				t.Errorf("long text: %s", got)
+			}
+			if n := len([]rune(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(got))); n > snippetRunes+2 {
+				t.Errorf("long text: snippet of %d runes", n)
+			}
+			continue
+		}
+		if got != c.want {
+			t.Errorf("snippet(%q, %q)\n got %s\nwant %s", c.text, c.q, got, c.want)
+		}
+	}
+}

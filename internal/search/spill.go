@@ -1,0 +1,211 @@
+package search
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// SpillBytes bounds the postings an indexer keeps in memory: past it, they are written to
+// a temporary file as a sorted run, and the runs are merged at the end. (At 100k posts the
+// postings are ~300 MB; kept whole, they and the garbage collector's headroom would double
+// the build's memory.)
+var SpillBytes int64 = 96 << 20
+
+// spiller holds the runs written so far.
+type spiller struct {
+	dir  string
+	runs []string
+}
+
+// spillRun writes the current postings, sorted by term, to a new run file and starts
+// afresh.
+func (x *indexer) spillRun() error {
+	if x.spill == nil {
+		dir, err := os.MkdirTemp("", "folio-search-")
+		if err != nil {
+			return fmt.Errorf("search: temporary folder for the index: %w", err)
+		}
+		x.spill = &spiller{dir: dir}
+	}
+	name := filepath.Join(x.spill.dir, fmt.Sprintf("run%03d", len(x.spill.runs)))
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	var tmp []byte
+	for term, a := range x.memoryTerms() {
+		tmp = binary.AppendUvarint(tmp[:0], uint64(len(term)))
+		tmp = append(tmp, term...)
+		for f := range numFields {
+			fa := &a.f[f]
+			tmp = binary.AppendUvarint(tmp, uint64(fa.df))
+			if fa.df > 0 {
+				tmp = binary.AppendUvarint(tmp, uint64(fa.next))
+				tmp = binary.AppendUvarint(tmp, uint64(fa.dsize))
+				tmp = binary.AppendUvarint(tmp, uint64(len(fa.buf)))
+			}
+		}
+		bw.Write(tmp)
+		for f := range numFields {
+			bw.Write(a.f[f].buf)
+		}
+	}
+	err = bw.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("search: write %s: %w", name, err)
+	}
+	x.spill.runs = append(x.spill.runs, name)
+	x.terms, x.accs, x.n, x.bytes = map[string]uint32{}, nil, 0, 0
+	return nil
+}
+
+// memoryTerms yields the postings in memory, sorted by term.
+func (x *indexer) memoryTerms() iter.Seq2[string, *termAcc] {
+	return func(yield func(string, *termAcc) bool) {
+		type named struct {
+			term string
+			k    uint32
+		}
+		order := make([]named, 0, len(x.terms))
+		for t, k := range x.terms {
+			order = append(order, named{t, k})
+		}
+		slices.SortFunc(order, func(a, b named) int { return strings.Compare(a.term, b.term) })
+		for _, o := range order {
+			if !yield(o.term, x.acc(o.k)) {
+				return
+			}
+		}
+	}
+}
+
+// mergedTerms writes the last run and yields the postings of all runs merged, sorted by
+// term. A run covers later docs than the runs before it, so a term's lists are the
+// concatenation of its lists in run order. Errors are left in *errp.
+func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
+	return func(yield func(string, *termAcc) bool) {
+		defer os.RemoveAll(x.spill.dir)
+		if err := x.spillRun(); err != nil {
+			*errp = err
+			return
+		}
+		rs := make([]*runReader, len(x.spill.runs))
+		for i, name := range x.spill.runs {
+			f, err := os.Open(name)
+			if err != nil {
+				*errp = fmt.Errorf("search: %w", err)
+				return
+			}
+			defer f.Close()
+			rs[i] = &runReader{r: bufio.NewReaderSize(f, 1<<20), name: name}
+			rs[i].next()
+		}
+		for {
+			term, found := "", false
+			for _, r := range rs {
+				if r.err != nil {
+					*errp = r.err
+					return
+				}
+				if !r.done && (!found || r.term < term) {
+					term, found = r.term, true
+				}
+			}
+			if !found {
+				return
+			}
+			a := &termAcc{}
+			for _, r := range rs {
+				if !r.done && r.term == term {
+					for f := range numFields {
+						a.f[f].concat(&r.acc.f[f])
+					}
+					r.next()
+				}
+			}
+			if !yield(term, a) {
+				return
+			}
+		}
+	}
+}
+
+// concat appends the later postings b to fa: b's first doc, stored as a gap from 0, becomes
+// a gap from fa's last doc.
+func (fa *fieldAcc) concat(b *fieldAcc) {
+	if b.df == 0 {
+		return
+	}
+	if fa.df == 0 {
+		*fa = *b
+		return
+	}
+	first, n := binary.Uvarint(b.buf)
+	buf := binary.AppendUvarint(fa.buf, first-uint64(fa.next))
+	fa.dsize += b.dsize + uint32(len(buf)-len(fa.buf)) - uint32(n)
+	fa.buf = append(buf, b.buf[n:]...)
+	fa.df += b.df
+	fa.next = b.next
+}
+
+// runReader reads a run file term by term.
+type runReader struct {
+	r    *bufio.Reader
+	name string
+	term string
+	acc  termAcc
+	done bool
+	err  error
+}
+
+func (rr *runReader) next() {
+	n, err := binary.ReadUvarint(rr.r)
+	if err == io.EOF {
+		rr.done = true
+		return
+	}
+	uv := func() uint64 {
+		v, e := binary.ReadUvarint(rr.r)
+		if e != nil && err == nil {
+			err = e
+		}
+		return v
+	}
+	term := make([]byte, n)
+	if err == nil {
+		_, err = io.ReadFull(rr.r, term)
+	}
+	rr.term = string(term)
+	var lens [numFields]uint64
+	for f := range numFields {
+		fa := &rr.acc.f[f]
+		*fa = fieldAcc{df: uint32(uv())}
+		if fa.df > 0 {
+			fa.next, fa.dsize, lens[f] = uint32(uv()), uint32(uv()), uv()
+		}
+	}
+	for f := range numFields {
+		if err == nil && lens[f] > 0 {
+			rr.acc.f[f].buf = make([]byte, lens[f])
+			_, err = io.ReadFull(rr.r, rr.acc.f[f].buf)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		rr.err, rr.done = fmt.Errorf("search: read %s: %w", rr.name, err), true
+	}
+}

@@ -1,0 +1,446 @@
+package search
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"folio/internal/bundle"
+	"folio/internal/post"
+)
+
+// Sizes that shape the search files. Like the bundle's, they are part of the format only
+// through the files (a reader takes what it finds), so they may change between builds.
+var (
+	// ChunkBytes is the raw size a term chunk closes at. A cold query fetches one chunk per
+	// rare term (about half this size compressed), so smaller is cheaper per query but
+	// makes more files.
+	ChunkBytes = 8 << 10
+	// PosChunkBytes is the raw size a position chunk closes at; position chunks group
+	// whole term chunks.
+	PosChunkBytes = 8 << 10
+	// Fanout is the most entries a route node holds.
+	Fanout = 64
+)
+
+// WriteStats describes the search data written.
+type WriteStats struct {
+	Docs      int `json:"docs"`
+	Terms     int `json:"terms"`
+	Chunks    int `json:"chunks"`
+	PosChunks int `json:"posChunks"`
+	Nodes     int `json:"nodes"`
+	// Bytes counts the raw bytes written per kind of file.
+	TermBytes int64   `json:"termBytes"`
+	PosBytes  int64   `json:"posBytes"`
+	MetaBytes int64   `json:"metaBytes"`
+	NodeBytes int64   `json:"nodeBytes"`
+	Seconds   float64 `json:"seconds"`
+}
+
+// Write indexes posts and writes the search data into w. It returns the name of the root
+// file, for the manifest's Extra["search"]. Doc n is post n of bundle.Sorted(posts).
+// layout says where the bundle put each post (hits are shown from the bundle's shards); it
+// is called once the term files are written, so Write may run while bundle.Build does.
+func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (string, WriteStats, error) {
+	start := time.Now()
+	sorted := bundle.Sorted(posts)
+	x := &indexer{w: w, terms: map[string]uint32{}}
+	x.stats.Docs = len(sorted)
+	m, err := x.collect(sorted)
+	if err != nil {
+		if x.spill != nil {
+			os.RemoveAll(x.spill.dir)
+		}
+		return "", x.stats, err
+	}
+	terms := x.memoryTerms()
+	var mergeErr error
+	if x.spill != nil {
+		terms = x.mergedTerms(&mergeErr)
+	}
+	termTop := x.writeTerms(terms)
+	if mergeErr != nil {
+		return "", x.stats, mergeErr
+	}
+	lay := layout()
+	if len(lay.Shards) != len(lay.Starts) || len(sorted) > 0 && (len(lay.Starts) == 0 || lay.Starts[0] != 0) {
+		return "", x.stats, fmt.Errorf("search: bad bundle layout (%d shards, %d starts)", len(lay.Shards), len(lay.Starts))
+	}
+	shards := make([]route, len(lay.Shards))
+	for i, name := range lay.Shards {
+		shards[i] = route{Key: docKey(lay.Starts[i]), File: name}
+	}
+	shardTop := x.tree(shards)
+	metaData := encodeMeta(m)
+	x.stats.MetaBytes = int64(len(metaData))
+	root := Root{Format: Format, Version: Version, Analyzer: AnalyzerName, Docs: len(sorted),
+		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData),
+		Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
+	data, err := json.Marshal(root)
+	if err != nil {
+		return "", x.stats, fmt.Errorf("search root: %w", err)
+	}
+	x.stats.Seconds = time.Since(start).Seconds()
+	return w.Put("s", data), x.stats, nil
+}
+
+// indexer accumulates postings in doc order.
+type indexer struct {
+	w     *bundle.Writer
+	terms map[string]uint32 // term → index into accs
+	accs  [][]termAcc       // in blocks of accBlock, so growing never copies
+	n     uint32            // terms so far
+	bytes int64             // postings bytes in memory
+	spill *spiller          // runs written to disk, once bytes passed SpillBytes
+	stats WriteStats
+}
+
+const accBlock = 4096
+
+func (x *indexer) acc(k uint32) *termAcc { return &x.accs[k/accBlock][k%accBlock] }
+
+// termAcc holds a term's postings per field while docs stream in.
+type termAcc struct {
+	f [numFields]fieldAcc
+}
+
+// fieldAcc is one field's postings, interleaved per doc as
+// gap, freq-1, positions (first, then gaps); split into streams when written.
+type fieldAcc struct {
+	next  uint32 // last doc + 1
+	df    uint32
+	dsize uint32 // bytes of gaps and freqs
+	buf   []byte
+}
+
+// docOut is what a worker makes of one post.
+type docOut struct {
+	fields [numFields][]docTerm
+	lens   [numFields]int
+}
+
+type docTerm struct {
+	term string
+	pos  []uint32
+}
+
+// collect analyzes every post (in parallel, merged in doc order) into postings and returns
+// the metadata.
+func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
+	n := len(sorted)
+	m := &meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n)}
+	profiles := map[string]uint32{}
+	titleTokens := 0
+	catIdx, tagIdx := nameIndex(sorted, func(p *post.Post) []string { return p.Categories }),
+		nameIndex(sorted, func(p *post.Post) []string { return p.Tags })
+	m.Categories, m.Tags = sortedKeys(catIdx), sortedKeys(tagIdx)
+
+	outs := make([]docOut, n)
+	ready := make([]chan struct{}, n)
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	// Workers take docs in order; the merger follows, at most `ahead` docs behind.
+	const ahead = 256
+	slots := make(chan struct{}, ahead)
+	jobs := make(chan int, 64)
+	go func() {
+		for i := range n {
+			slots <- struct{}{}
+			jobs <- i
+		}
+		close(jobs)
+	}()
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			groups := map[string]int{}
+			for i := range jobs {
+				outs[i] = analyzePost(sorted[i], groups)
+				close(ready[i])
+			}
+		})
+	}
+	var err error
+	for i, p := range sorted {
+		<-ready[i]
+		out := &outs[i]
+		for f := range numFields {
+			for _, dt := range out.fields[f] {
+				x.add(dt, f, uint32(i))
+			}
+		}
+		pr := profile{Cats: indexes(p.Categories, catIdx), Tags: indexes(p.Tags, tagIdx), BodyClass: lengthClass(out.lens[fieldBody])}
+		key := fmt.Sprint(pr.Cats, pr.Tags, pr.BodyClass)
+		k, ok := profiles[key]
+		if !ok {
+			k = uint32(len(m.Profiles))
+			profiles[key] = k
+			m.Profiles = append(m.Profiles, pr)
+		}
+		m.DocProfile[i] = k
+		m.Days[i] = dayOf(p.Date)
+		titleTokens += out.lens[fieldTitle]
+		*out = docOut{}
+		if x.bytes >= SpillBytes && err == nil {
+			err = x.spillRun()
+		}
+		<-slots
+	}
+	wg.Wait()
+	if n > 0 {
+		m.TitleClass = lengthClass(titleTokens / n)
+	}
+	return m, err
+}
+
+// analyzePost tokenizes a post's title and text and groups the tokens by term.
+func analyzePost(p *post.Post, groups map[string]int) docOut {
+	text := post.PlainText(p.Body, p.Format)
+	var out docOut
+	for f, s := range [numFields]string{p.Title, text} {
+		toks, n := analyze([]byte(s))
+		out.lens[f] = n
+		clear(groups)
+		var dts []docTerm
+		for _, t := range toks {
+			k, ok := groups[string(t.term)]
+			if !ok {
+				k = len(dts)
+				term := string(t.term)
+				groups[term] = k
+				dts = append(dts, docTerm{term: term})
+			}
+			dts[k].pos = append(dts[k].pos, uint32(t.pos))
+		}
+		out.fields[f] = dts
+	}
+	return out
+}
+
+// add appends doc's occurrences of a term in field f.
+func (x *indexer) add(dt docTerm, f int, doc uint32) {
+	k, ok := x.terms[dt.term]
+	if !ok {
+		k = x.n
+		x.terms[dt.term] = k
+		if k%accBlock == 0 {
+			x.accs = append(x.accs, make([]termAcc, accBlock))
+		}
+		x.n++
+	}
+	fa := &x.acc(k).f[f]
+	n := len(fa.buf)
+	b := binary.AppendUvarint(fa.buf, uint64(doc-fa.next))
+	b = binary.AppendUvarint(b, uint64(len(dt.pos)-1))
+	fa.dsize += uint32(len(b) - n)
+	prev := uint32(0)
+	for _, p := range dt.pos {
+		b = binary.AppendUvarint(b, uint64(p-prev))
+		prev = p
+	}
+	x.bytes += int64(len(b) - n)
+	fa.buf = b
+	fa.next = doc + 1
+	fa.df++
+}
+
+// split turns an accumulated field into its streams.
+func (fa *fieldAcc) split() *posting {
+	if fa.df == 0 {
+		return nil
+	}
+	p := &posting{df: int(fa.df), docs: make([]byte, 0, fa.dsize), freqs: make([]byte, 0, fa.df),
+		pos: make([]byte, 0, len(fa.buf)-int(fa.dsize))}
+	d := dec{b: fa.buf}
+	for len(d.b) > 0 {
+		p.docs = binary.AppendUvarint(p.docs, d.uvarint())
+		freq := d.uvarint()
+		p.freqs = binary.AppendUvarint(p.freqs, freq)
+		for range freq + 1 {
+			p.pos = binary.AppendUvarint(p.pos, d.uvarint())
+		}
+	}
+	return p
+}
+
+// writeTerms writes term and position chunks from terms (sorted) and returns the top
+// route node over them. A term chunk closes at ChunkBytes; a term bigger than that (or
+// with positions bigger than PosChunkBytes) gets chunks of its own. A position chunk holds
+// the positions of one or more whole term chunks (a group). Cuts are planned from the
+// sizes counted while adding; groups are split into streams and encoded in parallel.
+func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
+	type group struct {
+		chunks [][]termEntryAcc
+		leaves []route
+	}
+	var groups []*group
+	jobs := make(chan *group, 2)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for g := range jobs {
+				x.encodeGroup(g.chunks, &g.leaves, &mu)
+				g.chunks = nil
+			}
+		})
+	}
+	g := &group{}
+	var chunk []termEntryAcc
+	chunkSize, groupSize := 0, 0
+	closeChunk := func() {
+		if len(chunk) > 0 {
+			g.chunks = append(g.chunks, chunk)
+		}
+		chunk, chunkSize = nil, 0
+	}
+	closeGroup := func() {
+		closeChunk()
+		if len(g.chunks) > 0 {
+			groups = append(groups, g)
+			jobs <- g
+			g = &group{}
+		}
+		groupSize = 0
+	}
+	for term, a := range terms {
+		x.stats.Terms++
+		size, psize := len(term)+2, 0
+		for f := range numFields {
+			if fa := &a.f[f]; fa.df > 0 {
+				size += int(fa.dsize) + 6
+				psize += len(fa.buf) - int(fa.dsize) + 2
+			}
+		}
+		big := size >= ChunkBytes || psize >= PosChunkBytes
+		if big {
+			closeGroup()
+		}
+		chunk = append(chunk, termEntryAcc{term, a})
+		chunkSize += size
+		groupSize += psize
+		switch {
+		case big:
+			closeGroup()
+		case chunkSize >= ChunkBytes:
+			closeChunk()
+			if groupSize >= PosChunkBytes {
+				closeGroup()
+			}
+		}
+	}
+	closeGroup()
+	close(jobs)
+	wg.Wait()
+	x.accs = nil
+	var leaves []route
+	for _, g := range groups {
+		leaves = append(leaves, g.leaves...)
+	}
+	return x.tree(leaves)
+}
+
+// termEntryAcc is a term with its accumulated postings.
+type termEntryAcc struct {
+	term string
+	acc  *termAcc
+}
+
+// encodeGroup writes a group's term chunks and its position chunk, appending their
+// route entries to leaves.
+func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]route, mu *sync.Mutex) {
+	var all []*termData
+	var termBytes int64
+	for _, c := range chunks {
+		terms := make([]*termData, 0, len(c))
+		for _, e := range c {
+			t := &termData{term: e.term}
+			for f := range numFields {
+				t.fields[f] = e.acc.f[f].split()
+			}
+			e.acc.f = [numFields]fieldAcc{}
+			terms = append(terms, t)
+		}
+		data := encodeTermChunk(terms)
+		*leaves = append(*leaves, route{Key: []byte(terms[0].term), File: x.w.PutFile("s", "bin", data), Size: len(data)})
+		termBytes += int64(len(data))
+		all = append(all, terms...)
+	}
+	data := encodePosChunk(all)
+	name := x.w.PutPlain("s", "bin", data) // positions barely compress (~10%)
+	for i := range *leaves {
+		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)
+	}
+	mu.Lock()
+	x.stats.Chunks += len(chunks)
+	x.stats.PosChunks++
+	x.stats.TermBytes += termBytes
+	x.stats.PosBytes += int64(len(data))
+	mu.Unlock()
+}
+
+// tree writes route nodes over leaf entries, Fanout per node, and returns the top node
+// (kept in the root).
+func (x *indexer) tree(entries []route) []byte {
+	leaf := true
+	for len(entries) > Fanout {
+		var up []route
+		for i := 0; i < len(entries); i += Fanout {
+			part := entries[i:min(i+Fanout, len(entries))]
+			data := encodeNode(&routeNode{Leaf: leaf, Entries: part})
+			up = append(up, route{Key: part[0].Key, File: x.w.PutFile("s", "bin", data), Size: len(data)})
+			x.stats.Nodes++
+			x.stats.NodeBytes += int64(len(data))
+		}
+		entries, leaf = up, false
+	}
+	return encodeNode(&routeNode{Leaf: leaf, Entries: entries})
+}
+
+// docKey is the route key of a doc number (big-endian, so keys sort like numbers).
+func docKey(n int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
+
+// dayOf is the post's calendar date, in its own zone, as days since 1970-01-01.
+func dayOf(t time.Time) int32 {
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func nameIndex(posts []*post.Post, of func(*post.Post) []string) map[string]uint32 {
+	idx := map[string]uint32{}
+	for _, p := range posts {
+		for _, s := range of(p) {
+			idx[s] = 0
+		}
+	}
+	names := sortedKeys(idx)
+	for i, s := range names {
+		idx[s] = uint32(i)
+	}
+	return idx
+}
+
+func sortedKeys(m map[string]uint32) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func indexes(names []string, idx map[string]uint32) []uint32 {
+	out := make([]uint32, 0, len(names))
+	for _, s := range names {
+		out = append(out, idx[s])
+	}
+	return out
+}
