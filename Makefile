@@ -9,7 +9,7 @@ WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.m
 # The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt and zapx stand-ins.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
-.PHONY: folio wasm demo test bench bench-build bench-viewer check clean
+.PHONY: folio wasm demo test bench bench-build bench-viewer bench-search check clean
 
 ## folio: build the command with the viewer embedded (bin/folio)
 folio: wasm
@@ -35,14 +35,18 @@ test: wasm
 	$(WASM_ENV) $(GO) vet ./internal/jsbridge ./wasm/...
 	$(GO) test -count=1 ./...
 	cd wasm/bboltshim && $(GO) vet ./... && $(GO) test -count=1 ./...
-	PATH="$(GOROOT)/lib/wasm:$$PATH" $(WASM_ENV) $(GO) test -count=1 ./internal/jsbridge ./internal/render ./internal/bundle ./internal/archive ./wasm/blevecheck
+	PATH="$(GOROOT)/lib/wasm:$$PATH" $(WASM_ENV) $(GO) test -count=1 ./internal/jsbridge ./internal/render ./internal/bundle ./internal/archive ./internal/search ./wasm/blevecheck
 
 ## bench: all benchmarks (figures, not pass/fail)
-bench: bench-build bench-viewer
+bench: bench-build bench-viewer bench-search
 
 ## bench-viewer: viewer start-up in Chromium (first paint, newest posts, opening a post) for the demo and 100k posts
 bench-viewer: folio
 	scripts/bench-viewer.sh
+
+## bench-search: search in Chromium on 1k, 10k, 100k gencorpus posts (cold/warm times, bytes, memory) beside the peers
+bench-search: folio
+	scripts/bench-search.sh
 
 ## bench-build: build 10k and 100k synthetic posts; print posts/s, wall, peak RSS, bytes
 bench-build: folio

@@ -1,0 +1,451 @@
+// Command benchsearch measures full-text search in real headless Chromium: per query, the
+// time and bytes of a cold search (wasm module cached, search data not), warm query times,
+// the renderer's memory after 20 queries, and a fully cold first search (empty profile).
+//
+//	go run ./scripts/benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME]
+//
+// DIR is a site written by `bin/folio build`. FILE is JSON: a list of strings, a list of
+// objects with a "query" field, or an object with such a list under "queries"; -needles
+// takes gencorpus's needles.json and adds its "query" fields. The test server sends
+// `Cache-Control: no-store` for data/ files, so the browser's HTTP cache never keeps them,
+// and answers 404 for sw.js, so no service worker caches them either; wasm/ and the page
+// stay cacheable. Bytes are counted by the server as written (compressed).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/performance"
+	"github.com/chromedp/chromedp"
+
+	"folio/internal/server"
+)
+
+var chromium string
+
+func main() {
+	dir := flag.String("site", "", "built site folder (required)")
+	qfile := flag.String("queries", "", "JSON file of queries (required)")
+	nfile := flag.String("needles", "", "gencorpus needles.json: add its queries")
+	label := flag.String("label", "", "name printed above the table")
+	flag.StringVar(&chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
+	flag.Parse()
+	if *dir == "" || *qfile == "" {
+		fmt.Fprintln(os.Stderr, "usage: benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME]")
+		os.Exit(2)
+	}
+	if _, err := os.Stat(filepath.Join(*dir, "index.html")); err != nil {
+		fail("%s has no index.html: build a site first", *dir)
+	}
+	queries, err := readQueries(*qfile)
+	if err != nil {
+		fail("%v", err)
+	}
+	if *nfile != "" {
+		more, err := readQueries(*nfile)
+		if err != nil {
+			fail("%v", err)
+		}
+		queries = append(queries, more...)
+	}
+	if len(queries) == 0 {
+		fail("no queries in %s", *qfile)
+	}
+	if *label == "" {
+		*label = filepath.Base(*dir)
+	}
+
+	c := &counter{h: server.Handler(os.DirFS(*dir))}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	url := srv.URL + "/"
+
+	// Fully cold first: a brand-new profile per query, nothing cached.
+	nFull := min(3, len(queries))
+	var full []fullCold
+	for _, q := range queries[:nFull] {
+		f, err := runFullyCold(c, url, q)
+		if err != nil {
+			fail("fully cold %q: %v", q, err)
+		}
+		full = append(full, f)
+	}
+
+	ctx, done, err := newBrowser()
+	if err != nil {
+		fail("starting Chromium: %v", err)
+	}
+	defer done()
+	// Warm the HTTP cache with the page and the wasm module.
+	if err := load(ctx, url); err != nil {
+		fail("first load: %v", err)
+	}
+
+	// Cold queries: a fresh page (fresh Go instance) for each.
+	type row struct {
+		q                 string
+		res               searchResult
+		searchKB, shardKB float64
+	}
+	var rows []row
+	for _, q := range queries {
+		if err := load(ctx, url); err != nil {
+			fail("loading for %q: %v", q, err)
+		}
+		c.reset()
+		res, err := search(ctx, q)
+		if err != nil {
+			fail("cold %q: %v", q, err)
+		}
+		rows = append(rows, row{q, res, float64(c.search.Load()) / 1e3, float64(c.shard.Load()) / 1e3})
+	}
+
+	// Memory after 20 queries, then warm times, in one page.
+	if err := load(ctx, url); err != nil {
+		fail("loading for warm queries: %v", err)
+	}
+	nMem := min(20, len(queries))
+	for _, q := range queries[:nMem] {
+		if _, err := search(ctx, q); err != nil {
+			fail("warm-up %q: %v", q, err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	rss := rendererRSS(ctx)
+	heap := jsHeapUsed(ctx)
+	for _, q := range queries[nMem:] {
+		if _, err := search(ctx, q); err != nil {
+			fail("warm-up %q: %v", q, err)
+		}
+	}
+	var warm []float64
+	for range 5 {
+		for _, q := range queries {
+			res, err := search(ctx, q)
+			if err != nil {
+				fail("warm %q: %v", q, err)
+			}
+			warm = append(warm, res.Ms)
+		}
+	}
+
+	fmt.Printf("== %s: %d queries\n", *label, len(queries))
+	fmt.Printf("%-28s %8s %6s %9s %11s %10s\n", "query", "total", "exact", "cold_ms", "search_kB", "shard_kB")
+	var coldMs, coldKB []float64
+	for _, r := range rows {
+		fmt.Printf("%s %8d %6v %9.1f %11.1f %10.1f\n", pad(r.q, 28), r.res.Total, r.res.Exact, r.res.Ms, r.searchKB, r.shardKB)
+		coldMs, coldKB = append(coldMs, r.res.Ms), append(coldKB, r.searchKB)
+	}
+	fmt.Printf("cold search:        p50 %.1f ms, p95 %.1f ms (fresh page per query, module cached)\n", pct(coldMs, 50), pct(coldMs, 95))
+	fmt.Printf("cold search data:   p50 %.1f kB, max %.1f kB\n", pct(coldKB, 50), pct(coldKB, 100))
+	fmt.Printf("warm search:        p50 %.2f ms, p95 %.2f ms (%d runs)\n", pct(warm, 50), pct(warm, 95), len(warm))
+	heapS := "n/a"
+	if heap > 0 {
+		heapS = fmt.Sprintf("%.1f MB", heap/1e6)
+	}
+	fmt.Printf("memory after %d:    renderer RSS %.1f MB (page JS heap %s; the worker's heap is in the RSS only)\n", nMem, rss/1e6, heapS)
+	for _, f := range full {
+		fmt.Printf("fully cold:         %s: first %d results at %.0f ms after navigation start, %.1f kB in all (search %.1f, shards %.1f, module+page %.1f)\n",
+			f.q, f.hits, f.ms, f.total/1e3, f.search/1e3, f.shard/1e3, (f.total-f.search-f.shard)/1e3)
+	}
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "benchsearch: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+// readQueries reads a list of strings, a list of objects with "query" (or "q"), or an
+// object holding such a list under "queries" or "needles".
+func readQueries(name string) ([]string, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if m, ok := v.(map[string]any); ok {
+		switch {
+		case m["queries"] != nil:
+			v = m["queries"]
+		case m["needles"] != nil:
+			v = m["needles"]
+		}
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: no list of queries", name)
+	}
+	var out []string
+	for _, e := range list {
+		switch e := e.(type) {
+		case string:
+			out = append(out, e)
+		case map[string]any:
+			if s, ok := e["query"].(string); ok {
+				out = append(out, s)
+			} else if s, ok := e["q"].(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+// counter counts response bytes by path: data/s/ (search), data/p/ (post shards), other.
+type counter struct {
+	h                    http.Handler
+	search, shard, other atomic.Int64
+}
+
+func (c *counter) reset() { c.search.Store(0); c.shard.Store(0); c.other.Store(0) }
+
+func (c *counter) total() int64 { return c.search.Load() + c.shard.Load() + c.other.Load() }
+
+func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if p == "/sw.js" { // no service worker: it would keep data/ in Cache Storage
+		http.NotFound(w, r)
+		return
+	}
+	n := &c.other
+	switch {
+	case strings.HasPrefix(p, "/data/s/"):
+		n = &c.search
+	case strings.HasPrefix(p, "/data/p/"):
+		n = &c.shard
+	}
+	c.h.ServeHTTP(&countingWriter{ResponseWriter: w, n: n, noStore: strings.HasPrefix(p, "/data/")}, r)
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n       *atomic.Int64
+	noStore bool
+	wrote   bool
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		if w.noStore {
+			w.Header().Set("Cache-Control", "no-store")
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	w.n.Add(int64(len(p)))
+	return w.ResponseWriter.Write(p)
+}
+
+func newBrowser() (context.Context, func(), error) {
+	profile, err := os.MkdirTemp("", "benchsearch-")
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile), chromedp.WindowSize(1200, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	done := func() { cancel(); cancelA(); os.RemoveAll(profile) }
+	if err := chromedp.Do(ctx); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return ctx, done, nil
+}
+
+// load navigates to the page (a fresh document and Go instance), awaits folio.ready and
+// lets the page's own start-up requests settle.
+func load(ctx context.Context, url string) error {
+	tctx, cancel := context.WithTimeout(ctx, 180*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, chromedp.Navigate(url)); err != nil {
+		return err
+	}
+	if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`folio.ready.then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
+		return fmt.Errorf("folio.ready: %w", err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	return nil
+}
+
+type searchResult struct {
+	Ms    float64 `json:"ms"`
+	Total int     `json:"total"`
+	Exact bool    `json:"exact"`
+	Hits  int     `json:"hits"`
+}
+
+func search(ctx context.Context, q string) (searchResult, error) {
+	tctx, cancel := context.WithTimeout(ctx, 180*time.Second)
+	defer cancel()
+	qj, _ := json.Marshal(q)
+	expr := fmt.Sprintf(`(async () => {
+  const t0 = performance.now();
+  const r = await folio.search(%s, {limit: 10});
+  return {ms: performance.now() - t0, total: r.total, exact: !!r.exact, hits: r.hits.length};
+})()`, qj)
+	return chromedp.Run(tctx, chromedp.Evaluate[searchResult](expr, chromedp.EvalAwaitPromise))
+}
+
+type fullCold struct {
+	q                    string
+	hits                 int
+	ms                   float64
+	total, search, shard float64
+}
+
+// runFullyCold opens the page in a brand-new profile and searches as soon as the page's
+// scripts have run; the time is from navigation start to the first results.
+func runFullyCold(c *counter, url, q string) (fullCold, error) {
+	ctx, done, err := newBrowser()
+	if err != nil {
+		return fullCold{}, err
+	}
+	defer done()
+	tctx, cancel := context.WithTimeout(ctx, 300*time.Second)
+	defer cancel()
+	qj, _ := json.Marshal(q)
+	src := fmt.Sprintf(`addEventListener("DOMContentLoaded", () => {
+  window.__bench = folio.search(%s, {limit: 10}).then(r => ({ms: performance.now(), total: r.total, exact: !!r.exact, hits: r.hits.length}));
+});`, qj)
+	if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+		return fullCold{}, err
+	}
+	c.reset()
+	if err := chromedp.Do(tctx, chromedp.Navigate(url)); err != nil {
+		return fullCold{}, err
+	}
+	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](`!!window.__bench`, chromedp.WithPollingInterval(10*time.Millisecond))); err != nil {
+		return fullCold{}, err
+	}
+	res, err := chromedp.Run(tctx, chromedp.Evaluate[searchResult](`window.__bench`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return fullCold{}, err
+	}
+	return fullCold{q: q, hits: res.Hits, ms: res.Ms, total: float64(c.total()), search: float64(c.search.Load()), shard: float64(c.shard.Load())}, nil
+}
+
+// rendererRSS sums VmRSS over the browser's descendant processes started with --type=renderer.
+func rendererRSS(ctx context.Context) float64 {
+	proc := chromedp.FromContext(ctx).Browser.Process()
+	if proc == nil {
+		return 0
+	}
+	parent := map[int]int{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		if i := strings.LastIndexByte(s, ')'); i >= 0 {
+			f := strings.Fields(s[i+1:])
+			if len(f) > 1 {
+				parent[pid], _ = strconv.Atoi(f[1])
+			}
+		}
+	}
+	under := func(pid int) bool {
+		for i := 0; i < 64 && pid > 1; i++ {
+			if pid = parent[pid]; pid == proc.Pid {
+				return true
+			}
+		}
+		return false
+	}
+	var sum float64
+	for pid := range parent {
+		if !under(pid) {
+			continue
+		}
+		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if !strings.Contains(string(cmd), "--type=renderer") {
+			continue
+		}
+		st, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+		for _, line := range strings.Split(string(st), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+				kb, _ := strconv.ParseFloat(f[1], 64)
+				sum += kb * 1024
+			}
+		}
+	}
+	return sum
+}
+
+// jsHeapUsed is the page's JSHeapUsedSize from Performance.getMetrics (0 if unavailable).
+func jsHeapUsed(ctx context.Context) float64 {
+	if _, err := chromedp.Call(ctx, performance.Enable, performance.EnableParams{}); err != nil {
+		return 0
+	}
+	m, err := chromedp.Call(ctx, performance.GetMetrics, cdp.Empty{})
+	if err != nil {
+		return 0
+	}
+	for _, x := range m.Metrics {
+		if x.Name == "JSHeapUsedSize" {
+			return x.Value
+		}
+	}
+	return 0
+}
+
+// pct is the p-th percentile (nearest rank); p=100 is the maximum.
+func pct(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+// pad pads s to w display columns, counting East Asian characters as two.
+func pad(s string, w int) string {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	if n >= w {
+		return s
+	}
+	return s + strings.Repeat(" ", w-n)
+}
