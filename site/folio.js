@@ -194,9 +194,9 @@ export function terms(kind) {
 }
 
 /** search returns {total, hits, facets} for a query. */
-export function search(q, { sort, filters = {}, offset = 0, limit = 20 } = {}) {
+export function search(q, { sort, filters = {}, offset = 0, limit = 20, exact = false } = {}) {
   const { category, tag, year } = filters;
-  return request(query('/api/search', { q, sort, category, tag, year, offset, limit }));
+  return request(query('/api/search', { q, sort, category, tag, year, offset, limit, exact: exact ? 1 : '' }));
 }
 
 /** on listens to "progress" (start-up) and "failed" events; it returns a function that stops listening. */

@@ -107,6 +107,7 @@ export async function search(ctx) {
   const sort = ['newest', 'oldest'].includes(ctx.query.get('sort')) ? ctx.query.get('sort') : 'relevance';
   const filters = Object.fromEntries(FILTERS.map((f) => [f, ctx.query.get(f) || '']));
   const page = pageOf(ctx.query);
+  const exact = ctx.query.get('exact') === '1';
   if (!q) {
     const open = help();
     open.open = true;
@@ -114,8 +115,13 @@ export async function search(ctx) {
   }
   let r;
   try {
-    r = await folio.search(q, { sort, filters, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    r = await folio.search(q, { sort, filters, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, exact });
   } catch (err) {
+    if (err.code === 'bad_query') {
+      const open = help();
+      open.open = true;
+      return { title: t('searchTitle'), node: [heading(t('searchTitle')), h('p', { class: 'message-inline' }, t('badQuery', { msg: err.message })), open], search: true, announce: err.message };
+    }
     if (err.code === 'not_found') return { title: t('searchTitle'), node: [heading(t('searchTitle')), h('p', { class: 'message-inline' }, t('searchUnavailable'))], search: true, announce: t('searchUnavailable') };
     throw err;
   }
@@ -130,6 +136,7 @@ export async function search(ctx) {
       heading(title, summary),
       h('div', { class: 'search-tools' }, sortSelect(ctx, sort), help()),
       active(ctx, filters),
+      r.exact === false ? h('p', { class: 'message-inline approx' }, t('approxNote'), ' ', h('a', { href: withParams(ctx.url, { exact: '1' }) }, t('exactLink'))) : null,
       facets(ctx, r.facets, filters),
       hits.length ? h('ol', { class: 'post-list results', start: (page - 1) * PAGE_SIZE + 1 }, hits) : h('p', { class: 'empty' }, t('noResults')),
       pager(page, r.total, pageLink(ctx.url), ['prevPage', 'nextPage']),
