@@ -36,6 +36,7 @@ func main() {
 		{"post-zh", "news/2021/10/08/national-day-tourism.html", 1200, 900, false, "zh"},
 		{"post-dark", "tea/notes/2022/03/08/spring-menu-board.html", 1200, 900, true, "en"},
 		{"archive-mobile", "archive/", 390, 800, false, "zh"},
+		{"search", "search?q=%E8%8C%B6%20-%E9%BE%99%E4%BA%95", 1200, 900, false, "en"},
 	}
 	for _, s := range shots {
 		if err := take(srv.URL+"/"+s.path, filepath.Join(*out, s.name+".png"), s); err != nil {
@@ -80,6 +81,10 @@ func take(url, file string, s shot) error {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`folio.ready.then(() => new Promise(r => setTimeout(r, 400))).then(() => Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r })))).then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
 		return err
 	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.querySelector("main .loading") && !!document.querySelector("main h1") && !document.querySelector("main[aria-busy]")`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		return err
+	}
+	time.Sleep(300 * time.Millisecond)
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		return err
