@@ -119,6 +119,8 @@ func main() {
 	if err := load(ctx, url); err != nil {
 		fail("loading for warm queries: %v", err)
 	}
+	time.Sleep(200 * time.Millisecond)
+	rssReady := rendererRSS(ctx) // the viewer running, before any search
 	nMem := min(20, len(queries))
 	var first []float64 // first run of each query in a page that has searched before
 	for _, q := range queries[:nMem] {
@@ -164,7 +166,8 @@ func main() {
 	if heap > 0 {
 		heapS = fmt.Sprintf("%.1f MB", heap/1e6)
 	}
-	fmt.Printf("memory after %d:    renderer RSS %.1f MB (page JS heap %s; the worker's heap is in the RSS only)\n", nMem, rss/1e6, heapS)
+	fmt.Printf("memory at ready:    %s (viewer running, no search yet)\n", rssReady)
+	fmt.Printf("memory after %d:    %s (page JS heap %s; the worker's heap is in the renderer)\n", nMem, rss, heapS)
 	for _, f := range full {
 		fmt.Printf("fully cold:         %s: first %d results at %.0f ms after navigation start, %.1f kB in all (search %.1f, shards %.1f, module+page %.1f)\n",
 			f.q, f.hits, f.ms, f.total/1e3, f.search/1e3, f.shard/1e3, (f.total-f.search-f.shard)/1e3)
@@ -359,11 +362,24 @@ func runFullyCold(c *counter, url, q string) (fullCold, error) {
 	return fullCold{q: q, hits: res.Hits, ms: res.Ms, total: float64(c.total()), search: float64(c.search.Load()), shard: float64(c.shard.Load())}, nil
 }
 
-// rendererRSS sums VmRSS over the browser's descendant processes started with --type=renderer.
-func rendererRSS(ctx context.Context) float64 {
+// memInfo is the memory of the browser's renderer processes (the page and its Web Worker
+// live in one of them).
+type memInfo struct {
+	rss, pss, largest float64 // bytes: summed VmRSS, summed Pss (shared pages split), largest VmRSS
+	n                 int
+}
+
+func (m memInfo) String() string {
+	return fmt.Sprintf("renderer RSS %.1f MB (PSS %.1f MB; %d renderer processes, the largest %.1f MB)", m.rss/1e6, m.pss/1e6, m.n, m.largest/1e6)
+}
+
+// rendererRSS reads VmRSS and Pss of the browser's descendant processes started with
+// --type=renderer.
+func rendererRSS(ctx context.Context) memInfo {
+	var m memInfo
 	proc := chromedp.FromContext(ctx).Browser.Process()
 	if proc == nil {
-		return 0
+		return m
 	}
 	parent := map[int]int{}
 	ents, _ := os.ReadDir("/proc")
@@ -392,24 +408,32 @@ func rendererRSS(ctx context.Context) float64 {
 		}
 		return false
 	}
-	var sum float64
+	field := func(file, name string) float64 {
+		b, _ := os.ReadFile(file)
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == name {
+				kb, _ := strconv.ParseFloat(f[1], 64)
+				return kb * 1024
+			}
+		}
+		return 0
+	}
 	for pid := range parent {
 		if !under(pid) {
 			continue
 		}
-		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		dir := "/proc/" + strconv.Itoa(pid)
+		cmd, _ := os.ReadFile(dir + "/cmdline")
 		if !strings.Contains(string(cmd), "--type=renderer") {
 			continue
 		}
-		st, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-		for _, line := range strings.Split(string(st), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-				kb, _ := strconv.ParseFloat(f[1], 64)
-				sum += kb * 1024
-			}
-		}
+		rss := field(dir+"/status", "VmRSS:")
+		m.rss += rss
+		m.pss += field(dir+"/smaps_rollup", "Pss:")
+		m.largest = max(m.largest, rss)
+		m.n++
 	}
-	return sum
+	return m
 }
 
 // jsHeapUsed is the page's JSHeapUsedSize from Performance.getMetrics (0 if unavailable).
