@@ -70,6 +70,13 @@ func main() {
 		*label = filepath.Base(*dir)
 	}
 
+	var needles []needle
+	if *nfile != "" {
+		if needles, err = readNeedles(*nfile); err != nil {
+			fail("%v", err)
+		}
+	}
+
 	c := &counter{h: server.Handler(os.DirFS(*dir))}
 	srv := httptest.NewServer(c)
 	defer srv.Close()
@@ -171,6 +178,10 @@ func main() {
 	for _, f := range full {
 		fmt.Printf("fully cold:         %s: first %d results at %.0f ms after navigation start, %.1f kB in all (search %.1f, shards %.1f, module+page %.1f)\n",
 			f.q, f.hits, f.ms, f.total/1e3, f.search/1e3, f.shard/1e3, (f.total-f.search-f.shard)/1e3)
+	}
+	if len(needles) > 0 {
+		fmt.Println("recall on the planted needles (every hit, exact matching), against the generator's truth:")
+		checkNeedles(ctx, needles)
 	}
 }
 
@@ -303,6 +314,66 @@ func load(ctx context.Context, url string) error {
 	}
 	time.Sleep(300 * time.Millisecond)
 	return nil
+}
+
+// needle is a planted search needle of gencorpus with the exact files that contain it.
+type needle struct {
+	Name  string   `json:"name"`
+	Query string   `json:"query"`
+	Files []string `json:"files"`
+}
+
+func readNeedles(file string) ([]needle, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var v struct{ Needles []needle }
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return v.Needles, nil
+}
+
+// checkNeedles pages through every hit of each needle's query and compares the files with
+// the needle's list: recall and precision against the generator's truth.
+func checkNeedles(ctx context.Context, needles []needle) {
+	for _, n := range needles {
+		qj, _ := json.Marshal(n.Query)
+		expr := fmt.Sprintf(`(async () => {
+  const files = [];
+  for (let offset = 0; ; offset += 100) {
+    const r = await folio.search(%s, {limit: 100, offset, exact: true});
+    for (const h of r.hits) files.push(h.file);
+    if (r.hits.length === 0 || files.length >= r.total) return files;
+  }
+})()`, qj)
+		tctx, cancel := context.WithTimeout(ctx, 300*time.Second)
+		got, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](expr, chromedp.EvalAwaitPromise))
+		cancel()
+		if err != nil {
+			fmt.Printf("needle %-14s %s: error %v\n", n.Name, n.Query, err)
+			continue
+		}
+		want := map[string]bool{}
+		for _, f := range n.Files {
+			want[f] = true
+		}
+		missing, extra := len(want), 0
+		for _, f := range got {
+			if want[f] {
+				missing--
+				delete(want, f)
+			} else {
+				extra++
+			}
+		}
+		verdict := "exact"
+		if missing > 0 || extra > 0 {
+			verdict = "DIFFERS"
+		}
+		fmt.Printf("needle %-14s %-12s expected %5d, found %5d, missing %d, extra %d: %s\n", n.Name, n.Query, len(n.Files), len(got), missing, extra, verdict)
+	}
 }
 
 type searchResult struct {
