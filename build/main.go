@@ -57,6 +57,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&quiet, "quiet", false, "print only problems and the summary")
 	fs.Float64Var(&maxMB, "max-post-mb", 5, "skip post files bigger than this many MiB")
 	fs.BoolVar(&o.NoCompress, "no-compress", false, "do not write .br and .gz copies")
+	fs.BoolVar(&o.NoSearch, "no-search", false, "leave out the search data")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -30,6 +30,8 @@ type Options struct {
 	MaxPostBytes int64
 	// NoCompress skips the .br and .gz copies.
 	NoCompress bool
+	// NoSearch leaves out the search data (the viewer then says search is not available).
+	NoSearch bool
 	// Log receives progress and the summary; nil discards them.
 	Log io.Writer
 	// Progress draws a progress bar on Log (use it only when Log is a terminal).
@@ -126,15 +128,19 @@ func Build(o Options) (*Report, error) {
 		m, layout = bundle.BuildLayout(w, res.Posts, site)
 		close(built)
 	}()
-	root, sstats, err := search.Write(w, res.Posts, func() bundle.Layout { <-built; return layout })
+	var sstats search.WriteStats
+	if !o.NoSearch {
+		root, st, err := search.Write(w, res.Posts, func() bundle.Layout { <-built; return layout })
+		<-built
+		if err != nil {
+			return nil, fmt.Errorf("search data: %w", err)
+		}
+		if m.Extra == nil {
+			m.Extra = map[string]string{}
+		}
+		m.Extra["search"], sstats = root, st
+	}
 	<-built
-	if err != nil {
-		return nil, fmt.Errorf("search data: %w", err)
-	}
-	if m.Extra == nil {
-		m.Extra = map[string]string{}
-	}
-	m.Extra["search"] = root
 	stats, err := w.Finish(m)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
