@@ -35,7 +35,7 @@ for n in "${sizes[@]}"; do
 		{ cat "$work/build-gc-$n.log" >&2; exit 1; }
 	end=$(date +%s.%N)
 	printf 'build: %.1f s; search data (data/s): %s bytes\n' "$(echo "$end - $start" | bc)" "$(du -sb "$site/data/s" | cut -f1)"
-	"$work/benchsearch" -site "$site" -queries "$shared/bench/peers/queries.json" -needles "$corpus/needles.json" \
+	"$work/benchsearch" -site "$site" -queries "$shared/bench/peers/queries.json" -needles "$corpus/needles.json" -posts "$corpus/_posts" \
 		-label "gencorpus-$n" -chromium "$chromium"
 done
 

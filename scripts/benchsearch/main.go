@@ -33,6 +33,7 @@ import (
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/chromedp"
 
+	"folio/internal/post"
 	"folio/internal/server"
 )
 
@@ -42,6 +43,7 @@ func main() {
 	dir := flag.String("site", "", "built site folder (required)")
 	qfile := flag.String("queries", "", "JSON file of queries (required)")
 	nfile := flag.String("needles", "", "gencorpus needles.json: add its queries")
+	posts := flag.String("posts", "", "the posts folder the site was built from: check each query's total against substring truth")
 	label := flag.String("label", "", "name printed above the table")
 	flag.StringVar(&chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
 	flag.Parse()
@@ -183,6 +185,55 @@ func main() {
 		fmt.Println("recall on the planted needles (every hit, exact matching), against the generator's truth:")
 		checkNeedles(ctx, needles)
 	}
+	if *posts != "" {
+		fmt.Println("query totals (exact matching) against substring truth over title + text of every post:")
+		checkTotals(ctx, *posts, queries)
+	}
+}
+
+// checkTotals counts, natively, the posts whose title and plain text contain every word of
+// each query, and compares that with the total folio.search reports with exact matching.
+func checkTotals(ctx context.Context, dir string, queries []string) {
+	res, err := post.ReadAll(os.DirFS(dir), post.Config{}, nil)
+	if err != nil {
+		fail("reading %s: %v", dir, err)
+	}
+	texts := make([]string, len(res.Posts))
+	for i, p := range res.Posts {
+		texts[i] = strings.ToLower(p.Title + "\n" + post.PlainText(p.Body, p.Format))
+	}
+	same := 0
+	for _, q := range queries {
+		words := strings.Fields(strings.ToLower(q))
+		truth := 0
+		for _, t := range texts {
+			all := true
+			for _, w := range words {
+				if !strings.Contains(t, w) {
+					all = false
+					break
+				}
+			}
+			if all {
+				truth++
+			}
+		}
+		qj, _ := json.Marshal(q)
+		tctx, cancel := context.WithTimeout(ctx, 300*time.Second)
+		got, err := chromedp.Run(tctx, chromedp.Evaluate[int](fmt.Sprintf(`folio.search(%s, {limit: 1, exact: true}).then(r => r.total)`, qj), chromedp.EvalAwaitPromise))
+		cancel()
+		verdict := "same"
+		switch {
+		case err != nil:
+			verdict = "error: " + err.Error()
+		case got != truth:
+			verdict = "DIFFERS"
+		default:
+			same++
+		}
+		fmt.Printf("%s truth %6d  folio %6d  %s\n", pad(q, 28), truth, got, verdict)
+	}
+	fmt.Printf("query totals equal to substring truth: %d of %d\n", same, len(queries))
 }
 
 func fail(format string, args ...any) {
