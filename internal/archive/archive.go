@@ -106,7 +106,12 @@ func Fail(w http.ResponseWriter, err error) {
 
 // intParam reads a non-negative integer query parameter with a default and a maximum.
 func intParam(r *http.Request, name string, def, max int) (int, bool) {
-	s := r.URL.Query().Get(name)
+	return IntParam(r.URL.Query().Get(name), def, max)
+}
+
+// IntParam parses a non-negative integer parameter value: def when empty, capped at max,
+// and false when it is not a whole number ≥ 0.
+func IntParam(s string, def, max int) (int, bool) {
 	if s == "" {
 		return def, true
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"sync"
 
 	"folio/internal/archive"
@@ -75,7 +74,7 @@ func (e *extension) search(w http.ResponseWriter, r *http.Request, s *Searcher) 
 		def  int
 		max  int
 	}{{"offset", &o.Offset, 0, 1 << 30}, {"limit", &o.Limit, 10, MaxLimit}, {"year", &o.Year, 0, 9999}} {
-		if *p.dst, ok = intParam(q.Get(p.name), p.def, p.max); !ok {
+		if *p.dst, ok = archive.IntParam(q.Get(p.name), p.def, p.max); !ok {
 			archive.Error(w, http.StatusBadRequest, "bad_request", p.name+" must be a whole number ≥ 0")
 			return
 		}
@@ -98,13 +97,3 @@ func (e *extension) search(w http.ResponseWriter, r *http.Request, s *Searcher) 
 	}
 }
 
-func intParam(s string, def, max int) (int, bool) {
-	if s == "" {
-		return def, true
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	return min(n, max), true
-}

@@ -203,15 +203,9 @@ type Fetched struct {
 	Bytes int64
 }
 
-// Hit is one post found.
+// Hit is one post found: its list entry (without excerpt) and a snippet.
 type Hit struct {
-	ID         string   `json:"id"`
-	File       string   `json:"file"`
-	URL        string   `json:"url"`
-	Title      string   `json:"title"`
-	Date       string   `json:"date"`
-	Categories []string `json:"categories"`
-	Tags       []string `json:"tags"`
+	bundle.Entry
 	// Snippet is the best passage of the post's text around the matches, HTML-escaped,
 	// with the matched words in <mark>.
 	Snippet string `json:"snippet"`
@@ -338,9 +332,9 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	phrases := snippetPhrases(x)
 	for i, p := range posts {
-		out.Hits = append(out.Hits, Hit{ID: p.ID, File: p.File, URL: p.URL, Title: p.Title, Date: p.Date,
-			Categories: p.Categories, Tags: p.Tags, Doc: docs[i],
-			Snippet: snippet(post.PlainText(p.Body, p.Format), phrases)})
+		e := p.Entry
+		e.Excerpt = ""
+		out.Hits = append(out.Hits, Hit{Entry: e, Doc: docs[i], Snippet: snippet(post.PlainText(p.Body, p.Format), phrases)})
 	}
 	bytes1, files1 := s.cache.counters()
 	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}

@@ -33,6 +33,8 @@ import (
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/chromedp"
 
+	"folio/scripts/chrome"
+
 	"folio/internal/post"
 	"folio/internal/server"
 )
@@ -45,7 +47,7 @@ func main() {
 	nfile := flag.String("needles", "", "gencorpus needles.json: add its queries")
 	posts := flag.String("posts", "", "the posts folder the site was built from: check each query's total against substring truth")
 	label := flag.String("label", "", "name printed above the table")
-	flag.StringVar(&chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
+	flag.StringVar(&chromium, "chromium", chrome.Path, "Chromium binary")
 	flag.Parse()
 	if *dir == "" || *qfile == "" {
 		fmt.Fprintln(os.Stderr, "usage: benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME]")
@@ -336,12 +338,7 @@ func newBrowser() (context.Context, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile), chromedp.WindowSize(1200, 900),
-	}
+	opts := chrome.Options(chromium, profile, 1200, 900)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	done := func() { cancel(); cancelA(); os.RemoveAll(profile) }

@@ -25,13 +25,15 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"folio/scripts/chrome"
+
 	"folio/internal/server"
 )
 
 func main() {
 	dir := flag.String("site", "", "built site folder (required)")
 	runs := flag.Int("runs", 5, "cold runs per setting")
-	chromium := flag.String("chromium", "/usr/bin/chromium", "Chromium binary")
+	chromium := flag.String("chromium", chrome.Path, "Chromium binary")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "usage: benchviewer -site DIR [-runs N]")
@@ -131,12 +133,7 @@ func run(chromium, dir string, shaped bool) (result, error) {
 	defer srv.Close()
 	profile, _ := os.MkdirTemp("", "benchviewer-")
 	defer os.RemoveAll(profile)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile), chromedp.WindowSize(1200, 900),
-	}
+	opts := chrome.Options(chromium, profile, 1200, 900)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelA()
 	ctx, cancel := chromedp.NewContext(actx)

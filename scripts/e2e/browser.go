@@ -24,6 +24,7 @@ import (
 
 	"folio/internal/builder"
 	"folio/internal/server"
+	"folio/scripts/chrome"
 	"folio/site"
 )
 
@@ -96,16 +97,7 @@ type Browser struct {
 func NewBrowser(t testing.TB) *Browser {
 	t.Helper()
 	path := ChromiumPath(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-	}
+	opts := chrome.Options(path, t.TempDir(), 1200, 900)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	b := &Browser{Ctx: ctx, t: t}

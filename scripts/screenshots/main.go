@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"folio/scripts/chrome"
+
 	"folio/internal/server"
 )
 
@@ -50,11 +52,8 @@ func main() {
 func take(url, file string, s shot) error {
 	profile, _ := os.MkdirTemp("", "shots-")
 	defer os.RemoveAll(profile)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath("/usr/bin/chromium"), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", s.lang), chromedp.UserDataDir(profile), chromedp.WindowSize(int(s.w), int(s.h)))
+	opts := append(chrome.Options(chrome.Path, profile, int(s.w), int(s.h)), chromedp.Flag("lang", s.lang))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
 	ctx, cancel2 := chromedp.NewContext(actx)
 	defer cancel2()
