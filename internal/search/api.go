@@ -96,4 +96,3 @@ func (e *extension) search(w http.ResponseWriter, r *http.Request, s *Searcher) 
 		archive.JSON(w, res)
 	}
 }
-
