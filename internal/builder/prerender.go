@@ -47,7 +47,7 @@ func prerender(title string, posts []*post.Post) []byte {
 	var items []prerenderPost
 	for _, p := range sorted {
 		items = append(items, prerenderPost{Href: hrefOf(p.URL), Title: p.Title, Date: p.Date.Format("2006-01-02T15:04:05Z07:00"),
-			Day: p.Date.Format("2006-01-02"), Excerpt: shortExcerpt(p.Excerpt), Categories: p.Categories})
+			Day: p.Date.Format("2006-01-02"), Excerpt: post.Shorten(p.Excerpt, bundle.ListExcerptRunes), Categories: p.Categories})
 	}
 	var b bytes.Buffer
 	prerendered.Execute(&b, map[string]any{"Title": title, "Posts": items})
@@ -61,14 +61,6 @@ func hrefOf(u string) string {
 		parts[i] = url.PathEscape(p)
 	}
 	return strings.Join(parts, "/")
-}
-
-func shortExcerpt(s string) string {
-	r := []rune(s)
-	if len(r) > bundle.ListExcerptRunes {
-		return strings.TrimSpace(string(r[:bundle.ListExcerptRunes-1])) + "…"
-	}
-	return s
 }
 
 // reservedPrefixes are the viewer's own routes; a post whose original URL falls under one

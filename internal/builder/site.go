@@ -75,14 +75,14 @@ func writeSite(out string, m *bundle.Manifest, siteFS fs.FS, compress bool, home
 		if name == "index.html" {
 			// 404.html (any other URL) keeps the plain loading block; the home page gets
 			// the newest posts in place of it.
-			if err := writeWithCopies(filepath.Join(out, "404.html"), data, compress, siteFS, name); err != nil {
+			if err := writeWithCopies(filepath.Join(out, "404.html"), data, compress); err != nil {
 				return err
 			}
 			if i := bytes.Index(data, []byte(loadingBlock)); i >= 0 && len(home) > 0 {
 				data = append(append(append([]byte(nil), data[:i]...), home...), data[i:]...)
 			}
 		}
-		if err := writeWithCopies(filepath.Join(out, filepath.FromSlash(name)), data, compress && compressible(name), siteFS, name); err != nil {
+		if err := writeWithCopies(filepath.Join(out, filepath.FromSlash(name)), data, compress && compressible(name)); err != nil {
 			return err
 		}
 	}
@@ -98,7 +98,7 @@ func compressible(name string) bool {
 }
 
 // writeWithCopies writes a site file and, for text files, its .br and .gz copies.
-func writeWithCopies(dst string, data []byte, compress bool, siteFS fs.FS, name string) error {
+func writeWithCopies(dst string, data []byte, compress bool) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}

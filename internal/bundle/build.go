@@ -2,10 +2,8 @@ package bundle
 
 import (
 	"sort"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"folio/internal/post"
 )
@@ -51,7 +49,7 @@ func BuildLayout(w *Writer, posts []*post.Post, site Site) (*Manifest, Layout) {
 	wg.Go(func() {
 		all := make([]Entry, len(entries))
 		for i, e := range entries {
-			e.Excerpt = shorten(sorted[i].Excerpt, ListExcerptRunes)
+			e.Excerpt = post.Shorten(sorted[i].Excerpt, ListExcerptRunes)
 			all[i] = e
 		}
 		m.All = writeList(w, all)
@@ -94,15 +92,6 @@ func Sorted(posts []*post.Post) []*post.Post {
 }
 
 func formatDate(t time.Time) string { return t.Format(time.RFC3339) }
-
-// shorten cuts s to n runes, ending with an ellipsis when it cut.
-func shorten(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
 
 func entryOf(p *post.Post) Entry {
 	return Entry{ID: p.ID, File: p.File, URL: p.URL, Title: p.Title, Date: formatDate(p.Date),

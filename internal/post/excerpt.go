@@ -35,7 +35,7 @@ func excerpt(body, sep, format string) string {
 			break
 		}
 	}
-	return truncate(text, ExcerptRunes)
+	return Shorten(text, ExcerptRunes)
 }
 
 var (
@@ -81,11 +81,11 @@ func plainExcerpt(s, format string) string {
 	}
 	s = entities.Replace(s)
 	s = strings.Join(strings.Fields(s), " ")
-	return truncate(s, ExcerptRunes)
+	return Shorten(s, ExcerptRunes)
 }
 
-// truncate cuts s to n runes, ending with an ellipsis when it cut.
-func truncate(s string, n int) string {
+// Shorten cuts s to n runes, ending with an ellipsis when it cut.
+func Shorten(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

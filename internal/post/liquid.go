@@ -27,6 +27,15 @@ type reference struct {
 // refMark surrounds the index of a pending reference in the body until it is resolved.
 const refMark = "\x1a"
 
+// endTags match the closing tag of each block tag the reader understands.
+var endTags = map[string]*regexp.Regexp{}
+
+func init() {
+	for _, name := range []string{"raw", "comment", "highlight", "capture"} {
+		endTags[name] = regexp.MustCompile(`\{%-?\s*end` + name + `\s*-?%\}`)
+	}
+}
+
 var (
 	tagRe = regexp.MustCompile(`^\{%-?\s*(\w+)\s*(.*?)\s*-?%\}`)
 	varRe = regexp.MustCompile(`^\{\{-?\s*(.*?)\s*-?\}\}`)
@@ -71,8 +80,7 @@ func (l *liquid) renderRange(b *strings.Builder, start, end int) {
 // block finds the closing {% endNAME %} of a block tag that ends at from, returning the
 // start of the closing tag and the offset after it, or -1.
 func (l *liquid) block(name string, from, end int) (int, int) {
-	re := regexp.MustCompile(`\{%-?\s*end` + name + `\s*-?%\}`)
-	loc := re.FindStringIndex(l.src[from:end])
+	loc := endTags[name].FindStringIndex(l.src[from:end])
 	if loc == nil {
 		return -1, -1
 	}
