@@ -6,7 +6,7 @@ ADDR     ?= 127.0.0.1:8080
 GOROOT   := $(shell $(GO) env GOROOT)
 WASM     := site/wasm/app.wasm
 WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.mod go.sum go.wasm.work
-# The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt and zapx stand-ins.
+# The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt stand-in.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
 .PHONY: folio wasm demo test bench bench-build bench-viewer bench-search check clean

@@ -4,84 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strconv"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2/registry"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"folio/internal/bundle"
 )
 
-// IndexType is the bleve index type of the search data: a read-only index.Index whose
-// reader serves doc lists from fetched term chunks and facets from the metadata file, so
-// bleve's own query execution, scoring, sorting, paging and facets run over it.
-const IndexType = "folio-search"
-
-func init() {
-	if err := registry.RegisterIndexType(IndexType, newIndex); err != nil {
-		panic(err)
-	}
-}
-
-// backends connects bleve's index constructor (which gets only a config map) to the
-// Searcher that opens it.
-var backends sync.Map // string → *Searcher
-
-func newIndex(_ string, config map[string]interface{}, _ *index.AnalysisQueue) (index.Index, error) {
-	id, _ := config["searcher"].(string)
-	s, ok := backends.Load(id)
-	if !ok {
-		return nil, fmt.Errorf("search: no searcher %q to open", id)
-	}
-	return &bleveIndex{s: s.(*Searcher), internal: map[string][]byte{}}, nil
-}
-
-// errReadOnly is returned by every write to the index.
-var errReadOnly = errors.New("search: the index is read-only")
-
-// bleveIndex implements index.Index over a Searcher's data.
-type bleveIndex struct {
-	s        *Searcher
-	mu       sync.Mutex
-	internal map[string][]byte
-}
-
-func (x *bleveIndex) Open() error                      { return nil }
-func (x *bleveIndex) Close() error                     { return nil }
-func (x *bleveIndex) Update(index.Document) error      { return errReadOnly }
-func (x *bleveIndex) Delete(string) error              { return errReadOnly }
-func (x *bleveIndex) Batch(*index.Batch) error         { return errReadOnly }
-func (x *bleveIndex) StatsMap() map[string]interface{} { return map[string]interface{}{} }
-
-// SetInternal keeps bleve's own values (it stores the mapping when the index is created).
-func (x *bleveIndex) SetInternal(key, val []byte) error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.internal[string(key)] = append([]byte(nil), val...)
-	return nil
-}
-
-func (x *bleveIndex) DeleteInternal(key []byte) error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	delete(x.internal, string(key))
-	return nil
-}
-
-// Reader returns a reader over the current search's view.
-func (x *bleveIndex) Reader() (index.IndexReader, error) {
-	v := x.s.current()
-	if v == nil {
-		return nil, errors.New("search: the index is read only within Searcher.Search")
-	}
-	return &reader{x: x, s: x.s, v: v}, nil
-}
-
+// reader implements bleve's index.IndexReader over one search's view: doc lists from the
+// fetched term chunks, facet fields and date filters from the metadata. Bleve's query
+// searchers and collector run over it (see Searcher.Search); nothing else of a bleve
+// index is needed, so the viewer links only bleve's search packages.
 // view is what one search reads: its context, the metadata, and the chunks fetched for it
 // beforehand (held here so the cache cannot drop them halfway through).
 type view struct {
@@ -94,9 +31,7 @@ type view struct {
 	phrases map[string][2][]uint32 // phrase postings computed in this search
 }
 
-// reader implements index.IndexReader.
 type reader struct {
-	x *bleveIndex
 	s *Searcher
 	v *view
 }
@@ -254,11 +189,7 @@ func (r *reader) Fields() ([]string, error) {
 	return []string{FieldNames[fieldTitle], FieldNames[fieldBody], FieldCategory, FieldTag, FieldYear}, nil
 }
 
-func (r *reader) GetInternal(key []byte) ([]byte, error) {
-	r.x.mu.Lock()
-	defer r.x.mu.Unlock()
-	return r.x.internal[string(key)], nil
-}
+func (r *reader) GetInternal([]byte) ([]byte, error) { return nil, nil }
 
 func (r *reader) DocCount() (uint64, error) { return uint64(r.v.meta.Docs), nil }
 

@@ -36,8 +36,8 @@
 // # Searching
 //
 // Searcher.Search parses the query (Parse; see query.go for the language), finds the
-// chunks of its terms in the route tree, fetches them in parallel, and runs bleve's
-// SearchInContext on a read-only bleve index whose reader (index.go) serves doc lists from
+// chunks of its terms in the route tree, fetches them in parallel, and runs bleve's query
+// searchers and top-N collector over an index reader (index.go) that serves doc lists from
 // those chunks. Bleve executes the query (conjunctions, disjunctions, exclusions, filters,
 // TF-IDF scoring with length norms, sorting, paging); facets are counted from every hit
 // through bleve's document-match handler hook. Exact phrases are virtual terms whose

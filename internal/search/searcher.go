@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
-	"sync/atomic"
+	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
@@ -58,17 +56,11 @@ type Searcher struct {
 	root              *Root
 	termTop, shardTop *routeNode
 	cache             *cache
-	idx               bleve.Index
-	id                string
+	mapping           mapping.IndexMapping
 
 	metaMu sync.Mutex
 	meta   *meta
-
-	mu  sync.Mutex // held while bleve runs a search
-	cur atomic.Pointer[view]
 }
-
-var searcherIDs atomic.Int64
 
 // Open reads the search root of an open bundle. It returns ErrNoSearch when the bundle has
 // none.
@@ -103,25 +95,17 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	if s.shardTop, err = decodeNode(root.Shards); err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
-	s.id = strconv.FormatInt(searcherIDs.Add(1), 10)
-	backends.Store(s.id, s)
 	m := mapping.NewIndexMapping()
 	m.DefaultAnalyzer = AnalyzerName
-	s.idx, err = bleve.NewUsing("", m, IndexType, IndexType, map[string]interface{}{"searcher": s.id})
-	backends.Delete(s.id)
-	if err != nil {
-		return nil, fmt.Errorf("search: open bleve index: %w", err)
-	}
+	s.mapping = m
 	return s, nil
 }
 
-// Close releases the bleve index.
-func (s *Searcher) Close() error { return s.idx.Close() }
+// Close releases the Searcher (it holds nothing that needs closing yet).
+func (s *Searcher) Close() error { return nil }
 
 // Docs is the number of searchable posts.
 func (s *Searcher) Docs() int { return s.root.Docs }
-
-func (s *Searcher) current() *view { return s.cur.Load() }
 
 // loadMeta returns the metadata, fetching it once.
 func (s *Searcher) loadMeta(ctx context.Context) (*meta, error) {
@@ -195,6 +179,26 @@ type Result struct {
 	Exact bool `json:"exact"`
 	// Fetched counts the search files this search fetched (not the cached ones).
 	Fetched Fetched `json:"-"`
+	// Timing says where the time went, in milliseconds, for diagnostics.
+	Timing Timing `json:"timing"`
+}
+
+// Timing is the time of each phase of a search, in milliseconds: finding the query's
+// chunks (and the metadata), fetching them, matching (bleve), and showing the hits (their
+// shards and snippets).
+type Timing struct {
+	Route float64 `json:"route"`
+	Fetch float64 `json:"fetch"`
+	Match float64 `json:"match"`
+	Hits  float64 `json:"hits"`
+}
+
+// since returns the milliseconds since *t and sets *t to now.
+func since(t *time.Time) float64 {
+	now := time.Now()
+	d := now.Sub(*t)
+	*t = now
+	return float64(d.Microseconds()) / 1e3
 }
 
 // Fetched counts files fetched and their raw bytes.
@@ -261,6 +265,8 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 
 	// Plan: the terms and prefix ranges the query reads, found in the route tree while the
 	// metadata is fetched.
+	var tm Timing
+	t := time.Now()
 	p := newPlan(x)
 	var m *meta
 	var metaErr error
@@ -275,40 +281,15 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 		return nil, routeErr
 	}
 	exact := p.decide(s, o.Exact, s.cfg.PhraseBytes)
+	tm.Route = since(&t)
 	v := &view{ctx: ctx, meta: m, chunks: map[string]*termChunk{}, pos: map[string]*posChunk{}, phrases: map[string][2][]uint32{}}
 	if err := p.fetch(ctx, s, v); err != nil {
 		return nil, err
 	}
+	tm.Fetch = since(&t)
 
 	c := &compiler{v: v, p: p, blevePhrases: o.blevePhrases}
-	bq := c.top(x, o)
-	req := bleve.NewSearchRequestOptions(bq, o.Limit, o.Offset, false)
-	req.SortBy(order)
-	if !scored {
-		req.Score = bleve.ScoreNone
-	}
-	// Facets are counted from every hit bleve collects, through its document-match
-	// handler hook: a profile and a year per hit, from the metadata columns. (Bleve's
-	// terms facets would visit each hit's values as strings, which costs more than the
-	// rest of a large search together.)
-	fc := newFacetCounter(m)
-	sctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(
-		func(sc *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-			next, loadID, err := collector.MakeTopNDocumentMatchHandler(sc)
-			return func(d *search.DocumentMatch) error {
-				if d != nil {
-					if n, ok := docOf(d.IndexInternalID, m.Docs); ok {
-						fc.add(n)
-					}
-				}
-				return next(d)
-			}, loadID, err
-		}))
-	s.mu.Lock()
-	s.cur.Store(v)
-	res, err := s.idx.SearchInContext(sctx, req)
-	s.cur.Store(nil)
-	s.mu.Unlock()
+	docs, total, facets, err := s.run(ctx, v, c.top(x, o), order, scored, o)
 	if err != nil {
 		var de *bundle.DataError
 		if errors.As(err, &de) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -316,16 +297,8 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 		}
 		return nil, fmt.Errorf("search: %w", err)
 	}
-
-	out := &Result{Total: int(res.Total), Hits: []Hit{}, Exact: exact, Facets: fc.facets()}
-	docs := make([]int, len(res.Hits))
-	for i, h := range res.Hits {
-		n, err := strconv.Atoi(h.ID)
-		if err != nil {
-			return nil, fmt.Errorf("search: hit id %q: %w", h.ID, errDamaged)
-		}
-		docs[i] = n
-	}
+	tm.Match = since(&t)
+	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets}
 	posts, err := s.hitPosts(ctx, docs)
 	if err != nil {
 		return nil, err
@@ -338,7 +311,54 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	bytes1, files1 := s.cache.counters()
 	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}
+	tm.Hits = since(&t)
+	out.Timing = tm
 	return out, nil
+}
+
+// run executes the compiled query with bleve's searchers and top-N collector over the
+// view, as a bleve index would (scoring, sorting, paging), and returns the doc numbers of
+// the page of hits, the total, and the facets of every hit.
+func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
+	rd := &reader{s: s, v: v}
+	opts := search.SearcherOptions{}
+	if !scored {
+		opts.Score = "none"
+	}
+	sr, err := q.Searcher(ctx, rd, s.mapping, opts)
+	if err != nil {
+		return nil, 0, f, err
+	}
+	defer sr.Close()
+	// Facets are counted from every hit the collector sees, through its document-match
+	// handler hook: a profile and a year per hit, from the metadata columns. (Bleve's
+	// terms facets would visit each hit's values as strings, which costs more than the
+	// rest of a large search together.)
+	fc := newFacetCounter(v.meta)
+	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(
+		func(sc *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+			next, loadID, err := collector.MakeTopNDocumentMatchHandler(sc)
+			return func(d *search.DocumentMatch) error {
+				if d != nil {
+					if n, ok := docOf(d.IndexInternalID, v.meta.Docs); ok {
+						fc.add(n)
+					}
+				}
+				return next(d)
+			}, loadID, err
+		}))
+	coll := collector.NewTopNCollector(o.Limit, o.Offset, search.ParseSortOrderStrings(order))
+	if err := coll.Collect(ctx, sr, rd); err != nil {
+		return nil, 0, f, err
+	}
+	for _, h := range coll.Results() {
+		n, ok := docOf(h.IndexInternalID, v.meta.Docs)
+		if !ok {
+			return nil, 0, f, errDamaged
+		}
+		docs = append(docs, int(n))
+	}
+	return docs, int(coll.Total()), fc.facets(), nil
 }
 
 // hitPosts fetches the posts of docs, shards in parallel.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -11,8 +10,7 @@ import (
 )
 
 // TestWiring checks which modules the binary was built with: under js/wasm (through
-// go.wasm.work) bbolt is wasm/bboltshim and zapx v11–v16 are wasm/zapxstub; everywhere
-// else they are the real modules.
+// go.wasm.work) bbolt is wasm/bboltshim; everywhere else it is the real module.
 func TestWiring(t *testing.T) {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -20,9 +18,6 @@ func TestWiring(t *testing.T) {
 	}
 	wasm := runtime.GOOS == "js"
 	want := map[string]string{"go.etcd.io/bbolt": "wasm/bboltshim"}
-	for v := 11; v <= 16; v++ {
-		want[fmt.Sprintf("github.com/blevesearch/zapx/v%d", v)] = fmt.Sprintf("wasm/zapxstub/v%d", v)
-	}
 	for _, m := range info.Deps {
 		dir, ok := want[m.Path]
 		if !ok {
@@ -36,29 +31,6 @@ func TestWiring(t *testing.T) {
 	}
 	for path := range want {
 		t.Errorf("%s is not in the build", path)
-	}
-}
-
-// TestOldZap forces scorch to write zap v16 segments: the real zapx does, the wasm build's
-// stub refuses with a clear error.
-func TestOldZap(t *testing.T) {
-	idx, err := newIndexUsing(corpus()[:3], map[string]interface{}{
-		"forceSegmentType":    "zap",
-		"forceSegmentVersion": 16,
-	})
-	if runtime.GOOS != "js" {
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx.Close()
-		return
-	}
-	if err == nil {
-		idx.Close()
-		t.Fatal("zap v16 worked in the wasm build; want the stub's error")
-	}
-	if !strings.Contains(err.Error(), "zap segment version 16 is not supported") {
-		t.Fatalf("error %q, want the stub's", err)
 	}
 }
 
