@@ -55,13 +55,31 @@ function watchStart() {
   stall = setTimeout(() => fail(new FolioError('The viewer did not start in time (no progress for 45 s).', 'timeout')), START_STALL);
 }
 
+// The tag of the last wasm module that started here: the worker counts download progress
+// only for a different one (see worker.js).
+const MODULE_KEY = 'folio:module';
+function remembered() {
+  try {
+    return localStorage.getItem(MODULE_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+function remember(tag) {
+  try {
+    if (tag) localStorage.setItem(MODULE_KEY, tag);
+  } catch {
+    /* storage may be off; progress is then always counted */
+  }
+}
+
 function start() {
   if (typeof Worker !== 'function') {
     fail(new FolioError('This browser cannot run Web Workers, which the viewer needs.', 'nowasm'));
     return;
   }
   try {
-    worker = new Worker(here('worker.js'));
+    worker = new Worker(here('worker.js'), { name: remembered() });
   } catch (e) {
     fail(new FolioError(`The viewer's worker could not be created: ${e.message}`, 'wasm'));
     return;
@@ -71,6 +89,7 @@ function start() {
     const m = ev.data || {};
     if (m.type === 'ready') {
       clearTimeout(stall);
+      remember(m.module);
       settleReady.resolve();
     } else if (m.type === 'progress') {
       watchStart();

@@ -2,7 +2,8 @@
 //
 // Protocol: the page posts {id, url}; the worker answers {id, status, body} or {id, error}.
 // The worker also posts {type: 'progress', phase, loaded, total}, then {type: 'ready'} or
-// {type: 'failed', message, code}. The Go program sets globalThis.folioHandle(url) and
+// {type: 'failed', message, code}. The worker's name is the tag of the module it last
+// started (see instantiate). The Go program sets globalThis.folioHandle(url) and
 // calls globalThis.folioReady() (or folioFailed(message[, code])); it fetches the data
 // bundle itself from data/… relative to this file.
 'use strict';
@@ -25,7 +26,7 @@ self.folioReady = () => {
     return;
   }
   ready = true;
-  self.postMessage({ type: 'ready' });
+  self.postMessage({ type: 'ready', module: tag });
   for (const m of queue.splice(0)) handle(m);
 };
 
@@ -73,6 +74,14 @@ function counted(resp) {
   return new Response(resp.body.pipeThrough(meter), { status: resp.status, statusText: resp.statusText, headers: resp.headers });
 }
 
+// moduleTag names the module's version by its validators, or '' when it has none.
+function moduleTag(resp) {
+  const h = resp.headers;
+  const v = h.get('etag') || h.get('last-modified');
+  return v ? `${v} ${h.get('content-length') || ''}` : '';
+}
+let tag = '';
+
 async function instantiate(go) {
   const url = 'wasm/app.wasm';
   let resp;
@@ -82,16 +91,21 @@ async function instantiate(go) {
     throw Object.assign(new Error(`${url} could not be downloaded (${e.message}); are you offline?`), { code: 'network' });
   }
   if (!resp.ok) throw new Error(`${url} could not be downloaded: HTTP ${resp.status}`);
+  // Download progress is counted only for a module this browser has not started before
+  // (the page passes the last started module's tag as the worker's name): passing the
+  // bytes through a JavaScript stream leaves about the module's size behind in memory.
+  tag = moduleTag(resp);
+  const count = tag && tag === self.name ? (r) => r : counted;
   const type = (resp.headers.get('content-type') || '').split(';')[0].trim().toLowerCase();
   if (typeof WebAssembly.instantiateStreaming === 'function' && type === 'application/wasm') {
     try {
-      return await WebAssembly.instantiateStreaming(counted(resp), go.importObject);
+      return await WebAssembly.instantiateStreaming(count(resp), go.importObject);
     } catch (e) {
       if (!(e instanceof TypeError)) throw e;
       resp = await fetch(url); // a proxy changed the body or its type: try once more, buffered
     }
   }
-  const bytes = await counted(resp).arrayBuffer();
+  const bytes = await count(resp).arrayBuffer();
   self.postMessage({ type: 'progress', phase: 'compile' });
   return WebAssembly.instantiate(bytes, go.importObject);
 }

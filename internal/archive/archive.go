@@ -41,6 +41,7 @@ func New(fetch bundle.Fetcher, exts ...Extension) *Handler {
 	h.mux.HandleFunc("GET /api/post", h.post)
 	h.mux.HandleFunc("GET /api/resolve", h.resolve)
 	h.mux.HandleFunc("GET /api/terms", h.terms)
+	h.mux.HandleFunc("GET /api/memory", memory)
 	for _, e := range exts {
 		e.Routes(h.mux, h.open)
 	}
