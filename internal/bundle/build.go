@@ -117,15 +117,17 @@ func writeShards(w *Writer, sorted []*post.Post, entries []Entry) []Location {
 		if len(batch) == 0 {
 			return
 		}
+		// One post per line (JSON text holds no raw newline), so that a reader can decode
+		// just the post it needs (see Reader.ShardPost).
 		var b []byte
-		b = append(b, `{"posts":[`...)
+		b = append(b, shardHead...)
 		for i, pj := range batch {
 			if i > 0 {
-				b = append(b, ',')
+				b = append(b, ",\n"...)
 			}
 			b = append(b, pj...)
 		}
-		b = append(b, "]}"...)
+		b = append(b, shardTail...)
 		name := w.Put("p", b)
 		for i := start; i < end; i++ {
 			locs[i] = Location{Shard: name, Index: i - start}

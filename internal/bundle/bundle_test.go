@@ -837,3 +837,45 @@ func mustEntries(t *testing.T, r *Reader) []Entry {
 	slices.Reverse(es)
 	return es
 }
+
+// TestShardPost reads single posts out of shards: written one per line (decoding that line
+// only), written any other way (decoding the whole shard), damaged, and out of range.
+func TestShardPost(t *testing.T) {
+	ctx := context.Background()
+	a, b, c := Post{Entry: Entry{ID: "a", Title: "first\nline"}}, Post{Entry: Entry{ID: "b"}}, Post{Entry: Entry{ID: "c", Title: "},\n{"}}
+	var framed []byte
+	framed = append(framed, shardHead...)
+	for i, p := range []Post{a, b, c} {
+		if i > 0 {
+			framed = append(framed, ",\n"...)
+		}
+		pj, _ := json.Marshal(p)
+		framed = append(framed, pj...)
+	}
+	framed = append(framed, shardTail...)
+	whole, _ := json.MarshalIndent(Shard{Posts: []Post{a, b, c}}, "", " ")
+	damaged := bytes.Replace(framed, []byte(`"id":"b"`), []byte(`"id":b"`), 1)
+	files := fakeFS{"framed.json": framed, "whole.json": whole, "damaged.json": damaged}
+	r := &Reader{f: FS(files), cache: map[string]any{}}
+	for _, shard := range []string{"framed.json", "whole.json"} {
+		for round := range 2 { // the second round reads from the cache
+			for i, want := range []Post{a, b, c} {
+				p, err := r.ShardPost(ctx, shard, i)
+				if err != nil || p.ID != want.ID || p.Title != want.Title {
+					t.Errorf("%s round %d: post %d = %+v, %v; want %q", shard, round, i, p, err, want.ID)
+				}
+			}
+		}
+		var de *DataError
+		if _, err := r.ShardPost(ctx, shard, 3); !errors.As(err, &de) || de.File != shard {
+			t.Errorf("%s: post 3 of 3 = %v, want a DataError naming the shard", shard, err)
+		}
+	}
+	if p, err := r.ShardPost(ctx, "damaged.json", 0); err != nil || p.ID != "a" {
+		t.Errorf("damaged shard, intact post 0 = %+v, %v", p, err)
+	}
+	var de *DataError
+	if _, err := r.ShardPost(ctx, "damaged.json", 1); !errors.As(err, &de) || !strings.Contains(err.Error(), "post 1") {
+		t.Errorf("damaged post 1 = %v, want a DataError naming post 1", err)
+	}
+}

@@ -271,13 +271,9 @@ func (s *Searcher) hitPost(ctx context.Context, n int) (*bundle.Post, error) {
 	if !ok || len(r.Key) != 4 {
 		return nil, &bundle.DataError{File: "search shards", Err: errDamaged}
 	}
-	sh, err := bundle.Load[bundle.Shard](ctx, s.rd, r.File)
-	if err != nil {
-		return nil, err
-	}
 	i := n - int(binary.BigEndian.Uint32(r.Key))
-	if i < 0 || i >= len(sh.Posts) {
+	if i < 0 {
 		return nil, &bundle.DataError{File: r.File, Err: fmt.Errorf("doc %d is not in this shard", n)}
 	}
-	return &sh.Posts[i], nil
+	return s.rd.ShardPost(ctx, r.File, i)
 }

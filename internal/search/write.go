@@ -25,8 +25,11 @@ var (
 	// PosChunkBytes is the raw size a position chunk closes at; position chunks group
 	// whole term chunks.
 	PosChunkBytes = 8 << 10
-	// Fanout is the most entries a route node holds.
-	Fanout = 64
+	// Fanout is the most entries a route node holds, except the top node: it sits in the
+	// root and holds up to TopFanout, so that up to Fanout×TopFanout chunks (about 700k
+	// posts) are one route node away from the root.
+	Fanout    = 64
+	TopFanout = 1024
 )
 
 // WriteStats describes the search data written.
@@ -391,7 +394,7 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]route, mu *sync
 // (kept in the root).
 func (x *indexer) tree(entries []route) []byte {
 	leaf := true
-	for len(entries) > Fanout {
+	for len(entries) > TopFanout {
 		var up []route
 		for i := 0; i < len(entries); i += Fanout {
 			part := entries[i:min(i+Fanout, len(entries))]
