@@ -11,14 +11,30 @@ import (
 	"folio/internal/bundle"
 )
 
-// termChunk is a decoded term chunk: terms sorted, doc lists decoded.
+// termChunk is a decoded term chunk: terms sorted; each doc list is decoded when first
+// used (a chunk holds many terms, a query reads a few).
 type termChunk struct {
 	terms []termEntry
 }
 
 type termEntry struct {
-	term   string
-	fields [numFields]*plist
+	term string
+	raw  [numFields]*posting
+	once [numFields]sync.Once
+	list [numFields]*plist
+	err  [numFields]error
+}
+
+// has reports whether the term occurs in field f.
+func (e *termEntry) has(f int) bool { return e.raw[f] != nil }
+
+// docs returns the term's doc list in field f (nil when it has none), decoding it once.
+func (e *termEntry) docs(f int) (*plist, error) {
+	if e.raw[f] == nil {
+		return nil, nil
+	}
+	e.once[f].Do(func() { e.list[f], e.err[f] = decodePlist(e.raw[f]) })
+	return e.list[f], e.err[f]
 }
 
 // plist is one field's doc list of a term: ascending doc numbers and their frequencies.
@@ -33,19 +49,15 @@ func decodeChunkFile(data []byte) (any, int64, error) {
 		return nil, 0, err
 	}
 	c := &termChunk{terms: make([]termEntry, len(tds))}
-	size := int64(len(data)) + 64*int64(len(tds))
+	// Decoded lists take 8 bytes per doc: counted in up front, decoded or not.
+	size := int64(len(data)) + 160*int64(len(tds))
 	for i := range tds {
 		c.terms[i].term = tds[i].term
-		for f, p := range tds[i].fields {
-			if p == nil {
-				continue
+		c.terms[i].raw = tds[i].fields
+		for _, p := range tds[i].fields {
+			if p != nil {
+				size += 8 * int64(p.df)
 			}
-			pl, err := decodePlist(p)
-			if err != nil {
-				return nil, 0, err
-			}
-			c.terms[i].fields[f] = pl
-			size += 8 * int64(len(pl.docs))
 		}
 	}
 	return c, size, nil

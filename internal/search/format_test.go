@@ -58,15 +58,18 @@ func TestChunkRoundTrip(t *testing.T) {
 	}
 	c := v.(*termChunk)
 	e := c.find("龙井")
-	if e == nil || e.fields[fieldTitle] != nil || !reflect.DeepEqual(e.fields[fieldBody].docs, []uint32{3, 4, 300}) ||
-		!reflect.DeepEqual(e.fields[fieldBody].freqs, []uint32{1, 3, 1}) || c.find("龙") != nil {
+	if e == nil || e.has(fieldTitle) || !e.has(fieldBody) || c.find("龙") != nil {
 		t.Fatalf("chunk: %+v", c.terms)
+	}
+	body, err := e.docs(fieldBody)
+	if err != nil || !reflect.DeepEqual(body.docs, []uint32{3, 4, 300}) || !reflect.DeepEqual(body.freqs, []uint32{1, 3, 1}) {
+		t.Fatalf("doc list: %+v, %v", body, err)
 	}
 	pv, _, err := decodePosFile(encodePosChunk(terms))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pos, off, err := pv.(*posChunk).decoded("龙井", fieldBody, e.fields[fieldBody])
+	pos, off, err := pv.(*posChunk).decoded("龙井", fieldBody, body)
 	if err != nil || !reflect.DeepEqual(pos, []uint32{5, 1, 2, 3, 40}) || !reflect.DeepEqual(off, []uint32{0, 1, 4, 5}) {
 		t.Fatalf("positions %v %v %v", pos, off, err)
 	}

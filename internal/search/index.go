@@ -81,10 +81,13 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 		if err != nil {
 			return nil, err
 		}
-		if e == nil || e.fields[f] == nil {
+		if e == nil || !e.has(f) {
 			break
 		}
-		pl := e.fields[f]
+		pl, err := e.docs(f)
+		if err != nil {
+			return nil, &bundle.DataError{File: rt.File, Err: err}
+		}
 		if n := len(pl.docs); n > 0 && int(pl.docs[n-1]) >= m.Docs {
 			return nil, &bundle.DataError{File: rt.File, Err: errDamaged}
 		}
@@ -159,9 +162,9 @@ func (r *reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
 					return nil, err
 				}
 			}
-			for _, e := range c.terms {
-				if pl := e.fields[f]; pl != nil && in(e.term) {
-					d.entries = append(d.entries, index.DictEntry{Term: e.term, Count: uint64(len(pl.docs))})
+			for i := range c.terms {
+				if e := &c.terms[i]; e.has(f) && in(e.term) {
+					d.entries = append(d.entries, index.DictEntry{Term: e.term, Count: uint64(e.raw[f].df)})
 				}
 			}
 		}

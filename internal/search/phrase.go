@@ -77,10 +77,14 @@ func (r *reader) anyPostings(prefix string, f int) (docs, freqs []uint32, err er
 				return nil, nil, err
 			}
 		}
-		for _, e := range c.terms {
-			pl := e.fields[f]
-			if pl == nil || !strings.HasPrefix(e.term, prefix) {
+		for i := range c.terms {
+			e := &c.terms[i]
+			if !e.has(f) || !strings.HasPrefix(e.term, prefix) {
 				continue
+			}
+			pl, err := e.docs(f)
+			if err != nil {
+				return nil, nil, &bundle.DataError{File: l.File, Err: err}
 			}
 			if counts == nil {
 				counts = make([]uint32, r.v.meta.Docs)
@@ -226,10 +230,13 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 // when the field lacks the term.
 func (r *reader) sourceOf(term string, f int, withPositions bool) (*phraseSource, error) {
 	e, rt, err := r.entry(term)
-	if err != nil || e == nil || e.fields[f] == nil {
+	if err != nil || e == nil || !e.has(f) {
 		return nil, err
 	}
-	pl := e.fields[f]
+	pl, err := e.docs(f)
+	if err != nil {
+		return nil, &bundle.DataError{File: rt.File, Err: err}
+	}
 	if !withPositions {
 		return &phraseSource{pl: pl}, nil
 	}

@@ -203,7 +203,7 @@ func (p *plan) alternatives(v *view, sl slot, f int) []string {
 	for _, t := range sl.terms {
 		if r, ok := p.leafOf[t]; ok {
 			if c := v.chunks[r.File]; c != nil {
-				if e := c.find(t); e != nil && e.fields[f] != nil {
+				if e := c.find(t); e != nil && e.has(f) {
 					out = append(out, t)
 				}
 			}
@@ -215,8 +215,9 @@ func (p *plan) alternatives(v *view, sl slot, f int) []string {
 			if c == nil {
 				continue
 			}
-			for _, e := range c.terms {
-				if strings.HasPrefix(e.term, sl.prefix) && e.term != sl.prefix && e.term != sl.prefix+EndMark && e.fields[f] != nil {
+			for i := range c.terms {
+				e := &c.terms[i]
+				if strings.HasPrefix(e.term, sl.prefix) && e.term != sl.prefix && e.term != sl.prefix+EndMark && e.has(f) {
 					out = append(out, e.term)
 				}
 			}

@@ -5,19 +5,30 @@
 package main
 
 import (
+	"runtime/debug"
+
 	"folio/internal/archive"
 	"folio/internal/bundle"
 	"folio/internal/jsbridge"
 	"folio/internal/search"
 )
 
+// Memory: WebAssembly memory only grows, so the Go heap's peak stays with the page for
+// good. The soft limit makes the collector work harder before the heap passes it, and the
+// search cache stays well below it.
+const (
+	memoryLimit = 96 << 20
+	searchCache = 32 << 20
+)
+
 func main() {
+	debug.SetMemoryLimit(memoryLimit)
 	// The worker sets folioDataURL (the bundle folder, e.g. "/data/") before starting Go.
 	base := jsbridge.Global("folioDataURL")
 	if base == "" {
 		base = "data/"
 	}
-	h := archive.New(bundle.FetchFunc(jsbridge.Fetcher(base)), search.Extension())
+	h := archive.New(bundle.FetchFunc(jsbridge.Fetcher(base)), search.Extension(search.WithCacheBytes(searchCache)))
 	jsbridge.Serve("folioHandle", h)
 	jsbridge.Call("folioReady")
 	select {}
