@@ -55,7 +55,7 @@ type Reader struct {
 }
 
 // cacheFiles is how many decoded files a Reader keeps.
-const cacheFiles = 256
+const cacheFiles = 64
 
 // Open reads the manifest and checks its format and version.
 func Open(ctx context.Context, f Fetcher) (*Reader, error) {

@@ -18,7 +18,7 @@ import (
 // search cache stays well below it.
 const (
 	memoryLimit = 96 << 20
-	searchCache = 32 << 20
+	searchCache = 24 << 20
 )
 
 func main() {
