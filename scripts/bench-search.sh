@@ -16,7 +16,7 @@ sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(1000 10000 100000)
 work=${TMPDIR:-/tmp}/folio-bench
 mkdir -p "$work"
-[[ -x bin/folio ]] || make folio
+make -s folio # rebuild when the sources (or the embedded site and wasm) changed
 chromium=$(scripts/ensure-chromium.sh)
 go build -o "$work/benchsearch" ./scripts/benchsearch
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 n=${1:-100000}
 work=${TMPDIR:-/tmp}/folio-bench
 mkdir -p "$work"
-[[ -x bin/folio ]] || make folio
+make -s folio # rebuild when the sources (or the embedded site and wasm) changed
 chromium=$(scripts/ensure-chromium.sh)
 go build -o "$work/benchviewer" ./scripts/benchviewer
 go build -o "$work/genposts" ./scripts/genposts

@@ -274,8 +274,28 @@ func (s *Searcher) termEntry(ctx context.Context, term string) (*termEntry, rout
 	return c.find(term), r, nil
 }
 
-// hitPost returns doc n's post from its bundle shard.
+func decodeShardTableFile(data []byte) (any, int64, error) {
+	t, err := decodeShardTable(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	return t, int64(len(data)) + 24*int64(len(t.names)), nil
+}
+
+// hitPost returns doc n's post from its bundle shard, found in the shard table when the
+// search data has one, else through the shard route tree.
 func (s *Searcher) hitPost(ctx context.Context, n int) (*bundle.Post, error) {
+	if name := s.root.ShardTable; name != "" {
+		v, err := s.cache.get(ctx, name, decodeShardTableFile)
+		if err != nil {
+			return nil, err
+		}
+		shard, i, ok := v.(*shardTable).find(n)
+		if !ok {
+			return nil, &bundle.DataError{File: name, Err: fmt.Errorf("no shard for doc %d", n)}
+		}
+		return s.rd.ShardPost(ctx, shard, i)
+	}
 	r, ok, err := s.leaf(ctx, s.shardTop, docKey(n))
 	if err != nil {
 		return nil, err

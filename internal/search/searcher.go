@@ -273,6 +273,10 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	var metaErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { m, metaErr = s.loadMeta(ctx) })
+	if name := s.root.ShardTable; name != "" {
+		// Needed to show the hits; fetched while the query's chunks are (errors show there).
+		go s.cache.get(ctx, name, decodeShardTableFile)
+	}
 	routeErr := p.route(ctx, s)
 	wg.Wait()
 	if metaErr != nil {
@@ -300,16 +304,11 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	tm.Match = since(&t)
 	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets}
-	posts, err := s.hitPosts(ctx, docs)
+	hits, err := s.hits(ctx, docs, snippetPhrases(x))
 	if err != nil {
 		return nil, err
 	}
-	phrases := snippetPhrases(x)
-	for i, p := range posts {
-		e := p.Entry
-		e.Excerpt = ""
-		out.Hits = append(out.Hits, Hit{Entry: e, Doc: docs[i], Snippet: snippet(post.PlainText(p.Body, p.Format), phrases)})
-	}
+	out.Hits = hits
 	bytes1, files1 := s.cache.counters()
 	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}
 	tm.Hits = since(&t)
@@ -362,13 +361,24 @@ func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []stri
 	return docs, int(coll.Total()), fc.facets(), nil
 }
 
-// hitPosts fetches the posts of docs, shards in parallel.
-func (s *Searcher) hitPosts(ctx context.Context, docs []int) ([]*bundle.Post, error) {
-	out := make([]*bundle.Post, len(docs))
+// hits fetches the posts of docs (shards in parallel) and makes each hit with its
+// snippet as soon as its post arrives, so that the snippets' work overlaps the other
+// fetches.
+func (s *Searcher) hits(ctx context.Context, docs []int, phrases []snippetPhrase) ([]Hit, error) {
+	out := make([]Hit, len(docs))
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
 	for i, n := range docs {
-		wg.Go(func() { out[i], errs[i] = s.hitPost(ctx, n) })
+		wg.Go(func() {
+			p, err := s.hitPost(ctx, n)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			e := p.Entry
+			e.Excerpt = ""
+			out[i] = Hit{Entry: e, Doc: n, Snippet: snippet(post.PlainText(p.Body, p.Format), phrases)}
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {

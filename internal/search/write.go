@@ -81,10 +81,18 @@ func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (s
 		shards[i] = route{Key: docKey(lay.Starts[i]), File: name}
 	}
 	shardTop := x.tree(shards)
+	var table string
+	if n := len(lay.Shards); n > 0 && n <= MaxTableShards {
+		t := &shardTable{names: lay.Shards, starts: make([]uint32, n)}
+		for i, st := range lay.Starts {
+			t.starts[i] = uint32(st)
+		}
+		table = w.PutFile("s", "bin", encodeShardTable(t))
+	}
 	metaData := encodeMeta(m)
 	x.stats.MetaBytes = int64(len(metaData))
 	root := Root{Format: Format, Version: Version, Analyzer: AnalyzerName, Docs: len(sorted),
-		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData),
+		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData), ShardTable: table,
 		Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
 	data, err := json.Marshal(root)
 	if err != nil {
