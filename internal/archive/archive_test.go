@@ -203,3 +203,12 @@ func TestBadBundles(t *testing.T) {
 		t.Errorf("corrupt shard: %d failed, %d worked", bad, good)
 	}
 }
+
+// TestMemory checks that /api/memory reports the Go runtime's figures, without a bundle.
+func TestMemory(t *testing.T) {
+	h := New(bundle.FS(os.DirFS(t.TempDir())))
+	var m Memory
+	if c := get(t, h, "/api/memory", &m); c != 200 || m.SysBytes == 0 || m.HeapBytes == 0 || m.HeapBytes > m.SysBytes || m.LimitBytes <= 0 {
+		t.Fatalf("memory: %d %+v", c, m)
+	}
+}

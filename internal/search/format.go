@@ -22,7 +22,8 @@ import (
 //     and day, fetched once.
 //
 // Hits are shown from the bundle's own post shards (entry fields, and the body for
-// snippets): a second route tree maps doc numbers to shards. Position chunks are written
+// snippets): a second route tree maps doc numbers to shards, and so does the shard table
+// ("T"), one file fetched with the first search, up to MaxTableShards. Position chunks are written
 // without .br/.gz copies: varint positions compress by only ~10%.
 //
 // Encoding and decoding of each file live together below.
