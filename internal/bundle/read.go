@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -54,8 +55,8 @@ type Reader struct {
 	order []string // oldest first, for eviction
 }
 
-// cacheFiles is how many decoded files a Reader keeps.
-const cacheFiles = 64
+// cacheFiles is how many decoded files (and single posts of shards) a Reader keeps.
+const cacheFiles = 256
 
 // Open reads the manifest and checks its format and version.
 func Open(ctx context.Context, f Fetcher) (*Reader, error) {
@@ -185,31 +186,27 @@ const (
 	shardTail = "\n]}"
 )
 
-// rawFile is a fetched file kept undecoded in the Reader's cache.
-type rawFile []byte
-
 // ShardPost returns post i of a shard. It decodes only that post's line of the shard (a
-// whole shard takes ~10 MB/s to decode in WebAssembly); a shard written without one post
-// per line is decoded whole.
+// whole shard takes ~10 MB/s to decode in WebAssembly) and keeps the post, not the shard;
+// a shard written without one post per line is decoded whole.
 func (r *Reader) ShardPost(ctx context.Context, shard string, i int) (*Post, error) {
+	key := shard + "#" + strconv.Itoa(i)
 	r.mu.Lock()
-	v, ok := r.cache[shard]
+	v, ok := r.cache[key]
+	if !ok {
+		v, ok = r.cache[shard]
+	}
 	r.mu.Unlock()
-	var data []byte
 	switch v := v.(type) {
-	case rawFile:
-		data = v
+	case *Post:
+		c := *v // callers may change their copy
+		return &c, nil
 	case *Shard:
 		return postAt(shard, v, i)
-	default:
-		if ok {
-			return nil, &DataError{File: shard, Err: errors.New("read as two different kinds of file")}
-		}
-		var err error
-		if data, err = r.f.Fetch(ctx, shard); err != nil {
-			return nil, &DataError{File: shard, Err: err}
-		}
-		r.keep(shard, rawFile(data))
+	}
+	data, err := r.f.Fetch(ctx, shard)
+	if err != nil {
+		return nil, &DataError{File: shard, Err: err}
 	}
 	line, ok := shardLine(data, i)
 	if !ok {
@@ -217,12 +214,15 @@ func (r *Reader) ShardPost(ctx context.Context, shard string, i int) (*Post, err
 		if err := json.Unmarshal(data, &s); err != nil {
 			return nil, &DataError{File: shard, Err: fmt.Errorf("damaged: %w", err)}
 		}
+		r.keep(shard, &s)
 		return postAt(shard, &s, i)
 	}
 	var p Post
 	if err := json.Unmarshal(line, &p); err != nil {
 		return nil, &DataError{File: shard, Err: fmt.Errorf("damaged: post %d: %w", i, err)}
 	}
+	c := p
+	r.keep(key, &c)
 	return &p, nil
 }
 

@@ -94,12 +94,10 @@ func (c *termChunk) find(term string) *termEntry {
 	return nil
 }
 
-// posChunk holds a position chunk: each term's position streams per field, and the ones
-// decoded so far.
+// posChunk holds a position chunk: each term's position streams per field, decoded as a
+// phrase reads them (see phraseSource).
 type posChunk struct {
 	streams map[string][numFields][]byte
-	mu      sync.Mutex
-	memo    map[string][2][]uint32 // field digit + term → positions, offsets
 }
 
 func decodePosFile(data []byte) (any, int64, error) {
@@ -107,27 +105,7 @@ func decodePosFile(data []byte) (any, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	// Decoded positions take 4 bytes each against ~1.8 encoded: count them in up front.
-	return &posChunk{streams: m, memo: map[string][2][]uint32{}}, 4*int64(len(data)) + 64*int64(len(m)), nil
-}
-
-// decoded returns a term's positions in field f, decoding them once.
-func (pc *posChunk) decoded(term string, f int, pl *plist) (pos, off []uint32, err error) {
-	key := string(rune('0'+f)) + term
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if d, ok := pc.memo[key]; ok {
-		return d[0], d[1], nil
-	}
-	streams, ok := pc.streams[term]
-	if !ok {
-		return nil, nil, fmt.Errorf("no positions of %q: %w", term, errDamaged)
-	}
-	if pos, off, err = positions(streams[f], pl); err != nil {
-		return nil, nil, err
-	}
-	pc.memo[key] = [2][]uint32{pos, off}
-	return pos, off, nil
+	return &posChunk{streams: m}, int64(len(data)) + 96*int64(len(m)), nil
 }
 
 // positions decodes a term's positions in one field, doc by doc: pos[off[i]:off[i+1]]

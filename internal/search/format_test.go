@@ -69,7 +69,7 @@ func TestChunkRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pos, off, err := pv.(*posChunk).decoded("龙井", fieldBody, body)
+	pos, off, err := positions(pv.(*posChunk).streams["龙井"][fieldBody], body)
 	if err != nil || !reflect.DeepEqual(pos, []uint32{5, 1, 2, 3, 40}) || !reflect.DeepEqual(off, []uint32{0, 1, 4, 5}) {
 		t.Fatalf("positions %v %v %v", pos, off, err)
 	}

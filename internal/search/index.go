@@ -97,7 +97,11 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 			if err != nil {
 				return nil, err
 			}
-			pr.pos, pr.off = src.pos, src.off
+			if src != nil {
+				if pr.pos, pr.off, err = positions(src.stream, pl); err != nil {
+					return nil, &bundle.DataError{File: rt.Pos, Err: err}
+				}
+			}
 		}
 	case field == FieldCategory || field == FieldTag:
 		pr.docs = m.docsWith(field, string(term))

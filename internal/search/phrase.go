@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
@@ -105,11 +106,45 @@ func (r *reader) anyPostings(prefix string, f int) (docs, freqs []uint32, err er
 	return docs, freqs, nil
 }
 
-// phraseSource is one alternative of a slot: its doc list and positions, and a cursor.
+// phraseSource is one alternative of a slot: its doc list and a cursor, and, for exact
+// phrases, its position stream in the field, read as the cursor moves (only the docs a
+// phrase checks are decoded, and nothing is kept: positions are the bulk of a phrase's
+// data).
 type phraseSource struct {
-	pl       *plist
-	pos, off []uint32
-	i        int
+	pl     *plist
+	i      int
+	stream []byte // positions per doc: first, then gaps (uvarints)
+	at     int    // byte offset in stream of the positions of doc index ati
+	ati    int
+}
+
+// positionsOf appends the positions of doc index i (at or after the last one read) to buf.
+func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
+	for ; s.ati < i; s.ati++ { // skip the docs in between
+		for range s.pl.freqs[s.ati] {
+			for {
+				if s.at >= len(s.stream) {
+					return buf, errDamaged
+				}
+				s.at++
+				if s.stream[s.at-1] < 0x80 {
+					break
+				}
+			}
+		}
+	}
+	p := uint64(0)
+	for range s.pl.freqs[i] {
+		v, n := binary.Uvarint(s.stream[s.at:])
+		if n <= 0 {
+			return buf, errDamaged
+		}
+		s.at += n
+		p += v
+		buf = append(buf, uint32(p))
+	}
+	s.ati = i + 1
+	return buf, nil
 }
 
 // phrasePostings returns the docs (ascending) where the phrase occurs in field f, and how
@@ -184,7 +219,9 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 				if s.i < len(s.pl.docs) && s.pl.docs[s.i] == d {
 					freq += s.pl.freqs[s.i]
 					if exact {
-						posAt[k] = append(posAt[k], s.pos[s.off[s.i]:s.off[s.i+1]]...)
+						if posAt[k], err = s.positionsOf(s.i, posAt[k]); err != nil {
+							return nil, nil, &bundle.DataError{File: "search positions", Err: err}
+						}
 					}
 				}
 			}
@@ -226,8 +263,8 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 	return docs, freqs, nil
 }
 
-// sourceOf returns a term's doc list in field f, with its positions when asked, or nil
-// when the field lacks the term.
+// sourceOf returns a term's doc list in field f, with its position stream when asked, or
+// nil when the field lacks the term.
 func (r *reader) sourceOf(term string, f int, withPositions bool) (*phraseSource, error) {
 	e, rt, err := r.entry(term)
 	if err != nil || e == nil || !e.has(f) {
@@ -246,9 +283,9 @@ func (r *reader) sourceOf(term string, f int, withPositions bool) (*phraseSource
 			return nil, err
 		}
 	}
-	pos, off, err := pc.decoded(term, f, pl)
-	if err != nil {
-		return nil, &bundle.DataError{File: rt.Pos, Err: err}
+	streams, ok := pc.streams[term]
+	if !ok {
+		return nil, &bundle.DataError{File: rt.Pos, Err: fmt.Errorf("no positions of %q: %w", term, errDamaged)}
 	}
-	return &phraseSource{pl: pl, pos: pos, off: off}, nil
+	return &phraseSource{pl: pl, stream: streams[f]}, nil
 }
