@@ -544,7 +544,7 @@ func decodeMeta(data []byte) (*meta, error) {
 // --- the shard table ("T") ---
 
 // MaxTableShards is the most shards the build lists in one shard table (about 260k posts;
-// ~100 kB as served at 100k posts). Beyond it, hits find their shards through the route
+// 137 kB as served at 100k posts). Beyond it, hits find their shards through the route
 // tree alone.
 var MaxTableShards = 32768
 
