@@ -17,6 +17,7 @@ const (
 
 // snippetPhrase is a word or phrase the snippet marks.
 type snippetPhrase struct {
+	text  string // the word as typed
 	slots []slot
 	whole bool
 }
@@ -38,7 +39,7 @@ func snippetPhrases(x expr) []snippetPhrase {
 			}
 		case *textExpr:
 			if !x.titleOnly {
-				out = append(out, snippetPhrase{slots: x.slots, whole: x.whole})
+				out = append(out, snippetPhrase{text: x.text, slots: x.slots, whole: x.whole})
 			}
 		}
 	}
@@ -75,7 +76,13 @@ func snippet(text string, phrases []snippetPhrase) string {
 // stands as it is), so the passage with the most different phrases is found by plain
 // string search, and only it (with a margin) is analyzed. A phrase without Han text, or a
 // passage that turns out to hold no match, makes it analyze everything.
+//
+// When every phrase is Han text alone, its matches are exactly its literal occurrences
+// (the index matches Han text as a substring), so nothing is analyzed at all.
 func findSpans(text string, phrases []snippetPhrase) []span {
+	if spans, ok := literalSpans(text, phrases); ok {
+		return spans
+	}
 	const margin = 120 // bytes analyzed beyond the passage
 	keys := make([]string, len(phrases))
 	for i, ph := range phrases {
@@ -108,6 +115,28 @@ func findSpans(text string, phrases []snippetPhrase) []span {
 		return spans
 	}
 	return spansIn(text, 0, phrases)
+}
+
+// literalSpans finds the occurrences of phrases that are all Han text; ok is false when
+// one is not.
+func literalSpans(text string, phrases []snippetPhrase) (spans []span, ok bool) {
+	for _, ph := range phrases {
+		if !isHan(ph.text) {
+			return nil, false
+		}
+	}
+	for pi, ph := range phrases {
+		for i := 0; len(spans) < maxSpans; {
+			j := strings.Index(text[i:], ph.text)
+			if j < 0 {
+				break
+			}
+			spans = append(spans, span{i + j, i + j + len(ph.text), pi})
+			i += j + len(ph.text)
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	return spans, true
 }
 
 // bestWindow returns the index of the span that starts the passage holding the most

@@ -1,8 +1,12 @@
 package search
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"folio/internal/post"
 )
 
 func phrasesOf(t *testing.T, q string) []snippetPhrase {
@@ -43,5 +47,46 @@ func TestSnippet(t *testing.T) {
 		if got != c.want {
 			t.Errorf("snippet(%q, %q)\n got %s\nwant %s", c.text, c.q, got, c.want)
 		}
+	}
+}
+
+// TestLiteralSpans checks the shortcut for Han-only words against matching analyzed
+// tokens: over every demo post, both mark the same stretches of text.
+func TestLiteralSpans(t *testing.T) {
+	b := build(t, filepath.Join(repoDir(), "demo", "_posts"))
+	cover := func(spans []span) string {
+		var out []string
+		end := -1
+		for _, sp := range spans {
+			if sp.start < end { // overlapping matches mark one stretch
+				out[len(out)-1] = fmt.Sprint(out[len(out)-1][:strings.IndexByte(out[len(out)-1], '-')], "-", max(end, sp.end))
+				end = max(end, sp.end)
+				continue
+			}
+			out = append(out, fmt.Sprint(sp.start, "-", sp.end))
+			end = sp.end
+		}
+		return strings.Join(out, " ")
+	}
+	checked := 0
+	for _, q := range []string{"茶", "龙井", "明前龙井", "龙井 碧螺春", "茶叶 春天", "沪深"} {
+		phrases := phrasesOf(t, q)
+		for _, p := range b.posts {
+			text := post.PlainText(p.Body, p.Format)
+			lit, ok := literalSpans(text, phrases)
+			if !ok {
+				t.Fatalf("%s: not Han-only", q)
+			}
+			if got, want := cover(lit), cover(spansIn(text, 0, phrases)); got != want {
+				t.Errorf("%s in %s: literal %s, analyzed %s", q, p.ID, got, want)
+			}
+			checked += len(lit)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no matches in the demo")
+	}
+	if _, ok := literalSpans("x", phrasesOf(t, "A股")); ok {
+		t.Error("A股 took the Han-only shortcut")
 	}
 }

@@ -178,6 +178,7 @@ func main() {
 	fmt.Printf("memory, blank page: %s\n", mem.blank)
 	fmt.Printf("memory at ready:    %s (second visit, before any search)\n", mem.ready)
 	fmt.Printf("memory after %d:    %s; Go heap %s\n", nMem, mem.after, mem.goHeap)
+	fmt.Printf("memory, settled:    %s (30 s later, idle)\n", mem.settled)
 	for _, f := range full {
 		fmt.Printf("fully cold:         %s: first %d results at %.0f ms after navigation start, %.1f kB in all (search %.1f, shards %.1f, module+page %.1f)\n",
 			f.q, f.hits, f.ms, f.total/1e3, f.search/1e3, f.shard/1e3, (f.total-f.search-f.shard)/1e3)
@@ -499,8 +500,8 @@ func (m memInfo) String() string {
 
 // memResult is what measureMemory saw.
 type memResult struct {
-	blank, ready, after memInfo
-	goHeap              string
+	blank, ready, after, settled memInfo
+	goHeap                       string
 }
 
 // measureMemory opens a blank page, then the viewer twice, in a brand-new browser, and runs
@@ -531,6 +532,10 @@ func measureMemory(url string, queries []string) (memResult, error) {
 	}
 	time.Sleep(time.Second)
 	r.after = rendererMemory(ctx)
+	// An idle worker's collector runs late: what the searches left behind (spent fetch
+	// responses, mostly) is freed within about 15 s of idling.
+	time.Sleep(30 * time.Second)
+	r.settled = rendererMemory(ctx)
 	m, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`folio.request('/api/memory?t=' + Date.now())`, chromedp.EvalAwaitPromise))
 	r.goHeap = "n/a"
 	if err == nil {
