@@ -27,14 +27,16 @@ const (
 	PageSize = 100
 	// TableFanout is how many file names one table file lists.
 	TableFanout = 64
-	// ShardBytes is the size a post shard aims for; shards close at a post whose ID hash
-	// says so once they are ShardBytes/4 long, and always by ShardBytes.
-	ShardBytes = 48 << 10
 	// BucketPosts is the average number of posts per lookup bucket.
 	BucketPosts = 64
 	// ListExcerptRunes is the longest excerpt in a list entry.
 	ListExcerptRunes = 120
 )
+
+// ShardBytes is the size a post shard aims for; shards close at a post whose ID hash says
+// so once they are ShardBytes/4 long, and always by ShardBytes. (A variable so that tests
+// can make many small shards.)
+var ShardBytes = 48 << 10
 
 // Manifest is the entry file.
 type Manifest struct {

@@ -179,6 +179,32 @@ func (s *Searcher) posChunk(ctx context.Context, name string) (*posChunk, error)
 	return v.(*posChunk), nil
 }
 
+// top returns a route table once it is loaded, and the tree's top node until then.
+func (s *Searcher) top(tree *routeNode, table string) *routeNode {
+	if table != "" {
+		if v, ok := s.cache.peek(table); ok {
+			return v.(*routeNode)
+		}
+	}
+	return tree
+}
+
+// termsTop is the top of the term routes.
+func (s *Searcher) termsTop() *routeNode { return s.top(s.termTop, s.root.TermTable) }
+
+// loadTables fetches the route tables (once they are cached, routes need no route node).
+func (s *Searcher) loadTables(ctx context.Context) error {
+	for _, name := range []string{s.root.TermTable, s.root.ShardTable} {
+		if name == "" {
+			continue
+		}
+		if _, err := s.node(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // leaves returns the leaf entries of the tree under top whose ranges meet [lo, hi) (hi nil:
 // no upper end), fetching route nodes as needed.
 func (s *Searcher) leaves(ctx context.Context, top *routeNode, lo, hi []byte) ([]route, error) {
@@ -241,7 +267,7 @@ func prefixEnd(prefix []byte) []byte {
 
 // termEntry returns a term's entry, fetching its route nodes and chunk.
 func (s *Searcher) termEntry(ctx context.Context, term string) (*termEntry, route, error) {
-	r, ok, err := s.leaf(ctx, s.termTop, []byte(term))
+	r, ok, err := s.leaf(ctx, s.termsTop(), []byte(term))
 	if err != nil || !ok {
 		return nil, r, err
 	}
@@ -252,29 +278,9 @@ func (s *Searcher) termEntry(ctx context.Context, term string) (*termEntry, rout
 	return c.find(term), r, nil
 }
 
-func decodeShardTableFile(data []byte) (any, int64, error) {
-	t, err := decodeShardTable(data)
-	if err != nil {
-		return nil, 0, err
-	}
-	return t, int64(len(data)) + 24*int64(len(t.names)), nil
-}
-
-// hitPost returns doc n's post from its bundle shard, found in the shard table when the
-// search data has one, else through the shard route tree.
+// hitPost returns doc n's post from its bundle shard.
 func (s *Searcher) hitPost(ctx context.Context, n int) (*bundle.Post, error) {
-	if name := s.root.ShardTable; name != "" {
-		v, err := s.cache.get(ctx, name, decodeShardTableFile)
-		if err != nil {
-			return nil, err
-		}
-		shard, i, ok := v.(*shardTable).find(n)
-		if !ok {
-			return nil, &bundle.DataError{File: name, Err: fmt.Errorf("no shard for doc %d", n)}
-		}
-		return s.rd.ShardPost(ctx, shard, i)
-	}
-	r, ok, err := s.leaf(ctx, s.shardTop, docKey(n))
+	r, ok, err := s.leaf(ctx, s.top(s.shardTop, s.root.ShardTable), docKey(n))
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,8 @@ import (
 //     and day, fetched once.
 //
 // Hits are shown from the bundle's own post shards (entry fields, and the body for
-// snippets): a second route tree maps doc numbers to shards, and so does the shard table
-// ("T"), one file fetched with the first search, up to MaxTableShards. Position chunks are written
+// snippets): a second route tree maps doc numbers to shards. Route tables (Root.TermTable,
+// Root.ShardTable) hold each tree's whole leaf level in one node. Position chunks are written
 // without .br/.gz copies: varint positions compress by only ~10%.
 //
 // Encoding and decoding of each file live together below.
@@ -48,9 +48,11 @@ type Root struct {
 	Shards []byte `json:"shards"`
 	// Meta names the metadata file.
 	Meta string `json:"meta"`
-	// ShardTable, when set, names one file with the whole doc→shard map (see
-	// MaxTableShards), which spares showing hits a route node per shard; Shards stays
-	// complete for readers that do not know it.
+	// TermTable and ShardTable, when set, name route tables: the whole leaf level of the
+	// tree in one leaf node (see MaxTableEntries). A viewer fetches them in the background
+	// after its first search and then needs no route node at all; until then, and for
+	// readers that do not know them, the trees are complete.
+	TermTable  string `json:"termTable,omitempty"`
 	ShardTable string `json:"shardTable,omitempty"`
 	// Chunks and PosChunks count the term and position chunks.
 	Chunks    int `json:"chunks"`
@@ -539,61 +541,4 @@ func decodeMeta(data []byte) (*meta, error) {
 		return nil, errDamaged
 	}
 	return m, nil
-}
-
-// --- the shard table ("T") ---
-
-// MaxTableShards is the most shards the build lists in one shard table (about 260k posts;
-// 137 kB as served at 100k posts). Beyond it, hits find their shards through the route
-// tree alone.
-var MaxTableShards = 32768
-
-// shardTable is the doc→shard map: shard i holds docs starts[i] up to starts[i+1].
-type shardTable struct {
-	starts []uint32
-	names  []string
-}
-
-func encodeShardTable(t *shardTable) []byte {
-	var e enc
-	e.header('T')
-	e.uvarint(uint64(len(t.starts)))
-	prev := uint32(0)
-	for i, st := range t.starts {
-		e.uvarint(uint64(st - prev))
-		e.str(t.names[i])
-		prev = st
-	}
-	return e.b
-}
-
-func decodeShardTable(data []byte) (*shardTable, error) {
-	d := dec{b: data}
-	d.header('T')
-	n := d.int(len(data))
-	t := &shardTable{starts: make([]uint32, 0, n), names: make([]string, 0, n)}
-	next := uint64(0)
-	for i := 0; i < n && d.err == nil; i++ {
-		st := next + d.uvarint()
-		if st >= 1<<32 || i > 0 && st == next || i == 0 && st != 0 {
-			d.fail()
-			break
-		}
-		t.starts = append(t.starts, uint32(st))
-		t.names = append(t.names, d.str())
-		next = st
-	}
-	if d.err != nil || len(d.b) != 0 {
-		return nil, errDamaged
-	}
-	return t, nil
-}
-
-// find returns the shard holding doc n and n's index in it.
-func (t *shardTable) find(n int) (string, int, bool) {
-	i := sort.Search(len(t.starts), func(i int) bool { return int(t.starts[i]) > n }) - 1
-	if i < 0 {
-		return "", 0, false
-	}
-	return t.names[i], n - int(t.starts[i]), true
 }

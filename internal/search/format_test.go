@@ -105,30 +105,3 @@ func TestMetaRoundTrip(t *testing.T) {
 		t.Error("re-encoding differs")
 	}
 }
-
-func TestShardTableRoundTrip(t *testing.T) {
-	in := &shardTable{starts: []uint32{0, 8, 9, 300}, names: []string{"p/a.json", "p/b.json", "p/c.json", "p/d.json"}}
-	data := encodeShardTable(in)
-	out, err := decodeShardTable(data)
-	if err != nil || !reflect.DeepEqual(in, out) {
-		t.Fatalf("round trip: %+v, %v", out, err)
-	}
-	for _, c := range []struct {
-		n     int
-		shard string
-		i     int
-	}{{0, "p/a.json", 0}, {7, "p/a.json", 7}, {8, "p/b.json", 0}, {299, "p/c.json", 290}, {5000, "p/d.json", 4700}} {
-		if shard, i, ok := out.find(c.n); !ok || shard != c.shard || i != c.i {
-			t.Errorf("find(%d) = %s %d %v; want %s %d", c.n, shard, i, ok, c.shard, c.i)
-		}
-	}
-	for i := range data {
-		if _, err := decodeShardTable(data[:i]); err == nil {
-			t.Fatalf("table cut at %d decoded", i)
-		}
-	}
-	bad := encodeShardTable(&shardTable{starts: []uint32{0, 5, 5}, names: []string{"a", "b", "c"}})
-	if _, err := decodeShardTable(bad); err == nil {
-		t.Error("a table with an empty shard decoded")
-	}
-}

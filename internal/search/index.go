@@ -47,7 +47,7 @@ func fieldIndex(field string) int {
 
 // entry finds a term of a text field.
 func (r *reader) entry(term string) (*termEntry, route, error) {
-	rt, ok, err := r.s.leaf(r.v.ctx, r.s.termTop, []byte(term))
+	rt, ok, err := r.s.leaf(r.v.ctx, r.s.termsTop(), []byte(term))
 	if err != nil || !ok {
 		return nil, rt, err
 	}
@@ -155,7 +155,7 @@ func (r *reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
 	}
 	switch f := fieldIndex(field); {
 	case f >= 0:
-		leaves, err := r.s.leaves(r.v.ctx, r.s.termTop, lo, hi)
+		leaves, err := r.s.leaves(r.v.ctx, r.s.termsTop(), lo, hi)
 		if err != nil {
 			return nil, err
 		}

@@ -66,7 +66,7 @@ func anyPrefixTerm(prefix string) string { return string(anyMark) + prefix }
 // summed frequencies.
 func (r *reader) anyPostings(prefix string, f int) (docs, freqs []uint32, err error) {
 	lo := []byte(prefix)
-	leaves, err := r.s.leaves(r.v.ctx, r.s.termTop, lo, prefixEnd(lo))
+	leaves, err := r.s.leaves(r.v.ctx, r.s.termsTop(), lo, prefixEnd(lo))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -81,7 +81,7 @@ func (p *plan) route(ctx context.Context, s *Searcher) error {
 	return getAll(ctx, keys, func(ctx context.Context, key string) error {
 		k := key[1:]
 		if key[0] == 't' {
-			r, ok, err := s.leaf(ctx, s.termTop, []byte(k))
+			r, ok, err := s.leaf(ctx, s.termsTop(), []byte(k))
 			if err != nil || !ok {
 				return err
 			}
@@ -90,7 +90,7 @@ func (p *plan) route(ctx context.Context, s *Searcher) error {
 			mu.Unlock()
 			return nil
 		}
-		rs, err := s.leaves(ctx, s.termTop, []byte(k), prefixEnd([]byte(k)))
+		rs, err := s.leaves(ctx, s.termsTop(), []byte(k), prefixEnd([]byte(k)))
 		mu.Lock()
 		p.rangeOf[k] = rs
 		mu.Unlock()

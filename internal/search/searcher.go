@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -61,6 +62,8 @@ type Searcher struct {
 
 	metaMu sync.Mutex
 	meta   *meta
+
+	tablesLoading atomic.Bool
 }
 
 // Open reads the search root of an open bundle. It returns ErrNoSearch when the bundle has
@@ -273,10 +276,6 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	var metaErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { m, metaErr = s.loadMeta(ctx) })
-	if name := s.root.ShardTable; name != "" {
-		// Needed to show the hits; fetched while the query's chunks are (errors show there).
-		go s.cache.get(ctx, name, decodeShardTableFile)
-	}
 	routeErr := p.route(ctx, s)
 	wg.Wait()
 	if metaErr != nil {
@@ -313,6 +312,15 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}
 	tm.Hits = since(&t)
 	out.Timing = tm
+	// The route tables spare later searches their route nodes; fetch them now that this
+	// search no longer waits on the network (failures only leave the trees in use).
+	if s.tablesLoading.CompareAndSwap(false, true) {
+		go func() {
+			if s.loadTables(context.Background()) != nil {
+				s.tablesLoading.Store(false)
+			}
+		}()
+	}
 	return out, nil
 }
 

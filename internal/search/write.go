@@ -30,6 +30,9 @@ var (
 	// posts) are one route node away from the root.
 	Fanout    = 64
 	TopFanout = 1024
+	// MaxTableEntries is the most entries of a route table (see Root.TermTable): 32k term
+	// chunks or shards, about 260k posts.
+	MaxTableEntries = 32768
 )
 
 // WriteStats describes the search data written.
@@ -81,18 +84,11 @@ func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (s
 		shards[i] = route{Key: docKey(lay.Starts[i]), File: name}
 	}
 	shardTop := x.tree(shards)
-	var table string
-	if n := len(lay.Shards); n > 0 && n <= MaxTableShards {
-		t := &shardTable{names: lay.Shards, starts: make([]uint32, n)}
-		for i, st := range lay.Starts {
-			t.starts[i] = uint32(st)
-		}
-		table = w.PutFile("s", "bin", encodeShardTable(t))
-	}
 	metaData := encodeMeta(m)
 	x.stats.MetaBytes = int64(len(metaData))
 	root := Root{Format: Format, Version: Version, Analyzer: AnalyzerName, Docs: len(sorted),
-		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData), ShardTable: table,
+		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData),
+		TermTable: x.table(x.termLeaves), ShardTable: x.table(shards),
 		Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
 	data, err := json.Marshal(root)
 	if err != nil {
@@ -111,6 +107,8 @@ type indexer struct {
 	bytes int64             // postings bytes in memory
 	spill *spiller          // runs written to disk, once bytes passed SpillBytes
 	stats WriteStats
+
+	termLeaves []route // every term chunk's route entry, for the term table
 }
 
 const accBlock = 4096
@@ -356,6 +354,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 	for _, g := range groups {
 		leaves = append(leaves, g.leaves...)
 	}
+	x.termLeaves = leaves
 	return x.tree(leaves)
 }
 
@@ -414,6 +413,17 @@ func (x *indexer) tree(entries []route) []byte {
 		entries, leaf = up, false
 	}
 	return encodeNode(&routeNode{Leaf: leaf, Entries: entries})
+}
+
+// table writes a route table, every leaf entry in one leaf node, and returns its name; ""
+// when the entries fit in the top node anyway, or are more than MaxTableEntries.
+func (x *indexer) table(entries []route) string {
+	if len(entries) <= TopFanout || len(entries) > MaxTableEntries {
+		return ""
+	}
+	data := encodeNode(&routeNode{Leaf: true, Entries: entries})
+	x.stats.NodeBytes += int64(len(data))
+	return x.w.PutFile("s", "bin", data)
 }
 
 // docKey is the route key of a doc number (big-endian, so keys sort like numbers).
