@@ -167,6 +167,9 @@ type Options struct {
 	blevePhrases bool // tests: match phrases with bleve's MultiPhraseQuery
 }
 
+// tablesDelay is how long after a Searcher's first search its route tables are fetched.
+const tablesDelay = time.Second
+
 // MaxLimit is the most hits one search returns.
 const MaxLimit = 100
 
@@ -312,14 +315,15 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}
 	tm.Hits = since(&t)
 	out.Timing = tm
-	// The route tables spare later searches their route nodes; fetch them now that this
-	// search no longer waits on the network (failures only leave the trees in use).
+	// The route tables spare later searches their route nodes. Fetch them a moment after
+	// the first search, so that they do not compete with what the page does with its
+	// results (failures only leave the trees in use).
 	if s.tablesLoading.CompareAndSwap(false, true) {
-		go func() {
+		time.AfterFunc(tablesDelay, func() {
 			if s.loadTables(context.Background()) != nil {
 				s.tablesLoading.Store(false)
 			}
-		}()
+		})
 	}
 	return out, nil
 }
