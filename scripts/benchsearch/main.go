@@ -133,12 +133,21 @@ func main() {
 		fail("loading for warm queries: %v", err)
 	}
 	var first []float64
-	for _, q := range queries {
+	phases := map[string][]float64{}
+	for i, q := range queries {
 		res, err := search(ctx, q, false)
 		if err != nil {
 			fail("warm-up %q: %v", q, err)
 		}
 		first = append(first, res.Ms)
+		if i > 0 {
+			rest := res.Ms
+			for _, k := range []string{"route", "fetch", "match", "hits"} {
+				phases[k] = append(phases[k], res.Timing[k])
+				rest -= res.Timing[k]
+			}
+			phases["other"] = append(phases["other"], rest)
+		}
 	}
 	var warm, repeat []float64
 	for range 3 {
@@ -173,6 +182,8 @@ func main() {
 	fmt.Printf("cold search:        p50 %.1f ms, p95 %.1f ms (fresh page per query, module cached)\n", pct(coldMs, 50), pct(coldMs, 95))
 	fmt.Printf("cold search data:   p50 %.1f kB, max %.1f kB\n", pct(coldKB, 50), pct(coldKB, 100))
 	fmt.Printf("warm, 1st run:      p50 %.1f ms, p95 %.1f ms (each query's first run in a page that has searched before; new data fetched)\n", pct(first[1:], 50), pct(first[1:], 95))
+	fmt.Printf("  its phases, p50:  route %.1f, fetch %.1f, match %.1f, hits %.1f ms; outside the search (messages, parsing) %.1f ms\n",
+		pct(phases["route"], 50), pct(phases["fetch"], 50), pct(phases["match"], 50), pct(phases["hits"], 50), pct(phases["other"], 50))
 	fmt.Printf("warm, data held:    p50 %.1f ms, p95 %.1f ms (%d runs: the worker searches again over data it already holds)\n", pct(warm, 50), pct(warm, 95), len(warm))
 	fmt.Printf("repeat:             p50 %.2f ms, p95 %.2f ms (the page's answer cache)\n", pct(repeat, 50), pct(repeat, 95))
 	fmt.Printf("memory, blank page: %s\n", mem.blank)
@@ -425,10 +436,11 @@ func checkNeedles(ctx context.Context, needles []needle) {
 }
 
 type searchResult struct {
-	Ms    float64 `json:"ms"`
-	Total int     `json:"total"`
-	Exact bool    `json:"exact"`
-	Hits  int     `json:"hits"`
+	Ms     float64            `json:"ms"`
+	Total  int                `json:"total"`
+	Exact  bool               `json:"exact"`
+	Hits   int                `json:"hits"`
+	Timing map[string]float64 `json:"timing"`
 }
 
 // search runs a query for its first 10 results and times it; bust makes the URL unique,
@@ -445,7 +457,7 @@ func search(ctx context.Context, q string, bust bool) (searchResult, error) {
   window.__bust = window.__bust || 0;
   const t0 = performance.now();
   const r = await %s;
-  return {ms: performance.now() - t0, total: r.total, exact: !!r.exact, hits: r.hits.length};
+  return {ms: performance.now() - t0, total: r.total, exact: !!r.exact, hits: r.hits.length, timing: r.timing || {}};
 })()`, call)
 	return chromedp.Run(tctx, chromedp.Evaluate[searchResult](expr, chromedp.EvalAwaitPromise))
 }
