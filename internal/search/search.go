@@ -28,7 +28,9 @@
 // ChunkBytes (doc numbers as delta varints, frequencies) and position chunks of about
 // PosChunkBytes (token positions, for phrases), reached from the root through a route
 // tree; a metadata file holds what facets, date filters and norms need for every doc; a
-// second route tree maps doc numbers to the bundle's post shards, which show the hits. The
+// second route tree maps doc numbers to the bundle's post shards, which show the hits.
+// Each tree's top node sits in the root, and its whole leaf level is also written as one
+// route table, which a Searcher fetches in the background after its first search. The
 // format is described in format.go. A frequent term gets chunks of its own; a rare term
 // costs a cold query one ~4 kB (brotli) term chunk and, for a phrase, one ~8 kB position
 // chunk.
