@@ -265,19 +265,6 @@ func prefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-// termEntry returns a term's entry, fetching its route nodes and chunk.
-func (s *Searcher) termEntry(ctx context.Context, term string) (*termEntry, route, error) {
-	r, ok, err := s.leaf(ctx, s.termsTop(), []byte(term))
-	if err != nil || !ok {
-		return nil, r, err
-	}
-	c, err := s.chunk(ctx, r.File)
-	if err != nil {
-		return nil, r, err
-	}
-	return c.find(term), r, nil
-}
-
 // hitPost returns doc n's post from its bundle shard.
 func (s *Searcher) hitPost(ctx context.Context, n int) (*bundle.Post, error) {
 	r, ok, err := s.leaf(ctx, s.top(s.shardTop, s.root.ShardTable), docKey(n))

@@ -19,10 +19,7 @@ type post struct {
 
 // newIndex indexes posts into a new in-memory scorch index: title and body analysed with
 // cjk bigrams, stored, with term vectors (phrase queries need the positions).
-func newIndex(posts []post) (bleve.Index, error) { return newIndexUsing(posts, nil) }
-
-// newIndexUsing is newIndex with a scorch config (nil for the defaults).
-func newIndexUsing(posts []post, config map[string]interface{}) (bleve.Index, error) {
+func newIndex(posts []post) (bleve.Index, error) {
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer = cjk.AnalyzerName
 	text.Store = true
@@ -36,7 +33,7 @@ func newIndexUsing(posts []post, config map[string]interface{}) (bleve.Index, er
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = cjk.AnalyzerName
 
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, config)
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("new index: %w", err)
 	}
