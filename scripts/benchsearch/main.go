@@ -3,7 +3,7 @@
 // the renderer's memory after 20 queries (in a fresh browser, beside a blank page's), and
 // a fully cold first search (empty profile).
 //
-//	go run ./scripts/benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME]
+//	go run ./scripts/benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME] [-only warm|memory]
 //
 // DIR is a site written by `bin/folio build`. FILE is JSON: a list of strings, a list of
 // objects with a "query" field, or an object with such a list under "queries"; -needles
@@ -46,8 +46,12 @@ func main() {
 	nfile := flag.String("needles", "", "gencorpus needles.json: add its queries")
 	posts := flag.String("posts", "", "the posts folder the site was built from: check each query's total against substring truth")
 	label := flag.String("label", "", "name printed above the table")
+	only := flag.String("only", "", "measure one thing, quickly: warm (warm query times, per query) or memory")
 	flag.StringVar(&chromium, "chromium", chrome.Path, "Chromium binary")
 	flag.Parse()
+	if *only != "" && *only != "warm" && *only != "memory" {
+		fail("-only takes warm or memory")
+	}
 	if *dir == "" || *qfile == "" {
 		fmt.Fprintln(os.Stderr, "usage: benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME]")
 		os.Exit(2)
@@ -87,6 +91,17 @@ func main() {
 
 	// Fully cold first: a brand-new profile per query, nothing cached.
 	nFull := min(3, len(queries))
+	if *only == "memory" {
+		mem, err := measureMemory(url, queries[:min(20, len(queries))])
+		if err != nil {
+			fail("memory: %v", err)
+		}
+		printMemory(mem, min(20, len(queries)))
+		return
+	}
+	if *only != "" {
+		nFull = 0
+	}
 	var full []fullCold
 	for _, q := range queries[:nFull] {
 		f, err := runFullyCold(c, url, q)
@@ -114,6 +129,9 @@ func main() {
 	}
 	var rows []row
 	for _, q := range queries {
+		if *only != "" {
+			break
+		}
 		if err := load(ctx, url); err != nil {
 			fail("loading for %q: %v", q, err)
 		}
@@ -140,14 +158,23 @@ func main() {
 			fail("warm-up %q: %v", q, err)
 		}
 		first = append(first, res.Ms)
+		if *only != "" {
+			fmt.Printf("%s %8d %7.1f ms: route %.1f, fetch %.1f, match %.1f, hits %.1f\n", pad(q, 28), res.Total, res.Ms,
+				res.Timing["route"], res.Timing["fetch"], res.Timing["match"], res.Timing["hits"])
+		}
 		if i > 0 {
 			rest := res.Ms
-			for _, k := range []string{"route", "fetch", "match", "hits"} {
+			for _, k := range phaseNames {
 				phases[k] = append(phases[k], res.Timing[k])
 				rest -= res.Timing[k]
 			}
 			phases["other"] = append(phases["other"], rest)
 		}
+	}
+	if *only != "" {
+		fmt.Printf("== %s: %d queries, warm only\n", *label, len(queries))
+		printWarm(first, phases)
+		return
 	}
 	var warm, repeat []float64
 	for range 3 {
@@ -181,15 +208,10 @@ func main() {
 	}
 	fmt.Printf("cold search:        p50 %.1f ms, p95 %.1f ms (fresh page per query, module cached)\n", pct(coldMs, 50), pct(coldMs, 95))
 	fmt.Printf("cold search data:   p50 %.1f kB, max %.1f kB\n", pct(coldKB, 50), pct(coldKB, 100))
-	fmt.Printf("warm, 1st run:      p50 %.1f ms, p95 %.1f ms (each query's first run in a page that has searched before; new data fetched)\n", pct(first[1:], 50), pct(first[1:], 95))
-	fmt.Printf("  its phases, p50:  route %.1f, fetch %.1f, match %.1f, hits %.1f ms; outside the search (messages, parsing) %.1f ms\n",
-		pct(phases["route"], 50), pct(phases["fetch"], 50), pct(phases["match"], 50), pct(phases["hits"], 50), pct(phases["other"], 50))
+	printWarm(first, phases)
 	fmt.Printf("warm, data held:    p50 %.1f ms, p95 %.1f ms (%d runs: the worker searches again over data it already holds)\n", pct(warm, 50), pct(warm, 95), len(warm))
 	fmt.Printf("repeat:             p50 %.2f ms, p95 %.2f ms (the page's answer cache)\n", pct(repeat, 50), pct(repeat, 95))
-	fmt.Printf("memory, blank page: %s\n", mem.blank)
-	fmt.Printf("memory at ready:    %s (second visit, before any search)\n", mem.ready)
-	fmt.Printf("memory after %d:    %s; Go heap %s\n", nMem, mem.after, mem.goHeap)
-	fmt.Printf("memory, settled:    %s (30 s later, idle)\n", mem.settled)
+	printMemory(mem, nMem)
 	for _, f := range full {
 		fmt.Printf("fully cold:         %s: first %d results at %.0f ms after navigation start, %.1f kB in all (search %.1f, shards %.1f, module+page %.1f)\n",
 			f.q, f.hits, f.ms, f.total/1e3, f.search/1e3, f.shard/1e3, (f.total-f.search-f.shard)/1e3)
@@ -202,6 +224,24 @@ func main() {
 		fmt.Println("query totals (exact matching) against substring truth over title + text of every post:")
 		checkTotals(ctx, *posts, queries)
 	}
+}
+
+// printMemory prints the renderer's memory at each step of measureMemory.
+func printMemory(mem memResult, n int) {
+	fmt.Printf("memory, blank page: %s\n", mem.blank)
+	fmt.Printf("memory at ready:    %s (second visit, before any search)\n", mem.ready)
+	fmt.Printf("memory after %d:    %s; Go heap %s\n", n, mem.after, mem.goHeap)
+	fmt.Printf("memory, settled:    %s (30 s later, idle)\n", mem.settled)
+}
+
+// phaseNames are the phases of Result.Timing, in order.
+var phaseNames = []string{"route", "fetch", "match", "hits"}
+
+// printWarm prints the warm first runs (without the warm-up query) and their phases.
+func printWarm(first []float64, phases map[string][]float64) {
+	fmt.Printf("warm, 1st run:      p50 %.1f ms, p95 %.1f ms (each query's first run in a page that has searched before; new data fetched)\n", pct(first[1:], 50), pct(first[1:], 95))
+	fmt.Printf("  its phases, p50:  route %.1f, fetch %.1f, match %.1f, hits %.1f ms; outside the search (messages, parsing) %.1f ms\n",
+		pct(phases["route"], 50), pct(phases["fetch"], 50), pct(phases["match"], 50), pct(phases["hits"], 50), pct(phases["other"], 50))
 }
 
 // checkTotals counts, natively, the posts whose title and plain text contain every word of
