@@ -5,7 +5,7 @@
 // {type: 'failed', message, code}. The worker's name is the tag of the module it last
 // started (see instantiate). The Go program sets globalThis.folioHandle(url) and
 // calls globalThis.folioReady() (or folioFailed(message[, code])); it fetches the data
-// bundle itself from data/… relative to this file.
+// bundle itself from data/… relative to this file, through globalThis.folioFetch.
 'use strict';
 
 let ready = false;
@@ -52,6 +52,82 @@ self.onmessage = (ev) => {
   else if (ready) handle(m);
   else queue.push(m);
 };
+
+// folioFetch(url, revalidate) fetches a data file for the Go program and resolves to
+// {status, bytes, release}: bytes is a view of a pooled buffer the file was read into,
+// which the caller copies and then hands back with release(). Two things keep the
+// worker's memory flat while searches fetch many files (measured at 100k posts: 324 MB
+// for the page 1 s after 20 searches with plain fetch + arrayBuffer, 283 MB with both):
+//  - Reused buffers: Go holds on to the JavaScript values it has seen until its own
+//    collector runs, so a new ArrayBuffer per response stays alive long after use.
+//  - A collection soon after a burst of fetches (see collectSoon): the spent requests'
+//    machinery is otherwise kept until the worker's next full collection, which an idle
+//    worker may not run for half a minute.
+const bufferPool = [];
+const poolSize = 12; // buffers kept for reuse (about the parallel fetches of one search)
+const poolMaxBytes = 4 << 20; // larger buffers are not kept
+let fetchedSinceCollect = 0;
+
+self.folioFetch = async (url, revalidate) => {
+  const resp = await fetch(url, revalidate ? { cache: 'no-cache' } : {});
+  fetchedSinceCollect++;
+  collectSoon();
+  let reader = null;
+  try {
+    if (resp.ok && resp.body) reader = resp.body.getReader({ mode: 'byob' });
+  } catch {
+    reader = null; // not a byte stream in this browser: read it whole
+  }
+  if (!reader) {
+    const bytes = resp.ok ? new Uint8Array(await resp.arrayBuffer()) : new Uint8Array(0);
+    return { status: resp.status, bytes, release() {} };
+  }
+  let buf = bufferPool.pop() || new ArrayBuffer(64 << 10);
+  let n = 0;
+  try {
+    for (;;) {
+      if (n === buf.byteLength) {
+        const bigger = new ArrayBuffer(buf.byteLength * 2);
+        new Uint8Array(bigger).set(new Uint8Array(buf));
+        buf = bigger;
+      }
+      const { done, value } = await reader.read(new Uint8Array(buf, n));
+      if (value) buf = value.buffer; // each read hands the buffer back as a new object
+      if (done) break;
+      n += value.byteLength;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const full = buf;
+  return {
+    status: resp.status,
+    bytes: new Uint8Array(full, 0, n),
+    release() {
+      if (bufferPool.length < poolSize && full.byteLength <= poolMaxBytes && !bufferPool.includes(full)) bufferPool.push(full);
+    },
+  };
+};
+
+// collectSoon asks for a garbage collection once the fetches pause. Scripts cannot start
+// one directly; what they can do is allocate a large buffer, which the engine counts as
+// memory pressure and answers with a collection. The buffer is never written, so it
+// costs address space, not memory, and is dropped at once.
+let collectTimer = 0;
+const collectDelay = 200; // ms without a fetch
+const pressureBytes = 64 << 20;
+function collectSoon() {
+  clearTimeout(collectTimer);
+  collectTimer = setTimeout(() => {
+    if (fetchedSinceCollect === 0) return;
+    fetchedSinceCollect = 0;
+    try {
+      new ArrayBuffer(pressureBytes);
+    } catch {
+      // no room for it: nothing to do
+    }
+  }, collectDelay);
+}
 
 // counted passes the download through a stream that reports progress.
 function counted(resp) {

@@ -58,7 +58,26 @@ func jsError(v js.Value) error {
 
 // Fetcher returns a bundle fetcher that fetches base+name with the browser's fetch. The
 // entry file is revalidated with the server every time; the other files are immutable.
+//
+// When the host defines globalThis.folioFetch (the viewer's worker does: it reads
+// responses into pooled buffers), Fetcher uses it; otherwise it uses fetch directly.
 func Fetcher(base string) func(ctx context.Context, name string) ([]byte, error) {
+	if ff := js.Global().Get("folioFetch"); ff.Type() == js.TypeFunction {
+		return func(ctx context.Context, name string) ([]byte, error) {
+			res, err := Await(ff.Invoke(base+name, !strings.Contains(name, "/")))
+			if err != nil {
+				return nil, fmt.Errorf("network error (%v): %w", err, bundle.ErrOffline)
+			}
+			if st := res.Get("status").Int(); st < 200 || st > 299 {
+				return nil, fmt.Errorf("HTTP %d", st)
+			}
+			arr := res.Get("bytes")
+			data := make([]byte, arr.Get("length").Int())
+			js.CopyBytesToGo(data, arr)
+			res.Call("release")
+			return data, nil
+		}
+	}
 	fetch := js.Global().Get("fetch")
 	return func(ctx context.Context, name string) ([]byte, error) {
 		opts := js.Global().Get("Object").New()
