@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"folio/internal/bundle"
@@ -118,6 +117,34 @@ type phraseSource struct {
 	ati    int
 }
 
+// seek moves the cursor to the first doc at or after d (the docs ascend, and so do the
+// calls) and says whether that doc is d. It gallops: most steps are short.
+func (s *phraseSource) seek(d uint32) bool {
+	docs := s.pl.docs
+	i := s.i
+	if i < len(docs) && docs[i] < d {
+		// Double the step until past d, then search the last stretch.
+		lo, step := i+1, 1
+		for lo < len(docs) && docs[lo] < d {
+			i = lo
+			step *= 2
+			lo = i + step
+		}
+		hi := min(lo, len(docs)) // docs[i] < d <= docs[hi] (or hi is the end)
+		i++
+		for i < hi {
+			m := int(uint(i+hi) >> 1)
+			if docs[m] < d {
+				i = m + 1
+			} else {
+				hi = m
+			}
+		}
+	}
+	s.i = i
+	return i < len(docs) && docs[i] == d
+}
+
 // positionsOf appends the positions of doc index i (at or after the last one read) to buf.
 func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
 	for ; s.ati < i; s.ati++ { // skip the docs in between
@@ -207,22 +234,16 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 		leadDocs = slices.Compact(leadDocs)
 	}
 	posAt := make([][]uint32, len(slots))
+	at := make([]int, len(slots)) // the phrase check's cursor in each slot's positions
 	for _, d := range leadDocs {
+		// First find the doc in every slot (cheap); positions only when all have it.
 		ok := true
 		least := uint32(1<<32 - 1)
-		for k, srcs := range slots {
-			posAt[k] = posAt[k][:0]
+		for _, srcs := range slots {
 			var freq uint32
 			for _, s := range srcs {
-				rest := s.pl.docs[s.i:]
-				s.i += sort.Search(len(rest), func(j int) bool { return rest[j] >= d })
-				if s.i < len(s.pl.docs) && s.pl.docs[s.i] == d {
+				if s.seek(d) {
 					freq += s.pl.freqs[s.i]
-					if exact {
-						if posAt[k], err = s.positionsOf(s.i, posAt[k]); err != nil {
-							return nil, nil, &bundle.DataError{File: "search positions", Err: err}
-						}
-					}
 				}
 			}
 			if freq == 0 {
@@ -230,9 +251,6 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 				break
 			}
 			least = min(least, freq)
-			if len(srcs) > 1 {
-				slices.Sort(posAt[k])
-			}
 		}
 		if !ok {
 			continue
@@ -242,11 +260,36 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 			freqs = append(freqs, least)
 			continue
 		}
+		for k, srcs := range slots {
+			posAt[k] = posAt[k][:0]
+			for _, s := range srcs {
+				if s.i < len(s.pl.docs) && s.pl.docs[s.i] == d {
+					if posAt[k], err = s.positionsOf(s.i, posAt[k]); err != nil {
+						return nil, nil, &bundle.DataError{File: "search positions", Err: err}
+					}
+				}
+			}
+			if len(srcs) > 1 {
+				slices.Sort(posAt[k])
+			}
+			at[k] = 0
+		}
+		// Count the positions p of slot 0 with p+k in every slot k: the lists ascend, so
+		// each slot's cursor only moves forward.
 		n := 0
 		for _, p := range posAt[0] {
 			match := true
-			for k := 1; k < len(slots) && match; k++ {
-				_, match = slices.BinarySearch(posAt[k], p+uint32(k))
+			for k := 1; k < len(slots); k++ {
+				ps, want := posAt[k], p+uint32(k)
+				j := at[k]
+				for j < len(ps) && ps[j] < want {
+					j++
+				}
+				at[k] = j
+				if j == len(ps) || ps[j] != want {
+					match = false
+					break
+				}
 			}
 			if match {
 				n++
