@@ -161,15 +161,30 @@ func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
 		}
 	}
 	p := uint64(0)
+	stream, at := s.stream, s.at
 	for range s.pl.freqs[i] {
-		v, n := binary.Uvarint(s.stream[s.at:])
-		if n <= 0 {
-			return buf, errDamaged
+		// Most gaps take one or two bytes: read those inline.
+		var v uint64
+		switch {
+		case at < len(stream) && stream[at] < 0x80:
+			v = uint64(stream[at])
+			at++
+		case at+1 < len(stream) && stream[at+1] < 0x80:
+			v = uint64(stream[at]&0x7f) | uint64(stream[at+1])<<7
+			at += 2
+		default:
+			var n int
+			v, n = binary.Uvarint(stream[at:])
+			if n <= 0 {
+				s.at = at
+				return buf, errDamaged
+			}
+			at += n
 		}
-		s.at += n
 		p += v
 		buf = append(buf, uint32(p))
 	}
+	s.at = at
 	s.ati = i + 1
 	return buf, nil
 }

@@ -168,7 +168,7 @@ type Options struct {
 }
 
 // tablesDelay is how long after a Searcher's first search its route tables are fetched.
-const tablesDelay = time.Second
+const tablesDelay = 250 * time.Millisecond
 
 // MaxLimit is the most hits one search returns.
 const MaxLimit = 100
