@@ -15,9 +15,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -877,5 +880,33 @@ func TestShardPost(t *testing.T) {
 	var de *DataError
 	if _, err := r.ShardPost(ctx, "damaged.json", 1); !errors.As(err, &de) || !strings.Contains(err.Error(), "post 1") {
 		t.Errorf("damaged post 1 = %v, want a DataError naming post 1", err)
+	}
+
+	// Posts of one shard asked for at once share its fetch.
+	gate := make(chan struct{})
+	var fetches atomic.Int32
+	slow := FetchFunc(func(ctx context.Context, name string) ([]byte, error) {
+		fetches.Add(1)
+		<-gate
+		return FS(files).Fetch(ctx, name)
+	})
+	r = &Reader{f: slow, cache: map[string]any{}}
+	var wg sync.WaitGroup
+	got := make([]string, 3)
+	for i := range 3 {
+		wg.Go(func() {
+			if p, err := r.ShardPost(ctx, "framed.json", i); err == nil {
+				got[i] = p.ID
+			}
+		})
+	}
+	for fetches.Load() == 0 {
+		runtime.Gosched()
+	}
+	time.Sleep(100 * time.Millisecond) // let the other two callers find the fetch under way
+	close(gate)
+	wg.Wait()
+	if n := fetches.Load(); n != 1 || strings.Join(got, "") != "abc" {
+		t.Errorf("three posts of one shard at once: %d fetches, posts %q; want 1 fetch, a b c", n, got)
 	}
 }
