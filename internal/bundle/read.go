@@ -50,18 +50,10 @@ type Reader struct {
 	f Fetcher
 	m *Manifest
 
-	mu       sync.Mutex
-	cache    map[string]any
-	order    []string               // oldest first, for eviction
-	inflight map[string]*shardFetch // shard fetches under way, shared by their callers
-}
-
-// shardFetch is one fetch of a shard file that several callers wait for (a page of
-// search hits sorted by date mostly sits in one or two shards).
-type shardFetch struct {
-	done chan struct{}
-	data []byte
-	err  error
+	mu     sync.Mutex
+	cache  map[string]any
+	order  []string        // oldest first, for eviction
+	shards Flights[[]byte] // shard fetches under way, shared by their callers
 }
 
 // cacheFiles is how many decoded files (and single posts of shards) a Reader keeps.
@@ -235,30 +227,10 @@ func (r *Reader) ShardPost(ctx context.Context, shard string, i int) (*Post, err
 	return &p, nil
 }
 
-// fetchShard fetches a shard file once for all the callers that ask while it is under way.
+// fetchShard fetches a shard file once for all the callers that ask while it is under way
+// (a page of search hits sorted by date mostly sits in one or two shards).
 func (r *Reader) fetchShard(ctx context.Context, shard string) ([]byte, error) {
-	r.mu.Lock()
-	if f, ok := r.inflight[shard]; ok {
-		r.mu.Unlock()
-		select {
-		case <-f.done:
-			return f.data, f.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	f := &shardFetch{done: make(chan struct{})}
-	if r.inflight == nil {
-		r.inflight = map[string]*shardFetch{}
-	}
-	r.inflight[shard] = f
-	r.mu.Unlock()
-	f.data, f.err = r.f.Fetch(ctx, shard)
-	r.mu.Lock()
-	delete(r.inflight, shard)
-	r.mu.Unlock()
-	close(f.done)
-	return f.data, f.err
+	return r.shards.Do(ctx, shard, func() ([]byte, error) { return r.f.Fetch(ctx, shard) })
 }
 
 func postAt(shard string, s *Shard, i int) (*Post, error) {

@@ -14,13 +14,14 @@ type cache struct {
 	fetch bundle.Fetcher
 	limit int64
 
-	mu       sync.Mutex
-	size     int64
-	items    map[string]*list.Element
-	order    *list.List // front: most recently used
-	inflight map[string]*call
-	fetched  int64 // raw bytes fetched, for measurements
-	files    int   // files fetched
+	mu      sync.Mutex
+	size    int64
+	items   map[string]*list.Element
+	order   *list.List // front: most recently used
+	fetched int64      // raw bytes fetched, for measurements
+	files   int        // files fetched
+
+	flights bundle.Flights[any] // fetches under way
 }
 
 type cacheItem struct {
@@ -29,14 +30,8 @@ type cacheItem struct {
 	size int64
 }
 
-type call struct {
-	done chan struct{}
-	val  any
-	err  error
-}
-
 func newCache(f bundle.Fetcher, limit int64) *cache {
-	return &cache{fetch: f, limit: limit, items: map[string]*list.Element{}, order: list.New(), inflight: map[string]*call{}}
+	return &cache{fetch: f, limit: limit, items: map[string]*list.Element{}, order: list.New()}
 }
 
 // peek returns a cached value without fetching.
@@ -53,43 +48,26 @@ func (c *cache) peek(name string) (any, bool) {
 // get returns the decoded file, fetching and decoding it (decode returns the value and its
 // memory size) when it is not cached.
 func (c *cache) get(ctx context.Context, name string, decode func([]byte) (any, int64, error)) (any, error) {
-	c.mu.Lock()
-	if e, ok := c.items[name]; ok {
-		c.order.MoveToFront(e)
-		c.mu.Unlock()
-		return e.Value.(*cacheItem).val, nil
+	if v, ok := c.peek(name); ok {
+		return v, nil
 	}
-	if cl, ok := c.inflight[name]; ok {
-		c.mu.Unlock()
-		select {
-		case <-cl.done:
-			return cl.val, cl.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
+	return c.flights.Do(ctx, name, func() (any, error) {
+		if v, ok := c.peek(name); ok { // a fetch that ended since the first look
+			return v, nil
 		}
-	}
-	cl := &call{done: make(chan struct{})}
-	c.inflight[name] = cl
-	c.mu.Unlock()
-
-	var size int64
-	data, err := c.fetch.Fetch(ctx, name)
-	if err != nil {
-		err = &bundle.DataError{File: name, Err: err}
-	} else {
-		cl.val, size, err = decode(data)
+		data, err := c.fetch.Fetch(ctx, name)
 		if err != nil {
-			err = &bundle.DataError{File: name, Err: err}
+			return nil, &bundle.DataError{File: name, Err: err}
 		}
-	}
-	cl.err = err
-
-	c.mu.Lock()
-	delete(c.inflight, name)
-	if err == nil {
+		val, size, err := decode(data)
+		if err != nil {
+			return nil, &bundle.DataError{File: name, Err: err}
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
 		c.fetched += int64(len(data))
 		c.files++
-		c.items[name] = c.order.PushFront(&cacheItem{name: name, val: cl.val, size: size})
+		c.items[name] = c.order.PushFront(&cacheItem{name: name, val: val, size: size})
 		c.size += size
 		for c.size > c.limit && c.order.Len() > 1 {
 			last := c.order.Back()
@@ -98,10 +76,8 @@ func (c *cache) get(ctx context.Context, name string, decode func([]byte) (any, 
 			delete(c.items, it.name)
 			c.size -= it.size
 		}
-	}
-	c.mu.Unlock()
-	close(cl.done)
-	return cl.val, err
+		return val, nil
+	})
 }
 
 // counters returns the raw bytes and number of files fetched so far.
