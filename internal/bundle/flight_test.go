@@ -24,7 +24,10 @@ func TestFlights(t *testing.T) {
 	for i := range got {
 		wg.Go(func() { got[i], _ = g.Do(context.Background(), "k", slow) })
 	}
-	time.Sleep(100 * time.Millisecond) // let them all arrive while the call is blocked
+	for runs.Load() == 0 { // the call is under way (and registered) once it runs
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // let the others arrive while it is blocked
 	// A waiter whose context ends gives up without the result.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
