@@ -66,11 +66,9 @@ self.onmessage = (ev) => {
 const bufferPool = [];
 const poolSize = 12; // buffers kept for reuse (about the parallel fetches of one search)
 const poolMaxBytes = 4 << 20; // larger buffers are not kept
-let fetchedSinceCollect = 0;
 
 self.folioFetch = async (url, revalidate) => {
   const resp = await fetch(url, revalidate ? { cache: 'no-cache' } : {});
-  fetchedSinceCollect++;
   collectSoon();
   let reader = null;
   try {
@@ -119,8 +117,6 @@ const pressureBytes = 64 << 20;
 function collectSoon() {
   clearTimeout(collectTimer);
   collectTimer = setTimeout(() => {
-    if (fetchedSinceCollect === 0) return;
-    fetchedSinceCollect = 0;
     try {
       new ArrayBuffer(pressureBytes);
     } catch {
