@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"folio/internal/server"
 )
@@ -109,4 +110,48 @@ self.onmessage = async (ev) => {
 	if out.Missing != 404 {
 		t.Errorf("a missing file gave status %d, want 404", out.Missing)
 	}
+}
+
+// TestWorkerErrorsAreReported checks the harness itself: a Web Worker's console errors
+// and uncaught exceptions reach the browser checks, as the page's do.
+func TestWorkerErrorsAreReported(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", func(dir string) http.Handler {
+		h := server.Handler(os.DirFS(dir))
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/noisy.js" {
+				h.ServeHTTP(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/javascript")
+			w.Write([]byte(`console.error('noisy worker says ' + 'hello');
+setTimeout(() => { throw new Error('noisy worker ' + 'throws'); }, 10);
+setTimeout(() => postMessage('done'), 50);`))
+		})
+	})
+	b := NewBrowser(t)
+	b.Open(s.URL)
+	Eval[string](b, `new Promise((resolve) => { const w = new Worker('noisy.js'); w.onmessage = (ev) => resolve(ev.data); })`)
+	want := []string{"noisy worker says hello", "noisy worker throws"}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b.mu.Lock()
+		all := strings.Join(b.problems, "\n")
+		b.mu.Unlock()
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(all, w) {
+				missing = w
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a worker's %q did not reach the browser checks; they have: %q", missing, all)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.mu.Lock()
+	b.problems = nil // expected here
+	b.mu.Unlock()
 }
