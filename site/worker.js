@@ -65,11 +65,10 @@ self.onmessage = (ev) => {
 //    worker may not run for half a minute.
 const bufferPool = [];
 const poolSize = 12; // buffers kept for reuse (about the parallel fetches of one search)
-const poolMaxBytes = 4 << 20; // larger buffers are not kept
+const poolMaxBytes = 1 << 20; // larger buffers are not kept (at most 12 MB kept in all)
 
 self.folioFetch = async (url, revalidate) => {
   const resp = await fetch(url, revalidate ? { cache: 'no-cache' } : {});
-  collectSoon();
   let reader = null;
   try {
     if (resp.ok && resp.body) reader = resp.body.getReader({ mode: 'byob' });
@@ -78,6 +77,7 @@ self.folioFetch = async (url, revalidate) => {
   }
   if (!reader) {
     const bytes = resp.ok ? new Uint8Array(await resp.arrayBuffer()) : new Uint8Array(0);
+    collectSoon();
     return { status: resp.status, bytes, release() {} };
   }
   let buf = bufferPool.pop() || new ArrayBuffer(64 << 10);
@@ -96,6 +96,7 @@ self.folioFetch = async (url, revalidate) => {
     }
   } finally {
     reader.releaseLock();
+    collectSoon();
   }
   const full = buf;
   return {
@@ -110,10 +111,12 @@ self.folioFetch = async (url, revalidate) => {
 // collectSoon asks for a garbage collection once the fetches pause. Scripts cannot start
 // one directly; what they can do is allocate a large buffer, which the engine counts as
 // memory pressure and answers with a collection. The buffer is never written, so it
-// costs address space, not memory, and is dropped at once.
+// costs address space, not memory, and is dropped at once. (Measured at 100k posts, 1 s
+// after 20 searches: with 64 MB the collection came in time in 9 runs of 12, leaving
+// 310–315 MB in the others; with 256 MB in 8 of 8, 276–283 MB.)
 let collectTimer = 0;
-const collectDelay = 200; // ms without a fetch
-const pressureBytes = 64 << 20;
+const collectDelay = 200; // ms after the last fetch ended
+const pressureBytes = 256 << 20;
 function collectSoon() {
   clearTimeout(collectTimer);
   collectTimer = setTimeout(() => {
