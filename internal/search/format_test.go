@@ -3,7 +3,9 @@ package search
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +28,36 @@ func TestNodeRoundTrip(t *testing.T) {
 	bad := encodeNode(&routeNode{Entries: []route{{Key: []byte("b")}, {Key: []byte("a")}}})
 	if _, err := decodeNode(bad); err == nil {
 		t.Error("unsorted node decoded")
+	}
+}
+
+// A table-sized node: keys spread over several of decodeNode's key blocks (some longer
+// than a block), names cut from the file's copy.
+func TestNodeRoundTripLarge(t *testing.T) {
+	n := &routeNode{Leaf: true}
+	for i := range 5000 {
+		key := fmt.Appendf(nil, "%06d-%s", i, strings.Repeat("词", i%7))
+		if i%1000 == 999 {
+			key = append(key, bytes.Repeat([]byte{'z'}, 5000)...)
+		}
+		n.Entries = append(n.Entries, route{Key: key, File: fmt.Sprintf("s/%016x.bin", i), Size: i, Pos: fmt.Sprintf("s/%016x.bin", i/10), PosSize: i * 3})
+	}
+	data := encodeNode(n)
+	got, err := decodeNode(data)
+	if err != nil || !reflect.DeepEqual(got, n) {
+		t.Fatalf("5000 entries did not round-trip (%v)", err)
+	}
+	// The decoded node does not depend on the bytes it came from.
+	for i := range data {
+		data[i] = 0
+	}
+	if !reflect.DeepEqual(got, n) {
+		t.Fatal("decoded node changed with its file's bytes")
+	}
+	for _, cut := range []int{1, len(data) / 2, len(data) - 1} {
+		if _, err := decodeNode(encodeNode(n)[:cut]); err == nil {
+			t.Errorf("node cut at %d of %d bytes decoded", cut, len(data))
+		}
 	}
 }
 
