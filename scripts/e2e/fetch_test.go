@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -43,22 +44,16 @@ self.onmessage = async (ev) => {
   postMessage(JSON.stringify(out));
 };
 `
-	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", func(dir string) http.Handler {
-		h := server.Handler(os.DirFS(dir))
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/fetchtest.js" {
-				h.ServeHTTP(w, r)
-				return
-			}
-			src, err := os.ReadFile(filepath.Join(dir, "worker.js"))
-			body := strings.TrimSuffix(strings.TrimSpace(string(src)), "start();")
-			if err != nil || len(body) == len(strings.TrimSpace(string(src))) {
-				http.Error(w, "worker.js no longer ends with start();", http.StatusInternalServerError)
-				return
-			}
-			w.Header().Set("Content-Type", "text/javascript")
-			w.Write([]byte(body + checks))
-		})
+	s := demoWithScript(t, "/fetchtest.js", func(dir string) (string, error) {
+		src, err := os.ReadFile(filepath.Join(dir, "worker.js"))
+		if err != nil {
+			return "", err
+		}
+		body, ok := strings.CutSuffix(strings.TrimSpace(string(src)), "start();")
+		if !ok {
+			return "", errors.New("worker.js no longer ends with start();")
+		}
+		return body + checks, nil
 	})
 	sizes := []int{0, 1, 1000, 65535, 65536, 65537, 200_000, 1_500_000, 5_000_000, 30_000, 70_000, 128 << 10}
 	want := map[string]string{}
@@ -115,18 +110,10 @@ self.onmessage = async (ev) => {
 // TestWorkerErrorsAreReported checks the harness itself: a Web Worker's console errors
 // and uncaught exceptions reach the browser checks, as the page's do.
 func TestWorkerErrorsAreReported(t *testing.T) {
-	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", func(dir string) http.Handler {
-		h := server.Handler(os.DirFS(dir))
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/noisy.js" {
-				h.ServeHTTP(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "text/javascript")
-			w.Write([]byte(`console.error('noisy worker says ' + 'hello');
+	s := demoWithScript(t, "/noisy.js", func(string) (string, error) {
+		return `console.error('noisy worker says ' + 'hello');
 setTimeout(() => { throw new Error('noisy worker ' + 'throws'); }, 10);
-setTimeout(() => postMessage('done'), 50);`))
-		})
+setTimeout(() => postMessage('done'), 50);`, nil
 	})
 	b := NewBrowser(t)
 	b.Open(s.URL)
@@ -154,4 +141,26 @@ setTimeout(() => postMessage('done'), 50);`))
 	b.mu.Lock()
 	b.problems = nil // expected here
 	b.mu.Unlock()
+}
+
+// demoWithScript serves the demo site built by Folio's server, plus one script at path
+// whose text script returns (from the built site's folder).
+func demoWithScript(t *testing.T, path string, script func(dir string) (string, error)) *Site {
+	t.Helper()
+	return BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", func(dir string) http.Handler {
+		h := server.Handler(os.DirFS(dir))
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != path {
+				h.ServeHTTP(w, r)
+				return
+			}
+			text, err := script(dir)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "text/javascript")
+			w.Write([]byte(text))
+		})
+	})
 }
