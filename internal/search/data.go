@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"folio/internal/bundle"
 )
@@ -192,17 +193,74 @@ func (s *Searcher) top(tree *routeNode, table string) *routeNode {
 // termsTop is the top of the term routes.
 func (s *Searcher) termsTop() *routeNode { return s.top(s.termTop, s.root.TermTable) }
 
+// startTables fetches the route tables in the background, both at once. Lookups of
+// searches that begin meanwhile wait for them (see awaitTop) rather than fetch route
+// nodes, which cost a request each.
+func (s *Searcher) startTables() {
+	load := &tablesLoad{done: make(chan struct{}), began: time.Now()}
+	s.tablesMu.Lock()
+	s.tables = load
+	s.tablesMu.Unlock()
+	go func() {
+		defer close(load.done)
+		if err := s.loadTables(context.Background()); err != nil {
+			s.tablesMu.Lock()
+			s.tables = nil
+			s.tablesMu.Unlock()
+			s.tablesAt.Store(false)
+		}
+	}()
+}
+
+// tablesLoad is a load of the route tables: began when, done closed when it ends.
+type tablesLoad struct {
+	done  chan struct{}
+	began time.Time
+}
+
 // loadTables fetches the route tables (once they are cached, routes need no route node).
 func (s *Searcher) loadTables(ctx context.Context) error {
-	for _, name := range []string{s.root.TermTable, s.root.ShardTable} {
-		if name == "" {
-			continue
-		}
-		if _, err := s.node(ctx, name); err != nil {
-			return err
+	var names []string
+	for _, name := range []string{s.root.ShardTable, s.root.TermTable} {
+		if name != "" {
+			names = append(names, name)
 		}
 	}
-	return nil
+	if len(names) == 0 {
+		return nil
+	}
+	return getAll(ctx, names, func(ctx context.Context, name string) error {
+		_, err := s.node(ctx, name)
+		return err
+	})
+}
+
+// awaitTop is top, but for a search that began while the route tables were on their way
+// it waits for the table. (A search that was already running when their load began goes
+// on with the tree: the tables would arrive only after its own fetches, and WebAssembly
+// cannot start their fetches while the search computes.)
+func (s *Searcher) awaitTop(ctx context.Context, searchBegan time.Time, tree *routeNode, table string) *routeNode {
+	if table == "" {
+		return tree
+	}
+	if v, ok := s.cache.peek(table); ok {
+		return v.(*routeNode)
+	}
+	s.tablesMu.Lock()
+	load := s.tables
+	s.tablesMu.Unlock()
+	if load == nil || !load.began.Before(searchBegan) {
+		return tree
+	}
+	select {
+	case <-load.done: // ended (perhaps failed) since the first look
+	default:
+		// Join the table's fetch (each file is fetched once however many ask).
+		if n, err := s.node(ctx, table); err == nil {
+			return n
+		}
+	}
+	return s.top(tree, table)
 }
 
 // leaves returns the leaf entries of the tree under top whose ranges meet [lo, hi) (hi nil:
@@ -265,9 +323,9 @@ func prefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-// hitPost returns doc n's post from its bundle shard.
-func (s *Searcher) hitPost(ctx context.Context, n int) (*bundle.Post, error) {
-	r, ok, err := s.leaf(ctx, s.top(s.shardTop, s.root.ShardTable), docKey(n))
+// hitPost returns doc n's post from its bundle shard, for a search that began then.
+func (s *Searcher) hitPost(ctx context.Context, searchBegan time.Time, n int) (*bundle.Post, error) {
+	r, ok, err := s.leaf(ctx, s.awaitTop(ctx, searchBegan, s.shardTop, s.root.ShardTable), docKey(n))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -66,7 +67,7 @@ func (p *plan) walk(x expr, neg bool) {
 }
 
 // route finds the leaf entries of every term and prefix range, in parallel.
-func (p *plan) route(ctx context.Context, s *Searcher) error {
+func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) error {
 	var mu sync.Mutex
 	var keys []string
 	for t := range p.terms {
@@ -78,10 +79,11 @@ func (p *plan) route(ctx context.Context, s *Searcher) error {
 	if len(keys) == 0 {
 		return nil
 	}
+	top := s.awaitTop(ctx, searchBegan, s.termTop, s.root.TermTable)
 	return getAll(ctx, keys, func(ctx context.Context, key string) error {
 		k := key[1:]
 		if key[0] == 't' {
-			r, ok, err := s.leaf(ctx, s.termsTop(), []byte(k))
+			r, ok, err := s.leaf(ctx, top, []byte(k))
 			if err != nil || !ok {
 				return err
 			}
@@ -90,7 +92,7 @@ func (p *plan) route(ctx context.Context, s *Searcher) error {
 			mu.Unlock()
 			return nil
 		}
-		rs, err := s.leaves(ctx, s.termsTop(), []byte(k), prefixEnd([]byte(k)))
+		rs, err := s.leaves(ctx, top, []byte(k), prefixEnd([]byte(k)))
 		mu.Lock()
 		p.rangeOf[k] = rs
 		mu.Unlock()

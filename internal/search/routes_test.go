@@ -2,9 +2,13 @@ package search
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"folio/internal/bundle"
 )
@@ -62,10 +66,130 @@ func TestDeepRoutes(t *testing.T) {
 	// Every post, found through each shard route, is the bundle's post n.
 	for n, p := range flat.posts {
 		for name, b := range map[string]*built{"flat": flat, "deep": deep, "tabled": tabled} {
-			got, err := b.s.hitPost(context.Background(), n)
+			got, err := b.s.hitPost(context.Background(), time.Now(), n)
 			if err != nil || got.ID != p.ID {
 				t.Fatalf("%s: doc %d (%s): %v %v", name, n, p.ID, got, err)
 			}
 		}
 	}
+}
+
+// TestTablesAwaited: searches that begin while the route tables are on their way wait for
+// them instead of fetching route nodes (a request each); one that began before goes on
+// with the trees.
+func TestTablesAwaited(t *testing.T) {
+	posts := filepath.Join(repoDir(), "demo", "_posts")
+	saved := [5]int{ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes}
+	ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = 256, 256, 2, 2, 1024
+	defer func() {
+		ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
+	}()
+	b := build(t, posts)
+	root := b.s.root
+	if root.TermTable == "" || root.ShardTable == "" {
+		t.Fatal("no route tables written")
+	}
+	nodes := routeNodeFiles(t, b.dir, root.Terms, root.Shards)
+	if len(nodes) == 0 {
+		t.Fatal("the trees have no route nodes below the root")
+	}
+
+	// The tables' fetches wait for release; every fetch is recorded.
+	var mu sync.Mutex
+	var fetched []string
+	started := make(chan string, 2)
+	release := make(chan struct{})
+	fsys := bundle.FS(os.DirFS(b.dir))
+	fetch := bundle.FetchFunc(func(ctx context.Context, name string) ([]byte, error) {
+		mu.Lock()
+		fetched = append(fetched, name)
+		mu.Unlock()
+		if name == root.TermTable || name == root.ShardTable {
+			started <- name
+			<-release
+		}
+		return fsys.Fetch(ctx, name)
+	})
+	rd, err := bundle.Open(context.Background(), fetch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	before := time.Now()
+	s.startTables()
+	<-started
+	<-started
+	if _, err := s.hitPost(context.Background(), before, 0); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	early := slices.ContainsFunc(fetched, func(name string) bool { return nodes[name] })
+	fetched = nil
+	mu.Unlock()
+	if !early {
+		t.Error("a search begun before the tables' load waited for them instead of using the tree")
+	}
+	results := make(chan error, 1)
+	go func() {
+		if _, err := s.Search(context.Background(), "茶 OR 5G", Options{}); err != nil {
+			results <- err
+			return
+		}
+		for n := range b.posts {
+			if p, err := s.hitPost(context.Background(), time.Now(), n); err != nil || p.ID != b.posts[n].ID {
+				results <- fmt.Errorf("doc %d: %v %v", n, p, err)
+				return
+			}
+		}
+		results <- nil
+	}()
+	time.Sleep(50 * time.Millisecond) // the lookups are waiting now, or fetching nodes
+	close(release)
+	if err := <-results; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, name := range fetched {
+		if nodes[name] {
+			t.Errorf("fetched route node %s while the tables were on their way", name)
+		}
+	}
+}
+
+// routeNodeFiles returns the files of the route nodes below the given top nodes.
+func routeNodeFiles(t *testing.T, dir string, tops ...[]byte) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	var walk func(n *routeNode)
+	walk = func(n *routeNode) {
+		if n.Leaf {
+			return
+		}
+		for _, e := range n.Entries {
+			out[e.File] = true
+			data, err := os.ReadFile(filepath.Join(dir, e.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			child, err := decodeNode(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			walk(child)
+		}
+	}
+	for _, data := range tops {
+		top, err := decodeNode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		walk(top)
+	}
+	return out
 }

@@ -63,7 +63,11 @@ type Searcher struct {
 	metaMu sync.Mutex
 	meta   *meta
 
-	tablesLoading atomic.Bool
+	// tables is the route tables' background load: nil until it starts (and again after
+	// it failed, so that the next search tries again).
+	tablesMu sync.Mutex
+	tables   *tablesLoad
+	tablesAt atomic.Bool // a load is scheduled or under way
 }
 
 // Open reads the search root of an open bundle. It returns ErrNoSearch when the bundle has
@@ -167,8 +171,10 @@ type Options struct {
 	blevePhrases bool // tests: match phrases with bleve's MultiPhraseQuery
 }
 
-// tablesDelay is how long after a Searcher's first search its route tables are fetched.
-const tablesDelay = 250 * time.Millisecond
+// tablesDelay is how long after a Searcher's first search its route tables are fetched:
+// long enough for the results to reach the page first, short enough for the tables to be
+// there when a search typed right after it shows its hits.
+const tablesDelay = 50 * time.Millisecond
 
 // MaxLimit is the most hits one search returns.
 const MaxLimit = 100
@@ -273,13 +279,14 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	// Plan: the terms and prefix ranges the query reads, found in the route tree while the
 	// metadata is fetched.
 	var tm Timing
-	t := time.Now()
+	began := time.Now()
+	t := began
 	p := newPlan(x)
 	var m *meta
 	var metaErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { m, metaErr = s.loadMeta(ctx) })
-	routeErr := p.route(ctx, s)
+	routeErr := p.route(ctx, s, began)
 	wg.Wait()
 	if metaErr != nil {
 		return nil, metaErr
@@ -306,7 +313,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	tm.Match = since(&t)
 	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets}
-	hits, err := s.hits(ctx, docs, snippetPhrases(x))
+	hits, err := s.hits(ctx, began, docs, snippetPhrases(x))
 	if err != nil {
 		return nil, err
 	}
@@ -316,14 +323,9 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	tm.Hits = since(&t)
 	out.Timing = tm
 	// The route tables spare later searches their route nodes. Fetch them a moment after
-	// the first search, so that they do not compete with what the page does with its
-	// results (failures only leave the trees in use).
-	if s.tablesLoading.CompareAndSwap(false, true) {
-		time.AfterFunc(tablesDelay, func() {
-			if s.loadTables(context.Background()) != nil {
-				s.tablesLoading.Store(false)
-			}
-		})
+	// the first search has returned its results (failures only leave the trees in use).
+	if s.tablesAt.CompareAndSwap(false, true) {
+		time.AfterFunc(tablesDelay, s.startTables)
 	}
 	return out, nil
 }
@@ -376,13 +378,13 @@ func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []stri
 // hits fetches the posts of docs (shards in parallel) and makes each hit with its
 // snippet as soon as its post arrives, so that the snippets' work overlaps the other
 // fetches.
-func (s *Searcher) hits(ctx context.Context, docs []int, phrases []snippetPhrase) ([]Hit, error) {
+func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrases []snippetPhrase) ([]Hit, error) {
 	out := make([]Hit, len(docs))
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
 	for i, n := range docs {
 		wg.Go(func() {
-			p, err := s.hitPost(ctx, n)
+			p, err := s.hitPost(ctx, began, n)
 			if err != nil {
 				errs[i] = err
 				return
