@@ -72,10 +72,12 @@ func snippet(text string, phrases []snippetPhrase) string {
 }
 
 // findSpans matches phrases against the text's tokens. A long post is not analyzed
-// whole: Han text of the query occurs literally in the text (a Han bigram or character
-// stands as it is), so the passage with the most different phrases is found by plain
-// string search, and only it (with a margin) is analyzed. A phrase without Han text, or a
-// passage that turns out to hold no match, makes it analyze everything.
+// whole: the passage with the most different phrases is found by plain string search, and
+// only it (with a margin) is analyzed. A word with Latin letters or digits is looked for
+// as typed (ASCII case folded), which is how it almost always stands; otherwise, and for
+// Han text, the search is for its first Han bigram or character, which stands as it is
+// wherever the word matches. A phrase with no such text, or a passage that turns out to
+// hold no match, makes it analyze everything.
 //
 // When every phrase is Han text alone, its matches are exactly its literal occurrences
 // (the index matches Han text as a substring), so nothing is analyzed at all.
@@ -84,19 +86,31 @@ func findSpans(text string, phrases []snippetPhrase) []span {
 		return spans
 	}
 	const margin = 120 // bytes analyzed beyond the passage
-	keys := make([]string, len(phrases))
-	for i, ph := range phrases {
-		if keys[i] = literalKey(ph); keys[i] == "" {
-			return spansIn(text, 0, phrases)
-		}
-	}
 	if len(text) <= 9*snippetRunes {
 		return spansIn(text, 0, phrases)
 	}
+	keys := make([]string, len(phrases))
+	hays := make([]string, len(phrases)) // where each key is looked for
+	var folded string                    // text with ASCII letters lower-cased: the same byte offsets
+	for i, ph := range phrases {
+		keys[i], hays[i] = literalKey(ph), text
+		if !isHan(ph.text) {
+			if folded == "" {
+				folded = asciiLower(text)
+			}
+			if typed := asciiLower(ph.text); strings.Contains(folded, typed) {
+				keys[i], hays[i] = typed, folded
+			}
+		}
+		if keys[i] == "" {
+			return spansIn(text, 0, phrases)
+		}
+	}
 	var occ []span // literal occurrences: start, end, phrase
 	for pi, k := range keys {
+		hay := hays[pi]
 		for i, n := 0, 0; n < 32; n++ {
-			j := strings.Index(text[i:], k)
+			j := strings.Index(hay[i:], k)
 			if j < 0 {
 				break
 			}
@@ -161,6 +175,22 @@ func bestWindow(text string, spans []span) int {
 		}
 	}
 	return best
+}
+
+// asciiLower lower-cases ASCII letters only, so that byte offsets stay those of s.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // literalKey returns text that occurs literally wherever the phrase matches: the term of

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,5 +89,48 @@ func TestLiteralSpans(t *testing.T) {
 	}
 	if _, ok := literalSpans("x", phrasesOf(t, "A股")); ok {
 		t.Error("A股 took the Han-only shortcut")
+	}
+}
+
+// TestTypedWordSpans: in long texts, words with Latin letters or digits are found through
+// their typed form (any ASCII case), and only true matches are marked: every span is one
+// the whole analyzed text has, and a text with a match gets one.
+func TestTypedWordSpans(t *testing.T) {
+	filler := strings.Repeat("市场平稳运行，", 60)
+	texts := []string{
+		filler + "沪深3000不是指数，" + filler + "沪深300指数上涨。" + filler,
+		filler + "编号qx7z9的样本，" + filler + "样本QX7Z9再次出现。",
+		filler + "5GB的流量" + filler + "A股和5G网络" + filler,
+		filler + "只有沪深两市" + filler,
+	}
+	b := build(t, filepath.Join(repoDir(), "demo", "_posts"))
+	for _, p := range b.posts {
+		texts = append(texts, post.PlainText(p.Body, p.Format))
+	}
+	marked := 0
+	for _, q := range []string{"沪深300", "QX7Z9", "qx7z9", "5G", "A股 5G", "12.3%", "沪深300 上涨"} {
+		phrases := phrasesOf(t, q)
+		for i, text := range texts {
+			all := spansIn(text, 0, phrases)
+			got := findSpans(text, phrases)
+			if len(all) > 0 && len(got) == 0 {
+				t.Errorf("%s in text %d: no span, the analyzed text has %d", q, i, len(all))
+			}
+			for _, sp := range got {
+				if !slices.Contains(all, sp) {
+					t.Errorf("%s in text %d: span %q is not a match", q, i, text[sp.start:sp.end])
+				}
+			}
+			marked += len(got)
+		}
+	}
+	if marked == 0 {
+		t.Fatal("nothing marked")
+	}
+	if got := snippet(texts[0], phrasesOf(t, "沪深300")); !strings.Contains(got, "<mark>沪深300</mark>指数上涨") {
+		t.Errorf("沪深300: %s", got)
+	}
+	if got := snippet(texts[1], phrasesOf(t, "qx7z9")); !strings.Contains(got, "<mark>qx7z9</mark>的样本") {
+		t.Errorf("qx7z9: %s", got)
 	}
 }
