@@ -64,20 +64,31 @@ func (c *cache) get(ctx context.Context, name string, decode func([]byte) (any, 
 			return nil, &bundle.DataError{File: name, Err: err}
 		}
 		c.mu.Lock()
-		defer c.mu.Unlock()
 		c.fetched += int64(len(data))
 		c.files++
-		c.items[name] = c.order.PushFront(&cacheItem{name: name, val: val, size: size})
-		c.size += size
-		for c.size > c.limit && c.order.Len() > 1 {
-			last := c.order.Back()
-			it := last.Value.(*cacheItem)
-			c.order.Remove(last)
-			delete(c.items, it.name)
-			c.size -= it.size
-		}
+		c.mu.Unlock()
+		c.put(name, val, size)
 		return val, nil
 	})
+}
+
+// put keeps a value computed from cached files (not fetched) under a name no file has.
+func (c *cache) put(name string, val any, size int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[name]; ok {
+		c.size -= e.Value.(*cacheItem).size
+		c.order.Remove(e)
+	}
+	c.items[name] = c.order.PushFront(&cacheItem{name: name, val: val, size: size})
+	c.size += size
+	for c.size > c.limit && c.order.Len() > 1 {
+		last := c.order.Back()
+		it := last.Value.(*cacheItem)
+		c.order.Remove(last)
+		delete(c.items, it.name)
+		c.size -= it.size
+	}
 }
 
 // counters returns the raw bytes and number of files fetched so far.

@@ -120,3 +120,45 @@ func TestSortsAndFacets(t *testing.T) {
 		}
 	}
 }
+
+// TestPhraseCache: phrase postings kept from earlier searches (paging, other sorts and
+// filters, the same word in another query) give exactly what a fresh Searcher computes.
+func TestPhraseCache(t *testing.T) {
+	b := build(t, filepath.Join(repoDir(), "demo", "_posts"))
+	opts := []Options{{}, {Sort: SortNewest}, {Offset: 1, Limit: 2}, {Year: 2023}, {Sort: SortOldest, Category: "market"}}
+	queries := []string{"明前龙井", "沪深300", "茶", "茶 -5G", `"明前 龙井"`, "茶叶 春天", "沪深300 OR 明前龙井", "title:茶"}
+	for _, q := range queries {
+		for _, o := range opts {
+			got, err := b.s.Search(context.Background(), q, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := b.open(t).Search(context.Background(), q, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := hitIDs(got), hitIDs(want); g != w || got.Total != want.Total || !slices.Equal(got.Facets.Years, want.Facets.Years) {
+				t.Errorf("%s %+v: kept postings gave %d [%s] %v, fresh %d [%s] %v", q, o, got.Total, g, got.Facets.Years, want.Total, w, want.Facets.Years)
+			}
+		}
+	}
+	kept := 0
+	b.s.cache.mu.Lock()
+	for name := range b.s.cache.items {
+		if strings.HasPrefix(name, phraseCacheKey) {
+			kept++
+		}
+	}
+	b.s.cache.mu.Unlock()
+	if kept == 0 {
+		t.Fatal("no phrase postings kept")
+	}
+}
+
+func hitIDs(r *Result) string {
+	var ids []string
+	for _, h := range r.Hits {
+		ids = append(ids, h.ID)
+	}
+	return strings.Join(ids, " ")
+}
