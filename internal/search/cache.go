@@ -72,7 +72,7 @@ func (c *cache) get(ctx context.Context, name string, decode func([]byte) (any, 
 	})
 }
 
-// put keeps a value computed from cached files (not fetched) under a name no file has.
+// put keeps a value that was computed, not fetched.
 func (c *cache) put(name string, val any, size int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -142,14 +142,9 @@ func TestPhraseCache(t *testing.T) {
 			}
 		}
 	}
-	kept := 0
-	b.s.cache.mu.Lock()
-	for name := range b.s.cache.items {
-		if strings.HasPrefix(name, phraseCacheKey) {
-			kept++
-		}
-	}
-	b.s.cache.mu.Unlock()
+	b.s.phrases.mu.Lock()
+	kept := len(b.s.phrases.items)
+	b.s.phrases.mu.Unlock()
 	if kept == 0 {
 		t.Fatal("no phrase postings kept")
 	}

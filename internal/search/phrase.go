@@ -192,8 +192,8 @@ func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
 // phrasePostings returns the docs (ascending) where the phrase occurs in field f, and how
 // often (for an all-slots term: where every slot occurs, and the least slot frequency).
 //
-// The result is kept in the view for the rest of the search, and in the Searcher's cache
-// for later ones (paging, sorting, a facet clicked, the next query typed with the same
+// The result is kept in the view for the rest of the search, and in the Searcher for
+// later ones (paging, sorting, a facet clicked, the next query typed with the same
 // word), which would otherwise merge the positions again: tens of milliseconds for a
 // common word in WebAssembly. It depends on the bundle's data alone.
 func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err error) {
@@ -204,7 +204,7 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 		return c[0], c[1], nil
 	}
 	r.v.mu.Unlock()
-	if v, ok := r.s.cache.peek(phraseCacheKey + key); ok {
+	if v, ok := r.s.phrases.peek(key); ok {
 		c := v.([2][]uint32)
 		r.keepPhrase(key, c[0], c[1], false)
 		return c[0], c[1], nil
@@ -327,17 +327,13 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 	return docs, freqs, nil
 }
 
-// phraseCacheKey starts the cache names of computed phrase postings (no file name starts
-// with it).
-const phraseCacheKey = "\x00phrase:"
-
-// keepPhrase keeps computed phrase postings in the view and, when new, in the cache.
+// keepPhrase keeps computed phrase postings in the view and, when new, in the Searcher.
 func (r *reader) keepPhrase(key string, docs, freqs []uint32, new bool) {
 	r.v.mu.Lock()
 	r.v.phrases[key] = [2][]uint32{docs, freqs}
 	r.v.mu.Unlock()
 	if new {
-		r.s.cache.put(phraseCacheKey+key, [2][]uint32{docs, freqs}, int64(4*(len(docs)+len(freqs))+len(key)+64))
+		r.s.phrases.put(key, [2][]uint32{docs, freqs}, int64(4*(len(docs)+len(freqs))+len(key)+64))
 	}
 }
 

@@ -25,7 +25,8 @@ var ErrNoSearch = fmt.Errorf("this archive has no search data: %w", bundle.ErrNo
 
 // Config configures a Searcher. The zero value is not valid; start from DefaultConfig.
 type Config struct {
-	// CacheBytes bounds the memory of decoded search files kept between queries.
+	// CacheBytes bounds the memory of decoded search files kept between queries. Phrase
+	// postings computed from them are kept apart, within a sixth of it more.
 	CacheBytes int64
 	// PhraseBytes is how many raw bytes of positions a query may fetch to match its
 	// phrases (words of several tokens) exactly (ExactAuto): excluded phrases first, then
@@ -58,6 +59,7 @@ type Searcher struct {
 	root              *Root
 	termTop, shardTop *routeNode
 	cache             *cache
+	phrases           *cache // computed phrase postings (see reader.phrasePostings), apart so as not to push files out
 	mapping           mapping.IndexMapping
 
 	metaMu sync.Mutex
@@ -81,7 +83,7 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Searcher{cfg: cfg, rd: r, cache: newCache(r.Fetcher(), cfg.CacheBytes)}
+	s := &Searcher{cfg: cfg, rd: r, cache: newCache(r.Fetcher(), cfg.CacheBytes), phrases: newCache(nil, cfg.CacheBytes/6)}
 	data, err := r.Fetcher().Fetch(ctx, name)
 	if err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
