@@ -207,7 +207,7 @@ func (s *Searcher) startTables() {
 			s.tablesMu.Lock()
 			s.tables = nil
 			s.tablesMu.Unlock()
-			s.tablesAt.Store(false)
+			s.tablesScheduled.Store(false)
 		}
 	}()
 }

@@ -328,11 +328,11 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 }
 
 // keepPhrase keeps computed phrase postings in the view and, when new, in the Searcher.
-func (r *reader) keepPhrase(key string, docs, freqs []uint32, new bool) {
+func (r *reader) keepPhrase(key string, docs, freqs []uint32, fresh bool) {
 	r.v.mu.Lock()
 	r.v.phrases[key] = [2][]uint32{docs, freqs}
 	r.v.mu.Unlock()
-	if new {
+	if fresh {
 		r.s.phrases.put(key, [2][]uint32{docs, freqs}, int64(4*(len(docs)+len(freqs))+len(key)+64))
 	}
 }

@@ -67,9 +67,9 @@ type Searcher struct {
 
 	// tables is the route tables' background load: nil until it starts (and again after
 	// it failed, so that the next search tries again).
-	tablesMu sync.Mutex
-	tables   *tablesLoad
-	tablesAt atomic.Bool // a load is scheduled or under way
+	tablesMu        sync.Mutex
+	tables          *tablesLoad
+	tablesScheduled atomic.Bool // a load is scheduled or under way
 }
 
 // Open reads the search root of an open bundle. It returns ErrNoSearch when the bundle has
@@ -326,7 +326,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	out.Timing = tm
 	// The route tables spare later searches their route nodes. Fetch them a moment after
 	// the first search has returned its results (failures only leave the trees in use).
-	if s.tablesAt.CompareAndSwap(false, true) {
+	if s.tablesScheduled.CompareAndSwap(false, true) {
 		time.AfterFunc(tablesDelay, s.startTables)
 	}
 	return out, nil
