@@ -253,7 +253,17 @@ func (s *Searcher) awaitTop(ctx context.Context, searchBegan time.Time, tree *ro
 		return tree
 	}
 	select {
-	case <-load.done: // ended (perhaps failed) since the first look
+	case <-load.done:
+		// The load has ended, and the table is not held: it failed, or the cache has
+		// pushed it out since. Load the tables again after this search.
+		if _, ok := s.cache.peek(table); !ok {
+			s.tablesMu.Lock()
+			if s.tables == load {
+				s.tables = nil
+				s.tablesScheduled.Store(false)
+			}
+			s.tablesMu.Unlock()
+		}
 	default:
 		// Join the table's fetch (each file is fetched once however many ask).
 		if n, err := s.node(ctx, table); err == nil {

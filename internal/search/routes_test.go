@@ -122,6 +122,7 @@ func TestTablesAwaited(t *testing.T) {
 
 	before := time.Now()
 	s.startTables()
+	first := s.tables
 	<-started
 	<-started
 	if _, err := s.hitPost(context.Background(), before, 0); err != nil {
@@ -148,17 +149,60 @@ func TestTablesAwaited(t *testing.T) {
 		}
 		results <- nil
 	}()
-	time.Sleep(50 * time.Millisecond) // the lookups are waiting now, or fetching nodes
+	// The search fetches its metadata while it routes: once that has been asked for, its
+	// route lookups are waiting (or fetching nodes); a moment more for good measure.
+	for fetchedYet := false; !fetchedYet; time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		fetchedYet = slices.Contains(fetched, root.Meta)
+		mu.Unlock()
+	}
+	time.Sleep(20 * time.Millisecond)
 	close(release)
 	if err := <-results; err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
-	defer mu.Unlock()
 	for _, name := range fetched {
 		if nodes[name] {
 			t.Errorf("fetched route node %s while the tables were on their way", name)
 		}
+	}
+	mu.Unlock()
+
+	// A table the cache has pushed out is fetched again after the next search. (First the
+	// load that the search above scheduled must have run.)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s.tablesMu.Lock()
+		load := s.tables
+		s.tablesMu.Unlock()
+		if load != first && load != nil {
+			<-load.done
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the search scheduled no load of the tables")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.cache.mu.Lock()
+	if e, ok := s.cache.items[root.ShardTable]; ok {
+		s.cache.order.Remove(e)
+		delete(s.cache.items, root.ShardTable)
+	}
+	s.cache.mu.Unlock()
+	if _, err := s.Search(context.Background(), "茶", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		if _, ok := s.cache.peek(root.ShardTable); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the shard table, pushed out of the cache, was not fetched again")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
