@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -25,6 +26,44 @@ const AnalyzerName = cjk.AnalyzerName
 // one character — unigram, end mark, bigrams — form one contiguous range of the term
 // dictionary (one prefix query, usually one chunk).
 const EndMark = "\x00"
+
+// TrigramMark joins a Han bigram and the next character into a trigram term: "净利"+mark+"润"
+// for 净利润 (three characters in a row, in one run). The build indexes the trigrams found
+// in many posts (see TrigramShare) as terms of their own, so that a common three-character
+// word is one term's doc list, exact, rather than a phrase whose positions must be fetched
+// and merged. The term sorts right after its first bigram, in the same chunk as a rule.
+const TrigramMark = "\x07"
+
+// trigramTerm returns the trigram term of two bigrams that follow each other in a run.
+func trigramTerm(first, second string) string {
+	_, size := utf8.DecodeRuneInString(second)
+	return first + TrigramMark + second[size:]
+}
+
+// isTrigramTerm reports whether term is a trigram term.
+func isTrigramTerm(term string) bool { return strings.Contains(term, TrigramMark) }
+
+// trigrams yields the trigram term and position of every pair of bigrams of toks that
+// stand for three characters in a row.
+func trigrams(toks []token, yield func(term string, pos int)) {
+	prev := -1 // the last bigram seen
+	for i, t := range toks {
+		if !t.double {
+			if !t.mark {
+				prev = -1
+			}
+			continue
+		}
+		if prev >= 0 {
+			p := toks[prev]
+			_, size := utf8.DecodeRune(p.term)
+			if t.pos == p.pos+1 && t.start == p.start+size {
+				yield(trigramTerm(string(p.term), string(t.term)), p.pos)
+			}
+		}
+		prev = i
+	}
+}
 
 // analyzer is the one bleve analyzer, from bleve's registry, shared by the build (native)
 // and the browser (wasm) so both sides see exactly the same tokens.

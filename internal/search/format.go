@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"sort"
 )
 
@@ -453,6 +454,8 @@ type meta struct {
 	// TitleClass is the length class of the average title (title norms are taken as
 	// equal: titles vary little in length).
 	TitleClass byte
+	// Trigrams lists the trigram terms the index holds (see TrigramMark), sorted.
+	Trigrams []string
 
 	ix metaIndex
 }
@@ -504,6 +507,12 @@ func encodeMeta(m *meta) []byte {
 		e.uvarint(uint64(r[1]))
 		prev = r[0]
 	}
+	if len(m.Trigrams) > 0 { // optional: data written before trigrams ends here
+		e.uvarint(uint64(len(m.Trigrams)))
+		for _, t := range m.Trigrams {
+			e.str(t)
+		}
+	}
 	return e.b
 }
 
@@ -553,8 +562,23 @@ func decodeMeta(data []byte) (*meta, error) {
 			m.Days = append(m.Days, int32(prev))
 		}
 	}
+	if len(d.b) > 0 && d.err == nil {
+		n := d.int(len(data))
+		for i := 0; i < n && d.err == nil; i++ {
+			m.Trigrams = append(m.Trigrams, d.str())
+			if i > 0 && m.Trigrams[i] <= m.Trigrams[i-1] {
+				d.fail()
+			}
+		}
+	}
 	if d.err != nil || len(m.Days) != m.Docs || len(d.b) != 0 {
 		return nil, errDamaged
 	}
 	return m, nil
+}
+
+// hasTrigram reports whether the index holds the trigram term t.
+func (m *meta) hasTrigram(t string) bool {
+	_, ok := slices.BinarySearch(m.Trigrams, t)
+	return ok
 }

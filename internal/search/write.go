@@ -33,7 +33,14 @@ var (
 	// MaxTableEntries is the most entries of a route table (see Root.TermTable): 32k term
 	// chunks or shards, about 260k posts.
 	MaxTableEntries = 32768
+	// A trigram (three Han characters in a row) becomes a term of its own when it is in
+	// at least one post in TrigramShare and in TrigramMinDocs posts, as estimated from a
+	// sample of up to trigramSample posts. Below that, its word is a phrase and cheap.
+	TrigramShare   = 100
+	TrigramMinDocs = 500
 )
+
+const trigramSample = 4096
 
 // WriteStats describes the search data written.
 type WriteStats struct {
@@ -151,6 +158,9 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 		nameIndex(sorted, func(p *post.Post) []string { return p.Tags })
 	m.Categories, m.Tags = sortedKeys(catIdx), sortedKeys(tagIdx)
 
+	tri := frequentTrigrams(sorted)
+	m.Trigrams = sortedKeys(tri)
+
 	outs := make([]docOut, n)
 	ready := make([]chan struct{}, n)
 	for i := range ready {
@@ -172,7 +182,7 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 		wg.Go(func() {
 			groups := map[string]int{}
 			for i := range jobs {
-				outs[i] = analyzePost(sorted[i], groups)
+				outs[i] = analyzePost(sorted[i], groups, tri)
 				close(ready[i])
 			}
 		})
@@ -210,8 +220,9 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 	return m, err
 }
 
-// analyzePost tokenizes a post's title and text and groups the tokens by term.
-func analyzePost(p *post.Post, groups map[string]int) docOut {
+// analyzePost tokenizes a post's title and text and groups the tokens by term, adding the
+// trigram terms of tri.
+func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut {
 	text := post.PlainText(p.Body, p.Format)
 	var out docOut
 	for f, s := range [numFields]string{p.Title, text} {
@@ -219,17 +230,59 @@ func analyzePost(p *post.Post, groups map[string]int) docOut {
 		out.lens[f] = n
 		clear(groups)
 		var dts []docTerm
-		for _, t := range toks {
-			k, ok := groups[string(t.term)]
+		add := func(term string, pos int) {
+			k, ok := groups[term]
 			if !ok {
 				k = len(dts)
-				term := string(t.term)
 				groups[term] = k
 				dts = append(dts, docTerm{term: term})
 			}
-			dts[k].pos = append(dts[k].pos, uint32(t.pos))
+			dts[k].pos = append(dts[k].pos, uint32(pos))
+		}
+		for _, t := range toks {
+			add(string(t.term), t.pos)
+		}
+		if len(tri) > 0 {
+			trigrams(toks, func(term string, pos int) {
+				if _, ok := tri[term]; ok {
+					add(term, pos)
+				}
+			})
 		}
 		out.fields[f] = dts
+	}
+	return out
+}
+
+// frequentTrigrams returns the trigram terms to index (see TrigramShare), counted in a
+// sample of evenly spread posts.
+func frequentTrigrams(sorted []*post.Post) map[string]int {
+	n := len(sorted)
+	need := max(TrigramMinDocs, n/max(1, TrigramShare))
+	if n < need {
+		return nil
+	}
+	step := max(1, n/trigramSample)
+	counts := map[string]int{}
+	seen := map[string]bool{}
+	for i := 0; i < n; i += step {
+		p := sorted[i]
+		clear(seen)
+		for _, s := range []string{p.Title, post.PlainText(p.Body, p.Format)} {
+			toks, _ := analyze([]byte(s))
+			trigrams(toks, func(term string, _ int) {
+				if !seen[term] {
+					seen[term] = true
+					counts[term]++
+				}
+			})
+		}
+	}
+	out := map[string]int{}
+	for t, c := range counts {
+		if c*step >= need {
+			out[t] = c
+		}
 	}
 	return out
 }
@@ -261,20 +314,25 @@ func (x *indexer) add(dt docTerm, f int, doc uint32) {
 	fa.df++
 }
 
-// split turns an accumulated field into its streams.
-func (fa *fieldAcc) split() *posting {
+// split turns an accumulated field into its streams; without positions when keepPos is
+// false (a trigram term's are never read: it matches whole words, not phrases).
+func (fa *fieldAcc) split(keepPos bool) *posting {
 	if fa.df == 0 {
 		return nil
 	}
-	p := &posting{df: int(fa.df), docs: make([]byte, 0, fa.dsize), freqs: make([]byte, 0, fa.df),
-		pos: make([]byte, 0, len(fa.buf)-int(fa.dsize))}
+	p := &posting{df: int(fa.df), docs: make([]byte, 0, fa.dsize), freqs: make([]byte, 0, fa.df)}
+	if keepPos {
+		p.pos = make([]byte, 0, len(fa.buf)-int(fa.dsize))
+	}
 	d := dec{b: fa.buf}
 	for len(d.b) > 0 {
 		p.docs = binary.AppendUvarint(p.docs, d.uvarint())
 		freq := d.uvarint()
 		p.freqs = binary.AppendUvarint(p.freqs, freq)
 		for range freq + 1 {
-			p.pos = binary.AppendUvarint(p.pos, d.uvarint())
+			if v := d.uvarint(); keepPos {
+				p.pos = binary.AppendUvarint(p.pos, v)
+			}
 		}
 	}
 	return p
@@ -323,10 +381,14 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 	for term, a := range terms {
 		x.stats.Terms++
 		size, psize := len(term)+2, 0
+		keepPos := !isTrigramTerm(term)
 		for f := range numFields {
 			if fa := &a.f[f]; fa.df > 0 {
 				size += int(fa.dsize) + 6
-				psize += len(fa.buf) - int(fa.dsize) + 2
+				psize += 2
+				if keepPos {
+					psize += len(fa.buf) - int(fa.dsize)
+				}
 			}
 		}
 		big := size >= ChunkBytes || psize >= PosChunkBytes
@@ -374,7 +436,7 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]route, mu *sync
 		for _, e := range c {
 			t := &termData{term: e.term}
 			for f := range numFields {
-				t.fields[f] = e.acc.f[f].split()
+				t.fields[f] = e.acc.f[f].split(!isTrigramTerm(e.term))
 			}
 			e.acc.f = [numFields]fieldAcc{}
 			terms = append(terms, t)
@@ -449,7 +511,7 @@ func nameIndex(posts []*post.Post, of func(*post.Post) []string) map[string]uint
 	return idx
 }
 
-func sortedKeys(m map[string]uint32) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
