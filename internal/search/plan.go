@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -63,6 +64,10 @@ func (p *plan) walk(x expr, neg bool) {
 		if len(x.slots) > 1 {
 			p.phrases = append(p.phrases, phrase{x, neg})
 		}
+		if t := wordTrigram(x); t != "" {
+			x.tri = t
+			p.terms[t] = true // routed and fetched with the rest (its first bigram's chunk, as a rule)
+		}
 	}
 }
 
@@ -100,6 +105,24 @@ func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) er
 	})
 }
 
+// wordTrigram returns the trigram term of a word of three Han characters in a row, or "".
+func wordTrigram(x *textExpr) string {
+	if len(x.slots) != 2 {
+		return ""
+	}
+	for _, sl := range x.slots {
+		if len(sl.terms) != 1 || sl.prefix != "" || !isHan(sl.terms[0]) || utf8.RuneCountInString(sl.terms[0]) != 2 {
+			return ""
+		}
+	}
+	a, b := x.slots[0].terms[0], x.slots[1].terms[0]
+	_, size := utf8.DecodeRuneInString(a)
+	if !strings.HasPrefix(b, a[size:]) {
+		return ""
+	}
+	return trigramTerm(a, b)
+}
+
 // posFiles returns the position chunks a phrase needs, with their sizes.
 func (p *plan) posFiles(t *textExpr) map[string]int {
 	files := map[string]int{}
@@ -123,7 +146,11 @@ func (p *plan) posFiles(t *textExpr) map[string]int {
 // (ExactAuto), always (ExactAlways) or never (ExactNever). Excluded phrases come first
 // (excluding a word's tokens found anywhere may also drop posts that have the tokens apart
 // but not the word) and are exact under ExactNever too, as long as they fit.
-func (p *plan) decide(s *Searcher, mode Exactness, budget int) bool {
+//
+// A word whose trigram term the index holds (see meta.Trigrams) needs no positions: it is
+// matched as that term, exactly, unless trigrams is false (ExactNever, which asks for the
+// looser match, and tests of bleve's phrases).
+func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams bool) bool {
 	cost := func(t *textExpr) int {
 		n := 0
 		for f, size := range p.posFiles(t) {
@@ -133,7 +160,14 @@ func (p *plan) decide(s *Searcher, mode Exactness, budget int) bool {
 		}
 		return n
 	}
-	order := slices.Clone(p.phrases)
+	var order []phrase
+	for _, ph := range p.phrases {
+		if trigrams && ph.t.tri != "" && m.hasTrigram(ph.t.tri) {
+			ph.t.useTri, ph.t.exact = true, true
+			continue
+		}
+		order = append(order, ph)
+	}
 	slices.SortStableFunc(order, func(a, b phrase) int {
 		if a.neg != b.neg {
 			if a.neg {

@@ -58,6 +58,10 @@ type textExpr struct {
 	slots     []slot
 	whole     bool // one lone Han character: every occurrence
 	exact     bool // matched as a phrase, with positions (set by plan.decide)
+	// tri is the trigram term of a word of three Han characters; useTri says the index
+	// holds it, and the word is matched as that term (set by plan.decide).
+	tri    string
+	useTri bool
 }
 
 // filterExpr: docs with a category or tag.

@@ -296,7 +296,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	if routeErr != nil {
 		return nil, routeErr
 	}
-	exact := p.decide(s, o.Exact, s.cfg.PhraseBytes)
+	exact := p.decide(s, m, o.Exact, s.cfg.PhraseBytes, !o.blevePhrases && o.Exact != ExactNever)
 	tm.Route = since(&t)
 	v := &view{ctx: ctx, meta: m, chunks: map[string]*termChunk{}, pos: map[string]*posChunk{}, phrases: map[string][2][]uint32{}}
 	if err := p.fetch(ctx, s, v); err != nil {
@@ -521,9 +521,9 @@ func (c *compiler) days(from, to int32) query.Query {
 	return q
 }
 
-// text compiles a word or phrase for one field: a phrase of its slots (exact), or, when
-// positions were not fetched, all its slots anywhere in the field; both are phrase terms
-// of the index reader (see phraseTerm).
+// text compiles a word or phrase for one field: its trigram term when the index holds it;
+// else a phrase of its slots (exact), or, when positions were not fetched, all its slots
+// anywhere in the field; both are phrase terms of the index reader (see phraseTerm).
 func (c *compiler) text(t *textExpr, f int) query.Query {
 	field := FieldNames[f]
 	if t.whole {
@@ -533,6 +533,14 @@ func (c *compiler) text(t *textExpr, f int) query.Query {
 			return q
 		}
 		q := query.NewTermQuery(anyPrefixTerm(t.slots[0].terms[0]))
+		q.SetField(field)
+		return q
+	}
+	if t.useTri {
+		if len(c.p.alternatives(c.v, slot{terms: []string{t.tri}}, f)) == 0 {
+			return query.NewMatchNoneQuery()
+		}
+		q := query.NewTermQuery(t.tri)
 		q.SetField(field)
 		return q
 	}

@@ -1,8 +1,13 @@
 package search
 
 import (
+	"context"
+	"path/filepath"
 	"slices"
 	"testing"
+	"unicode/utf8"
+
+	"folio/internal/post"
 )
 
 // TestTrigramsInARow: a trigram term stands for three Han characters in a row, never for
@@ -15,4 +20,62 @@ func TestTrigramsInARow(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("trigrams: %q, want %q", got, want)
 	}
+}
+
+// TestTrigramTerms builds the demo with a trigram term for every trigram it has, and
+// checks that every three-character word then finds exactly what the phrase finds, in
+// the same order, without fetching positions; longer words are phrases as before.
+func TestTrigramTerms(t *testing.T) {
+	posts := filepath.Join(repoDir(), "demo", "_posts")
+	saved := [2]int{TrigramShare, TrigramMinDocs}
+	defer func() { TrigramShare, TrigramMinDocs = saved[0], saved[1] }()
+	TrigramShare, TrigramMinDocs = 1<<30, 1
+	tri := build(t, posts)
+	TrigramShare, TrigramMinDocs = saved[0], 1<<30
+	plain := build(t, posts)
+
+	// The words: three-character Han stretches of the demo, and four-character ones (still
+	// phrases, whose position chunks now also list trigram terms, without positions).
+	seen := map[string]bool{}
+	var words []string
+	for _, n := range []int{3, 4} {
+		count := 0
+		for _, p := range plain.posts {
+			rs := []rune(post.PlainText(p.Body, p.Format))
+			for i := 0; i+n <= len(rs) && count < 150; i++ {
+				w := string(rs[i : i+n])
+				if isHan(w) && utf8.RuneCountInString(w) == n && !seen[w] {
+					seen[w] = true
+					words = append(words, w)
+					count++
+				}
+			}
+		}
+		if count < 50 {
+			t.Fatalf("only %d %d-character words in the demo", count, n)
+		}
+	}
+	used := 0
+	for _, w := range words {
+		for _, o := range []Options{{}, {Sort: SortNewest}} {
+			got, err := tri.open(t).Search(context.Background(), w, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := plain.open(t).Search(context.Background(), w, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, wa := hitIDs(got), hitIDs(want); g != wa || got.Total != want.Total || !got.Exact {
+				t.Errorf("%s %+v: trigram term finds %d [%s], the phrase %d [%s]", w, o, got.Total, g, want.Total, wa)
+			}
+			if got.Fetched.Files < want.Fetched.Files {
+				used++
+			}
+		}
+	}
+	if used == 0 {
+		t.Error("no three-character word fetched fewer files with trigram terms")
+	}
+	t.Logf("%d words; %d searches fetched fewer files", len(words), used)
 }
