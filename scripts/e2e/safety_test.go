@@ -38,6 +38,7 @@ func TestCSPIsTheSecondWall(t *testing.T) {
 	b := NewBrowser(t)
 	b.Allow("Content Security Policy") // the refusals are the point of this test
 	b.Allow("Content-Security-Policy")
+	b.Allow("x-missing.png") // the image itself 404s (allowed before it is inserted: the report may come at once)
 	b.Open(s.URL)
 	Eval[bool](b, `(() => {
 		const box = document.createElement("div");
@@ -52,7 +53,6 @@ func TestCSPIsTheSecondWall(t *testing.T) {
 		document.getElementById("jsurl").click();
 		return true;
 	})()`)
-	b.Allow("x-missing.png") // the image itself 404s
 	time.Sleep(800 * time.Millisecond)
 	if v := Eval[string](b, `String(window.__pwned)`); v != "undefined" {
 		t.Errorf("payload %s ran despite the CSP", v)
