@@ -162,9 +162,12 @@ func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams
 	}
 	var order []phrase
 	for _, ph := range p.phrases {
-		if trigrams && ph.t.tri != "" && m.hasTrigram(ph.t.tri) {
-			ph.t.useTri, ph.t.exact = true, true
-			continue
+		if ph.t.tri != "" {
+			if trigrams && m.hasTrigram(ph.t.tri) {
+				ph.t.useTri, ph.t.exact = true, true
+				continue
+			}
+			delete(p.leafOf, ph.t.tri) // not held (or not wanted): its chunk need not be fetched
 		}
 		order = append(order, ph)
 	}
