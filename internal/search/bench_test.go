@@ -134,15 +134,7 @@ func openRecorded(b *testing.B, dir string, names *[]string) *Searcher {
 		}
 		return fs.ReadFile(fsys, name)
 	})
-	rd, err := bundle.Open(context.Background(), f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := Open(context.Background(), rd)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
+	return openFetcher(b, f)
 }
 
 // servedSize is the size of a file's brotli copy, or of the file when it has none.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -46,15 +45,11 @@ func TestDemo(t *testing.T) {
 			t.Errorf("%q: %v", c.q, err)
 			continue
 		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if got := strings.Join(ids, " "); got != c.want {
+		if got := hitIDs(res); got != c.want {
 			t.Errorf("%q %+v:\n got %s\nwant %s", c.q, c.o, got, c.want)
 		}
-		if res.Total != len(ids) {
-			t.Errorf("%q: total %d, %d hits", c.q, res.Total, len(ids))
+		if res.Total != len(res.Hits) {
+			t.Errorf("%q: total %d, %d hits", c.q, res.Total, len(res.Hits))
 		}
 		c.o.blevePhrases = true
 		if oracle, err := b.s.Search(context.Background(), c.q, c.o); err != nil || oracle.Total != res.Total {
@@ -150,10 +145,11 @@ func TestPhraseCache(t *testing.T) {
 	}
 }
 
+// hitIDs lists the IDs of a result's hits, space-separated, in order.
 func hitIDs(r *Result) string {
 	var ids []string
 	for _, h := range r.Hits {
 		ids = append(ids, h.ID)
 	}
-	return strings.Join(ids, " ")
+	return joinIDs(ids)
 }

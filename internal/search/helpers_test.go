@@ -62,7 +62,13 @@ func buildPosts(t testing.TB, posts []*post.Post, opts ...Option) *built {
 
 func (b *built) open(t testing.TB, opts ...Option) *Searcher {
 	t.Helper()
-	rd, err := bundle.Open(context.Background(), bundle.FS(os.DirFS(b.dir)))
+	return openFetcher(t, bundle.FS(os.DirFS(b.dir)), opts...)
+}
+
+// openFetcher opens a bundle through f and a Searcher over it.
+func openFetcher(t testing.TB, f bundle.Fetcher, opts ...Option) *Searcher {
+	t.Helper()
+	rd, err := bundle.Open(context.Background(), f)
 	if err != nil {
 		t.Fatal(err)
 	}

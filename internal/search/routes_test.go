@@ -110,15 +110,7 @@ func TestTablesAwaited(t *testing.T) {
 		}
 		return fsys.Fetch(ctx, name)
 	})
-	rd, err := bundle.Open(context.Background(), fetch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Open(context.Background(), rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openFetcher(t, fetch)
 
 	before := time.Now()
 	s.startTables()
