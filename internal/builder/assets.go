@@ -2,57 +2,126 @@ package builder
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"folio/internal/safefile"
 )
 
 // defaultAssets are the folders beside _posts copied when Options.Assets is nil.
 var defaultAssets = []string{"assets", "images", "img"}
 
 // reservedOut are output names the viewer owns; an asset folder may not replace them.
-var reservedOut = map[string]bool{"data": true, "wasm": true, "views": true}
+var reservedOut = map[string]bool{"data": true, "wasm": true, "views": true, appDir: true, stateDir: true}
 
-// copyAssets copies each folder into out/<its name>, skipping dot files, and returns what
-// it copied. With dirs nil it looks beside the posts folder (given in posts).
-func copyAssets(dirs []string, out string) ([]string, error) {
-	var copied []string
+// assetCopy copies asset folders into the output. Links are followed only when they
+// resolve inside the site (the folder that holds the posts folder): a link to /etc/passwd
+// in images/ is never published. Dot files and dot folders are left out.
+type assetCopy struct {
+	root    string // the site folder, links resolved
+	base    string // the asset folder, links resolved (it may itself be a link the owner made)
+	out     string
+	files   int
+	skipped []string        // what was not copied, and why
+	seen    map[string]bool // the folders being copied, from the asset folder down
+}
+
+// copyAssets copies each folder into out/<its name> and returns a line per folder copied,
+// and a line per file or link left out. root is the site folder links must stay inside.
+func copyAssets(dirs []string, out, root string) (copied, skipped []string, err error) {
+	realRoot, err := realPath(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("site folder %s: %w", root, err)
+	}
 	for _, dir := range dirs {
 		name := filepath.Base(filepath.Clean(dir))
 		if reservedOut[name] {
-			return copied, fmt.Errorf("asset folder %s: the name %q is used by the viewer", dir, name)
+			return copied, nil, fmt.Errorf("asset folder %s: the name %q is used by the viewer", dir, name)
 		}
 		st, err := os.Stat(dir)
 		if err != nil || !st.IsDir() {
-			return copied, fmt.Errorf("asset folder %s: not a folder", dir)
+			return copied, nil, fmt.Errorf("asset folder %s: not a folder", dir)
 		}
-		n := 0
-		err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		dst := filepath.Join(out, name)
+		if safefile.Same(dir, dst) {
+			copied = append(copied, fmt.Sprintf("%s is already in place", dir))
+			continue
+		}
+		real, err := realPath(dir)
+		if err != nil {
+			return copied, nil, fmt.Errorf("asset folder %s: %w", dir, err)
+		}
+		c := &assetCopy{root: realRoot, base: real, out: out, seen: map[string]bool{}}
+		if err := c.tree(real, dst, dir); err != nil {
+			return copied, nil, fmt.Errorf("asset folder %s: %w", dir, err)
+		}
+		copied = append(copied, fmt.Sprintf("%s (%d files) → %s/", dir, c.files, name))
+		skipped = append(skipped, c.skipped...)
+	}
+	return copied, skipped, nil
+}
+
+// tree copies the folder src (a real path) into dst; shown is src as the owner named it.
+func (c *assetCopy) tree(src, dst, shown string) error {
+	if c.seen[src] {
+		return nil // a link back to a folder being copied: no loops
+	}
+	c.seen[src] = true
+	defer delete(c.seen, src)
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		from, to, name := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), filepath.Join(shown, e.Name())
+		mode := e.Type()
+		if mode&fs.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(from)
+			if err != nil {
+				c.skipped = append(c.skipped, fmt.Sprintf("%s: broken link, not copied", name))
+				continue
+			}
+			if !c.inside(target) {
+				c.skipped = append(c.skipped, fmt.Sprintf("%s: links outside the site (%s), not copied", name, target))
+				continue
+			}
+			st, err := os.Stat(target)
 			if err != nil {
 				return err
 			}
-			if strings.HasPrefix(d.Name(), ".") && p != dir {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			rel, _ := filepath.Rel(dir, p)
-			dst := filepath.Join(out, name, rel)
-			if d.IsDir() {
-				return os.MkdirAll(dst, 0o755)
-			}
-			n++
-			return copyFile(p, dst)
-		})
-		if err != nil {
-			return copied, fmt.Errorf("asset folder %s: %w", dir, err)
+			from, mode = target, st.Mode().Type()
 		}
-		copied = append(copied, fmt.Sprintf("%s (%d files) → %s/", dir, n, name))
+		switch {
+		case mode.IsDir():
+			if err := c.tree(from, to, name); err != nil {
+				return err
+			}
+		case mode.IsRegular():
+			if safefile.Same(from, to) {
+				continue // the output already is this file
+			}
+			if err := safefile.Copy(from, to); err != nil {
+				return err
+			}
+			c.files++
+		default:
+			c.skipped = append(c.skipped, fmt.Sprintf("%s: not a regular file, not copied", name))
+		}
 	}
-	return copied, nil
+	return nil
+}
+
+// inside reports whether a link's target may be published.
+func (c *assetCopy) inside(target string) bool {
+	return target == c.root || within(target, c.root) || target == c.base || within(target, c.base)
 }
 
 // assetsBeside returns the default asset folders that exist beside the posts folder.
@@ -65,23 +134,6 @@ func assetsBeside(posts string) []string {
 		}
 	}
 	return out
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	o, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(o, in); err != nil {
-		o.Close()
-		return err
-	}
-	return o.Close()
 }
 
 func first(s []string, n int) []string {
