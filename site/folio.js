@@ -21,7 +21,9 @@ export class FolioError extends Error {
   }
 }
 
+// This module lives in app/<version>/ of the site; the site's root is two folders up.
 const here = (name) => new URL(name, import.meta.url);
+const siteRoot = new URL('../../', import.meta.url);
 const pending = new Map();
 const events = new EventTarget();
 const cache = new Map(); // url → parsed answer; a few recent answers for back/forward
@@ -234,7 +236,7 @@ function registerServiceWorker() {
   if (document.documentElement.dataset.folioSw === 'off') return;
   const go = () => {
     try {
-      navigator.serviceWorker.register(here('sw.js'), { scope: here('./').pathname }).catch(() => {});
+      navigator.serviceWorker.register(new URL('sw.js', siteRoot), { scope: siteRoot.pathname }).catch(() => {});
     } catch {
       /* never let the service worker break the page */
     }

@@ -15,22 +15,26 @@ const DATA = 'folio-data';
 const DATA_MAX = 4000; // entries kept in the data cache
 const ENTRY_WAIT = 4000; // ms to wait for folio.json before using the cached one
 
+// APP is this viewer's folder: every version has its own, so its files never change.
+const APP = 'app/__FOLIO_VERSION__/';
 const SHELL_FILES = [
   'index.html',
-  'style.css',
-  'folio.js',
-  'app.js',
-  'i18n.js',
-  'worker.js',
-  'views/common.js',
-  'views/lists.js',
-  'views/post.js',
-  'views/search.js',
-  'views/terms.js',
   'manifest.webmanifest',
   'icon.svg',
-  'wasm/wasm_exec.js',
-  'wasm/app.wasm',
+  ...[
+    'style.css',
+    'folio.js',
+    'app.js',
+    'i18n.js',
+    'worker.js',
+    'views/common.js',
+    'views/lists.js',
+    'views/post.js',
+    'views/search.js',
+    'views/terms.js',
+    'wasm/wasm_exec.js',
+    'wasm/app.wasm',
+  ].map((f) => APP + f),
 ];
 
 const scope = new URL(self.registration.scope);

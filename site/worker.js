@@ -5,8 +5,11 @@
 // {type: 'failed', message, code}. The worker's name is the tag of the module it last
 // started (see instantiate). The Go program sets globalThis.folioHandle(url) and
 // calls globalThis.folioReady() (or folioFailed(message[, code])); it fetches the data
-// bundle itself from data/… relative to this file, through globalThis.folioFetch.
+// bundle itself from the site's data/ (folioDataURL), through globalThis.folioFetch.
 'use strict';
+
+// The worker lives in app/<version>/ of the site; the data bundle is at the site's root.
+self.folioDataURL = new URL('../../data/', self.location.href).href;
 
 let ready = false;
 let failed = false;

@@ -91,13 +91,21 @@ func Build(o Options) (*Report, error) {
 	if o.MaxPostBytes > 0 {
 		cfg.MaxPostBytes = o.MaxPostBytes
 	}
+	if err := checkOverlap(o.Posts, o.Out); err != nil {
+		return nil, &UsageError{err}
+	}
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder: %w", err)}
+	}
+	prev, hadPrev, err := liveGeneration(o.Out)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	w, err := bundle.NewWriter(filepath.Join(o.Out, "data"), !o.NoCompress, 0)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
+	w.OnWrite(crashAfterWrites)
 	if cfgName != "" {
 		fmt.Fprintf(log, "config %s\n", cfgName)
 	}
@@ -108,6 +116,7 @@ func Build(o Options) (*Report, error) {
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("posts folder: %w", err)}
 	}
+	crashAt("read")
 
 	site := bundle.Site{Title: o.Title, BaseURL: normalizeBase(o.BaseURL)}
 	if site.Title == "" {
@@ -141,17 +150,16 @@ func Build(o Options) (*Report, error) {
 		m.Extra["search"], sstats = root, st
 	}
 	<-built
-	stats, err := w.Finish(m)
+	crashAt("data")
+	// Everything new is written before anything goes live: the data files, the assets,
+	// the viewer's versioned folder and the generation record. Then the entry (folio.json)
+	// and the pages switch, each in one rename, and only then are stale files removed,
+	// keeping those of the generation that was live until now.
+	stats, err := w.Wait()
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	var notes []string
-	if err := writeSite(o.Out, m, o.Site, !o.NoCompress, prerender(m.Title, res.Posts)); err != nil {
-		if !errors.Is(err, ErrNoViewer) {
-			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
-		}
-		notes = append(notes, "data written, but no viewer: "+err.Error())
-	}
 	if sh := shadowed(res.Posts); len(sh) > 0 {
 		notes = append(notes, fmt.Sprintf("%d posts have an original URL that a viewer page uses (/, /category/…, /tag/…, /archive/…, /search); they are reachable from lists and search, not by that URL: %s", len(sh), strings.Join(first(sh, 5), ", ")))
 	}
@@ -159,12 +167,48 @@ func Build(o Options) (*Report, error) {
 	if assets == nil {
 		assets = assetsBeside(o.Posts)
 	}
-	copied, err := copyAssets(assets, o.Out)
+	copied, left, err := copyAssets(assets, o.Out, filepath.Dir(filepath.Clean(o.Posts)))
 	if err != nil {
 		return nil, &UsageError{err}
 	}
 	for _, c := range copied {
 		fmt.Fprintf(log, "copied %s\n", c)
+	}
+	if len(left) > 0 {
+		notes = append(notes, fmt.Sprintf("%d asset files not copied: %s", len(left), strings.Join(first(left, 10), "; ")))
+	}
+	v, err := loadViewer(o.Site)
+	if err != nil {
+		if !errors.Is(err, ErrNoViewer) {
+			return nil, fmt.Errorf("viewer files: %w", err)
+		}
+		notes = append(notes, "data written, but no viewer: "+err.Error())
+	}
+	cur := generation{ID: w.ID(), Data: w.Names()}
+	if v != nil {
+		cur.App = v.version
+		if err := v.writeApp(o.Out, !o.NoCompress); err != nil {
+			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+		}
+	}
+	crashAt("app")
+	if err := recordGeneration(o.Out, cur); err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	crashAt("record")
+	if err := w.WriteEntry(m); err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	crashAt("entry")
+	if v != nil {
+		if err := v.writeRoot(o.Out, m, !o.NoCompress, prerender(m.Title, res.Posts)); err != nil {
+			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+		}
+	}
+	crashAt("pages")
+	stats.Removed, err = removeStale(o.Out, w, cur, prev, hadPrev)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
 	}
 	rep := &Report{Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
 		Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}

@@ -13,29 +13,47 @@ import (
 	"strings"
 
 	"folio/internal/bundle"
+	"folio/internal/safefile"
 )
 
 // baseTag is the placeholder in site/index.html that the build fills with -base-url.
 const baseTag = `<base href="/">`
 
-// versionMark in sw.js is replaced by a hash of the site files, so a new viewer replaces
-// the cached one.
+// versionMark in index.html and sw.js is replaced by the viewer's version: a hash of the
+// site files, which names the folder app/<version>/ and the service worker's caches.
 const versionMark = "__FOLIO_VERSION__"
+
+// appDir holds one folder per viewer version with the viewer's scripts, styles and
+// WebAssembly runtime. A new viewer goes into a new folder, so the pages of the previous
+// build keep working while a rebuild runs, and its files can be cached for good.
+const appDir = "app"
+
+// rootFiles are the viewer's files with fixed names at the site root: the pages, the
+// service worker (its URL sets its scope) and what the manifest and pages link to. They
+// are written last, in this order, so the page that loads everything switches last.
+var rootFiles = []string{"icon.svg", "manifest.webmanifest", "sw.js", "404.html", "index.html"}
 
 // ErrNoViewer says the site files lack the WebAssembly runtime (a binary built with plain
 // `go build` rather than `make folio`).
 var ErrNoViewer = fmt.Errorf("this folio binary has no viewer runtime embedded (site/wasm/app.wasm): build it with `make folio`")
 
-// writeSite copies the viewer's files into out, fills in the base URL and title, and
-// writes 404.html (the same page: static hosts show it for every viewer URL).
-func writeSite(out string, m *bundle.Manifest, siteFS fs.FS, compress bool, home []byte) error {
+// viewer is the viewer's files, read once from the embedded site.
+type viewer struct {
+	version string
+	files   map[string][]byte // by name in site/ (slash-separated)
+	names   []string          // sorted, without .br/.gz copies
+	copies  map[string]bool   // names that have precompressed .br/.gz copies in site/
+}
+
+// loadViewer reads the viewer's files and computes its version.
+func loadViewer(siteFS fs.FS) (*viewer, error) {
 	if siteFS == nil {
-		return ErrNoViewer
+		return nil, ErrNoViewer
 	}
 	if _, err := fs.Stat(siteFS, "wasm/app.wasm"); err != nil {
-		return ErrNoViewer
+		return nil, ErrNoViewer
 	}
-	var names []string
+	v := &viewer{files: map[string][]byte{}, copies: map[string]bool{}}
 	sum := sha256.New()
 	err := fs.WalkDir(siteFS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -45,44 +63,93 @@ func writeSite(out string, m *bundle.Manifest, siteFS fs.FS, compress bool, home
 		case ".go", ".md":
 			return nil
 		}
-		names = append(names, name)
-		if !strings.HasSuffix(name, ".br") && !strings.HasSuffix(name, ".gz") {
-			data, err := fs.ReadFile(siteFS, name)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(sum, "%s %d\n", name, len(data))
-			sum.Write(data)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	version := hex.EncodeToString(sum.Sum(nil)[:8])
-	for _, name := range names {
 		data, err := fs.ReadFile(siteFS, name)
 		if err != nil {
 			return err
 		}
-		switch name {
+		v.files[name] = data
+		if base, ok := strings.CutSuffix(name, ".br"); ok {
+			v.copies[base] = true
+			return nil
+		}
+		if strings.HasSuffix(name, ".gz") {
+			return nil
+		}
+		v.names = append(v.names, name)
+		fmt.Fprintf(sum, "%s %d\n", name, len(data))
+		sum.Write(data)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	v.version = hex.EncodeToString(sum.Sum(nil)[:8])
+	return v, nil
+}
+
+// isRoot reports whether a site file keeps its name at the site root.
+func isRoot(name string) bool {
+	return name == "index.html" || name == "sw.js" || name == "manifest.webmanifest" || name == "icon.svg"
+}
+
+// writeApp writes the viewer's scripts, styles and runtime into app/<version>/, leaving
+// files that are already right untouched. Nothing there is live until writeRoot.
+func (v *viewer) writeApp(out string, compress bool) error {
+	dir := filepath.Join(out, appDir, v.version)
+	for _, name := range v.names {
+		if isRoot(name) {
+			continue
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(name))
+		data := v.files[name]
+		if v.copies[name] {
+			// make wasm precompressed the runtime: ship its copies as they are
+			if err := writeIfChanged(dst+".br", v.files[name+".br"]); err != nil {
+				return err
+			}
+			if gz, ok := v.files[name+".gz"]; ok {
+				if err := writeIfChanged(dst+".gz", gz); err != nil {
+					return err
+				}
+			}
+			if err := writeIfChanged(dst, data); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := writeWithCopies(dst, data, compress && compressible(name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeRoot writes the files at the site root, in rootFiles' order: the pages, which
+// load app/<version>/, come last. Each replaces its former version in one rename.
+func (v *viewer) writeRoot(out string, m *bundle.Manifest, compress bool, home []byte) error {
+	for _, name := range rootFiles {
+		src := name
+		if name == "404.html" {
+			src = "index.html"
+		}
+		data, ok := v.files[src]
+		if !ok {
+			continue
+		}
+		switch src {
 		case "index.html":
 			data = bytes.Replace(data, []byte(baseTag), []byte(`<base href="`+html.EscapeString(m.BaseURL)+`">`), 1)
 			data = bytes.Replace(data, []byte("<title>Folio</title>"), []byte("<title>"+html.EscapeString(m.Title)+"</title>"), 1)
-		case "sw.js":
-			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(version))
-		}
-		if name == "index.html" {
+			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(v.version))
 			// 404.html (any other URL) keeps the plain loading block; the home page gets
 			// the newest posts in place of it.
-			if err := writeWithCopies(filepath.Join(out, "404.html"), data, compress); err != nil {
-				return err
-			}
-			if i := bytes.Index(data, []byte(loadingBlock)); i >= 0 && len(home) > 0 {
+			if i := bytes.Index(data, []byte(loadingBlock)); name == "index.html" && i >= 0 && len(home) > 0 {
 				data = append(append(append([]byte(nil), data[:i]...), home...), data[i:]...)
 			}
+		case "sw.js":
+			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(v.version))
 		}
-		if err := writeWithCopies(filepath.Join(out, filepath.FromSlash(name)), data, compress && compressible(name)); err != nil {
+		if err := writeWithCopies(filepath.Join(out, name), data, compress && compressible(name)); err != nil {
 			return err
 		}
 	}
@@ -97,20 +164,40 @@ func compressible(name string) bool {
 	return false
 }
 
-// writeWithCopies writes a site file and, for text files, its .br and .gz copies.
+// writeWithCopies writes a site file and, for text files, its .br and .gz copies first,
+// each only when its bytes changed. Without copies, stale ones are removed, so a host never
+// serves an old copy in place of a new file.
 func writeWithCopies(dst string, data []byte, compress bool) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
+	if compress {
+		br, gz := bundle.Compress(data)
+		if err := writeIfChanged(dst+".br", br); err != nil {
+			return err
+		}
+		if err := writeIfChanged(dst+".gz", gz); err != nil {
+			return err
+		}
+	} else {
+		for _, ext := range []string{".br", ".gz"} {
+			if err := os.Remove(dst + ext); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	return writeIfChanged(dst, data)
+}
+
+// writeIfChanged replaces dst with data unless it already holds exactly that.
+func writeIfChanged(dst string, data []byte) error {
+	if st, err := os.Lstat(dst); err == nil && st.Mode().IsRegular() && st.Size() == int64(len(data)) {
+		if have, err := os.ReadFile(dst); err == nil && bytes.Equal(have, data) {
+			return nil
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	if !compress {
-		return nil
-	}
-	br, gz := bundle.Compress(data)
-	if err := os.WriteFile(dst+".br", br, 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(dst+".gz", gz, 0o644)
+	return safefile.Write(dst, data)
 }

@@ -42,7 +42,7 @@ var types = map[string]string{
 // 404) rather than a viewer URL. Post URLs may end in anything (".html", "/v1.2"), so only
 // the data and runtime folders and well-known asset types count.
 func isAsset(name string) bool {
-	if strings.HasPrefix(name, "data/") || strings.HasPrefix(name, "wasm/") {
+	if strings.HasPrefix(name, "data/") || strings.HasPrefix(name, "app/") || strings.HasPrefix(name, "wasm/") {
 		return true
 	}
 	switch strings.ToLower(path.Ext(name)) {
@@ -101,7 +101,8 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	}
 	hdr.Add("Vary", "Accept-Encoding")
 	switch {
-	case strings.HasPrefix(name, "data/") && name != "data/folio.json":
+	case strings.HasPrefix(name, "data/") && name != "data/folio.json",
+		strings.HasPrefix(name, "app/"): // app/<version>/ never changes either
 		hdr.Set("Cache-Control", "public, max-age=31536000, immutable") // content-addressed
 	default:
 		hdr.Set("Cache-Control", "no-cache") // revalidate: these names do not change

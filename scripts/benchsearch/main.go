@@ -9,7 +9,7 @@
 // objects with a "query" field, or an object with such a list under "queries"; -needles
 // takes gencorpus's needles.json and adds its "query" fields. The test server sends
 // `Cache-Control: no-store` for data/ files, so the browser's HTTP cache never keeps them,
-// and answers 404 for sw.js, so no service worker caches them either; wasm/ and the page
+// and answers 404 for sw.js, so no service worker caches them either; app/ and the page
 // stay cacheable. Bytes are counted by the server as written (compressed).
 package main
 

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -63,9 +64,11 @@ func main() {
 		}
 		fmt.Printf("%-14s %8.0f %8.0f %8.0f %8.0f %10.1f %10.1f   (median of %d cold runs)\n", name, median(fcp), median(list), median(ready), median(postMs), median(startKB), median(postKB), *runs)
 	}
-	for _, f := range []string{"wasm/app.wasm", "wasm/app.wasm.gz", "wasm/app.wasm.br"} {
-		if st, err := os.Stat(*dir + "/" + f); err == nil {
-			fmt.Printf("%-18s %10d bytes\n", f, st.Size())
+	wasms, _ := filepath.Glob(filepath.Join(*dir, "app", "*", "wasm", "app.wasm*"))
+	for _, f := range wasms {
+		if st, err := os.Stat(f); err == nil {
+			rel, _ := filepath.Rel(*dir, f)
+			fmt.Printf("%-40s %10d bytes\n", rel, st.Size())
 		}
 	}
 }

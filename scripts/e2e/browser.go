@@ -80,6 +80,16 @@ func BuildSite(t testing.TB, posts, config string, handler func(dir string) http
 	return &Site{Dir: out, URL: srv.URL + "/", Report: rep, Server: srv}
 }
 
+// AppDir returns the folder of the site's viewer files (app/<version>/).
+func (s *Site) AppDir(t testing.TB) string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(s.Dir, "app", "*"))
+	if err != nil || len(dirs) != 1 {
+		t.Fatalf("want one viewer folder in %s/app, found %v (%v)", s.Dir, dirs, err)
+	}
+	return dirs[0]
+}
+
 // Browser is one Chromium with a fresh profile, and the console errors its pages logged.
 type Browser struct {
 	Ctx context.Context

@@ -44,8 +44,9 @@ self.onmessage = async (ev) => {
   postMessage(JSON.stringify(out));
 };
 `
-	s := demoWithScript(t, "/fetchtest.js", func(dir string) (string, error) {
-		src, err := os.ReadFile(filepath.Join(dir, "worker.js"))
+	var s *Site
+	s = demoWithScript(t, "/fetchtest.js", func(dir string) (string, error) {
+		src, err := os.ReadFile(filepath.Join(s.AppDir(t), "worker.js"))
 		if err != nil {
 			return "", err
 		}

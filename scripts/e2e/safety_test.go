@@ -84,7 +84,7 @@ func TestBundleOfAnotherVersion(t *testing.T) {
 
 func TestMissingWasm(t *testing.T) {
 	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
-	breakFile(t, filepath.Join(s.Dir, "wasm/app.wasm"), nil)
+	breakFile(t, filepath.Join(s.AppDir(t), "wasm/app.wasm"), nil)
 	b := NewBrowser(t)
 	b.Allow("404")
 	b.Allow("app.wasm")
