@@ -94,6 +94,8 @@ func Fail(w http.ResponseWriter, err error) {
 		Error(w, http.StatusNotFound, "not_found", err.Error())
 	case errors.Is(err, bundle.ErrOffline):
 		Error(w, http.StatusServiceUnavailable, "network", "the archive could not be reached (offline?): "+err.Error())
+	case errors.Is(err, bundle.ErrStalled):
+		Error(w, http.StatusGatewayTimeout, "timeout", "the archive did not answer in time: "+err.Error())
 	case errors.As(err, &ve):
 		Error(w, http.StatusConflict, "version", err.Error())
 	case errors.As(err, &de):

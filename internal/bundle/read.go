@@ -59,8 +59,10 @@ type Reader struct {
 // cacheFiles is how many decoded files (and single posts of shards) a Reader keeps.
 const cacheFiles = 256
 
-// Open reads the manifest and checks its format and version.
+// Open reads the manifest and checks its format and version. Every other file read
+// through the Reader (or its Fetcher) is checked against the hash in its name.
 func Open(ctx context.Context, f Fetcher) (*Reader, error) {
+	f = Checked(f)
 	data, err := f.Fetch(ctx, EntryFile)
 	if err != nil {
 		return nil, &DataError{File: EntryFile, Err: err}
@@ -120,7 +122,7 @@ func Load[T any](ctx context.Context, r *Reader, name string) (*T, error) {
 	return load[T](ctx, r, name)
 }
 
-// Fetcher returns the reader's fetcher.
+// Fetcher returns the reader's fetcher; it checks every file against its name.
 func (r *Reader) Fetcher() Fetcher { return r.f }
 
 // file returns the name of file i of a table.
