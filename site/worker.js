@@ -70,8 +70,83 @@ const bufferPool = [];
 const poolSize = 12; // buffers kept for reuse (about the parallel fetches of one search)
 const poolMaxBytes = 1 << 20; // larger buffers are not kept (at most 12 MB kept in all)
 
+// A data request that receives nothing for STALL_MS is given up (aborted, so it frees its
+// connection: browsers open only six per host, and six stalled requests would otherwise
+// block every later one). The page's own timeout is longer (folio.js TIMEOUT).
+const STALL_MS = 10000;
+const hashedName = /\/([0-9a-f]{16})\.[a-z]+$/;
+const none = new Uint8Array(0);
+
+// damagedBy compares bytes with the content hash in the URL's file name: it returns a
+// reason when they differ, '' when they match or the name has no hash, and null when
+// this browser cannot hash here (no crypto.subtle outside secure contexts: Go checks).
+async function damagedBy(url, bytes) {
+  const m = hashedName.exec(new URL(url, self.location.href).pathname);
+  if (!m) return '';
+  if (!self.crypto || !self.crypto.subtle) return null;
+  const sum = new Uint8Array(await self.crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (let i = 0; i < 8; i++) hex += sum[i].toString(16).padStart(2, '0');
+  if (hex === m[1]) return '';
+  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trim().toLowerCase();
+  const what = head.startsWith('<!doctype html') || head.startsWith('<html') ? 'an HTML page was served in its place' : 'changed or truncated';
+  return `${what}; ${bytes.byteLength} bytes`;
+}
+
+// reachable tells a body that could not be decoded (a damaged .br/.gz copy on the server)
+// from a lost connection: the server answers a plain request for the same file.
+async function reachable(url) {
+  try {
+    const r = await fetch(url, { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(5000) });
+    return r.ok;
+  } catch {
+    return false;
+  }
+}
+
 self.folioFetch = async (url, revalidate) => {
-  const resp = await fetch(url, revalidate ? { cache: 'no-cache' } : {});
+  const ctl = new AbortController();
+  let timer = 0;
+  const alive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => ctl.abort(), STALL_MS);
+  };
+  const stalled = { status: 0, bytes: none, release() {}, stalled: `${STALL_MS / 1000} s` };
+  const undecodable = { status: 0, bytes: none, release() {}, damaged: 'the server sent a body that could not be decoded (a damaged compressed copy?)' };
+  alive();
+  try {
+    let resp;
+    try {
+      resp = await fetch(url, { cache: revalidate ? 'no-cache' : 'default', signal: ctl.signal });
+    } catch (e) {
+      if (ctl.signal.aborted) return stalled;
+      if (await reachable(url)) return undecodable;
+      throw e;
+    }
+    alive();
+    let got;
+    try {
+      got = await readBody(resp, alive);
+    } catch (e) {
+      if (ctl.signal.aborted) return stalled;
+      if (await reachable(url)) return undecodable;
+      throw e;
+    }
+    if (!resp.ok) return { status: resp.status, bytes: none, release() {} };
+    const damaged = await damagedBy(url, got.bytes);
+    if (damaged) {
+      got.release();
+      return { status: resp.status, bytes: none, release() {}, damaged };
+    }
+    return { status: resp.status, bytes: got.bytes, release: got.release, checked: damaged === '' };
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+// readBody reads a response into a pooled buffer (see above), calling alive on every
+// chunk, and returns {bytes, release}.
+async function readBody(resp, alive) {
   let reader = null;
   try {
     if (resp.ok && resp.body) reader = resp.body.getReader({ mode: 'byob' });
@@ -79,9 +154,9 @@ self.folioFetch = async (url, revalidate) => {
     reader = null; // not a byte stream in this browser: read it whole
   }
   if (!reader) {
-    const bytes = resp.ok ? new Uint8Array(await resp.arrayBuffer()) : new Uint8Array(0);
+    const bytes = resp.ok ? new Uint8Array(await resp.arrayBuffer()) : none;
     collectSoon();
-    return { status: resp.status, bytes, release() {} };
+    return { bytes, release() {} };
   }
   let buf = bufferPool.pop() || new ArrayBuffer(64 << 10);
   let n = 0;
@@ -93,6 +168,7 @@ self.folioFetch = async (url, revalidate) => {
         buf = bigger;
       }
       const { done, value } = await reader.read(new Uint8Array(buf, n));
+      alive();
       if (value) buf = value.buffer; // each read hands the buffer back as a new object
       if (done) break;
       n += value.byteLength;
@@ -103,13 +179,12 @@ self.folioFetch = async (url, revalidate) => {
   }
   const full = buf;
   return {
-    status: resp.status,
     bytes: new Uint8Array(full, 0, n),
     release() {
       if (bufferPool.length < poolSize && full.byteLength <= poolMaxBytes && !bufferPool.includes(full)) bufferPool.push(full);
     },
   };
-};
+}
 
 // collectSoon asks for a garbage collection once the fetches pause. Scripts cannot start
 // one directly; what they can do is allocate a large buffer, which the engine counts as

@@ -58,48 +58,81 @@ func jsError(v js.Value) error {
 
 // Fetcher returns a bundle fetcher that fetches base+name with the browser's fetch. The
 // entry file is revalidated with the server every time; the other files are immutable.
+// Every content-addressed file is checked against the hash in its name.
 //
 // When the host defines globalThis.folioFetch (the viewer's worker does: it reads
-// responses into pooled buffers), Fetcher uses it; otherwise it uses fetch directly.
-func Fetcher(base string) func(ctx context.Context, name string) ([]byte, error) {
+// responses into pooled buffers, checks hashes with the browser's own SHA-256 and gives
+// up on a stalled request), Fetcher uses it; otherwise it uses fetch directly.
+func Fetcher(base string) bundle.Fetcher {
 	if ff := js.Global().Get("folioFetch"); ff.Type() == js.TypeFunction {
-		return func(ctx context.Context, name string) ([]byte, error) {
-			res, err := Await(ff.Invoke(base+name, !strings.Contains(name, "/")))
-			if err != nil {
-				return nil, fmt.Errorf("network error (%v): %w", err, bundle.ErrOffline)
-			}
-			if st := res.Get("status").Int(); st < 200 || st > 299 {
-				return nil, fmt.Errorf("HTTP %d", st)
-			}
-			arr := res.Get("bytes")
-			data := make([]byte, arr.Get("length").Int())
-			js.CopyBytesToGo(data, arr)
-			res.Call("release")
-			return data, nil
+		return hostFetcher{base: base, ff: ff}
+	}
+	return bundle.Checked(plainFetcher{base: base, fetch: js.Global().Get("fetch")})
+}
+
+// hostFetcher fetches through globalThis.folioFetch(url, revalidate), which resolves to
+// {status, bytes, release, checked, damaged, stalled}: checked says the host compared the
+// bytes with the hash in the name; damaged (a reason) that they do not match or could
+// not be decoded; stalled that the server stopped sending.
+type hostFetcher struct {
+	base string
+	ff   js.Value
+}
+
+func (h hostFetcher) ChecksContent() bool { return true }
+
+func (h hostFetcher) Fetch(ctx context.Context, name string) ([]byte, error) {
+	res, err := Await(h.ff.Invoke(h.base+name, !strings.Contains(name, "/")))
+	if err != nil {
+		return nil, fmt.Errorf("network error (%v): %w", err, bundle.ErrOffline)
+	}
+	if res.Get("stalled").Truthy() {
+		return nil, fmt.Errorf("%w: no data for %s", bundle.ErrStalled, res.Get("stalled").String())
+	}
+	if d := res.Get("damaged"); d.Truthy() {
+		return nil, fmt.Errorf("%w (%s)", bundle.ErrDamaged, d.String())
+	}
+	if st := res.Get("status").Int(); st < 200 || st > 299 {
+		return nil, fmt.Errorf("HTTP %d", st)
+	}
+	arr := res.Get("bytes")
+	data := make([]byte, arr.Get("length").Int())
+	js.CopyBytesToGo(data, arr)
+	res.Call("release")
+	if !res.Get("checked").Truthy() {
+		if err := bundle.CheckContent(name, data); err != nil {
+			return nil, err
 		}
 	}
-	fetch := js.Global().Get("fetch")
-	return func(ctx context.Context, name string) ([]byte, error) {
-		opts := js.Global().Get("Object").New()
-		if !strings.Contains(name, "/") {
-			opts.Set("cache", "no-cache")
-		}
-		resp, err := Await(fetch.Invoke(base+name, opts))
-		if err != nil {
-			return nil, fmt.Errorf("network error (%v): %w", err, bundle.ErrOffline)
-		}
-		if !resp.Get("ok").Bool() {
-			return nil, fmt.Errorf("HTTP %d", resp.Get("status").Int())
-		}
-		buf, err := Await(resp.Call("arrayBuffer"))
-		if err != nil {
-			return nil, fmt.Errorf("reading response: %w", err)
-		}
-		arr := js.Global().Get("Uint8Array").New(buf)
-		data := make([]byte, arr.Get("length").Int())
-		js.CopyBytesToGo(data, arr)
-		return data, nil
+	return data, nil
+}
+
+// plainFetcher uses the browser's fetch as it is (tests, and hosts without folioFetch).
+type plainFetcher struct {
+	base  string
+	fetch js.Value
+}
+
+func (p plainFetcher) Fetch(ctx context.Context, name string) ([]byte, error) {
+	opts := js.Global().Get("Object").New()
+	if !strings.Contains(name, "/") {
+		opts.Set("cache", "no-cache")
 	}
+	resp, err := Await(p.fetch.Invoke(p.base+name, opts))
+	if err != nil {
+		return nil, fmt.Errorf("network error (%v): %w", err, bundle.ErrOffline)
+	}
+	if !resp.Get("ok").Bool() {
+		return nil, fmt.Errorf("HTTP %d", resp.Get("status").Int())
+	}
+	buf, err := Await(resp.Call("arrayBuffer"))
+	if err != nil {
+		return nil, fmt.Errorf("reading response: %w", err)
+	}
+	arr := js.Global().Get("Uint8Array").New(buf)
+	data := make([]byte, arr.Get("length").Int())
+	js.CopyBytesToGo(data, arr)
+	return data, nil
 }
 
 // Serve makes h answer globalThis[name](url): a Promise of {status, body} where body is

@@ -47,7 +47,7 @@ func TestServe(t *testing.T) {
 // TestFetcherErrors checks that network failures come back as Go errors.
 func TestFetcherErrors(t *testing.T) {
 	fetch := Fetcher("http://127.0.0.1:9/")
-	if _, err := fetch(context.Background(), "folio.json"); err == nil || !errors.Is(err, bundle.ErrOffline) {
+	if _, err := fetch.Fetch(context.Background(), "folio.json"); err == nil || !errors.Is(err, bundle.ErrOffline) {
 		t.Fatalf("want a network error, got %v", err)
 	}
 }
@@ -55,11 +55,21 @@ func TestFetcherErrors(t *testing.T) {
 // TestFetcherData fetches a data: URL through the browser-style fetch and copies its bytes.
 func TestFetcherData(t *testing.T) {
 	fetch := Fetcher("data:application/json,")
-	data, err := fetch(context.Background(), "%7B%22a%22%3A1%7D")
+	data, err := fetch.Fetch(context.Background(), "%7B%22a%22%3A1%7D")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(data) != `{"a":1}` {
 		t.Fatalf("got %q", data)
+	}
+}
+
+// TestFetcherChecksContent: a content-addressed name whose bytes do not hash to it is
+// reported as damaged, not returned.
+func TestFetcherChecksContent(t *testing.T) {
+	fetch := Fetcher("data:application/json,")
+	_, err := fetch.Fetch(context.Background(), "p/0123456789abcdef.json")
+	if !errors.Is(err, bundle.ErrDamaged) {
+		t.Fatalf("want ErrDamaged, got %v", err)
 	}
 }

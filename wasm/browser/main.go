@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 
 	"folio/internal/archive"
-	"folio/internal/bundle"
 	"folio/internal/jsbridge"
 	"folio/internal/search"
 )
@@ -28,7 +27,7 @@ func main() {
 	if base == "" {
 		base = "data/"
 	}
-	h := archive.New(bundle.FetchFunc(jsbridge.Fetcher(base)), search.Extension(search.WithCacheBytes(searchCache)))
+	h := archive.New(jsbridge.Fetcher(base), search.Extension(search.WithCacheBytes(searchCache)))
 	jsbridge.Serve("folioHandle", h)
 	jsbridge.Call("folioReady")
 	select {}
