@@ -2,7 +2,8 @@
 //
 // - install: precache the app shell (page, styles, scripts, wasm);
 // - app shell: network first (revalidated, so a new deploy shows at once), cache when offline;
-// - data/ files: cache first — every name but data/folio.json is a content hash;
+// - data/ files: cache first — every name but data/folio.json is a content hash, checked
+//   before a file is kept and when it is read back, so nothing damaged is ever served;
 // - data/folio.json: network first, the cached copy when offline or slow;
 // - navigations: network first, else the cached index.html, so every deep link opens offline.
 'use strict';
@@ -67,8 +68,9 @@ self.addEventListener('activate', (event) => {
 
 async function networkFirst(request, cacheName, wait = 0) {
   const cache = await caches.open(cacheName);
-  const network = fetch(request).then((resp) => {
-    if (resp.ok) cache.put(request, resp.clone()).catch(() => {});
+  const network = fetch(request).then(async (resp) => {
+    const keep = resp.ok && (cacheName !== DATA || (await intact(request.url, resp.clone()).catch(() => false)));
+    if (keep) cache.put(request, resp.clone()).catch(() => {});
     return resp;
   });
   network.catch(() => {}); // when the cached copy wins, a later failure is no error
@@ -91,12 +93,30 @@ async function trim(cache) {
   for (const k of keys.slice(0, Math.max(0, keys.length - DATA_MAX))) await cache.delete(k);
 }
 
+// intact checks a data file's bytes against the content hash in its name (every data
+// file but folio.json has one), so that nothing damaged is kept: not a changed or
+// truncated file, nor the HTML page some hosts answer for a missing file. folio.json
+// must at least be a JSON object.
+const hashedName = /\/([0-9a-f]{16})\.[a-z]+$/;
+async function intact(url, resp) {
+  const bytes = new Uint8Array(await resp.arrayBuffer());
+  const m = hashedName.exec(new URL(url).pathname);
+  if (!m) return bytes[0] === 0x7b; // '{'
+  const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (let i = 0; i < 8; i++) hex += sum[i].toString(16).padStart(2, '0');
+  return hex === m[1];
+}
+
 async function cacheFirst(request) {
   const cache = await caches.open(DATA);
   const cached = await cache.match(request, { ignoreVary: true });
-  if (cached) return cached;
+  if (cached) {
+    if (await intact(request.url, cached.clone()).catch(() => false)) return cached;
+    await cache.delete(request, { ignoreVary: true }); // kept by an older viewer: fetch again
+  }
   const resp = await fetch(request);
-  if (resp.ok) {
+  if (resp.ok && (await intact(request.url, resp.clone()).catch(() => false))) {
     await cache.put(request, resp.clone()).catch(() => {});
     if (++puts % 100 === 0) trim(cache).catch(() => {});
   }
