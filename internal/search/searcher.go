@@ -192,6 +192,9 @@ type Result struct {
 	// with the parts but not the word may be missing), and Total may be a little off.
 	// Asking again with ExactAlways fetches the positions.
 	Exact bool `json:"exact"`
+	// Damaged lists the data files of hits that could not be shown because the file is
+	// damaged (see bundle.ErrDamaged); those hits are left out, the rest are shown.
+	Damaged []string `json:"damaged,omitempty"`
 	// Fetched counts the search files this search fetched (not the cached ones).
 	Fetched Fetched `json:"-"`
 	// Timing says where the time went, in milliseconds, for diagnostics.
@@ -315,11 +318,11 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	tm.Match = since(&t)
 	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets}
-	hits, err := s.hits(ctx, began, docs, snippetPhrases(x))
+	hits, damaged, err := s.hits(ctx, began, docs, snippetPhrases(x))
 	if err != nil {
 		return nil, err
 	}
-	out.Hits = hits
+	out.Hits, out.Damaged = hits, damaged
 	bytes1, files1 := s.cache.counters()
 	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}
 	tm.Hits = since(&t)
@@ -379,8 +382,9 @@ func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []stri
 
 // hits fetches the posts of docs (shards in parallel) and makes each hit with its
 // snippet as soon as its post arrives, so that the snippets' work overlaps the other
-// fetches.
-func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrases []snippetPhrase) ([]Hit, error) {
+// fetches. A hit whose post shard is damaged is left out and its file listed in damaged;
+// any other failure fails the search.
+func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrases []snippetPhrase) (hits []Hit, damaged []string, err error) {
 	out := make([]Hit, len(docs))
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
@@ -397,12 +401,21 @@ func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrase
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	hits = out[:0]
+	for i, err := range errs {
+		var de *bundle.DataError
+		switch {
+		case err == nil:
+			hits = append(hits, out[i])
+		case errors.Is(err, bundle.ErrDamaged) && errors.As(err, &de):
+			if !slices.Contains(damaged, de.File) {
+				damaged = append(damaged, de.File)
+			}
+		default:
+			return nil, nil, err
 		}
 	}
-	return out, nil
+	return hits, damaged, nil
 }
 
 // counts lists the names with a count, most first.

@@ -137,6 +137,7 @@ export async function search(ctx) {
       h('div', { class: 'search-tools' }, sortSelect(ctx, sort), help()),
       active(ctx, filters),
       r.exact === false ? h('p', { class: 'message-inline approx' }, t('approxNote'), ' ', h('a', { href: withParams(ctx.url, { exact: '1' }) }, t('exactLink'))) : null,
+      r.damaged && r.damaged.length ? h('p', { class: 'message-inline damaged', role: 'note' }, t('damagedHits'), ' ', h('code', {}, r.damaged.join(', '))) : null,
       facets(ctx, r.facets, filters),
       hits.length ? h('ol', { class: 'post-list results', start: (page - 1) * PAGE_SIZE + 1 }, hits) : h('p', { class: 'empty' }, t('noResults')),
       pager(page, r.total, pageLink(ctx.url), ['prevPage', 'nextPage']),
