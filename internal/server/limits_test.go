@@ -82,8 +82,21 @@ func closedWithin(c net.Conn, d time.Duration) bool {
 // get fetches url on a fresh connection and returns status and body.
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	client := &http.Client{Timeout: bound, Transport: &http.Transport{DisableKeepAlives: true}}
-	resp, err := client.Get(url)
+	return getEncoded(t, url, "")
+}
+
+// getEncoded is get with an Accept-Encoding header (the body is left encoded).
+func getEncoded(t *testing.T, url, accept string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if accept != "" {
+		req.Header.Set("Accept-Encoding", accept)
+	}
+	client := &http.Client{Timeout: bound, Transport: &http.Transport{DisableKeepAlives: true, DisableCompression: true}}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}

@@ -1,7 +1,9 @@
 // Package server serves a built Folio site from a folder: correct types (application/wasm
 // among them), precompressed .br/.gz copies when the client accepts them, long caching for
 // content-addressed files, and the viewer's page for any path that is not a file, so that
-// every viewer URL (and every post's original Jekyll URL) survives a reload.
+// every viewer URL (and every post's original Jekyll URL) survives a reload. Dotfiles and
+// dot-folders are never served. New wraps the handler in a server with the limits a
+// public one needs (timeouts, a connection cap) and keeps it inside the site folder.
 package server
 
 import (
@@ -80,6 +82,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if hidden(name) {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
 	if name == "" {
 		name = "index.html"
 	}
