@@ -27,6 +27,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -45,6 +46,7 @@ func main() {
 	idle := flag.Int("idle", 0, "clients that connect and send nothing")
 	reconnect := flag.Duration("reconnect", time.Second, "a slow or idle client cut by the server connects again after this")
 	maxConns := flag.Int("max-conns", 0, "the started server's connection cap (0: its default)")
+	wasm := flag.Bool("wasm", true, "include wasm/app.wasm (2.4 MB with brotli) in the mix; without it the figures are of small files")
 	flag.Parse()
 	if *dir == "" || *clients < 1 || *duration <= 0 || *duration > 10*time.Minute {
 		fmt.Fprintln(os.Stderr, "usage: loadserve -dir DIR [-target URL] [-clients N] [-duration D (at most 10m)] [-slow N] [-idle N]")
@@ -53,6 +55,9 @@ func main() {
 	urls, err := siteMix(*dir)
 	if err != nil {
 		fail("%v", err)
+	}
+	if !*wasm {
+		urls = slices.DeleteFunc(urls, func(u string) bool { return u == "wasm/app.wasm" })
 	}
 
 	base, stats, capNote := *target, "", ""
