@@ -367,8 +367,8 @@ func (a *attackers) print(w io.Writer, kind string, n int) {
 
 func ms(d time.Duration) string {
 	switch {
-	case d >= 10*time.Second:
-		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d >= time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
 	case d >= 10*time.Millisecond:
 		return fmt.Sprintf("%.0f ms", float64(d)/1e6)
 	default:
