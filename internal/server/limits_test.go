@@ -354,3 +354,15 @@ func TestPacedRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultMaxConns: the default cap stays at most half the file limit, less a reserve.
+func TestDefaultMaxConns(t *testing.T) {
+	for _, c := range []struct {
+		limit uint64
+		want  int
+	}{{0, DefaultMaxConns}, {1 << 20, DefaultMaxConns}, {20000, DefaultMaxConns}, {1024, 480}, {256, 96}, {40, 16}} {
+		if got := defaultMaxConns(c.limit); got != c.want {
+			t.Errorf("file limit %d: cap %d, want %d", c.limit, got, c.want)
+		}
+	}
+}

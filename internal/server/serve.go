@@ -78,7 +78,10 @@ func defaultMaxConns(limit uint64) int {
 	if limit == 0 || limit >= 2*DefaultMaxConns+64 {
 		return DefaultMaxConns
 	}
-	return max(int((limit-64)/2), 16)
+	if limit < 64+2*16 {
+		return 16
+	}
+	return int((limit - 64) / 2)
 }
 
 // Server serves a built site folder with the limits of its Options.
