@@ -1,7 +1,7 @@
 // Command folio builds a Folio site from a Jekyll posts folder and serves it.
 //
 //	folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
-//	folio serve -dir DIR [-addr HOST:PORT]
+//	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
 package main
 
 import (
@@ -19,7 +19,7 @@ import (
 
 const usage = `usage:
   folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
-  folio serve -dir DIR [-addr HOST:PORT]
+  folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
 `
 
 func main() {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 
 	"folio/internal/server"
@@ -16,6 +15,7 @@ func runServe(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", "", "built site folder (required)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	maxConns := fs.Int("max-conns", 0, "connections held at once; beyond it the one idle longest is closed (default 4096, less under a low file limit)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -27,13 +27,18 @@ func runServe(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "folio serve: %s is not a folder\n", *dir)
 		return 2
 	}
+	srv, err := server.New(*dir, server.Options{MaxConns: *maxConns})
+	if err != nil {
+		fmt.Fprintf(stderr, "folio serve: %v\n", err)
+		return 2
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "folio serve: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(stderr, "folio serve: http://%s/ (%s); Ctrl-C stops\n", ln.Addr(), *dir)
-	if err := http.Serve(ln, server.Handler(os.DirFS(*dir))); err != nil {
+	fmt.Fprintf(stderr, "folio serve: http://%s/ (%s, up to %d connections); Ctrl-C stops\n", ln.Addr(), *dir, srv.Options().MaxConns)
+	if err := srv.Serve(ln); err != nil {
 		fmt.Fprintf(stderr, "folio serve: %v\n", err)
 		return 1
 	}

@@ -1,7 +1,9 @@
 // Package server serves a built Folio site from a folder: correct types (application/wasm
 // among them), precompressed .br/.gz copies when the client accepts them, long caching for
 // content-addressed files, and the viewer's page for any path that is not a file, so that
-// every viewer URL (and every post's original Jekyll URL) survives a reload.
+// every viewer URL (and every post's original Jekyll URL) survives a reload. Dotfiles and
+// dot-folders are never served. New wraps the handler in a server with the limits a
+// public one needs (timeouts, a connection cap) and keeps it inside the site folder.
 package server
 
 import (
@@ -11,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 )
 
 // CSP is the viewer's Content-Security-Policy: scripts only from the site itself (and
@@ -18,12 +21,20 @@ import (
 // Post HTML is sanitized before it reaches the page; this is the second wall.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https: http:; media-src 'self' https:; connect-src 'self'; worker-src 'self'; frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"
 
-// Handler serves the site in fsys.
+// Handler serves the site in fsys. It leaves connection deadlines to the caller's
+// server; New's server also paces writes (see Options.WriteTimeout).
 func Handler(fsys fs.FS) http.Handler {
 	return &handler{fsys: fsys}
 }
 
-type handler struct{ fsys fs.FS }
+func newHandler(fsys fs.FS, pieceTimeout time.Duration) *handler {
+	return &handler{fsys: fsys, pieceTimeout: pieceTimeout}
+}
+
+type handler struct {
+	fsys         fs.FS
+	pieceTimeout time.Duration // 0: leave write deadlines alone
+}
 
 var types = map[string]string{
 	".wasm":        "application/wasm",
@@ -71,6 +82,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if hidden(name) {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
 	if name == "" {
 		name = "index.html"
 	}
@@ -150,6 +165,9 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 			}
 		}
 		return
+	}
+	if h.pieceTimeout > 0 {
+		w = pacedWriter{w, http.NewResponseController(w), h.pieceTimeout}
 	}
 	http.ServeContent(w, r, name, st.ModTime(), rs)
 }
