@@ -39,16 +39,18 @@ func BuildLayout(w *Writer, posts []*post.Post, site Site) (*Manifest, Layout) {
 		m.Newest = formatDate(sorted[len(sorted)-1].Date)
 	}
 	entries := make([]Entry, len(sorted))
+	listed := make([]Entry, len(sorted)) // as lists show them: a bounded number of terms
 	for i, p := range sorted {
 		entries[i] = entryOf(p)
+		listed[i] = listEntry(entries[i])
 	}
 
 	var wg sync.WaitGroup
 	var locs []Location
 	wg.Go(func() { locs = writeShards(w, sorted, entries) })
 	wg.Go(func() {
-		all := make([]Entry, len(entries))
-		for i, e := range entries {
+		all := make([]Entry, len(listed))
+		for i, e := range listed {
 			e.Excerpt = post.Shorten(sorted[i].Excerpt, ListExcerptRunes)
 			all[i] = e
 		}
@@ -58,7 +60,7 @@ func BuildLayout(w *Writer, posts []*post.Post, site Site) (*Manifest, Layout) {
 	var mu sync.Mutex
 	for _, kind := range Taxonomies {
 		wg.Go(func() {
-			name := writeTerms(w, kind, entries)
+			name := writeTerms(w, kind, entries, listed)
 			mu.Lock()
 			terms[kind] = name
 			mu.Unlock()
@@ -96,6 +98,20 @@ func formatDate(t time.Time) string { return t.Format(time.RFC3339) }
 func entryOf(p *post.Post) Entry {
 	return Entry{ID: p.ID, File: p.File, URL: p.URL, Title: p.Title, Date: formatDate(p.Date),
 		Categories: nonNil(p.Categories), Tags: nonNil(p.Tags)}
+}
+
+// listEntry is e as list pages hold it: at most ListTerms categories and tags, with the
+// number left out. A post listed under each of its N tags would otherwise put all N tags
+// in N lists: quadratic work for a post with thousands of tags. The post itself (in its
+// shard) keeps them all.
+func listEntry(e Entry) Entry {
+	if n := len(e.Categories); n > ListTerms {
+		e.Categories, e.MoreCategories = e.Categories[:ListTerms:ListTerms], n-ListTerms
+	}
+	if n := len(e.Tags); n > ListTerms {
+		e.Tags, e.MoreTags = e.Tags[:ListTerms:ListTerms], n-ListTerms
+	}
+	return e
 }
 
 func nonNil(s []string) []string {
@@ -200,8 +216,9 @@ func termsOf(kind string, e Entry) []string {
 }
 
 // writeTerms writes one list per category or tag, and the term index. Years and months
-// are runs of the list of all posts.
-func writeTerms(w *Writer, kind string, entries []Entry) string {
+// are runs of the list of all posts. A post is listed under every one of its terms
+// (entries), as listed shows it.
+func writeTerms(w *Writer, kind string, entries, listed []Entry) string {
 	idx := TermIndex{Kind: kind, Terms: []Term{}}
 	byTerm := map[string][]Entry{}
 	if kind == "years" || kind == "months" {
@@ -224,15 +241,15 @@ func writeTerms(w *Writer, kind string, entries []Entry) string {
 			}
 		}
 		idx.Terms = kept
-		for _, e := range entries {
+		for i, e := range entries {
 			if name := termsOf(kind, e)[0]; runs[name] > 1 {
-				byTerm[name] = append(byTerm[name], e)
+				byTerm[name] = append(byTerm[name], listed[i])
 			}
 		}
 	} else {
-		for _, e := range entries {
+		for i, e := range entries {
 			for _, t := range termsOf(kind, e) {
-				byTerm[t] = append(byTerm[t], e)
+				byTerm[t] = append(byTerm[t], listed[i])
 			}
 		}
 	}

@@ -29,6 +29,8 @@ const (
 	TableFanout = 64
 	// BucketPosts is the average number of posts per lookup bucket.
 	BucketPosts = 64
+	// ListTerms is the most categories, and the most tags, a list entry carries.
+	ListTerms = 10
 	// ListExcerptRunes is the longest excerpt in a list entry.
 	ListExcerptRunes = 120
 )
@@ -93,6 +95,10 @@ type Entry struct {
 	Date       string   `json:"date"`
 	Categories []string `json:"categories"`
 	Tags       []string `json:"tags"`
+	// MoreCategories and MoreTags count the terms a list page leaves out (it keeps at
+	// most ListTerms of each; the post in its shard has them all).
+	MoreCategories int `json:"more_categories,omitempty"`
+	MoreTags       int `json:"more_tags,omitempty"`
 	// Excerpt is kept in the list of all posts only, at most ListExcerptRunes long.
 	Excerpt string `json:"excerpt,omitempty"`
 }

@@ -38,6 +38,9 @@ type Writer struct {
 	written atomic.Int64
 	closed  bool
 	onWrite func(written int64)
+	// encoded counts the bytes of every Put, duplicates included: the work of a build,
+	// which must grow linearly with its input (tests check it).
+	encoded atomic.Int64
 }
 
 // OnWrite sets a function called after each new file is written, with the count so far.
@@ -115,6 +118,7 @@ func (w *Writer) PutPlain(kind, ext string, data []byte) string {
 }
 
 func (w *Writer) put(kind, ext string, data []byte, compress bool) string {
+	w.encoded.Add(int64(len(data)))
 	sum := sha256.Sum256(data)
 	name := kind + "/" + hex.EncodeToString(sum[:8]) + "." + ext
 	w.mu.Lock()
