@@ -148,6 +148,9 @@ func Build(o Options) (*Report, error) {
 			m.Extra = map[string]string{}
 		}
 		m.Extra["search"], sstats = root, st
+		for _, f := range st.Cut {
+			res.Warnings = append(res.Warnings, post.Issue{File: f, Reason: fmt.Sprintf("longer than %d characters: only the first %d are searchable", search.MaxIndexedRunes, search.MaxIndexedRunes)})
+		}
 	}
 	<-built
 	crashAt("data")

@@ -55,6 +55,32 @@ type WriteStats struct {
 	MetaBytes int64   `json:"metaBytes"`
 	NodeBytes int64   `json:"nodeBytes"`
 	Seconds   float64 `json:"seconds"`
+	// Cut lists the posts (by file) whose text is longer than MaxIndexedRunes: only their
+	// beginning is searchable.
+	Cut []string `json:"cut,omitempty"`
+}
+
+// MaxIndexedRunes is how much of a post's text is indexed for search. Real posts are far
+// shorter (news: ~1k characters; long essays: ~50k); the limit bounds the cost of a
+// hostile or broken post (8 posts of 1.6M random Han characters made 12.8M distinct terms,
+// 5.6 GB and almost 4 minutes to build).
+const MaxIndexedRunes = 200_000
+
+// indexedText returns the part of a post's plain text that is indexed, and whether it
+// was cut.
+func indexedText(p *post.Post) (string, bool) {
+	text := post.PlainText(p.Body, p.Format)
+	if len(text) <= MaxIndexedRunes {
+		return text, false // fewer bytes than the limit means fewer runes too
+	}
+	n := 0
+	for i := range text {
+		if n == MaxIndexedRunes {
+			return text[:i], true
+		}
+		n++
+	}
+	return text, false
 }
 
 // Write indexes posts and writes the search data into w. It returns the name of the root
@@ -140,6 +166,7 @@ type fieldAcc struct {
 type docOut struct {
 	fields [numFields][]docTerm
 	lens   [numFields]int
+	cut    bool // the text was longer than MaxIndexedRunes
 }
 
 type docTerm struct {
@@ -191,6 +218,9 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 	for i, p := range sorted {
 		<-ready[i]
 		out := &outs[i]
+		if out.cut {
+			x.stats.Cut = append(x.stats.Cut, p.File)
+		}
 		for f := range numFields {
 			for _, dt := range out.fields[f] {
 				x.add(dt, f, uint32(i))
@@ -223,8 +253,8 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 // analyzePost tokenizes a post's title and text and groups the tokens by term, adding the
 // trigram terms of tri.
 func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut {
-	text := post.PlainText(p.Body, p.Format)
-	var out docOut
+	text, cut := indexedText(p)
+	out := docOut{cut: cut}
 	for f, s := range [numFields]string{p.Title, text} {
 		toks, n := analyze([]byte(s))
 		out.lens[f] = n
@@ -268,7 +298,8 @@ func frequentTrigrams(sorted []*post.Post) map[string]int {
 	for i := 0; i < n; i += step {
 		p := sorted[i]
 		clear(seen)
-		for _, s := range []string{p.Title, post.PlainText(p.Body, p.Format)} {
+		text, _ := indexedText(p)
+		for _, s := range []string{p.Title, text} {
 			toks, _ := analyze([]byte(s))
 			trigrams(toks, func(term string, _ int) {
 				if !seen[term] {
