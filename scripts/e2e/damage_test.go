@@ -177,3 +177,28 @@ func TestStalledRequests(t *testing.T) {
 	b.Run(20*time.Second, chromedp.Navigate(s.URL+strings.TrimPrefix(l.Items[5].URL, "/")))
 	b.WaitText("main h1", l.Items[5].Title)
 }
+
+// TestDamagedCompressedCopy: the server's .br copy of a shard is garbage, so the browser
+// cannot decode the body. The viewer says the file is damaged, not that the reader is
+// offline.
+func TestDamagedCompressedCopy(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	b := NewBrowser(t)
+	b.Allow("502")
+	b.Allow("ERR_CONTENT_DECODING_FAILED")
+	b.Open(s.URL)
+	var l listResult
+	unmarshal(t, Eval[string](b, `folio.list({limit: 1}).then(JSON.stringify)`), &l)
+	victim := shardOf(t, s.Dir, l.Items[0].ID)
+	if err := os.WriteFile(filepath.Join(s.Dir, "data", victim+".br"), []byte("this is not brotli at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	b.Run(20*time.Second, chromedp.Navigate(s.URL+strings.TrimPrefix(l.Items[0].URL, "/")))
+	b.WaitText("main", "missing or damaged")
+	b.WaitText("main", "could not be decoded")
+	t.Logf("reported after %v", time.Since(start))
+	if text := Eval[string](b, `document.querySelector('main').textContent`); strings.Contains(text, "offline") {
+		t.Errorf("a damaged copy is reported as offline: %.200s", text)
+	}
+}
