@@ -3,7 +3,7 @@
 // the renderer's memory after 20 queries (in a fresh browser, beside a blank page's), and
 // a fully cold first search (empty profile).
 //
-//	go run ./scripts/benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME] [-only warm|memory]
+//	go run ./scripts/benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME] [-only warm|memory|abuse|paging]
 //
 // DIR is a site written by `bin/folio build`. FILE is JSON: a list of strings, a list of
 // objects with a "query" field, or an object with such a list under "queries"; -needles
@@ -46,11 +46,13 @@ func main() {
 	nfile := flag.String("needles", "", "gencorpus needles.json: add its queries")
 	posts := flag.String("posts", "", "the posts folder the site was built from: check each query's total against substring truth")
 	label := flag.String("label", "", "name printed above the table")
-	only := flag.String("only", "", "measure one thing, quickly: warm (warm query times, per query) or memory")
+	only := flag.String("only", "", "measure one thing, quickly: warm (warm query times, per query), memory, abuse (broad and over-limit queries) or paging (every hit of every query, 500 asked at a time, then memory)")
 	flag.StringVar(&chromium, "chromium", chrome.Path, "Chromium binary")
 	flag.Parse()
-	if *only != "" && *only != "warm" && *only != "memory" {
-		fail("-only takes warm or memory")
+	switch *only {
+	case "", "warm", "memory", "abuse", "paging":
+	default:
+		fail("-only takes warm, memory, abuse or paging")
 	}
 	if *dir == "" || *qfile == "" {
 		fmt.Fprintln(os.Stderr, "usage: benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME]")
@@ -97,6 +99,22 @@ func main() {
 			fail("memory: %v", err)
 		}
 		printMemory(mem, min(20, len(queries)))
+		return
+	}
+	if *only == "abuse" || *only == "paging" {
+		ctx, done, err := newBrowser()
+		if err != nil {
+			fail("starting Chromium: %v", err)
+		}
+		defer done()
+		if *only == "abuse" {
+			err = runAbuse(ctx, url)
+		} else {
+			err = runPaging(ctx, url, queries, 500)
+		}
+		if err != nil {
+			fail("%s: %v", *only, err)
+		}
 		return
 	}
 	if *only != "" {
