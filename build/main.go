@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 
 	"folio/internal/builder"
+	"folio/internal/post"
 	"folio/site"
 	_ "time/tzdata" // time zones from _config.yml work on machines without zoneinfo
 )
@@ -84,21 +85,24 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	o.Site = site.Files()
 	rep, err := builder.Build(o)
 	if err != nil {
-		fmt.Fprintf(stderr, "folio build: %v\n", err)
+		fmt.Fprintf(stderr, "folio build: %s\n", post.Printable(err.Error()))
 		return 2
 	}
+	// Names and reasons come from file names and post text: post.Printable escapes any
+	// character in them that a terminal would act on (the reader escapes them already;
+	// escaping twice changes nothing).
 	for _, s := range rep.Skipped {
-		fmt.Fprintf(stderr, "%s: skipped: %s\n", pathIn(o.Posts, s.File, s.Line), s.Reason)
+		fmt.Fprintf(stderr, "%s: skipped: %s\n", pathIn(o.Posts, s.File, s.Line), post.Printable(s.Reason))
 	}
 	for _, w := range rep.Warnings {
-		fmt.Fprintf(stderr, "%s: warning: %s\n", pathIn(o.Posts, w.File, w.Line), w.Reason)
+		fmt.Fprintf(stderr, "%s: warning: %s\n", pathIn(o.Posts, w.File, w.Line), post.Printable(w.Reason))
 	}
 	fmt.Fprintf(stderr, "folio build: %d posts read, %d built, %d skipped, %d warnings, %d other files ignored; %d data files (%d new, %d stale removed), %.1f MB (%.1f MB brotli) in %.1fs → %s\n",
 		rep.Read, rep.Built, len(rep.Skipped), len(rep.Warnings), rep.Ignored,
 		rep.Bundle.Files, rep.Bundle.Written, rep.Bundle.Removed,
-		float64(rep.Bundle.Bytes)/1e6, float64(rep.Bundle.BrotliBytes)/1e6, rep.Seconds, o.Out)
+		float64(rep.Bundle.Bytes)/1e6, float64(rep.Bundle.BrotliBytes)/1e6, rep.Seconds, post.Printable(o.Out))
 	for _, n := range rep.Notes {
-		fmt.Fprintf(stderr, "folio build: note: %s\n", n)
+		fmt.Fprintf(stderr, "folio build: note: %s\n", post.Printable(n)) // notes list post files
 	}
 	if report != "" {
 		data, _ := json.MarshalIndent(rep, "", "  ")
@@ -114,9 +118,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// pathIn formats "posts/file:line" for a problem in a post.
+// pathIn formats "posts/file:line" for a problem in a post, safe to print.
 func pathIn(dir, file string, line int) string {
-	p := dir + string(os.PathSeparator) + file
+	p := post.Printable(dir + string(os.PathSeparator) + file)
 	if line > 0 {
 		return fmt.Sprintf("%s:%d", p, line)
 	}

@@ -27,7 +27,8 @@ func skip(line int, format string, args ...any) *SkipError {
 
 // fileName matches Jekyll post names: a date, a dash, a slug and an extension. Jekyll
 // accepts months and days without a leading zero ("2013-9-3-blog.md").
-var fileName = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.([A-Za-z0-9]+)$`)
+// The slug may hold a line break (names.go says why such posts are read).
+var fileName = regexp.MustCompile(`(?s)^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.([A-Za-z0-9]+)$`)
 
 // htmlExts lists extensions whose bodies are HTML rather than Markdown.
 var htmlExts = map[string]bool{".html": true, ".htm": true}
@@ -75,7 +76,7 @@ func (p *parser) warn(line int, format string, args ...any) {
 		return
 	}
 	p.seen[reason] = true
-	p.warnings = append(p.warnings, Issue{File: p.file, Line: line, Reason: reason})
+	p.warnings = append(p.warnings, issue(p.file, line, reason))
 }
 
 // frontMatter is a post's YAML front matter, kept as nodes so that values keep their
@@ -130,6 +131,9 @@ func (p *parser) parse(data []byte) (*Post, error) {
 		return nil, skip(fm.lineOf(n), "published: false (not built, as in Jekyll)")
 	}
 
+	if w := nameWarning(p.file); w != "" {
+		p.warn(1, "%s", w)
+	}
 	base := path.Base(p.file)
 	nameDate, slug, hasNameDate := p.nameDate(base)
 	if !hasNameDate {
@@ -341,8 +345,9 @@ func unique(in []string) []string {
 }
 
 // titleFromSlug makes "jekyll-introduction" into "Jekyll Introduction", as Jekyll does.
+// Control characters (a line break in the file name) separate words too.
 func titleFromSlug(slug string) string {
-	words := strings.FieldsFunc(slug, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	words := strings.FieldsFunc(slug, func(r rune) bool { return r == '-' || r == '_' || r == ' ' || hidden(r) })
 	for i, w := range words {
 		r, n := utf8.DecodeRuneInString(w)
 		words[i] = strings.ToUpper(string(r)) + w[n:]

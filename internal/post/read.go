@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Result is everything read from a posts folder. Read == len(Posts) + len(Skipped).
@@ -38,7 +39,7 @@ func ReadAll(fsys fs.FS, cfg Config, progress Progress) (*Result, error) {
 			if name == "." {
 				return err
 			}
-			res.Skipped = append(res.Skipped, Issue{File: name, Reason: "cannot read: " + errText(err)})
+			res.Skipped = append(res.Skipped, issue(name, 0, "cannot read: "+errText(err)))
 			res.Read++
 			return nil
 		}
@@ -49,10 +50,22 @@ func ReadAll(fsys fs.FS, cfg Config, progress Progress) (*Result, error) {
 			if strings.HasPrefix(d.Name(), ".") {
 				return fs.SkipDir
 			}
+			if !utf8.ValidString(d.Name()) {
+				// fsys cannot list it (see names.go): one issue for the folder, rather
+				// than "cannot read: invalid argument".
+				res.Skipped = append(res.Skipped, issue(name, 0, notUTF8Reason(d.Name(), true)))
+				res.Read++
+				return fs.SkipDir
+			}
 			return nil
 		}
 		if !IsPostFile(name) {
 			res.Ignored++
+			return nil
+		}
+		if !utf8.ValidString(name) {
+			res.Skipped = append(res.Skipped, issue(name, 1, notUTF8Reason(d.Name(), false)))
+			res.Read++
 			return nil
 		}
 		files = append(files, name)
@@ -84,14 +97,12 @@ func ReadAll(fsys fs.FS, cfg Config, progress Progress) (*Result, error) {
 				}
 				p, warns, err := readOne(fsys, files[i], cfg)
 				if err != nil {
-					is := Issue{File: files[i], Reason: err.Error()}
+					line := 1 // the whole file: point at its start
 					var se *SkipError
-					if errors.As(err, &se) {
-						is.Line = se.Line
+					if errors.As(err, &se) && se.Line > 0 {
+						line = se.Line
 					}
-					if is.Line == 0 {
-						is.Line = 1 // the whole file: point at its start
-					}
+					is := issue(files[i], line, err.Error())
 					out[i].skip = &is
 				} else {
 					out[i].post, out[i].warnings = p, warns
@@ -152,13 +163,13 @@ func (r *Result) dropDuplicateURLs() {
 	kept := r.Posts[:0]
 	for _, p := range r.Posts {
 		if first, dup := owner[p.URL]; dup {
-			r.Skipped = append(r.Skipped, Issue{File: p.File, Line: 1,
-				Reason: fmt.Sprintf("URL %s is already the URL of %s (permalinks must be unique)", p.URL, first)})
+			r.Skipped = append(r.Skipped, issue(p.File, 1,
+				fmt.Sprintf("URL %s is already the URL of %s (permalinks must be unique)", p.URL, first)))
 			continue
 		}
 		if first, dup := ids[p.ID]; dup {
-			r.Skipped = append(r.Skipped, Issue{File: p.File, Line: 1,
-				Reason: fmt.Sprintf("%s has the same name as %s apart from the extension (post names must be unique)", p.File, first)})
+			r.Skipped = append(r.Skipped, issue(p.File, 1,
+				fmt.Sprintf("%s has the same name as %s apart from the extension (post names must be unique)", p.File, first)))
 			continue
 		}
 		owner[p.URL] = p.File
@@ -203,8 +214,8 @@ func (r *Result) resolveReferences() {
 				b.WriteString(q.URL)
 				continue
 			}
-			r.Warnings = append(r.Warnings, Issue{File: p.File, Line: ref.Line,
-				Reason: fmt.Sprintf("link to %q: no such post; linked to # instead", ref.Target)})
+			r.Warnings = append(r.Warnings, issue(p.File, ref.Line,
+				fmt.Sprintf("link to %q: no such post; linked to # instead", ref.Target)))
 			b.WriteString("#")
 		}
 		p.Body = b.String()

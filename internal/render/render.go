@@ -17,6 +17,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 )
 
 // Config sets how Markdown is rendered. The zero value is not useful; use DefaultConfig.
@@ -67,7 +68,16 @@ func New(opts ...Option) *Renderer {
 	if cfg.HeadingIDs {
 		popts = append(popts, parser.WithAutoHeadingID())
 	}
+	// goldmark's default parser, with lists and quotes nested at most MaxBlockNesting deep
+	// and inlines at most MaxInlineNesting (depth.go says why).
+	p := parser.NewParser(
+		parser.WithBlockParsers(blockParsers()...),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		parser.WithASTTransformers(util.Prioritized(inlineLimit{}, 0)),
+	)
 	md := goldmark.New(
+		goldmark.WithParser(p),
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(popts...),
 		// Raw HTML is kept here and made safe by the policy below.
@@ -90,8 +100,11 @@ func Default() *Renderer {
 // Render turns a body into sanitized HTML. format is "markdown" or "html".
 func (r *Renderer) Render(body, format string) (string, error) {
 	var out []byte
+	note := ""
 	switch format {
 	case "html":
+		// Raw HTML is never parsed into a tree here (the sanitizer and relativeLinks read
+		// tokens), so its nesting costs no stack; the browser caps the depth of the DOM.
 		out = []byte(body)
 	case "markdown", "":
 		var b bytes.Buffer
@@ -100,10 +113,13 @@ func (r *Renderer) Render(body, format string) (string, error) {
 			return "", fmt.Errorf("render markdown: %w", err)
 		}
 		out = b.Bytes()
+		if wasCut(ctx) {
+			note = deepNote
+		}
 	default:
 		return "", fmt.Errorf("render: unknown format %q", format)
 	}
-	return string(r.policy.SanitizeBytes(out)), nil
+	return note + string(r.policy.SanitizeBytes(out)), nil
 }
 
 // RenderPost renders a post body like Render and resolves its relative links and images
