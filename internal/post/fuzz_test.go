@@ -30,6 +30,9 @@ func FuzzReadAll(f *testing.F) {
 		f.Add(s.name, s.data)
 	}
 	f.Add(fuzzDefault, []byte("---\ntitle: x\n---\n[t]({% post_url 2010-07-21-target %}) {% link _posts/2010-07-21-target.md %}\n"))
+	// A file saved by an old DOS editor ends with Ctrl-Z (0x1a).
+	f.Add(fuzzDefault, []byte("---\r\ntitle: dos\r\n---\r\n[t]({% post_url 2010-07-21-target %})\r\n\x1a"))
+	f.Add(fuzzDefault, []byte("---\r\ntitle: dos\r\n---\r\nNo link.\r\n\x1a"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		if !fs.ValidPath(name) || name == "." || name == fuzzTargetName || !IsPostFile(name) {
 			name = fuzzDefault
@@ -49,6 +52,9 @@ func FuzzReadAll(f *testing.F) {
 		urls, ids := map[string]bool{}, map[string]bool{}
 		for _, p := range res.Posts {
 			checkPost(t, p)
+			if strings.Contains(p.Body, refMark) {
+				t.Errorf("%s: reference mark left in the body %q", p.File, p.Body)
+			}
 			if urls[p.URL] || ids[p.ID] {
 				t.Errorf("%s: URL %q or ID %q repeated", p.File, p.URL, p.ID)
 			}
