@@ -346,6 +346,9 @@ func (r *Reader) Entries(ctx context.Context, s Span, offset, limit int) ([]Entr
 		offset = 0
 	}
 	l := s.List
+	if l.PageSize <= 0 && offset < s.Count {
+		return nil, &DataError{File: "list", Err: fmt.Errorf("page size %d", l.PageSize)}
+	}
 	for k := offset; k < s.Count && len(out) < limit; {
 		i := s.Start + s.Count - 1 - k // index, oldest first
 		name, err := r.file(ctx, l.Pages, i/l.PageSize)
