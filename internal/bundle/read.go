@@ -123,10 +123,17 @@ func Load[T any](ctx context.Context, r *Reader, name string) (*T, error) {
 // Fetcher returns the reader's fetcher.
 func (r *Reader) Fetcher() Fetcher { return r.f }
 
+// maxTableDepth bounds a table's depth: TableFanout^10 files is far beyond any archive,
+// and a damaged depth must not overflow the span of a table entry.
+const maxTableDepth = 10
+
 // file returns the name of file i of a table.
 func (r *Reader) file(ctx context.Context, t Table, i int) (string, error) {
 	if i < 0 || i >= t.Len {
 		return "", fmt.Errorf("table index %d out of range [0,%d)", i, t.Len)
+	}
+	if t.Depth > maxTableDepth {
+		return "", &DataError{File: "table", Err: fmt.Errorf("depth %d", t.Depth)}
 	}
 	for t.Depth > 0 {
 		span := 1
@@ -140,6 +147,9 @@ func (r *Reader) file(ctx context.Context, t Table, i int) (string, error) {
 		sub, err := load[Table](ctx, r, t.Files[j])
 		if err != nil {
 			return "", err
+		}
+		if sub.Depth != t.Depth-1 { // else a table that names itself would loop
+			return "", &DataError{File: t.Files[j], Err: fmt.Errorf("sub-table of depth %d in a table of depth %d", sub.Depth, t.Depth)}
 		}
 		t, i = *sub, i%span
 	}
