@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -31,6 +32,9 @@ func FuzzParse(f *testing.F) {
 	for _, q := range querySeeds {
 		f.Add(q)
 	}
+	for _, title := range corpusSeeds(f).titles {
+		f.Add(title)
+	}
 	f.Fuzz(func(t *testing.T, q string) {
 		x, err := Parse(q)
 		var qe *QueryError
@@ -54,6 +58,9 @@ func FuzzSearch(f *testing.F) {
 	for _, q := range querySeeds {
 		f.Add(q, uint8(0))
 	}
+	for i, title := range corpusSeeds(f).titles {
+		f.Add(title, uint8(i))
+	}
 	fuzzDemo.once.Do(func() { fuzzDemo.b = build(f, filepath.Join(repoDir(), "demo", "_posts")) })
 	b := fuzzDemo.b
 	f.Fuzz(func(t *testing.T, q string, opt uint8) {
@@ -75,6 +82,11 @@ func FuzzDecode(f *testing.F) {
 	f.Add(encodeTermChunk([]*termData{{term: "龙井", fields: [numFields]*posting{nil, {df: 1, docs: []byte{0}, freqs: []byte{0}, pos: []byte{1}}}}}))
 	f.Add(encodePosChunk([]*termData{{term: "龙井", fields: [numFields]*posting{nil, {df: 1, docs: []byte{0}, freqs: []byte{0}, pos: []byte{1}}}}}))
 	f.Add(encodeMeta(&meta{Docs: 1, Categories: []string{"c"}, Profiles: []profile{{Cats: []uint32{0}}}, DocProfile: []uint32{0}, Days: []int32{19000}}))
+	for _, nd := range corpusSeeds(f).files {
+		if nd.name != "root" && nd.name != "p" {
+			f.Add(nd.data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		decodeNode(data)
 		if tds, err := decodeTermChunk(data); err == nil {
@@ -106,7 +118,7 @@ func FuzzSearchData(f *testing.F) {
 		f.Add(uint16(i), b.files[name])
 	}
 	// Search files of the real corpora, in place of a demo file of the same kind.
-	for _, nd := range corpusSearchFiles(f) { // named by kind
+	for _, nd := range corpusSeeds(f).files { // named by kind
 		if i := slices.IndexFunc(b.names, func(name string) bool { return kindOf(name, b.files[name], b.root) == nd.name }); i >= 0 {
 			f.Add(uint16(i), nd.data)
 		}
@@ -256,46 +268,56 @@ func kindOf(name string, data []byte, root string) string {
 	return ""
 }
 
-// corpusSearchFiles builds the bundle of each real corpus in ../shared (none when it is
-// missing) with search data, and returns its root and a few files of each other kind,
-// named by kind (see kindOf).
-func corpusSearchFiles(f *testing.F) []namedData {
+// corpusSeed holds seeds from the real corpora in ../shared (none when it is missing):
+// each corpus's search root and a few files of each other kind (named by kind, see
+// kindOf), and post titles as queries. They are built once per process.
+type corpusSeed struct {
+	files  []namedData
+	titles []string
+}
+
+var corpusSeedsOnce struct {
+	sync.Once
+	seeds corpusSeed
+}
+
+func corpusSeeds(f *testing.F) corpusSeed {
 	f.Helper()
 	shared := sharedSeedDir(f)
 	if shared == "" {
-		return nil
+		return corpusSeed{}
 	}
-	var out []namedData
-	corpora, _ := filepath.Glob(filepath.Join(shared, "corpus", "*", "_posts"))
-	for _, dir := range corpora {
-		res, err := post.ReadAll(os.DirFS(dir), post.Config{}, nil)
-		if err != nil {
-			f.Fatal(err)
-		}
-		built := buildPosts(f, res.Posts)
-		files := readFiles(f, built.dir)
-		names := slices.Sorted(func(yield func(string) bool) {
-			for name := range files {
-				if !yield(name) {
-					return
+	corpusSeedsOnce.Do(func() {
+		c := &corpusSeedsOnce.seeds
+		corpora, _ := filepath.Glob(filepath.Join(shared, "corpus", "*", "_posts"))
+		for _, dir := range corpora {
+			res, err := post.ReadAll(os.DirFS(dir), post.Config{}, nil)
+			if err != nil {
+				f.Fatal(err)
+			}
+			for i, p := range res.Posts {
+				if i%4 == 0 {
+					c.titles = append(c.titles, p.Title)
 				}
 			}
-		})
-		perKind := map[string]int{}
-		for _, name := range names {
-			kind := kindOf(name, files[name], built.root)
-			if kind == "" {
-				continue
-			}
-			if perKind[kind]++; perKind[kind] <= 3 {
-				out = append(out, namedData{kind, files[name]})
+			built := buildPosts(f, res.Posts)
+			files := readFiles(f, built.dir)
+			perKind := map[string]int{}
+			for _, name := range slices.Sorted(maps.Keys(files)) {
+				kind := kindOf(name, files[name], built.root)
+				if kind == "" {
+					continue
+				}
+				if perKind[kind]++; perKind[kind] <= 3 {
+					c.files = append(c.files, namedData{kind, files[name]})
+				}
 			}
 		}
-	}
-	if len(out) == 0 {
+	})
+	if len(corpusSeedsOnce.seeds.files) == 0 {
 		f.Fatalf("no search files built from the corpora in %s", shared)
 	}
-	return out
+	return corpusSeedsOnce.seeds
 }
 
 type namedData struct {
