@@ -102,7 +102,11 @@ func elementDanger(n *html.Node) string {
 		case key == "style" || key == "srcdoc":
 			return fmt.Sprintf("attribute %s=%q on <%s>", key, a.Val, name)
 		case urlAttrs[key]:
-			for _, u := range strings.Split(a.Val, ",") { // srcset lists URLs
+			urls := []string{a.Val}
+			if key == "srcset" { // "URL 1x, URL 2x"
+				urls = strings.Split(a.Val, ",")
+			}
+			for _, u := range urls {
 				if s := scheme(u); s != "" && s != "http" && s != "https" && s != "mailto" {
 					return fmt.Sprintf("%s: URL %s=%q on <%s>", s, key, a.Val, name)
 				}
