@@ -116,8 +116,9 @@ func elementDanger(n *html.Node) string {
 	return ""
 }
 
-// scheme returns the lower-case scheme of a URL as a browser reads it: leading and
-// trailing spaces and control characters dropped, tabs and newlines removed anywhere.
+// scheme returns the lower-case scheme of a URL as a browser reads it (leading and
+// trailing spaces and control characters dropped, tabs and newlines removed anywhere),
+// or "" for a relative URL.
 func scheme(u string) string {
 	u = strings.TrimFunc(u, func(r rune) bool { return r <= ' ' })
 	u = strings.Map(func(r rune) rune {
@@ -130,7 +131,13 @@ func scheme(u string) string {
 	if i <= 0 || u[i] != ':' {
 		return ""
 	}
-	return strings.ToLower(u[:i])
+	s := strings.ToLower(u[:i])
+	for k, r := range s { // a letter, then letters, digits, "+", "-", "."; else it is a path
+		if !('a' <= r && r <= 'z' || k > 0 && ('0' <= r && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return ""
+		}
+	}
+	return s
 }
 
 var postExts = map[string]bool{".md": true, ".markdown": true, ".html": true, ".htm": true}
