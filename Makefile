@@ -9,7 +9,7 @@ WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.m
 # The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt stand-in.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
-.PHONY: folio wasm demo test bench bench-build bench-viewer bench-search check clean
+.PHONY: folio wasm demo test fuzz bench bench-build bench-viewer bench-search check clean
 
 ## folio: build the command with the viewer embedded (bin/folio)
 folio: wasm
@@ -36,6 +36,21 @@ test: wasm
 	$(GO) test -count=1 ./...
 	cd wasm/bboltshim && $(GO) vet ./... && $(GO) test -count=1 ./...
 	PATH="$(GOROOT)/lib/wasm:$$PATH" $(WASM_ENV) $(GO) test -count=1 ./internal/jsbridge ./internal/render ./internal/bundle ./internal/archive ./internal/search ./wasm/blevecheck
+
+## fuzz: run every fuzz target of internal/ for FUZZTIME each (make fuzz FUZZTIME=10m), one
+## after the other, on one core. A crasher is written to the package's testdata/fuzz/FuzzX/:
+## keep it there as a seed once fixed (`make test` runs every seed).
+FUZZTIME         ?= 1m
+FUZZMINIMIZETIME ?= 100x
+fuzz:
+	@failed=""; for pkg in $$($(GO) list ./internal/...); do \
+		for name in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$name ($$pkg) for $(FUZZTIME)"; \
+			$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZETIME) -parallel=1 $$pkg \
+				|| failed="$$failed $$name"; \
+		done; \
+	done; \
+	test -z "$$failed" || { echo "make fuzz: crashes in$$failed"; exit 1; }
 
 ## bench: all benchmarks (figures, not pass/fail)
 bench: bench-build bench-viewer bench-search

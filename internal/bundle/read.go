@@ -125,10 +125,17 @@ func Load[T any](ctx context.Context, r *Reader, name string) (*T, error) {
 // Fetcher returns the reader's fetcher; it checks every file against its name.
 func (r *Reader) Fetcher() Fetcher { return r.f }
 
+// maxTableDepth bounds a table's depth: TableFanout^10 files is far beyond any archive,
+// and a damaged depth must not overflow the span of a table entry.
+const maxTableDepth = 10
+
 // file returns the name of file i of a table.
 func (r *Reader) file(ctx context.Context, t Table, i int) (string, error) {
 	if i < 0 || i >= t.Len {
 		return "", fmt.Errorf("table index %d out of range [0,%d)", i, t.Len)
+	}
+	if t.Depth > maxTableDepth {
+		return "", &DataError{File: "table", Err: fmt.Errorf("depth %d", t.Depth)}
 	}
 	for t.Depth > 0 {
 		span := 1
@@ -142,6 +149,9 @@ func (r *Reader) file(ctx context.Context, t Table, i int) (string, error) {
 		sub, err := load[Table](ctx, r, t.Files[j])
 		if err != nil {
 			return "", err
+		}
+		if sub.Depth != t.Depth-1 { // else a table that names itself would loop
+			return "", &DataError{File: t.Files[j], Err: fmt.Errorf("sub-table of depth %d in a table of depth %d", sub.Depth, t.Depth)}
 		}
 		t, i = *sub, i%span
 	}
@@ -348,6 +358,9 @@ func (r *Reader) Entries(ctx context.Context, s Span, offset, limit int) ([]Entr
 		offset = 0
 	}
 	l := s.List
+	if l.PageSize <= 0 && offset < s.Count {
+		return nil, &DataError{File: "list", Err: fmt.Errorf("page size %d", l.PageSize)}
+	}
 	for k := offset; k < s.Count && len(out) < limit; {
 		i := s.Start + s.Count - 1 - k // index, oldest first
 		name, err := r.file(ctx, l.Pages, i/l.PageSize)

@@ -46,9 +46,11 @@ func (l *liquid) line(offset int) int {
 }
 
 func (l *liquid) render(body string) string {
-	l.src = body
+	// refMark stands for pending references: a stray one in the text (the Ctrl-Z that ends
+	// files of old DOS editors) would be taken for one, so the text loses it.
+	l.src = strings.ReplaceAll(body, refMark, "")
 	var b strings.Builder
-	l.renderRange(&b, 0, len(body))
+	l.renderRange(&b, 0, len(l.src))
 	return b.String()
 }
 

@@ -50,8 +50,9 @@ func relativeLinks(fragment, postURL string) string {
 			if abs.Fragment != "" {
 				tok.Attr[i].Val += "#" + abs.EscapedFragment()
 			}
-			if tok.Attr[i].Val == "" {
-				tok.Attr[i].Val = "./"
+			if v := tok.Attr[i].Val; v == "" || hasScheme(v) {
+				// "./javascript:x" resolves to the path "javascript:x": keep it a path.
+				tok.Attr[i].Val = "./" + v
 			}
 			changed = true
 		}
@@ -70,8 +71,11 @@ func isRelative(u string) bool {
 	if u == "" || strings.HasPrefix(u, "#") || strings.HasPrefix(u, "/") || strings.HasPrefix(u, "?") {
 		return false
 	}
-	if i := strings.IndexAny(u, ":/?#"); i >= 0 && u[i] == ':' {
-		return false // has a scheme
-	}
-	return true
+	return !hasScheme(u)
+}
+
+// hasScheme reports whether u starts with a scheme ("javascript:", "http:").
+func hasScheme(u string) bool {
+	i := strings.IndexAny(u, ":/?#")
+	return i >= 0 && u[i] == ':'
 }

@@ -3,9 +3,20 @@ package search
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"maps"
+	"os"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"folio/internal/bundle"
+	"folio/internal/post"
+	"folio/internal/sharedtest"
 )
 
 // Seeds for the fuzz tests (more are in testdata/fuzz).
@@ -20,6 +31,9 @@ var querySeeds = []string{
 func FuzzParse(f *testing.F) {
 	for _, q := range querySeeds {
 		f.Add(q)
+	}
+	for _, title := range corpusSeeds(f).titles {
+		f.Add(title)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		x, err := Parse(q)
@@ -44,6 +58,9 @@ func FuzzSearch(f *testing.F) {
 	for _, q := range querySeeds {
 		f.Add(q, uint8(0))
 	}
+	for i, title := range corpusSeeds(f).titles {
+		f.Add(title, uint8(i))
+	}
 	fuzzDemo.once.Do(func() { fuzzDemo.b = build(f, filepath.Join(repoDir(), "demo", "_posts")) })
 	b := fuzzDemo.b
 	f.Fuzz(func(t *testing.T, q string, opt uint8) {
@@ -65,6 +82,11 @@ func FuzzDecode(f *testing.F) {
 	f.Add(encodeTermChunk([]*termData{{term: "龙井", fields: [numFields]*posting{nil, {df: 1, docs: []byte{0}, freqs: []byte{0}, pos: []byte{1}}}}}))
 	f.Add(encodePosChunk([]*termData{{term: "龙井", fields: [numFields]*posting{nil, {df: 1, docs: []byte{0}, freqs: []byte{0}, pos: []byte{1}}}}}))
 	f.Add(encodeMeta(&meta{Docs: 1, Categories: []string{"c"}, Profiles: []profile{{Cats: []uint32{0}}}, DocProfile: []uint32{0}, Days: []int32{19000}}))
+	for _, nd := range corpusSeeds(f).files {
+		if nd.name != "root" && nd.name != "p" {
+			f.Add(nd.data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		decodeNode(data)
 		if tds, err := decodeTermChunk(data); err == nil {
@@ -82,4 +104,266 @@ func FuzzDecode(f *testing.F) {
 		decodePosChunk(data)
 		decodeMeta(data)
 	})
+}
+
+// FuzzSearchData replaces one file of a demo bundle with search data (a search file, or a
+// post shard that hits are shown from) with fuzzed bytes, as a tampered or broken host
+// would serve it, and runs the search runtime over it: Open, the metadata, every route
+// node and table, every term chunk with its doc lists and positions, the post of every
+// doc, and searches that read all kinds of file. Each must answer or fail with an error,
+// never panic or loop.
+func FuzzSearchData(f *testing.F) {
+	b := searchDataBundle(f)
+	for i, name := range b.names {
+		f.Add(uint16(i), b.files[name])
+	}
+	// Search files of the real corpora, in place of a demo file of the same kind.
+	for _, nd := range corpusSeeds(f).files { // named by kind
+		if i := slices.IndexFunc(b.names, func(name string) bool { return kindOf(name, b.files[name], b.root) == nd.name }); i >= 0 {
+			f.Add(uint16(i), nd.data)
+		}
+	}
+	// A recursion over damaged data should crash soon, not after a gigabyte of stack.
+	maxStack := debug.SetMaxStack(64 << 20)
+	f.Cleanup(func() { debug.SetMaxStack(maxStack) })
+	f.Fuzz(func(t *testing.T, i uint16, data []byte) {
+		files := make(map[string][]byte, len(b.files))
+		for name, d := range b.files {
+			files[name] = d
+		}
+		files[b.names[int(i)%len(b.names)]] = data
+		fetch := bundle.FetchFunc(func(_ context.Context, name string) ([]byte, error) {
+			d, ok := files[name]
+			if !ok {
+				return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+			}
+			return d, nil
+		})
+		// A loop over damaged data would stall the fuzzer silently: crash instead.
+		loop := time.AfterFunc(time.Minute, func() { panic("searching did not end within a minute") })
+		defer loop.Stop()
+		searchEverything(t, fetch, b.docs)
+	})
+}
+
+// searchDataQueries read words, phrases, prefixes (a lone Han character), fields, facets
+// and dates of the demo archive.
+var searchDataQueries = []struct {
+	q string
+	o Options
+}{
+	{"茶", Options{}}, {"龙井 OR 5G", Options{Sort: SortOldest}}, {`"A股"`, Options{Exact: ExactAlways}},
+	{"title:茶 category:market", Options{Sort: SortNewest}}, {"沪深300 12.3%", Options{}},
+	{"茶 -5G", Options{Exact: ExactAlways, Offset: 3}}, {"tag:沪深300", Options{Year: 2023}},
+	{"茶 date:2020..2022", Options{Tag: "绿茶"}}, {"明前龙井 碧螺春", Options{Exact: ExactAlways}},
+}
+
+// searchEverything opens the search runtime through fetch and reads every search file.
+func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
+	ctx := context.Background()
+	rd, err := bundle.Open(ctx, fetch)
+	if err != nil {
+		return
+	}
+	s, err := Open(ctx, rd)
+	if err != nil {
+		return
+	}
+	defer s.Close()
+	if m, err := s.loadMeta(ctx); err == nil {
+		fc := newFacetCounter(m)
+		for n := range m.Docs {
+			fc.add(uint32(n))
+		}
+		fc.facets()
+	}
+	s.loadTables(ctx)
+	for _, top := range []*routeNode{s.termTop, s.termsTop()} {
+		leaves, err := s.leaves(ctx, top, nil, nil)
+		if err != nil {
+			continue
+		}
+		for _, l := range leaves {
+			readChunk(ctx, s, l)
+		}
+	}
+	s.leaves(ctx, s.shardTop, nil, nil)
+	for n := range docs {
+		s.hitPost(ctx, time.Now(), n)
+	}
+	for _, c := range searchDataQueries {
+		res, err := s.Search(ctx, c.q, c.o)
+		if err == nil && len(res.Hits) > MaxLimit {
+			t.Errorf("Search(%q): %d hits", c.q, len(res.Hits))
+		}
+	}
+}
+
+// readChunk decodes every doc list of a term chunk and, from its position chunk, every
+// list's positions.
+func readChunk(ctx context.Context, s *Searcher, l route) {
+	c, err := s.chunk(ctx, l.File)
+	if err != nil {
+		return
+	}
+	var pc *posChunk
+	if l.Pos != "" {
+		pc, _ = s.posChunk(ctx, l.Pos)
+	}
+	for i := range c.terms {
+		e := &c.terms[i]
+		for f := range numFields {
+			pl, err := e.docs(f)
+			if err != nil || pl == nil || pc == nil {
+				continue
+			}
+			positions(pc.streams[e.term][f], pl)
+		}
+	}
+}
+
+// searchBundle is a bundle with search data in memory: the files the search runtime
+// reads (names[i] is what input i replaces) and the other bundle files.
+type searchBundle struct {
+	files map[string][]byte
+	names []string
+	root  string
+	docs  int
+}
+
+// searchDataBundle builds the demo archive with small chunks, route nodes below the root
+// and route tables, so that every kind of search file is there.
+func searchDataBundle(f *testing.F) *searchBundle {
+	f.Helper()
+	saved := [5]int{ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes}
+	ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = 1024, 1024, 4, 4, 8192
+	defer func() {
+		ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
+	}()
+	built := build(f, filepath.Join(repoDir(), "demo", "_posts"))
+	if built.s.root.TermTable == "" || built.stats.Nodes == 0 {
+		f.Fatal("the demo bundle for FuzzSearchData has no route nodes or tables")
+	}
+	b := &searchBundle{files: readFiles(f, built.dir), root: built.root, docs: len(built.posts)}
+	for name := range b.files {
+		if name == built.root || strings.HasPrefix(name, "s/") || strings.HasPrefix(name, "p/") {
+			b.names = append(b.names, name)
+		}
+	}
+	slices.Sort(b.names)
+	return b
+}
+
+// kindOf names the kind of a file the search runtime reads: "root", a post shard "p", or
+// a search file by its magic letter ("D", "X", "N", "M").
+func kindOf(name string, data []byte, root string) string {
+	switch {
+	case name == root:
+		return "root"
+	case strings.HasPrefix(name, "p/"):
+		return "p"
+	case strings.HasPrefix(name, "s/") && len(data) > 0:
+		return string(data[:1])
+	}
+	return ""
+}
+
+// corpusSeed holds seeds from the real corpora in ../shared (none when it is missing):
+// each corpus's search root and a few files of each other kind (named by kind, see
+// kindOf), and post titles as queries. They are built once per process.
+type corpusSeed struct {
+	files  []namedData
+	titles []string
+}
+
+var corpusSeedsOnce struct {
+	sync.Once
+	seeds corpusSeed
+}
+
+func corpusSeeds(f *testing.F) corpusSeed {
+	f.Helper()
+	shared := sharedSeedDir(f)
+	if shared == "" {
+		return corpusSeed{}
+	}
+	corpusSeedsOnce.Do(func() {
+		c := &corpusSeedsOnce.seeds
+		corpora, _ := filepath.Glob(filepath.Join(shared, "corpus", "*", "_posts"))
+		for _, dir := range corpora {
+			res, err := post.ReadAll(os.DirFS(dir), post.Config{}, nil)
+			if err != nil {
+				f.Fatal(err)
+			}
+			for i, p := range res.Posts {
+				if i%4 == 0 {
+					c.titles = append(c.titles, p.Title)
+				}
+			}
+			built := buildPosts(f, res.Posts)
+			files := readFiles(f, built.dir)
+			perKind := map[string]int{}
+			for _, name := range slices.Sorted(maps.Keys(files)) {
+				kind := kindOf(name, files[name], built.root)
+				if kind == "" {
+					continue
+				}
+				if perKind[kind]++; perKind[kind] <= 3 {
+					c.files = append(c.files, namedData{kind, files[name]})
+				}
+			}
+		}
+	})
+	if len(corpusSeedsOnce.seeds.files) == 0 {
+		f.Fatalf("no search files built from the corpora in %s", shared)
+	}
+	return corpusSeedsOnce.seeds
+}
+
+type namedData struct {
+	name string
+	data []byte
+}
+
+// readFiles returns every file under dir by its slash path.
+func readFiles(f *testing.F, dir string) map[string][]byte {
+	f.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		data, err := os.ReadFile(path)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	return files
+}
+
+// sharedSeedDir returns the shared folder, or "" when it is missing: a fuzz target then
+// runs with its in-repo seeds, where sharedtest.Dir would skip it whole. With
+// FOLIO_REQUIRE_SHARED=1, a missing folder fails the target (through sharedtest.Dir).
+func sharedSeedDir(f *testing.F) string {
+	f.Helper()
+	probe := &skipProbe{TB: f}
+	dir := sharedtest.Dir(probe)
+	if probe.skipped {
+		return ""
+	}
+	return dir
+}
+
+// skipProbe records a skip instead of skipping.
+type skipProbe struct {
+	testing.TB
+	skipped bool
+}
+
+func (p *skipProbe) Skipf(format string, args ...any) {
+	p.skipped = true
+	p.TB.Logf("seeds from ../shared left out: "+format, args...)
 }
