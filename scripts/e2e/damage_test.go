@@ -48,7 +48,7 @@ func cached(b *Browser) string {
 // short is reported as damaged with its name, is not kept by the service worker, and the
 // rest of the archive keeps working.
 func TestDamagedShards(t *testing.T) {
-	for _, kind := range []string{"changed", "truncated"} {
+	for _, kind := range []string{"changed", "truncated", "deleted"} {
 		t.Run(kind, func(t *testing.T) {
 			s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
 			b := NewBrowser(t)
@@ -60,8 +60,12 @@ func TestDamagedShards(t *testing.T) {
 			other := shardOf(t, s.Dir, l.Items[1].ID)
 			data, _ := os.ReadFile(filepath.Join(s.Dir, "data", victim))
 			bad := bytes.Replace(data, []byte(`"title":"`), []byte(`"title":"FORGED `), 1)
-			if kind == "truncated" {
+			switch kind {
+			case "truncated":
 				bad = data[:len(data)/2]
+			case "deleted":
+				bad = nil
+				b.Allow("404")
 			}
 			breakFile(t, filepath.Join(s.Dir, "data", victim), bad)
 
@@ -201,4 +205,31 @@ func TestDamagedCompressedCopy(t *testing.T) {
 	if text := Eval[string](b, `document.querySelector('main').textContent`); strings.Contains(text, "offline") {
 		t.Errorf("a damaged copy is reported as offline: %.200s", text)
 	}
+}
+
+// TestWasmOfWrongType serves the runtime as application/octet-stream, as some hosts do:
+// the viewer loads it the slower way and works.
+func TestWasmOfWrongType(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", func(dir string) http.Handler {
+		h := server.Handler(os.DirFS(dir))
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, ".wasm") {
+				data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(r.URL.Path)))
+				if err != nil {
+					http.NotFound(w, r)
+					return
+				}
+				w.Header().Set("Content-Type", "application/octet-stream")
+				_, _ = w.Write(data)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	b := NewBrowser(t)
+	b.Open(s.URL)
+	var l listResult
+	unmarshal(t, Eval[string](b, `folio.list({limit: 1}).then(JSON.stringify)`), &l)
+	b.Run(20*time.Second, chromedp.Navigate(s.URL+strings.TrimPrefix(l.Items[0].URL, "/")))
+	b.WaitText("main h1", l.Items[0].Title)
 }
