@@ -14,8 +14,8 @@ import (
 // recursively: to parse each block's inlines, in AST transformers, and to render. Natively
 // Go grows its stack; in the viewer each Go call is also a WebAssembly call, and a post of
 // 3,000 nested list markers ("- - - … x", 6 kB) or 10,000 ">" overflowed the worker's stack
-// ("Maximum call stack size exceeded"). Nesting also cost quadratic time (100,000 ">": 21 s
-// natively). Real posts nest a handful of levels; past these limits the rest of the text
+// ("Maximum call stack size exceeded"). Nesting also cost quadratic time (100,000 ">": 13 to
+// 21 s natively). Real posts nest a handful of levels; past these limits the rest of the text
 // is kept, shown flat, under a note.
 const (
 	// MaxBlockNesting is how many lists and block quotes may nest. A list marker or ">"
@@ -46,10 +46,16 @@ func wasCut(pc parser.Context) bool { return pc.Get(cutKey) != nil }
 func blockParsers() []util.PrioritizedValue {
 	nesting := map[parser.BlockParser]bool{parser.NewListParser(): true, parser.NewBlockquoteParser(): true}
 	ps := parser.DefaultBlockParsers()
+	wrapped := 0
 	for i, p := range ps {
 		if bp, ok := p.Value.(parser.BlockParser); ok && nesting[bp] {
 			ps[i].Value = nestingLimit{bp}
+			wrapped++
 		}
+	}
+	if wrapped != len(nesting) {
+		// goldmark's constructors return shared parsers; if that changes, say so at once.
+		panic("render: goldmark's list and block-quote parsers are not among its default block parsers")
 	}
 	return ps
 }
