@@ -107,7 +107,7 @@ func Build(o Options) (*Report, error) {
 	}
 	w.OnWrite(crashAfterWrites)
 	if cfgName != "" {
-		fmt.Fprintf(log, "config %s\n", cfgName)
+		fmt.Fprintf(log, "config %s\n", post.Printable(cfgName))
 	}
 
 	bar := newBar(log, o.Progress, "reading")
@@ -175,7 +175,7 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{err}
 	}
 	for _, c := range copied {
-		fmt.Fprintf(log, "copied %s\n", c)
+		fmt.Fprintf(log, "copied %s\n", post.Printable(c))
 	}
 	if len(left) > 0 {
 		notes = append(notes, fmt.Sprintf("%d asset files not copied: %s", len(left), strings.Join(first(left, 10), "; ")))
