@@ -9,7 +9,7 @@ WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.m
 # The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt stand-in.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
-.PHONY: folio wasm demo test fuzz bench bench-build bench-viewer bench-search check clean
+.PHONY: folio wasm demo test lint fuzz bench bench-build bench-viewer bench-search check clean
 
 ## folio: build the command with the viewer embedded (bin/folio)
 folio: wasm
@@ -36,6 +36,23 @@ test: wasm
 	$(GO) test -count=1 ./...
 	cd wasm/bboltshim && $(GO) vet ./... && $(GO) test -count=1 ./...
 	PATH="$(GOROOT)/lib/wasm:$$PATH" $(WASM_ENV) $(GO) test -count=1 ./internal/jsbridge ./internal/render ./internal/bundle ./internal/archive ./internal/search ./wasm/blevecheck
+
+## lint: golangci-lint (.golangci.yml) on the native packages, the packages that build only
+## for js/wasm, and the wasm/bboltshim module; every run goes on, and it fails if any found
+## something. It builds golangci-lint $(LINT_VERSION) into .cache/bin on first use.
+LINT_VERSION := 2.15.0
+LINT         := $(CURDIR)/.cache/bin/golangci-lint
+LINT_JS      := ./internal/jsbridge ./wasm/browser
+lint:
+	@test "$$($(LINT) version --short 2>/dev/null)" = "$(LINT_VERSION)" || { \
+		echo "make lint: building golangci-lint v$(LINT_VERSION) into $(dir $(LINT)) (once; a few minutes)…"; \
+		GOBIN=$(dir $(LINT)) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$(LINT_VERSION) \
+			|| { echo "make lint: cannot build golangci-lint v$(LINT_VERSION) (the go command's error is above)"; exit 1; }; }
+	@failed=""; \
+	echo "$(LINT) run ./..."; $(LINT) run ./... || failed="$$failed native"; \
+	echo "$(WASM_ENV) $(LINT) run $(LINT_JS)"; $(WASM_ENV) $(LINT) run $(LINT_JS) || failed="$$failed js/wasm"; \
+	echo "cd wasm/bboltshim && $(LINT) run ./..."; (cd wasm/bboltshim && $(LINT) run ./...) || failed="$$failed wasm/bboltshim"; \
+	test -z "$$failed" || { echo "make lint: findings in:$$failed"; exit 1; }
 
 ## fuzz: run every fuzz target of internal/ for FUZZTIME each (make fuzz FUZZTIME=10m), one
 ## after the other, on one core. A crasher is written to the package's testdata/fuzz/FuzzX/:

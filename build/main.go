@@ -66,14 +66,17 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
-			fmt.Fprintf(stderr, "folio build: %v\n", err)
+			say(stderr, "folio build: %v\n", err)
 			return 2
 		}
-		pprof.StartCPUProfile(f)
+		if err := pprof.StartCPUProfile(f); err != nil {
+			say(stderr, "folio build: cpuprofile: %v\n", err)
+			return 2
+		}
 		defer pprof.StopCPUProfile()
 	}
 	if o.Posts == "" || o.Out == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "folio build: -posts and -out are required\n")
+		say(stderr, "folio build: -posts and -out are required\n")
 		fs.Usage()
 		return 2
 	}
@@ -85,34 +88,34 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	o.Site = site.Files()
 	rep, err := builder.Build(o)
 	if err != nil {
-		fmt.Fprintf(stderr, "folio build: %s\n", post.Printable(err.Error()))
+		say(stderr, "folio build: %s\n", post.Printable(err.Error()))
 		return 2
 	}
 	// Names and reasons come from file names and post text: post.Printable escapes any
 	// character in them that a terminal would act on (the reader escapes them already;
 	// escaping twice changes nothing).
 	for _, s := range rep.Skipped {
-		fmt.Fprintf(stderr, "%s: skipped: %s\n", pathIn(o.Posts, s.File, s.Line), post.Printable(s.Reason))
+		say(stderr, "%s: skipped: %s\n", pathIn(o.Posts, s.File, s.Line), post.Printable(s.Reason))
 	}
 	for _, w := range rep.Warnings {
-		fmt.Fprintf(stderr, "%s: warning: %s\n", pathIn(o.Posts, w.File, w.Line), post.Printable(w.Reason))
+		say(stderr, "%s: warning: %s\n", pathIn(o.Posts, w.File, w.Line), post.Printable(w.Reason))
 	}
-	fmt.Fprintf(stderr, "folio build: %d posts read, %d built, %d skipped, %d warnings, %d other files ignored; %d data files (%d new, %d stale removed), %.1f MB (%.1f MB brotli) in %.1fs → %s\n",
+	say(stderr, "folio build: %d posts read, %d built, %d skipped, %d warnings, %d other files ignored; %d data files (%d new, %d stale removed), %.1f MB (%.1f MB brotli) in %.1fs → %s\n",
 		rep.Read, rep.Built, len(rep.Skipped), len(rep.Warnings), rep.Ignored,
 		rep.Bundle.Files, rep.Bundle.Written, rep.Bundle.Removed,
 		float64(rep.Bundle.Bytes)/1e6, float64(rep.Bundle.BrotliBytes)/1e6, rep.Seconds, post.Printable(o.Out))
 	for _, n := range rep.Notes {
-		fmt.Fprintf(stderr, "folio build: note: %s\n", post.Printable(n)) // notes list post files
+		say(stderr, "folio build: note: %s\n", post.Printable(n)) // notes list post files
 	}
 	if report != "" {
 		data, _ := json.MarshalIndent(rep, "", "  ")
 		if err := os.WriteFile(report, append(data, '\n'), 0o644); err != nil {
-			fmt.Fprintf(stderr, "folio build: report: %v\n", err)
+			say(stderr, "folio build: report: %v\n", err)
 			return 2
 		}
 	}
 	if strict && len(rep.Skipped) > 0 {
-		fmt.Fprintf(stderr, "folio build: -strict: %d posts were skipped\n", len(rep.Skipped))
+		say(stderr, "folio build: -strict: %d posts were skipped\n", len(rep.Skipped))
 		return 1
 	}
 	return 0
@@ -125,6 +128,12 @@ func pathIn(dir, file string, line int) string {
 		return fmt.Sprintf("%s:%d", p, line)
 	}
 	return p
+}
+
+// say writes a message to the command's error stream. When that write fails there is
+// nowhere left to report it, so its error is dropped.
+func say(w io.Writer, format string, a ...any) {
+	_, _ = fmt.Fprintf(w, format, a...)
 }
 
 func isTerminal(w io.Writer) bool {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -20,26 +19,26 @@ func runServe(args []string, stderr io.Writer) int {
 		return 2
 	}
 	if *dir == "" {
-		fmt.Fprintln(stderr, "folio serve: -dir is required")
+		say(stderr, "folio serve: -dir is required\n")
 		return 2
 	}
 	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
-		fmt.Fprintf(stderr, "folio serve: %s is not a folder\n", *dir)
+		say(stderr, "folio serve: %s is not a folder\n", *dir)
 		return 2
 	}
 	srv, err := server.New(*dir, server.Options{MaxConns: *maxConns})
 	if err != nil {
-		fmt.Fprintf(stderr, "folio serve: %v\n", err)
+		say(stderr, "folio serve: %v\n", err)
 		return 2
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "folio serve: %v\n", err)
+		say(stderr, "folio serve: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(stderr, "folio serve: http://%s/ (%s, up to %d connections); Ctrl-C stops\n", ln.Addr(), *dir, srv.Options().MaxConns)
+	say(stderr, "folio serve: http://%s/ (%s, up to %d connections); Ctrl-C stops\n", ln.Addr(), *dir, srv.Options().MaxConns)
 	if err := srv.Serve(ln); err != nil {
-		fmt.Fprintf(stderr, "folio serve: %v\n", err)
+		say(stderr, "folio serve: %v\n", err)
 		return 1
 	}
 	return 0

@@ -107,7 +107,7 @@ func Build(o Options) (*Report, error) {
 	}
 	w.OnWrite(crashAfterWrites)
 	if cfgName != "" {
-		fmt.Fprintf(log, "config %s\n", post.Printable(cfgName))
+		logf(log, "config %s\n", post.Printable(cfgName))
 	}
 
 	bar := newBar(log, o.Progress, "reading")
@@ -127,7 +127,7 @@ func Build(o Options) (*Report, error) {
 	if site.Title == "" {
 		site.Title = "Folio"
 	}
-	fmt.Fprintf(log, "writing %d posts…\n", len(res.Posts))
+	logf(log, "writing %d posts…\n", len(res.Posts))
 	// The search index is built while the bundle is written: both are CPU-bound, and the
 	// bundle alone leaves a core idle much of the time.
 	var m *bundle.Manifest
@@ -175,7 +175,7 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{err}
 	}
 	for _, c := range copied {
-		fmt.Fprintf(log, "copied %s\n", post.Printable(c))
+		logf(log, "copied %s\n", post.Printable(c))
 	}
 	if len(left) > 0 {
 		notes = append(notes, fmt.Sprintf("%d asset files not copied: %s", len(left), strings.Join(first(left, 10), "; ")))
@@ -204,7 +204,11 @@ func Build(o Options) (*Report, error) {
 	}
 	crashAt("entry")
 	if v != nil {
-		if err := v.writeRoot(o.Out, m, !o.NoCompress, prerender(m.Title, res.Posts)); err != nil {
+		home, err := prerender(m.Title, res.Posts)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.writeRoot(o.Out, m, !o.NoCompress, home); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
 	}

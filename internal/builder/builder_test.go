@@ -129,7 +129,9 @@ func TestAssetLinks(t *testing.T) {
 	}
 	// The output's images folder is a link to the site's own: nothing is copied onto itself.
 	out2 := filepath.Join(t.TempDir(), "out2")
-	os.MkdirAll(out2, 0o755)
+	if err := os.MkdirAll(out2, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Symlink(filepath.Join(site, "images"), filepath.Join(out2, "images")); err != nil {
 		t.Fatal(err)
 	}
@@ -145,13 +147,16 @@ func TestAssetLinks(t *testing.T) {
 func files(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			rel, _ := filepath.Rel(dir, p)
 			out = append(out, filepath.ToSlash(rel))
 		}
-		return nil
+		return err
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	sort.Strings(out)
 	return out
 }
@@ -247,11 +252,16 @@ func TestRebuildRepairsDamagedFiles(t *testing.T) {
 	for _, f := range files(t, out) {
 		if strings.HasPrefix(f, "data/p/") || strings.HasSuffix(f, "app.wasm") {
 			p := filepath.Join(out, f)
-			b, _ := os.ReadFile(p)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for i := range b {
 				b[i] = 'x'
 			}
-			os.WriteFile(p, b, 0o644)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
 			damaged = append(damaged, f)
 		}
 	}

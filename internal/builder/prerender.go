@@ -2,6 +2,7 @@ package builder
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/url"
 	"sort"
@@ -33,7 +34,7 @@ type prerenderPost struct {
 }
 
 // prerender returns the HTML of the newest posts, newest first (the bundle's order).
-func prerender(title string, posts []*post.Post) []byte {
+func prerender(title string, posts []*post.Post) ([]byte, error) {
 	sorted := append([]*post.Post(nil), posts...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		if !sorted[i].Date.Equal(sorted[j].Date) {
@@ -50,8 +51,10 @@ func prerender(title string, posts []*post.Post) []byte {
 			Day: p.Date.Format("2006-01-02"), Excerpt: post.Shorten(p.Excerpt, bundle.ListExcerptRunes), Categories: p.Categories})
 	}
 	var b bytes.Buffer
-	prerendered.Execute(&b, map[string]any{"Title": title, "Posts": items})
-	return b.Bytes()
+	if err := prerendered.Execute(&b, map[string]any{"Title": title, "Posts": items}); err != nil {
+		return nil, fmt.Errorf("prerender the newest posts: %w", err)
+	}
+	return b.Bytes(), nil
 }
 
 // hrefOf turns a post URL into a link relative to the page's <base>, each segment escaped.

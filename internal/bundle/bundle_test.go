@@ -458,7 +458,9 @@ func writeTableOnly(t *testing.T, n int) Table {
 		names = append(names, fmt.Sprint(i))
 	}
 	tb := writeTable(w, names)
-	w.Finish(&Manifest{})
+	if _, err := w.Finish(&Manifest{}); err != nil {
+		t.Fatal(err)
+	}
 	return tb
 }
 
@@ -561,7 +563,9 @@ func TestErrors(t *testing.T) {
 
 	t.Run("version", func(t *testing.T) {
 		var m map[string]any
-		json.Unmarshal(manifest, &m)
+		if err := json.Unmarshal(manifest, &m); err != nil {
+			t.Fatal(err)
+		}
 		m["version"] = 99
 		data, _ := json.Marshal(m)
 		_, err := Open(ctx, FS(fakeFS{EntryFile: data}))

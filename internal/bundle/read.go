@@ -207,7 +207,7 @@ func (r *Reader) ShardPost(ctx context.Context, shard string, i int) (*Post, err
 	r.mu.Lock()
 	v, ok := r.cache[key]
 	if !ok {
-		v, ok = r.cache[shard]
+		v = r.cache[shard]
 	}
 	r.mu.Unlock()
 	switch v := v.(type) {

@@ -68,7 +68,9 @@ func TestCases(t *testing.T) {
 			})
 		}
 		if changed {
-			os.WriteFile(file, txtar.Format(ar), 0o644)
+			if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }

@@ -41,7 +41,7 @@ func Copy(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	defer in.Close()
+	defer in.Close() //nolint:errcheck // read only: closing it loses nothing
 	st, err := in.Stat()
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ func write(path string, fill func(io.Writer) error) error {
 		err = os.Rename(tmp, path)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp) // should this fail too, Clean removes it later
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

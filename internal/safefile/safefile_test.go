@@ -35,7 +35,9 @@ func TestWriteReplacesLinkNotTarget(t *testing.T) {
 func TestCopyOntoItself(t *testing.T) {
 	dir := t.TempDir()
 	photo := filepath.Join(dir, "images", "photo.jpg")
-	os.MkdirAll(filepath.Dir(photo), 0o755)
+	if err := os.MkdirAll(filepath.Dir(photo), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(photo, []byte("JPEG bytes"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +54,9 @@ func TestCopyOntoItself(t *testing.T) {
 		t.Errorf("photo changed: %q", b)
 	}
 	other := filepath.Join(dir, "out", "photo.jpg")
-	os.MkdirAll(filepath.Dir(other), 0o755)
+	if err := os.MkdirAll(filepath.Dir(other), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := Copy(photo, other); err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +67,13 @@ func TestCopyOntoItself(t *testing.T) {
 
 func TestClean(t *testing.T) {
 	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755)
+	if err := os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range []string{"a/" + TempPrefix + "x-1", "a/b/" + TempPrefix + "y-2", "a/keep.json", TempPrefix + "z"} {
-		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	n, err := Clean(dir)
 	if err != nil || n != 3 {

@@ -63,7 +63,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	}
 	l.queued--
 	if l.closed {
-		c.Close()
+		_ = c.Close() // refused: the caller gets net.ErrClosed however the close went
 		return nil, net.ErrClosed
 	}
 	lc := &limitConn{Conn: c, l: l}
@@ -77,7 +77,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 func (l *limitListener) evict(c *limitConn) {
 	l.forget(c)
 	l.evicted++
-	c.Conn.Close()
+	_ = c.Conn.Close() // dropping an idle client: nothing is lost if the close fails
 }
 
 // forget stops counting c; l.mu is held.

@@ -47,7 +47,9 @@ func serve(t *testing.T, s *Server) string {
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ln) }()
 	t.Cleanup(func() {
-		s.Close()
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
 		if err := <-done; err != nil {
 			t.Errorf("Serve: %v", err)
 		}
@@ -72,8 +74,11 @@ func serveDir(t *testing.T, dir string, opts Options) (*Server, string) {
 
 // closedWithin reports whether the server closes c (a read ends in EOF or a reset)
 // before d has passed. Anything c receives before that is discarded.
-func closedWithin(c net.Conn, d time.Duration) bool {
-	c.SetReadDeadline(time.Now().Add(d))
+func closedWithin(t *testing.T, c net.Conn, d time.Duration) bool {
+	t.Helper()
+	if err := c.SetReadDeadline(time.Now().Add(d)); err != nil {
+		t.Fatal(err)
+	}
 	_, err := io.Copy(io.Discard, c)
 	var ne net.Error
 	return !(errors.As(err, &ne) && ne.Timeout())
@@ -100,7 +105,7 @@ func getEncoded(t *testing.T, url, accept string) (int, string) {
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
-	defer resp.Body.Close()
+	defer resp.Body.Close() //nolint:errcheck // read to the end, or the test fails already
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatalf("GET %s: body: %v", url, err)
@@ -117,7 +122,7 @@ func TestSlowlorisIsCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	defer c.Close() //nolint:errcheck // the test's own client: the server's side is checked
 	start := time.Now()
 	head := "GET / HTTP/1.1\r\nHost: x\r\n" + strings.Repeat("X-Slow: y\r\n", 20)
 	for i := 0; ; i++ {
@@ -127,7 +132,7 @@ func TestSlowlorisIsCutOff(t *testing.T) {
 		if _, err := c.Write([]byte{head[i%len(head)]}); err != nil {
 			break // the server closed it
 		}
-		if closedWithin(c, 50*time.Millisecond) {
+		if closedWithin(t, c, 50*time.Millisecond) {
 			break
 		}
 	}
@@ -143,7 +148,7 @@ func TestIdleKeepAliveIsClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	defer c.Close() //nolint:errcheck // the test's own client: the server's side is checked
 	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -152,12 +157,14 @@ func TestIdleKeepAliveIsClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close() // read to the end: nothing left to fail
 	if resp.StatusCode != 200 || resp.Close {
 		t.Fatalf("first response: %d, close %v; want 200 kept alive", resp.StatusCode, resp.Close)
 	}
-	if !closedWithin(c, bound) {
+	if !closedWithin(t, c, bound) {
 		t.Fatalf("idle connection still open after %v", bound)
 	}
 }
@@ -175,14 +182,17 @@ func TestCapMakesRoomForNewClients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
+		defer c.Close() //nolint:errcheck // the test's own client: the server's side is checked
 		if i%2 == 1 {
-			io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n") // half a head
+			// half a head
+			if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n"); err != nil {
+				t.Fatal(err)
+			}
 		}
 		idle = append(idle, c)
 	}
 	for i, c := range idle[:max] {
-		if !closedWithin(c, bound) {
+		if !closedWithin(t, c, bound) {
 			t.Fatalf("client %d of %d still connected with the cap at %d", i+1, len(idle), max)
 		}
 	}
@@ -207,7 +217,7 @@ func TestCapKeepsResponsesRunning(t *testing.T) {
 		}
 		entered <- r.URL.Path
 		<-release
-		io.WriteString(w, "done "+r.URL.Path)
+		_, _ = io.WriteString(w, "done "+r.URL.Path) // the client checks what arrives
 	})
 	s := newServer(nil, h, Options{MaxConns: max, ReadHeaderTimeout: long, ReadTimeout: long, WriteTimeout: long, IdleTimeout: long})
 	addr := serve(t, s)
@@ -221,7 +231,7 @@ func TestCapKeepsResponsesRunning(t *testing.T) {
 			return
 		}
 		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close() // what arrived is checked below
 		results <- string(body)
 	}
 	go fetch("/a")
@@ -259,7 +269,9 @@ func bigFile(t *testing.T, dir, name string, n int64) {
 	if err := f.Truncate(n); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestSlowDownloadIsNotCut: a download that takes many WriteTimeouts but keeps moving
@@ -274,9 +286,13 @@ func TestSlowDownloadIsNotCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	c.(*net.TCPConn).SetReadBuffer(64 << 10)
-	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+	defer c.Close() //nolint:errcheck // the test's own client: the server's side is checked
+	if err := c.(*net.TCPConn).SetReadBuffer(64 << 10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
 	r := bufio.NewReader(c)
 	resp, err := http.ReadResponse(r, nil)
 	if err != nil {
@@ -312,9 +328,13 @@ func TestStalledDownloadIsCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	c.(*net.TCPConn).SetReadBuffer(64 << 10)
-	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+	defer c.Close() //nolint:errcheck // the test's own client: the server's side is checked
+	if err := c.(*net.TCPConn).SetReadBuffer(64 << 10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
 	for deadline := time.Now().Add(bound); s.Stats().Open > 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("a stalled download still holds its connection after %v", bound)
@@ -348,7 +368,7 @@ func TestPacedRanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close() // read to the end; a read error is reported below
 		if err != nil || string(body) != string(c.want) {
 			t.Errorf("range %q: %d bytes (%v), want %d", c.rng, len(body), err, len(c.want))
 		}

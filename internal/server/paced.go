@@ -17,7 +17,9 @@ type pacedWriter struct {
 	timeout time.Duration
 }
 
-func (p pacedWriter) extend() { p.rc.SetWriteDeadline(time.Now().Add(p.timeout)) }
+// extend moves the write deadline. Should the writer not support that, the server's
+// WriteTimeout still bounds the whole response, so the error is dropped.
+func (p pacedWriter) extend() { _ = p.rc.SetWriteDeadline(time.Now().Add(p.timeout)) }
 
 func (p pacedWriter) Write(b []byte) (int, error) {
 	n := 0

@@ -410,7 +410,7 @@ func newBrowser() (context.Context, func(), error) {
 	opts := chrome.Options(chromium, profile, 1200, 900)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	done := func() { cancel(); cancelA(); os.RemoveAll(profile) }
+	done := func() { cancel(); cancelA(); _ = os.RemoveAll(profile) } // a temporary profile: best effort
 	if err := chromedp.Do(ctx); err != nil {
 		done()
 		return nil, nil, err

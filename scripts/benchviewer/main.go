@@ -134,8 +134,11 @@ func run(chromium, dir string, shaped bool) (result, error) {
 	c := &counter{h: server.Handler(os.DirFS(dir)), shaped: shaped}
 	srv := httptest.NewServer(c)
 	defer srv.Close()
-	profile, _ := os.MkdirTemp("", "benchviewer-")
-	defer os.RemoveAll(profile)
+	profile, err := os.MkdirTemp("", "benchviewer-")
+	if err != nil {
+		return result{}, err
+	}
+	defer os.RemoveAll(profile) //nolint:errcheck // a temporary profile: best effort
 	opts := chrome.Options(chromium, profile, 1200, 900)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelA()

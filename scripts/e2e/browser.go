@@ -121,7 +121,7 @@ func NewBrowser(t testing.TB) *Browser {
 	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
 		t.Fatalf("enable log: %v", err)
 	}
-	chromedp.Listen(ctx, func(ev any) {
+	err := chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
 		case *runtime.EventConsoleAPICalled:
 			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
@@ -146,9 +146,15 @@ func NewBrowser(t testing.TB) *Browser {
 			b.mu.Lock()
 			b.dialogs = append(b.dialogs, string(e.Type)+": "+e.Message)
 			b.mu.Unlock()
-			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			// The dialog fails the test already; dismissing it only unblocks the page.
+			go func() {
+				_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			}()
 		}
 	})
+	if err != nil {
+		t.Fatalf("listen to the page: %v", err)
+	}
 	t.Cleanup(func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()

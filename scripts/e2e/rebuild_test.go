@@ -125,10 +125,13 @@ func TestKilledRebuild(t *testing.T) {
 	if _, err := builder.Build(builder.Options{Posts: postsB, Out: last, Site: site.Files()}); err != nil {
 		t.Fatal(err)
 	}
-	filepath.WalkDir(last, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(last, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.Contains(d.Name(), ".folio-tmp-") {
 			t.Errorf("left over after the next build: %s", p)
 		}
-		return nil
+		return err
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

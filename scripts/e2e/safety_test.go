@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,7 +65,9 @@ func TestCSPIsTheSecondWall(t *testing.T) {
 func breakFile(t *testing.T, path string, data []byte) {
 	t.Helper()
 	for _, p := range []string{path, path + ".br", path + ".gz"} {
-		os.Remove(p)
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
 	}
 	if data != nil {
 		if err := os.WriteFile(path, data, 0o644); err != nil {

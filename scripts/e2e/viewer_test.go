@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -51,7 +50,7 @@ func everyPost(t *testing.T, b *Browser, want int) {
 		Total, IDs int
 		Bad        []string
 	}
-	json.Unmarshal([]byte(res), &out)
+	unmarshal(t, res, &out)
 	if out.Total != want || out.IDs != want {
 		t.Errorf("folio.list: total %d, %d posts listed; want %d", out.Total, out.IDs, want)
 	}
@@ -84,7 +83,7 @@ func TestBrowsing(t *testing.T) {
 	b := NewBrowser(t)
 	b.Open(s.URL)
 	var newest listResult
-	json.Unmarshal([]byte(Eval[string](b, `folio.list({limit: 1}).then(JSON.stringify)`)), &newest)
+	unmarshal(t, Eval[string](b, `folio.list({limit: 1}).then(JSON.stringify)`), &newest)
 	if len(newest.Items) != 1 {
 		t.Fatal("no newest post")
 	}
@@ -134,7 +133,7 @@ func TestPlainStaticHost(t *testing.T) {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.WriteHeader(http.StatusNotFound)
 				data, _ := os.ReadFile(filepath.Join(dir, "404.html"))
-				w.Write(data)
+				_, _ = w.Write(data) // the page's use of it is what is tested
 				return
 			}
 			files.ServeHTTP(w, r)
@@ -145,7 +144,7 @@ func TestPlainStaticHost(t *testing.T) {
 	b.Allow("404")
 	b.Open(s.URL)
 	var l listResult
-	json.Unmarshal([]byte(Eval[string](b, `folio.list({category: "tech", limit: 1}).then(JSON.stringify)`)), &l)
+	unmarshal(t, Eval[string](b, `folio.list({category: "tech", limit: 1}).then(JSON.stringify)`), &l)
 	if len(l.Items) == 0 {
 		t.Fatal("no tech post")
 	}

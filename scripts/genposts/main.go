@@ -216,8 +216,6 @@ func (g *gen) sentences(goal int, bold bool) {
 	}
 }
 
-func (g *gen) blank() { g.buf = append(g.buf, '\n', '\n') }
-
 func (g *gen) paragraph(goal int, html bool) {
 	if html {
 		g.buf = append(g.buf, "<p>"...)

@@ -47,19 +47,30 @@ func runChild() {
 	if err != nil {
 		fail("%v", err)
 	}
-	go srv.Serve(site)
-	go http.Serve(statsLn, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	go func() {
+		if err := srv.Serve(site); err != nil {
+			fail("serve: %v", err)
+		}
+	}()
+	go func() {
+		fail("serve figures: %v", http.Serve(statsLn, serveStats(srv)))
+	}()
+	fmt.Printf("%s %s %d\n", site.Addr(), statsLn.Addr(), srv.Options().MaxConns)
+	_, _ = io.Copy(io.Discard, os.Stdin) // ends when the parent closes it, or is gone (an error)
+	os.Exit(0)
+}
+
+// serveStats answers with the server's figures as JSON.
+func serveStats(srv *server.Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		st := srv.Stats()
 		s := serverStats{Goroutines: runtime.NumGoroutine(), Open: st.Open, Evicted: st.Evicted}
 		s.RSSKB, s.PeakRSSKB, s.Threads = procStatus()
 		if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
 			s.Files = len(fds)
 		}
-		json.NewEncoder(w).Encode(s)
-	}))
-	fmt.Printf("%s %s %d\n", site.Addr(), statsLn.Addr(), srv.Options().MaxConns)
-	io.Copy(io.Discard, os.Stdin)
-	os.Exit(0)
+		_ = json.NewEncoder(w).Encode(s) // the parent reports figures it cannot read
+	}
 }
 
 // procStatus reads VmRSS, VmHWM (both kB) and Threads from /proc/self/status.
@@ -127,13 +138,16 @@ func startChild(dir string, maxConns int) (*child, error) {
 // stop ends the server: closing its input makes it exit; it is killed if it has not
 // within 5 s.
 func (c *child) stop() {
-	c.stdin.Close()
+	_ = c.stdin.Close() // should it not stop the server, the kill below does
 	done := make(chan struct{})
-	go func() { c.cmd.Wait(); close(done) }()
+	go func() {
+		_ = c.cmd.Wait() // stopped on purpose: its exit status tells nothing
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		c.cmd.Process.Kill()
+		_ = c.cmd.Process.Kill() // fails only when it has just exited
 		<-done
 	}
 }
@@ -145,6 +159,6 @@ func fetchStats(client *http.Client, url string) (serverStats, error) {
 	if err != nil {
 		return s, err
 	}
-	defer resp.Body.Close()
+	defer resp.Body.Close() //nolint:errcheck // read only: the decoding error is the one that counts
 	return s, json.NewDecoder(resp.Body).Decode(&s)
 }

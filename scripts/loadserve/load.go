@@ -194,7 +194,7 @@ func fetch(client *http.Client, u string) (int64, error) {
 		return 0, err
 	}
 	n, err := io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close() // read to the end: the copy's error is the one that counts
 	if resp.StatusCode != http.StatusOK {
 		return n, fmt.Errorf("status %d", resp.StatusCode)
 	}
@@ -220,7 +220,7 @@ func slowClient(addr string, every, reconnect time.Duration, end time.Time, a *a
 		_, err = io.WriteString(c, head)
 		next := t0.Add(time.Duration(rand.Int64N(int64(every)))) // spread the clients out
 		for i := 0; err == nil; i++ {
-			c.SetReadDeadline(earliest(next, end))
+			_ = c.SetReadDeadline(earliest(next, end)) // fails only once c is closed, and then so does Read
 			if _, err = c.Read(buf); !isTimeout(err) {
 				cut = true // the server answered or closed: either way it is done with us
 				break
@@ -232,7 +232,7 @@ func slowClient(addr string, every, reconnect time.Duration, end time.Time, a *a
 			cut = err != nil
 			next = time.Now().Add(every)
 		}
-		c.Close()
+		_ = c.Close() // the client is done with it; the server's side is what is measured
 		a.down(cut, time.Since(t0))
 		if cut {
 			sleepUntil(time.Now().Add(reconnect), end)
@@ -253,10 +253,10 @@ func idleClient(addr string, reconnect time.Duration, end time.Time, a *attacker
 		}
 		a.up()
 		t0 := time.Now()
-		c.SetReadDeadline(end)
+		_ = c.SetReadDeadline(end) // fails only once c is closed, and then so does Read
 		_, err = c.Read(buf)
 		cut := !isTimeout(err)
-		c.Close()
+		_ = c.Close() // the client is done with it; the server's side is what is measured
 		a.down(cut, time.Since(t0))
 		if cut {
 			sleepUntil(time.Now().Add(reconnect), end)
@@ -293,15 +293,21 @@ func maxStats(a, b *serverStats) *serverStats {
 	return &m
 }
 
+// printf writes a line of the report to w (standard output): a write that fails there
+// has nowhere left to be reported, so its error is dropped.
+func printf(w io.Writer, format string, a ...any) {
+	_, _ = fmt.Fprintf(w, format, a...)
+}
+
 func (r *result) print(w io.Writer) {
 	n := len(r.lat)
-	fmt.Fprintf(w, "\nnormal clients: %d requests in %.1f s = %.0f req/s, %d errors", n, r.took.Seconds(), float64(n)/r.took.Seconds(), r.errors)
+	printf(w, "\nnormal clients: %d requests in %.1f s = %.0f req/s, %d errors", n, r.took.Seconds(), float64(n)/r.took.Seconds(), r.errors)
 	if n > 0 {
 		slices.Sort(r.lat)
 		pct := func(p float64) string { return ms(r.lat[min(n-1, int(p*float64(n)))]) }
-		fmt.Fprintf(w, "; latency p50 %s, p99 %s, max %s", pct(0.50), pct(0.99), ms(r.lat[n-1]))
+		printf(w, "; latency p50 %s, p99 %s, max %s", pct(0.50), pct(0.99), ms(r.lat[n-1]))
 	}
-	fmt.Fprintln(w)
+	printf(w, "\n")
 	var total int64
 	for i, c := range r.perURL {
 		total += c.bytes
@@ -309,9 +315,9 @@ func (r *result) print(w io.Writer) {
 		if c.n > 0 {
 			avg = c.bytes / int64(c.n)
 		}
-		fmt.Fprintf(w, "  %-50s %8d requests, %9d bytes each\n", "/"+r.urls[i], c.n, avg)
+		printf(w, "  %-50s %8d requests, %9d bytes each\n", "/"+r.urls[i], c.n, avg)
 	}
-	fmt.Fprintf(w, "  %.0f MB/s received\n", float64(total)/1e6/r.took.Seconds())
+	printf(w, "  %.0f MB/s received\n", float64(total)/1e6/r.took.Seconds())
 	kinds := make([]string, 0, len(r.errKinds))
 	for k := range r.errKinds {
 		kinds = append(kinds, k)
@@ -319,23 +325,23 @@ func (r *result) print(w io.Writer) {
 	sort.Slice(kinds, func(i, j int) bool { return r.errKinds[kinds[i]] > r.errKinds[kinds[j]] })
 	for i, k := range kinds {
 		if i == 5 {
-			fmt.Fprintf(w, "  … %d more kinds of error\n", len(kinds)-5)
+			printf(w, "  … %d more kinds of error\n", len(kinds)-5)
 			break
 		}
-		fmt.Fprintf(w, "  error ×%d: %s\n", r.errKinds[k], k)
+		printf(w, "  error ×%d: %s\n", r.errKinds[k], k)
 	}
 	r.slowC.print(w, "slow", r.slow)
 	r.idleC.print(w, "idle", r.idle)
 	if r.before == nil {
 		return
 	}
-	fmt.Fprintf(w, "\nserver                  goroutines  threads  RSS MB  peak RSS MB  open files  connections  evicted\n")
+	printf(w, "\nserver                  goroutines  threads  RSS MB  peak RSS MB  open files  connections  evicted\n")
 	row := func(name string, s *serverStats) {
 		if s == nil {
-			fmt.Fprintf(w, "%-22s  (no figures)\n", name)
+			printf(w, "%-22s  (no figures)\n", name)
 			return
 		}
-		fmt.Fprintf(w, "%-22s  %10d  %7d  %6.1f  %11.1f  %10d  %11d  %7d\n", name, s.Goroutines, s.Threads,
+		printf(w, "%-22s  %10d  %7d  %6.1f  %11.1f  %10d  %11d  %7d\n", name, s.Goroutines, s.Threads,
 			float64(s.RSSKB)/1024, float64(s.PeakRSSKB)/1024, s.Files, s.Open, s.Evicted)
 	}
 	row("before", r.before)
@@ -348,7 +354,7 @@ func (a *attackers) print(w io.Writer, kind string, n int) {
 	if n == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%s clients: %d, %d connections opened (at most %d at once), %d cut by the server", kind, n,
+	printf(w, "%s clients: %d, %d connections opened (at most %d at once), %d cut by the server", kind, n,
 		a.opened.Load(), a.peak.Load(), a.cut.Load())
 	if len(a.life) > 0 {
 		slices.Sort(a.life)
@@ -356,13 +362,13 @@ func (a *attackers) print(w io.Writer, kind string, n int) {
 		for _, d := range a.life {
 			sum += d
 		}
-		fmt.Fprintf(w, " after %s on average (median %s, max %s)", ms(sum/time.Duration(len(a.life))),
+		printf(w, " after %s on average (median %s, max %s)", ms(sum/time.Duration(len(a.life))),
 			ms(a.life[len(a.life)/2]), ms(a.life[len(a.life)-1]))
 	}
 	if e := a.dialErrors.Load(); e > 0 {
-		fmt.Fprintf(w, ", %d failed to connect", e)
+		printf(w, ", %d failed to connect", e)
 	}
-	fmt.Fprintln(w)
+	printf(w, "\n")
 }
 
 func ms(d time.Duration) string {

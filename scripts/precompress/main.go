@@ -23,12 +23,13 @@ func main() {
 			os.Exit(1)
 		}
 		var br, gz bytes.Buffer
+		// The compressors write into bytes.Buffers, which never fail.
 		bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
-		bw.Write(data)
-		bw.Close()
+		_, _ = bw.Write(data)
+		_ = bw.Close()
 		gw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		gw.Write(data)
-		gw.Close()
+		_, _ = gw.Write(data)
+		_ = gw.Close()
 		for ext, b := range map[string][]byte{".br": br.Bytes(), ".gz": gz.Bytes()} {
 			if err := os.WriteFile(name+ext, b, 0o644); err != nil {
 				fmt.Fprintln(os.Stderr, "precompress:", err)

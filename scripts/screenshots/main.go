@@ -32,7 +32,10 @@ func main() {
 	flag.Parse()
 	srv := httptest.NewServer(server.Handler(os.DirFS(*dir)))
 	defer srv.Close()
-	os.MkdirAll(*out, 0o755)
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "screenshots:", err)
+		os.Exit(1)
+	}
 	shots := []shot{
 		{"home", "", 1200, 820, false, "en"},
 		{"post-zh", "news/2021/10/08/national-day-tourism.html", 1200, 900, false, "zh"},
@@ -50,8 +53,11 @@ func main() {
 }
 
 func take(url, file string, s shot) error {
-	profile, _ := os.MkdirTemp("", "shots-")
-	defer os.RemoveAll(profile)
+	profile, err := os.MkdirTemp("", "shots-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(profile) //nolint:errcheck // a temporary profile: best effort
 	opts := append(chrome.Options(chrome.Path, profile, int(s.w), int(s.h)), chromedp.Flag("lang", s.lang))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()

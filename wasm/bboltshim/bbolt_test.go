@@ -14,7 +14,7 @@ func open(t *testing.T, o *Options) *DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { must(t, db.Close()) })
 	return db
 }
 
@@ -173,15 +173,19 @@ func TestTransactions(t *testing.T) {
 	must(t, tx.Rollback())
 	boom := errors.New("boom")
 	if err := db.Update(func(tx *Tx) error {
-		tx.Bucket([]byte("b")).Put([]byte("k"), []byte("4"))
+		must(t, tx.Bucket([]byte("b")).Put([]byte("k"), []byte("4")))
 		return boom
 	}); err != boom {
 		t.Errorf("Update returned %v, want fn's error", err)
 	}
 	func() {
-		defer func() { recover() }()
-		db.Update(func(tx *Tx) error {
-			tx.Bucket([]byte("b")).Put([]byte("k"), []byte("5"))
+		defer func() {
+			if recover() == nil {
+				t.Error("Update did not pass fn's panic on")
+			}
+		}()
+		_ = db.Update(func(tx *Tx) error { // fn panics: Update returns nothing
+			must(t, tx.Bucket([]byte("b")).Put([]byte("k"), []byte("5")))
 			panic("boom")
 		})
 	}()
@@ -200,9 +204,10 @@ func TestTransactions(t *testing.T) {
 func TestErrors(t *testing.T) {
 	db := open(t, nil)
 	must(t, db.Update(func(tx *Tx) error {
-		b, _ := tx.CreateBucket([]byte("b"))
-		b.Put([]byte("v"), []byte("x"))
-		b.CreateBucket([]byte("sub"))
+		b, err := tx.CreateBucket([]byte("b"))
+		must(t, err)
+		must(t, b.Put([]byte("v"), []byte("x")))
+		must(t, second(b.CreateBucket([]byte("sub"))))
 		for _, c := range []struct {
 			name string
 			err  error
@@ -231,8 +236,9 @@ func TestErrors(t *testing.T) {
 		}
 		return nil
 	}))
-	tx, _ := db.Begin(false)
-	tx.Rollback()
+	tx, err := db.Begin(false)
+	must(t, err)
+	must(t, tx.Rollback())
 	if err := tx.Rollback(); err != ErrTxClosed {
 		t.Errorf("second Rollback: %v", err)
 	}

@@ -40,12 +40,12 @@ func newIndex(posts []post) (bleve.Index, error) {
 	b := idx.NewBatch()
 	for _, p := range posts {
 		if err := b.Index(p.ID, p); err != nil {
-			idx.Close()
+			_ = idx.Close() // in memory, and the indexing error is the one to report
 			return nil, fmt.Errorf("index %s: %w", p.ID, err)
 		}
 	}
 	if err := idx.Batch(b); err != nil {
-		idx.Close()
+		_ = idx.Close() // in memory, and the batch error is the one to report
 		return nil, fmt.Errorf("batch: %w", err)
 	}
 	return idx, nil

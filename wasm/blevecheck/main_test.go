@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // TestWiring checks which modules the binary was built with: under js/wasm (through
@@ -42,7 +44,7 @@ func TestPhrase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
+	defer closeIndex(t, idx)
 	if n, err := idx.DocCount(); err != nil || n != uint64(len(posts)) {
 		t.Fatalf("DocCount = %d, %v; want %d", n, err, len(posts))
 	}
@@ -79,7 +81,7 @@ func TestCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
+	defer closeIndex(t, idx)
 	for _, q := range []string{"高唐", "唐县", "城担", "疫情防控"} {
 		got, err := phrase(idx, "body", q)
 		if err != nil {
@@ -96,5 +98,13 @@ func TestCorpus(t *testing.T) {
 	}
 	if len(m) <= len(p) {
 		t.Errorf("match 疫情防控: %d hits, phrase %d; want more for match", len(m), len(p))
+	}
+}
+
+// closeIndex closes idx and fails the test when that fails.
+func closeIndex(t *testing.T, idx bleve.Index) {
+	t.Helper()
+	if err := idx.Close(); err != nil {
+		t.Errorf("Close: %v", err)
 	}
 }
