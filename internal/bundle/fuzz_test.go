@@ -43,12 +43,8 @@ func FuzzReader(f *testing.F) {
 	f.Add(uint16(0), encode(m), uint16(0), encode(m))
 	// Files of the real corpora's bundles, in place of a demo file of the same kind.
 	for _, data := range corpusBundleSeeds(f) {
-		kind := data.name[:strings.IndexByte(data.name+"/", '/')]
-		for i, name := range b.names {
-			if strings.HasPrefix(name, kind) {
-				f.Add(uint16(i), data.data, uint16(i), data.data)
-				break
-			}
+		if i := slices.IndexFunc(b.names, func(name string) bool { return folder(name) == folder(data.name) }); i >= 0 {
+			f.Add(uint16(i), data.data, uint16(i), data.data)
 		}
 	}
 	f.Fuzz(func(t *testing.T, i uint16, a []byte, j uint16, c []byte) {
@@ -197,8 +193,7 @@ func corpusBundleSeeds(f *testing.F) []namedData {
 		})
 		perKind := map[string]int{}
 		for _, name := range names {
-			kind := name[:strings.IndexByte(name+"/", '/')]
-			if perKind[kind]++; perKind[kind] <= 4 {
+			if perKind[folder(name)]++; perKind[folder(name)] <= 4 {
 				out = append(out, namedData{name, files[name]})
 			}
 		}
@@ -208,6 +203,9 @@ func corpusBundleSeeds(f *testing.F) []namedData {
 	}
 	return out
 }
+
+// folder returns the folder of a bundle file ("p", "k", …), or the name of the manifest.
+func folder(name string) string { return name[:strings.IndexByte(name+"/", '/')] }
 
 // sharedSeedDir returns the shared folder, or "" when it is missing: a fuzz target then
 // runs with its in-repo seeds, where sharedtest.Dir would skip it whole. With

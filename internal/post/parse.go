@@ -170,6 +170,9 @@ func (p *parser) parse(data []byte) (*Post, error) {
 		post.Title = strings.TrimSpace(v)
 	} else {
 		post.Title = titleFromSlug(slug)
+		if strings.TrimSpace(post.Title) == "" { // a file named " .md"
+			post.Title = p.file
+		}
 		if n == nil {
 			p.warn(fm.line, "no title; using %q from the file name", post.Title)
 		} else {

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -99,6 +100,9 @@ func Default() *Renderer {
 
 // Render turns a body into sanitized HTML. format is "markdown" or "html".
 func (r *Renderer) Render(body, format string) (string, error) {
+	// Goldmark's CJK line breaks read the rune before a line end and panic when the text
+	// before it is no valid UTF-8.
+	body = strings.ToValidUTF8(body, "\uFFFD")
 	var out []byte
 	note := ""
 	switch format {
