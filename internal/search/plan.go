@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"folio/internal/search/analysis"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -50,15 +52,15 @@ func (p *plan) walk(x expr, neg bool) {
 		p.walk(x.x, !neg)
 	case *textExpr:
 		if x.whole {
-			p.prefixes[x.slots[0].terms[0]] = true
+			p.prefixes[x.slots[0].Terms[0]] = true
 			return
 		}
 		for _, sl := range x.slots {
-			for _, t := range sl.terms {
+			for _, t := range sl.Terms {
 				p.terms[t] = true
 			}
-			if sl.prefix != "" {
-				p.prefixes[sl.prefix] = true
+			if sl.Prefix != "" {
+				p.prefixes[sl.Prefix] = true
 			}
 		}
 		if len(x.slots) > 1 {
@@ -111,29 +113,29 @@ func wordTrigram(x *textExpr) string {
 		return ""
 	}
 	for _, sl := range x.slots {
-		if len(sl.terms) != 1 || sl.prefix != "" || !isHan(sl.terms[0]) || utf8.RuneCountInString(sl.terms[0]) != 2 {
+		if len(sl.Terms) != 1 || sl.Prefix != "" || !analysis.IsHan(sl.Terms[0]) || utf8.RuneCountInString(sl.Terms[0]) != 2 {
 			return ""
 		}
 	}
-	a, b := x.slots[0].terms[0], x.slots[1].terms[0]
+	a, b := x.slots[0].Terms[0], x.slots[1].Terms[0]
 	_, size := utf8.DecodeRuneInString(a)
 	if !strings.HasPrefix(b, a[size:]) {
 		return ""
 	}
-	return trigramTerm(a, b)
+	return analysis.TrigramTerm(a, b)
 }
 
 // posFiles returns the position chunks a phrase needs, with their sizes.
 func (p *plan) posFiles(t *textExpr) map[string]int {
 	files := map[string]int{}
 	for _, sl := range t.slots {
-		for _, term := range sl.terms {
+		for _, term := range sl.Terms {
 			if r, ok := p.leafOf[term]; ok {
 				files[r.Pos] = r.PosSize
 			}
 		}
-		if sl.prefix != "" {
-			for _, r := range p.rangeOf[sl.prefix] {
+		if sl.Prefix != "" {
+			for _, r := range p.rangeOf[sl.Prefix] {
 				files[r.Pos] = r.PosSize
 			}
 		}
@@ -237,9 +239,9 @@ func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
 
 // alternatives lists the terms a slot may match in field f: its terms that occur in the
 // field, and with a prefix, the field's bigrams starting with it.
-func (p *plan) alternatives(v *view, sl slot, f int) []string {
+func (p *plan) alternatives(v *view, sl analysis.Slot, f int) []string {
 	var out []string
-	for _, t := range sl.terms {
+	for _, t := range sl.Terms {
 		if r, ok := p.leafOf[t]; ok {
 			if c := v.chunks[r.File]; c != nil {
 				if e := c.find(t); e != nil && e.has(f) {
@@ -248,15 +250,15 @@ func (p *plan) alternatives(v *view, sl slot, f int) []string {
 			}
 		}
 	}
-	if sl.prefix != "" {
-		for _, r := range p.rangeOf[sl.prefix] {
+	if sl.Prefix != "" {
+		for _, r := range p.rangeOf[sl.Prefix] {
 			c := v.chunks[r.File]
 			if c == nil {
 				continue
 			}
 			for i := range c.terms {
 				e := &c.terms[i]
-				if strings.HasPrefix(e.term, sl.prefix) && e.term != sl.prefix && e.term != sl.prefix+EndMark && e.has(f) {
+				if strings.HasPrefix(e.term, sl.Prefix) && e.term != sl.Prefix && e.term != sl.Prefix+analysis.EndMark && e.has(f) {
 					out = append(out, e.term)
 				}
 			}

@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"folio/internal/search/analysis"
 )
 
 // The query language (see the README section "Search"):
@@ -55,7 +57,7 @@ type notExpr struct{ x expr }
 type textExpr struct {
 	text      string
 	titleOnly bool
-	slots     []slot
+	slots     []analysis.Slot
 	whole     bool // one lone Han character: every occurrence
 	exact     bool // matched as a phrase, with positions (set by plan.decide)
 	// tri is the trigram term of a word of three Han characters; useTri says the index
@@ -366,7 +368,7 @@ func leaf(it item) (expr, error) {
 		return &dateExpr{text: it.text, from: from, to: to}, nil
 	}
 	t := &textExpr{text: it.text, titleOnly: it.field == "title"}
-	t.slots, t.whole = phraseSlots(it.text)
+	t.slots, t.whole = analysis.PhraseSlots(it.text)
 	if len(t.slots) == 0 {
 		if it.field == "title" {
 			return nil, queryErr("“title:%s” has no letters, digits or Chinese characters to search for.", it.text)

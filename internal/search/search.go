@@ -8,8 +8,8 @@
 // Title and text (post.PlainText of the body) are analyzed by bleve's "cjk" analyzer
 // (unicode tokenizer, CJK width folding, lower case, CJK bigrams), the same analyzer
 // object at build time and in the browser. Every run of two or more Han characters also
-// gets an end mark (see EndMark), so that a lone character can be found wherever it
-// stands. Query words are analyzed by the same analyzer; phraseSlots turns them into the
+// gets an end mark (see analysis.EndMark), so that a lone character can be found wherever it
+// stands. Query words are analyzed by the same analyzer; analysis.PhraseSlots turns them into the
 // terms each position may hold, so that a word matches exactly where the text contains it:
 // Han text as an exact substring, Latin words and numbers as whole tokens ("5G", "QX7Z9",
 // "沪深300" = 沪深+300, "12.3%" = 12.3, "A股" = a followed by a run starting with 股).

@@ -18,6 +18,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/analysis"
 )
 
 // ErrNoSearch says the bundle has no search data (it wraps bundle.ErrNotFound).
@@ -95,8 +96,8 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	if root.Format != Format || root.Version != Version {
 		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data %s version %d, but this viewer reads %s version %d: rebuild the site with the same folio version", root.Format, root.Version, Format, Version)}
 	}
-	if root.Analyzer != AnalyzerName {
-		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data made with analyzer %q, this viewer uses %q", root.Analyzer, AnalyzerName)}
+	if root.Analyzer != analysis.AnalyzerName {
+		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data made with analyzer %q, this viewer uses %q", root.Analyzer, analysis.AnalyzerName)}
 	}
 	s.root = &root
 	if s.termTop, err = decodeNode(root.Terms); err != nil {
@@ -106,7 +107,7 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
 	m := mapping.NewIndexMapping()
-	m.DefaultAnalyzer = AnalyzerName
+	m.DefaultAnalyzer = analysis.AnalyzerName
 	s.mapping = m
 	return s, nil
 }
@@ -541,16 +542,16 @@ func (c *compiler) text(t *textExpr, f int) query.Query {
 	field := FieldNames[f]
 	if t.whole {
 		if c.blevePhrases {
-			q := query.NewPrefixQuery(t.slots[0].terms[0])
+			q := query.NewPrefixQuery(t.slots[0].Terms[0])
 			q.SetField(field)
 			return q
 		}
-		q := query.NewTermQuery(anyPrefixTerm(t.slots[0].terms[0]))
+		q := query.NewTermQuery(anyPrefixTerm(t.slots[0].Terms[0]))
 		q.SetField(field)
 		return q
 	}
 	if t.useTri {
-		if len(c.p.alternatives(c.v, slot{terms: []string{t.tri}}, f)) == 0 {
+		if len(c.p.alternatives(c.v, analysis.Slot{Terms: []string{t.tri}}, f)) == 0 {
 			return query.NewMatchNoneQuery()
 		}
 		q := query.NewTermQuery(t.tri)

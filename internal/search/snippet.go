@@ -4,8 +4,9 @@ import (
 	"html"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"folio/internal/search/analysis"
 )
 
 // Snippet sizes, in runes.
@@ -18,7 +19,7 @@ const (
 // snippetPhrase is a word or phrase the snippet marks.
 type snippetPhrase struct {
 	text  string // the word as typed
-	slots []slot
+	slots []analysis.Slot
 	whole bool
 }
 
@@ -94,7 +95,7 @@ func findSpans(text string, phrases []snippetPhrase) []span {
 	var folded string                    // text with ASCII letters lower-cased: the same byte offsets
 	for i, ph := range phrases {
 		keys[i], hays[i] = literalKey(ph), text
-		if !isHan(ph.text) {
+		if !analysis.IsHan(ph.text) {
 			if folded == "" {
 				folded = asciiLower(text)
 			}
@@ -135,7 +136,7 @@ func findSpans(text string, phrases []snippetPhrase) []span {
 // one is not.
 func literalSpans(text string, phrases []snippetPhrase) (spans []span, ok bool) {
 	for _, ph := range phrases {
-		if !isHan(ph.text) {
+		if !analysis.IsHan(ph.text) {
 			return nil, false
 		}
 	}
@@ -197,20 +198,11 @@ func asciiLower(s string) string {
 // its first slot that is one Han bigram, or its lone character; "" when there is none.
 func literalKey(ph snippetPhrase) string {
 	for _, sl := range ph.slots {
-		if ph.whole || len(sl.terms) == 1 && sl.prefix == "" && isHan(sl.terms[0]) {
-			return sl.terms[0]
+		if ph.whole || len(sl.Terms) == 1 && sl.Prefix == "" && analysis.IsHan(sl.Terms[0]) {
+			return sl.Terms[0]
 		}
 	}
 	return ""
-}
-
-func isHan(s string) bool {
-	for _, r := range s {
-		if !unicode.Is(unicode.Han, r) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // snapBack moves a byte offset back to the start of its rune.
@@ -223,14 +215,14 @@ func snapBack(s string, i int) int {
 
 // spansIn matches the phrases in one piece of text that starts at byte offset base.
 func spansIn(text string, base int, phrases []snippetPhrase) []span {
-	toks, _ := analyze([]byte(text))
+	toks, _ := analysis.Analyze([]byte(text))
 	if len(toks) == 0 {
 		return nil
 	}
-	maxPos := toks[len(toks)-1].pos
+	maxPos := toks[len(toks)-1].Pos
 	at := make([][]int, maxPos+2) // position → token indexes
 	for i, t := range toks {
-		at[t.pos] = append(at[t.pos], i)
+		at[t.Pos] = append(at[t.Pos], i)
 	}
 	var spans []span
 	for pi, ph := range phrases {
@@ -259,27 +251,27 @@ func spansIn(text string, base int, phrases []snippetPhrase) []span {
 // matchSlot looks for a token at one position that the slot accepts, and returns the
 // text it stands for: a bigram accepted for its first character stands for that character
 // alone.
-func matchSlot(toks []token, idx []int, sl slot, whole bool) (start, end int, ok bool) {
+func matchSlot(toks []analysis.Token, idx []int, sl analysis.Slot, whole bool) (start, end int, ok bool) {
 	for _, i := range idx {
 		t := toks[i]
-		term := string(t.term)
+		term := string(t.Term)
 		if whole {
-			c := sl.terms[0]
+			c := sl.Terms[0]
 			if strings.HasPrefix(term, c) {
-				if t.double {
-					return t.start, t.start + len(c), true
+				if t.Double {
+					return t.Start, t.Start + len(c), true
 				}
-				return t.start, t.end, true
+				return t.Start, t.End, true
 			}
 			continue
 		}
-		for _, want := range sl.terms {
+		for _, want := range sl.Terms {
 			if term == want {
-				return t.start, t.end, true
+				return t.Start, t.End, true
 			}
 		}
-		if sl.prefix != "" && t.double && strings.HasPrefix(term, sl.prefix) {
-			return t.start, t.start + len(sl.prefix), true
+		if sl.Prefix != "" && t.Double && strings.HasPrefix(term, sl.Prefix) {
+			return t.Start, t.Start + len(sl.Prefix), true
 		}
 	}
 	return 0, 0, false

@@ -3,24 +3,12 @@ package search
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"testing"
 	"unicode/utf8"
 
 	"folio/internal/post"
+	"folio/internal/search/analysis"
 )
-
-// TestTrigramsInARow: a trigram term stands for three Han characters in a row, never for
-// two bigrams that only follow each other in positions (across punctuation or a run's end).
-func TestTrigramsInARow(t *testing.T) {
-	var got []string
-	toks, _ := analyze([]byte("净利润，净利，润色 利润A股票"))
-	trigrams(toks, func(term string, pos int) { got = append(got, term) })
-	want := []string{"净利" + TrigramMark + "润"} // 净利，润色: not in a row; 股票: two characters
-	if !slices.Equal(got, want) {
-		t.Errorf("trigrams: %q, want %q", got, want)
-	}
-}
 
 // TestTrigramTerms builds the demo with a trigram term for every trigram it has, and
 // checks that every three-character word then finds exactly what the phrase finds, in
@@ -44,7 +32,7 @@ func TestTrigramTerms(t *testing.T) {
 			rs := []rune(post.PlainText(p.Body, p.Format))
 			for i := 0; i+n <= len(rs) && count < 150; i++ {
 				w := string(rs[i : i+n])
-				if isHan(w) && utf8.RuneCountInString(w) == n && !seen[w] {
+				if analysis.IsHan(w) && utf8.RuneCountInString(w) == n && !seen[w] {
 					seen[w] = true
 					words = append(words, w)
 					count++

@@ -13,6 +13,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/analysis"
 )
 
 // Sizes that shape the search files. Like the bundle's, they are part of the format only
@@ -119,7 +120,7 @@ func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (s
 	shardTop := x.tree(shards)
 	metaData := encodeMeta(m)
 	x.stats.MetaBytes = int64(len(metaData))
-	root := Root{Format: Format, Version: Version, Analyzer: AnalyzerName, Docs: len(sorted),
+	root := Root{Format: Format, Version: Version, Analyzer: analysis.AnalyzerName, Docs: len(sorted),
 		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData),
 		TermTable: x.table(x.termLeaves), ShardTable: x.table(shards),
 		Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
@@ -256,7 +257,7 @@ func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut
 	text, cut := indexedText(p)
 	out := docOut{cut: cut}
 	for f, s := range [numFields]string{p.Title, text} {
-		toks, n := analyze([]byte(s))
+		toks, n := analysis.Analyze([]byte(s))
 		out.lens[f] = n
 		clear(groups)
 		var dts []docTerm
@@ -270,10 +271,10 @@ func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut
 			dts[k].pos = append(dts[k].pos, uint32(pos))
 		}
 		for _, t := range toks {
-			add(string(t.term), t.pos)
+			add(string(t.Term), t.Pos)
 		}
 		if len(tri) > 0 {
-			trigrams(toks, func(term string, pos int) {
+			analysis.Trigrams(toks, func(term string, pos int) {
 				if _, ok := tri[term]; ok {
 					add(term, pos)
 				}
@@ -300,8 +301,8 @@ func frequentTrigrams(sorted []*post.Post) map[string]int {
 		clear(seen)
 		text, _ := indexedText(p)
 		for _, s := range []string{p.Title, text} {
-			toks, _ := analyze([]byte(s))
-			trigrams(toks, func(term string, _ int) {
+			toks, _ := analysis.Analyze([]byte(s))
+			analysis.Trigrams(toks, func(term string, _ int) {
 				if !seen[term] {
 					seen[term] = true
 					counts[term]++
@@ -412,7 +413,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 	for term, a := range terms {
 		x.stats.Terms++
 		size, psize := len(term)+2, 0
-		keepPos := !isTrigramTerm(term)
+		keepPos := !analysis.IsTrigramTerm(term)
 		for f := range numFields {
 			if fa := &a.f[f]; fa.df > 0 {
 				size += int(fa.dsize) + 6
@@ -467,7 +468,7 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]route, mu *sync
 		for _, e := range c {
 			t := &termData{term: e.term}
 			for f := range numFields {
-				t.fields[f] = e.acc.f[f].split(!isTrigramTerm(e.term))
+				t.fields[f] = e.acc.f[f].split(!analysis.IsTrigramTerm(e.term))
 			}
 			e.acc.f = [numFields]fieldAcc{}
 			terms = append(terms, t)
