@@ -16,6 +16,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/query"
 	"folio/internal/sharedtest"
 )
 
@@ -36,7 +37,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(title)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		x, err := Parse(q)
+		x, err := query.Parse(q)
 		var qe *QueryError
 		if err != nil && !errors.As(err, &qe) {
 			t.Fatalf("Parse(%q): %v is not a QueryError", q, err)

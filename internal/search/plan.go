@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"folio/internal/search/analysis"
+	"folio/internal/search/query"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -18,44 +19,51 @@ import (
 // gets every chunk, in parallel, before bleve runs.
 type plan struct {
 	terms, prefixes map[string]bool
-	phrases         []phrase
+	phrases         []*phrase
+	phraseOf        map[*query.Text]*phrase
 
 	leafOf  map[string]route   // term → the leaf entry of its chunk
 	rangeOf map[string][]route // prefix → leaf entries of its range
 	posFile map[string]bool    // position chunks to fetch
 }
 
-// phrase is a query word of several tokens; neg when it is excluded.
+// phrase is a query word of several tokens; neg when it is excluded. Exact says it is
+// matched as a phrase, with positions; tri is the trigram term of a word of three Han
+// characters, and useTri says the index holds it and the word is matched as that term
+// (exact and useTri are set by decide).
 type phrase struct {
-	t   *textExpr
-	neg bool
+	t      *query.Text
+	neg    bool
+	exact  bool
+	tri    string
+	useTri bool
 }
 
-func newPlan(x expr) *plan {
-	p := &plan{terms: map[string]bool{}, prefixes: map[string]bool{}, leafOf: map[string]route{},
-		rangeOf: map[string][]route{}, posFile: map[string]bool{}}
+func newPlan(x query.Expr) *plan {
+	p := &plan{terms: map[string]bool{}, prefixes: map[string]bool{}, phraseOf: map[*query.Text]*phrase{},
+		leafOf: map[string]route{}, rangeOf: map[string][]route{}, posFile: map[string]bool{}}
 	p.walk(x, false)
 	return p
 }
 
-func (p *plan) walk(x expr, neg bool) {
+func (p *plan) walk(x query.Expr, neg bool) {
 	switch x := x.(type) {
-	case andExpr:
+	case query.And:
 		for _, it := range x {
 			p.walk(it, neg)
 		}
-	case orExpr:
+	case query.Or:
 		for _, it := range x {
 			p.walk(it, neg)
 		}
-	case notExpr:
-		p.walk(x.x, !neg)
-	case *textExpr:
-		if x.whole {
-			p.prefixes[x.slots[0].Terms[0]] = true
+	case query.Not:
+		p.walk(x.X, !neg)
+	case *query.Text:
+		if x.Whole {
+			p.prefixes[x.Slots[0].Terms[0]] = true
 			return
 		}
-		for _, sl := range x.slots {
+		for _, sl := range x.Slots {
 			for _, t := range sl.Terms {
 				p.terms[t] = true
 			}
@@ -63,12 +71,13 @@ func (p *plan) walk(x expr, neg bool) {
 				p.prefixes[sl.Prefix] = true
 			}
 		}
-		if len(x.slots) > 1 {
-			p.phrases = append(p.phrases, phrase{x, neg})
-		}
-		if t := wordTrigram(x); t != "" {
-			x.tri = t
-			p.terms[t] = true // routed and fetched with the rest (its first bigram's chunk, as a rule)
+		if len(x.Slots) > 1 {
+			ph := &phrase{t: x, neg: neg, tri: wordTrigram(x)}
+			p.phrases = append(p.phrases, ph)
+			p.phraseOf[x] = ph
+			if ph.tri != "" {
+				p.terms[ph.tri] = true // routed and fetched with the rest (its first bigram's chunk, as a rule)
+			}
 		}
 	}
 }
@@ -108,16 +117,16 @@ func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) er
 }
 
 // wordTrigram returns the trigram term of a word of three Han characters in a row, or "".
-func wordTrigram(x *textExpr) string {
-	if len(x.slots) != 2 {
+func wordTrigram(x *query.Text) string {
+	if len(x.Slots) != 2 {
 		return ""
 	}
-	for _, sl := range x.slots {
+	for _, sl := range x.Slots {
 		if len(sl.Terms) != 1 || sl.Prefix != "" || !analysis.IsHan(sl.Terms[0]) || utf8.RuneCountInString(sl.Terms[0]) != 2 {
 			return ""
 		}
 	}
-	a, b := x.slots[0].Terms[0], x.slots[1].Terms[0]
+	a, b := x.Slots[0].Terms[0], x.Slots[1].Terms[0]
 	_, size := utf8.DecodeRuneInString(a)
 	if !strings.HasPrefix(b, a[size:]) {
 		return ""
@@ -126,9 +135,9 @@ func wordTrigram(x *textExpr) string {
 }
 
 // posFiles returns the position chunks a phrase needs, with their sizes.
-func (p *plan) posFiles(t *textExpr) map[string]int {
+func (p *plan) posFiles(t *query.Text) map[string]int {
 	files := map[string]int{}
-	for _, sl := range t.slots {
+	for _, sl := range t.Slots {
 		for _, term := range sl.Terms {
 			if r, ok := p.leafOf[term]; ok {
 				files[r.Pos] = r.PosSize
@@ -153,7 +162,7 @@ func (p *plan) posFiles(t *textExpr) map[string]int {
 // matched as that term, exactly, unless trigrams is false (ExactNever, which asks for the
 // looser match, and tests of bleve's phrases).
 func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams bool) bool {
-	cost := func(t *textExpr) int {
+	cost := func(t *query.Text) int {
 		n := 0
 		for f, size := range p.posFiles(t) {
 			if _, cached := s.cache.peek(f); !cached && !p.posFile[f] {
@@ -162,18 +171,18 @@ func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams
 		}
 		return n
 	}
-	var order []phrase
+	var order []*phrase
 	for _, ph := range p.phrases {
-		if ph.t.tri != "" {
-			if trigrams && m.hasTrigram(ph.t.tri) {
-				ph.t.useTri, ph.t.exact = true, true
+		if ph.tri != "" {
+			if trigrams && m.hasTrigram(ph.tri) {
+				ph.useTri, ph.exact = true, true
 				continue
 			}
-			delete(p.leafOf, ph.t.tri) // not held (or not wanted): its chunk need not be fetched
+			delete(p.leafOf, ph.tri) // not held (or not wanted): its chunk need not be fetched
 		}
 		order = append(order, ph)
 	}
-	slices.SortStableFunc(order, func(a, b phrase) int {
+	slices.SortStableFunc(order, func(a, b *phrase) int {
 		if a.neg != b.neg {
 			if a.neg {
 				return -1
@@ -185,8 +194,8 @@ func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams
 	all, spent := true, 0
 	for _, ph := range order {
 		c := cost(ph.t)
-		ph.t.exact = mode == ExactAlways || (mode == ExactAuto || ph.neg) && spent+c <= budget
-		if !ph.t.exact {
+		ph.exact = mode == ExactAlways || (mode == ExactAuto || ph.neg) && spent+c <= budget
+		if !ph.exact {
 			all = false
 			continue
 		}

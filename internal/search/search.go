@@ -37,7 +37,7 @@
 //
 // # Searching
 //
-// Searcher.Search parses the query (Parse; see query.go for the language), finds the
+// Searcher.Search parses the query (query.Parse: the language), finds the
 // chunks of its terms in the route tree, fetches them in parallel, and runs bleve's query
 // searchers and top-N collector over an index reader (index.go) that serves doc lists from
 // those chunks. Bleve executes the query (conjunctions, disjunctions, exclusions, filters,

@@ -14,15 +14,19 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
-	"github.com/blevesearch/bleve/v2/search/query"
+	blevequery "github.com/blevesearch/bleve/v2/search/query"
 
 	"folio/internal/bundle"
 	"folio/internal/post"
 	"folio/internal/search/analysis"
+	"folio/internal/search/query"
 )
 
 // ErrNoSearch says the bundle has no search data (it wraps bundle.ErrNotFound).
 var ErrNoSearch = fmt.Errorf("this archive has no search data: %w", bundle.ErrNotFound)
+
+// QueryError says why a query cannot be run, in words for the person who typed it.
+type QueryError = query.Error
 
 // Config configures a Searcher. The zero value is not valid; start from DefaultConfig.
 type Config struct {
@@ -249,15 +253,15 @@ type FacetCount struct {
 	Count int    `json:"count"`
 }
 
-// Search runs a query (see Parse for the language). A query that cannot be read returns a
-// *QueryError.
+// Search runs a query (see query.Parse for the language). A query that cannot be read
+// returns a *QueryError.
 func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, error) {
-	x, err := Parse(q)
+	x, err := query.Parse(q)
 	if err != nil {
 		return nil, err
 	}
-	if a, ok := x.(andExpr); ok && len(a) == 0 && o.Category == "" && o.Tag == "" && o.Year == 0 {
-		return nil, queryErr("Type a word to search for.")
+	if a, ok := x.(query.And); ok && len(a) == 0 && o.Category == "" && o.Tag == "" && o.Year == 0 {
+		return nil, &QueryError{Msg: "Type a word to search for."}
 	}
 	if o.Limit <= 0 {
 		o.Limit = 10
@@ -278,7 +282,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	case SortOldest:
 		order, scored = []string{"_id"}, false
 	default:
-		return nil, queryErr("Sort by relevance, newest or oldest.")
+		return nil, &QueryError{Msg: "Sort by relevance, newest or oldest."}
 	}
 	bytes0, files0 := s.cache.counters()
 
@@ -339,7 +343,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 // run executes the compiled query with bleve's searchers and top-N collector over the
 // view, as a bleve index would (scoring, sorting, paging), and returns the doc numbers of
 // the page of hits, the total, and the facets of every hit.
-func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
+func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
 	rd := &reader{s: s, v: v}
 	opts := search.SearcherOptions{}
 	if !scored {
@@ -448,89 +452,89 @@ const titleBoost = 2
 
 // top compiles the whole query: filters (and the options' facet filters) narrow without
 // scoring; excluded items go into MustNot.
-func (c *compiler) top(x expr, o Options) query.Query {
-	var must, mustNot, filters []query.Query
-	items, ok := x.(andExpr)
+func (c *compiler) top(x query.Expr, o Options) blevequery.Query {
+	var must, mustNot, filters []blevequery.Query
+	items, ok := x.(query.And)
 	if !ok {
-		items = andExpr{x}
+		items = query.And{x}
 	}
 	for _, it := range items {
 		switch it := it.(type) {
-		case *filterExpr, *dateExpr:
+		case *query.Filter, *query.Date:
 			filters = append(filters, c.expr(it))
-		case notExpr:
-			mustNot = append(mustNot, c.expr(it.x))
+		case query.Not:
+			mustNot = append(mustNot, c.expr(it.X))
 		default:
 			must = append(must, c.expr(it))
 		}
 	}
 	if o.Category != "" {
-		filters = append(filters, c.expr(&filterExpr{field: FieldCategory, value: o.Category}))
+		filters = append(filters, c.expr(&query.Filter{Field: FieldCategory, Value: o.Category}))
 	}
 	if o.Tag != "" {
-		filters = append(filters, c.expr(&filterExpr{field: FieldTag, value: o.Tag}))
+		filters = append(filters, c.expr(&query.Filter{Field: FieldTag, Value: o.Tag}))
 	}
 	if o.Year != 0 {
-		filters = append(filters, c.days(dayNumber(o.Year, 1, 1), dayNumber(o.Year+1, 1, 1)-1))
+		filters = append(filters, c.days(query.DayNumber(o.Year, 1, 1), query.DayNumber(o.Year+1, 1, 1)-1))
 	}
 	if len(must) == 0 && len(mustNot) == 0 && len(filters) == 0 {
-		return query.NewMatchAllQuery()
+		return blevequery.NewMatchAllQuery()
 	}
-	bq := query.NewBooleanQuery(must, nil, mustNot)
+	bq := blevequery.NewBooleanQuery(must, nil, mustNot)
 	if len(filters) > 0 {
-		bq.AddFilter(query.NewConjunctionQuery(filters))
+		bq.AddFilter(blevequery.NewConjunctionQuery(filters))
 	}
 	return bq
 }
 
-func (c *compiler) expr(x expr) query.Query {
+func (c *compiler) expr(x query.Expr) blevequery.Query {
 	switch x := x.(type) {
-	case andExpr:
-		var must, mustNot []query.Query
+	case query.And:
+		var must, mustNot []blevequery.Query
 		for _, it := range x {
-			if n, ok := it.(notExpr); ok {
-				mustNot = append(mustNot, c.expr(n.x))
+			if n, ok := it.(query.Not); ok {
+				mustNot = append(mustNot, c.expr(n.X))
 			} else {
 				must = append(must, c.expr(it))
 			}
 		}
 		if len(mustNot) == 0 {
-			return query.NewConjunctionQuery(must)
+			return blevequery.NewConjunctionQuery(must)
 		}
-		return query.NewBooleanQuery(must, nil, mustNot)
-	case orExpr:
-		alts := make([]query.Query, len(x))
+		return blevequery.NewBooleanQuery(must, nil, mustNot)
+	case query.Or:
+		alts := make([]blevequery.Query, len(x))
 		for i, it := range x {
 			alts[i] = c.expr(it)
 		}
-		return query.NewDisjunctionQuery(alts)
-	case notExpr:
-		return query.NewBooleanQuery(nil, nil, []query.Query{c.expr(x.x)})
-	case *filterExpr:
-		name := c.v.meta.resolve(x.field, x.value)
+		return blevequery.NewDisjunctionQuery(alts)
+	case query.Not:
+		return blevequery.NewBooleanQuery(nil, nil, []blevequery.Query{c.expr(x.X)})
+	case *query.Filter:
+		name := c.v.meta.resolve(x.Field, x.Value)
 		if name == "" {
-			return query.NewMatchNoneQuery()
+			return blevequery.NewMatchNoneQuery()
 		}
-		q := query.NewTermQuery(name)
-		q.SetField(x.field)
+		q := blevequery.NewTermQuery(name)
+		q.SetField(x.Field)
 		return q
-	case *dateExpr:
-		return c.days(x.from, x.to)
-	case *textExpr:
-		if x.titleOnly {
+	case *query.Date:
+		return c.days(x.From, x.To)
+	case *query.Text:
+		if x.TitleOnly {
 			return c.text(x, fieldTitle)
 		}
 		title, body := c.text(x, fieldTitle), c.text(x, fieldBody)
-		if b, ok := title.(query.BoostableQuery); ok {
+		if b, ok := title.(blevequery.BoostableQuery); ok {
 			b.SetBoost(titleBoost)
 		}
-		return query.NewDisjunctionQuery([]query.Query{title, body})
+		return blevequery.NewDisjunctionQuery([]blevequery.Query{title, body})
 	}
-	return query.NewMatchNoneQuery()
+	return blevequery.NewMatchNoneQuery()
 }
 
-func (c *compiler) days(from, to int32) query.Query {
-	q := query.NewTermQuery(daysTerm(from, to))
+func (c *compiler) days(from, to int32) blevequery.Query {
+	q := blevequery.NewTermQuery(daysTerm(from, to))
 	q.SetField(fieldDays)
 	return q
 }
@@ -538,59 +542,61 @@ func (c *compiler) days(from, to int32) query.Query {
 // text compiles a word or phrase for one field: its trigram term when the index holds it;
 // else a phrase of its slots (exact), or, when positions were not fetched, all its slots
 // anywhere in the field; both are phrase terms of the index reader (see phraseTerm).
-func (c *compiler) text(t *textExpr, f int) query.Query {
+func (c *compiler) text(t *query.Text, f int) blevequery.Query {
 	field := FieldNames[f]
-	if t.whole {
+	if t.Whole {
 		if c.blevePhrases {
-			q := query.NewPrefixQuery(t.slots[0].Terms[0])
+			q := blevequery.NewPrefixQuery(t.Slots[0].Terms[0])
 			q.SetField(field)
 			return q
 		}
-		q := query.NewTermQuery(anyPrefixTerm(t.slots[0].Terms[0]))
+		q := blevequery.NewTermQuery(anyPrefixTerm(t.Slots[0].Terms[0]))
 		q.SetField(field)
 		return q
 	}
-	if t.useTri {
-		if len(c.p.alternatives(c.v, analysis.Slot{Terms: []string{t.tri}}, f)) == 0 {
-			return query.NewMatchNoneQuery()
+	ph := c.p.phraseOf[t] // nil for a word of one token
+	if ph != nil && ph.useTri {
+		if len(c.p.alternatives(c.v, analysis.Slot{Terms: []string{ph.tri}}, f)) == 0 {
+			return blevequery.NewMatchNoneQuery()
 		}
-		q := query.NewTermQuery(t.tri)
+		q := blevequery.NewTermQuery(ph.tri)
 		q.SetField(field)
 		return q
 	}
-	alts := make([][]string, len(t.slots))
-	for i, sl := range t.slots {
+	exact := ph != nil && ph.exact
+	alts := make([][]string, len(t.Slots))
+	for i, sl := range t.Slots {
 		alts[i] = c.p.alternatives(c.v, sl, f)
 		if len(alts[i]) == 0 {
-			return query.NewMatchNoneQuery()
+			return blevequery.NewMatchNoneQuery()
 		}
 	}
 	switch {
 	case len(alts) == 1:
 		return anyTerm(alts[0], field)
-	case c.blevePhrases && t.exact:
-		return query.NewMultiPhraseQuery(alts, field)
+	case c.blevePhrases && exact:
+		return blevequery.NewMultiPhraseQuery(alts, field)
 	case c.blevePhrases:
-		conj := make([]query.Query, len(alts))
+		conj := make([]blevequery.Query, len(alts))
 		for i, terms := range alts {
 			conj[i] = anyTerm(terms, field)
 		}
-		return query.NewConjunctionQuery(conj)
+		return blevequery.NewConjunctionQuery(conj)
 	}
-	q := query.NewTermQuery(phraseTerm(alts, t.exact))
+	q := blevequery.NewTermQuery(phraseTerm(alts, exact))
 	q.SetField(field)
 	return q
 }
 
-func anyTerm(terms []string, field string) query.Query {
-	qs := make([]query.Query, len(terms))
+func anyTerm(terms []string, field string) blevequery.Query {
+	qs := make([]blevequery.Query, len(terms))
 	for i, t := range terms {
-		q := query.NewTermQuery(t)
+		q := blevequery.NewTermQuery(t)
 		q.SetField(field)
 		qs[i] = q
 	}
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	return query.NewDisjunctionQuery(qs)
+	return blevequery.NewDisjunctionQuery(qs)
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"folio/internal/search/analysis"
+	"folio/internal/search/query"
 )
 
 // Snippet sizes, in runes.
@@ -25,22 +26,22 @@ type snippetPhrase struct {
 
 // snippetPhrases lists the query's words and phrases that are not excluded and not only
 // about titles.
-func snippetPhrases(x expr) []snippetPhrase {
+func snippetPhrases(x query.Expr) []snippetPhrase {
 	var out []snippetPhrase
-	var walk func(expr)
-	walk = func(x expr) {
+	var walk func(query.Expr)
+	walk = func(x query.Expr) {
 		switch x := x.(type) {
-		case andExpr:
+		case query.And:
 			for _, it := range x {
 				walk(it)
 			}
-		case orExpr:
+		case query.Or:
 			for _, it := range x {
 				walk(it)
 			}
-		case *textExpr:
-			if !x.titleOnly {
-				out = append(out, snippetPhrase{text: x.text, slots: x.slots, whole: x.whole})
+		case *query.Text:
+			if !x.TitleOnly {
+				out = append(out, snippetPhrase{text: x.Text, slots: x.Slots, whole: x.Whole})
 			}
 		}
 	}

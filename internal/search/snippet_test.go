@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"folio/internal/post"
+	"folio/internal/search/query"
 )
 
 func phrasesOf(t *testing.T, q string) []snippetPhrase {
 	t.Helper()
-	x, err := Parse(q)
+	x, err := query.Parse(q)
 	if err != nil {
 		t.Fatal(err)
 	}

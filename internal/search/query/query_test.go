@@ -1,4 +1,4 @@
-package search
+package query
 
 import (
 	"errors"
@@ -55,7 +55,7 @@ func TestParseErrors(t *testing.T) {
 		"((((((((((茶))))))))))",
 	} {
 		_, err := Parse(q)
-		var qe *QueryError
+		var qe *Error
 		if !errors.As(err, &qe) || qe.Msg == "" {
 			t.Errorf("Parse(%q) = %v, want a QueryError", q, err)
 		}
@@ -63,7 +63,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseDates(t *testing.T) {
-	day := func(y, m, d int) int32 { return dayNumber(y, m, d) }
+	day := func(y, m, d int) int32 { return DayNumber(y, m, d) }
 	cases := []struct {
 		s        string
 		from, to int32
