@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"folio/internal/bundle"
+	"folio/internal/search/format"
 )
 
 // termChunk is a decoded term chunk: terms sorted; each doc list is decoded when first
@@ -20,32 +21,26 @@ type termChunk struct {
 
 type termEntry struct {
 	term string
-	raw  [numFields]*posting
-	once [numFields]sync.Once
-	list [numFields]*plist
-	err  [numFields]error
+	raw  [format.NumFields]*format.Posting
+	once [format.NumFields]sync.Once
+	list [format.NumFields]*format.Plist
+	err  [format.NumFields]error
 }
 
 // has reports whether the term occurs in field f.
 func (e *termEntry) has(f int) bool { return e.raw[f] != nil }
 
 // docs returns the term's doc list in field f (nil when it has none), decoding it once.
-func (e *termEntry) docs(f int) (*plist, error) {
+func (e *termEntry) docs(f int) (*format.Plist, error) {
 	if e.raw[f] == nil {
 		return nil, nil
 	}
-	e.once[f].Do(func() { e.list[f], e.err[f] = decodePlist(e.raw[f]) })
+	e.once[f].Do(func() { e.list[f], e.err[f] = format.DecodePlist(e.raw[f]) })
 	return e.list[f], e.err[f]
 }
 
-// plist is one field's doc list of a term: ascending doc numbers and their frequencies.
-type plist struct {
-	docs  []uint32
-	freqs []uint32
-}
-
 func decodeChunkFile(data []byte) (any, int64, error) {
-	tds, err := decodeTermChunk(data)
+	tds, err := format.DecodeTermChunk(data)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -53,37 +48,15 @@ func decodeChunkFile(data []byte) (any, int64, error) {
 	// Decoded lists take 8 bytes per doc: counted in up front, decoded or not.
 	size := int64(len(data)) + 160*int64(len(tds))
 	for i := range tds {
-		c.terms[i].term = tds[i].term
-		c.terms[i].raw = tds[i].fields
-		for _, p := range tds[i].fields {
+		c.terms[i].term = tds[i].Term
+		c.terms[i].raw = tds[i].Fields
+		for _, p := range tds[i].Fields {
 			if p != nil {
-				size += 8 * int64(p.df)
+				size += 8 * int64(p.DF)
 			}
 		}
 	}
 	return c, size, nil
-}
-
-func decodePlist(p *posting) (*plist, error) {
-	if p.df > len(p.docs) || p.df > len(p.freqs) { // every doc takes a byte in each stream
-		return nil, errDamaged
-	}
-	pl := &plist{docs: make([]uint32, p.df), freqs: make([]uint32, p.df)}
-	d, fr := dec{b: p.docs}, dec{b: p.freqs}
-	next := uint64(0)
-	for i := range p.df {
-		doc := next + d.uvarint()
-		if doc < next || doc >= 1<<32 {
-			return nil, errDamaged
-		}
-		pl.docs[i] = uint32(doc)
-		next = doc + 1
-		pl.freqs[i] = uint32(fr.uvarint() + 1)
-	}
-	if d.err != nil || fr.err != nil || len(d.b) != 0 || len(fr.b) != 0 {
-		return nil, errDamaged
-	}
-	return pl, nil
 }
 
 // find returns the term's entry in the chunk, or nil.
@@ -98,48 +71,19 @@ func (c *termChunk) find(term string) *termEntry {
 // posChunk holds a position chunk: each term's position streams per field, decoded as a
 // phrase reads them (see phraseSource).
 type posChunk struct {
-	streams map[string][numFields][]byte
+	streams map[string][format.NumFields][]byte
 }
 
 func decodePosFile(data []byte) (any, int64, error) {
-	m, err := decodePosChunk(data)
+	m, err := format.DecodePosChunk(data)
 	if err != nil {
 		return nil, 0, err
 	}
 	return &posChunk{streams: m}, int64(len(data)) + 96*int64(len(m)), nil
 }
 
-// positions decodes a term's positions in one field, doc by doc: pos[off[i]:off[i+1]]
-// belongs to the list's i-th doc.
-func positions(stream []byte, pl *plist) (pos, off []uint32, err error) {
-	off = make([]uint32, len(pl.docs)+1)
-	total := 0
-	for i, f := range pl.freqs {
-		total += int(f)
-		if total > len(stream) { // every position takes a byte
-			return nil, nil, errDamaged
-		}
-		off[i+1] = uint32(total)
-	}
-	pos = make([]uint32, total)
-	d := dec{b: stream}
-	k := 0
-	for _, f := range pl.freqs {
-		p := uint64(0)
-		for range f {
-			p += d.uvarint()
-			pos[k] = uint32(p)
-			k++
-		}
-	}
-	if d.err != nil || len(d.b) != 0 {
-		return nil, nil, errDamaged
-	}
-	return pos, off, nil
-}
-
 func decodeNodeFile(data []byte) (any, int64, error) {
-	n, err := decodeNode(data)
+	n, err := format.DecodeNode(data)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -147,21 +91,21 @@ func decodeNodeFile(data []byte) (any, int64, error) {
 }
 
 func decodeMetaFile(data []byte) (any, int64, error) {
-	m, err := decodeMeta(data)
+	m, err := format.DecodeMeta(data)
 	if err != nil {
 		return nil, 0, err
 	}
-	return m, int64(len(data)) + 40*int64(m.Docs), nil
+	return &meta{Meta: m}, int64(len(data)) + 40*int64(m.Docs), nil
 }
 
 // loaders of each kind of file through the cache.
 
-func (s *Searcher) node(ctx context.Context, name string) (*routeNode, error) {
+func (s *Searcher) node(ctx context.Context, name string) (*format.RouteNode, error) {
 	v, err := s.cache.get(ctx, name, decodeNodeFile)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*routeNode), nil
+	return v.(*format.RouteNode), nil
 }
 
 func (s *Searcher) chunk(ctx context.Context, name string) (*termChunk, error) {
@@ -181,17 +125,17 @@ func (s *Searcher) posChunk(ctx context.Context, name string) (*posChunk, error)
 }
 
 // top returns a route table once it is loaded, and the tree's top node until then.
-func (s *Searcher) top(tree *routeNode, table string) *routeNode {
+func (s *Searcher) top(tree *format.RouteNode, table string) *format.RouteNode {
 	if table != "" {
 		if v, ok := s.cache.peek(table); ok {
-			return v.(*routeNode)
+			return v.(*format.RouteNode)
 		}
 	}
 	return tree
 }
 
 // termsTop is the top of the term routes.
-func (s *Searcher) termsTop() *routeNode { return s.top(s.termTop, s.root.TermTable) }
+func (s *Searcher) termsTop() *format.RouteNode { return s.top(s.termTop, s.root.TermTable) }
 
 // startTables fetches the route tables in the background, both at once. Lookups of
 // searches that begin meanwhile wait for them (see awaitTop) rather than fetch route
@@ -239,12 +183,12 @@ func (s *Searcher) loadTables(ctx context.Context) error {
 // it waits for the table. (A search that was already running when their load began goes
 // on with the tree: the tables would arrive only after its own fetches, and WebAssembly
 // cannot start their fetches while the search computes.)
-func (s *Searcher) awaitTop(ctx context.Context, searchBegan time.Time, tree *routeNode, table string) *routeNode {
+func (s *Searcher) awaitTop(ctx context.Context, searchBegan time.Time, tree *format.RouteNode, table string) *format.RouteNode {
 	if table == "" {
 		return tree
 	}
 	if v, ok := s.cache.peek(table); ok {
-		return v.(*routeNode)
+		return v.(*format.RouteNode)
 	}
 	s.tablesMu.Lock()
 	load := s.tables
@@ -275,11 +219,11 @@ func (s *Searcher) awaitTop(ctx context.Context, searchBegan time.Time, tree *ro
 
 // leaves returns the leaf entries of the tree under top whose ranges meet [lo, hi) (hi nil:
 // no upper end), fetching route nodes as needed.
-func (s *Searcher) leaves(ctx context.Context, top *routeNode, lo, hi []byte) ([]route, error) {
-	var out []route
-	var walk func(n *routeNode) error
-	walk = func(n *routeNode) error {
-		i := max(0, n.find(lo))
+func (s *Searcher) leaves(ctx context.Context, top *format.RouteNode, lo, hi []byte) ([]format.Route, error) {
+	var out []format.Route
+	var walk func(n *format.RouteNode) error
+	walk = func(n *format.RouteNode) error {
+		i := max(0, n.Find(lo))
 		for ; i < len(n.Entries); i++ {
 			e := n.Entries[i]
 			if hi != nil && bytes.Compare(e.Key, hi) >= 0 {
@@ -303,19 +247,19 @@ func (s *Searcher) leaves(ctx context.Context, top *routeNode, lo, hi []byte) ([
 }
 
 // leaf returns the leaf entry whose range holds key, if any.
-func (s *Searcher) leaf(ctx context.Context, top *routeNode, key []byte) (route, bool, error) {
+func (s *Searcher) leaf(ctx context.Context, top *format.RouteNode, key []byte) (format.Route, bool, error) {
 	n := top
 	for {
-		i := n.find(key)
+		i := n.Find(key)
 		if i < 0 {
-			return route{}, false, nil
+			return format.Route{}, false, nil
 		}
 		if n.Leaf {
 			return n.Entries[i], true, nil
 		}
 		child, err := s.node(ctx, n.Entries[i].File)
 		if err != nil {
-			return route{}, false, err
+			return format.Route{}, false, err
 		}
 		n = child
 	}
@@ -335,12 +279,12 @@ func prefixEnd(prefix []byte) []byte {
 
 // hitPost returns doc n's post from its bundle shard, for a search that began then.
 func (s *Searcher) hitPost(ctx context.Context, searchBegan time.Time, n int) (*bundle.Post, error) {
-	r, ok, err := s.leaf(ctx, s.awaitTop(ctx, searchBegan, s.shardTop, s.root.ShardTable), docKey(n))
+	r, ok, err := s.leaf(ctx, s.awaitTop(ctx, searchBegan, s.shardTop, s.root.ShardTable), format.DocKey(n))
 	if err != nil {
 		return nil, err
 	}
 	if !ok || len(r.Key) != 4 {
-		return nil, &bundle.DataError{File: "search shards", Err: errDamaged}
+		return nil, &bundle.DataError{File: "search shards", Err: format.ErrDamaged}
 	}
 	i := n - int(binary.BigEndian.Uint32(r.Key))
 	if i < 0 {

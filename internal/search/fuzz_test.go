@@ -16,6 +16,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/sharedtest"
 )
@@ -79,31 +80,31 @@ func FuzzSearch(f *testing.F) {
 
 // FuzzDecode feeds damaged bytes to every decoder: they must fail, never panic.
 func FuzzDecode(f *testing.F) {
-	f.Add(encodeNode(&routeNode{Leaf: true, Entries: []route{{Key: []byte("a"), File: "s/x.bin", Size: 3}}}))
-	f.Add(encodeTermChunk([]*termData{{term: "龙井", fields: [numFields]*posting{nil, {df: 1, docs: []byte{0}, freqs: []byte{0}, pos: []byte{1}}}}}))
-	f.Add(encodePosChunk([]*termData{{term: "龙井", fields: [numFields]*posting{nil, {df: 1, docs: []byte{0}, freqs: []byte{0}, pos: []byte{1}}}}}))
-	f.Add(encodeMeta(&meta{Docs: 1, Categories: []string{"c"}, Profiles: []profile{{Cats: []uint32{0}}}, DocProfile: []uint32{0}, Days: []int32{19000}}))
+	f.Add(format.EncodeNode(&format.RouteNode{Leaf: true, Entries: []format.Route{{Key: []byte("a"), File: "s/x.bin", Size: 3}}}))
+	f.Add(format.EncodeTermChunk([]*format.TermData{{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, {DF: 1, Docs: []byte{0}, Freqs: []byte{0}, Pos: []byte{1}}}}}))
+	f.Add(format.EncodePosChunk([]*format.TermData{{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, {DF: 1, Docs: []byte{0}, Freqs: []byte{0}, Pos: []byte{1}}}}}))
+	f.Add(format.EncodeMeta(&format.Meta{Docs: 1, Categories: []string{"c"}, Profiles: []format.Profile{{Cats: []uint32{0}}}, DocProfile: []uint32{0}, Days: []int32{19000}}))
 	for _, nd := range corpusSeeds(f).files {
 		if nd.name != "root" && nd.name != "p" {
 			f.Add(nd.data)
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		decodeNode(data)
-		if tds, err := decodeTermChunk(data); err == nil {
+		format.DecodeNode(data)
+		if tds, err := format.DecodeTermChunk(data); err == nil {
 			for _, td := range tds {
-				for _, p := range td.fields {
+				for _, p := range td.Fields {
 					if p != nil {
-						if pl, err := decodePlist(p); err == nil {
-							positions(data, pl)
+						if pl, err := format.DecodePlist(p); err == nil {
+							format.Positions(data, pl)
 						}
 					}
 				}
 			}
 		}
 		decodeChunkFile(data)
-		decodePosChunk(data)
-		decodeMeta(data)
+		format.DecodePosChunk(data)
+		format.DecodeMeta(data)
 	})
 }
 
@@ -179,7 +180,7 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 		fc.facets()
 	}
 	s.loadTables(ctx)
-	for _, top := range []*routeNode{s.termTop, s.termsTop()} {
+	for _, top := range []*format.RouteNode{s.termTop, s.termsTop()} {
 		leaves, err := s.leaves(ctx, top, nil, nil)
 		if err != nil {
 			continue
@@ -202,7 +203,7 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 
 // readChunk decodes every doc list of a term chunk and, from its position chunk, every
 // list's positions.
-func readChunk(ctx context.Context, s *Searcher, l route) {
+func readChunk(ctx context.Context, s *Searcher, l format.Route) {
 	c, err := s.chunk(ctx, l.File)
 	if err != nil {
 		return
@@ -213,12 +214,12 @@ func readChunk(ctx context.Context, s *Searcher, l route) {
 	}
 	for i := range c.terms {
 		e := &c.terms[i]
-		for f := range numFields {
+		for f := range format.NumFields {
 			pl, err := e.docs(f)
 			if err != nil || pl == nil || pc == nil {
 				continue
 			}
-			positions(pc.streams[e.term][f], pl)
+			format.Positions(pc.streams[e.term][f], pl)
 		}
 	}
 }

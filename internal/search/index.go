@@ -13,6 +13,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"folio/internal/bundle"
+	"folio/internal/search/format"
 )
 
 // reader implements bleve's index.IndexReader over one search's view: doc lists from the
@@ -31,6 +32,20 @@ type view struct {
 	phrases map[string][2][]uint32 // phrase postings computed in this search
 }
 
+// FieldNames are the names bleve sees for the text fields (format.FieldTitle,
+// format.FieldBody).
+var FieldNames = [format.NumFields]string{"title", "body"}
+
+// Virtual fields served from the metadata file.
+const (
+	FieldCategory = "category"
+	FieldTag      = "tag"
+	FieldYear     = "year"
+	// fieldDays takes a term "FROM..TO" (day numbers since 1970-01-01, inclusive) and
+	// matches the docs dated in that range: date filters are bleve term queries on it.
+	fieldDays = "_days"
+)
+
 type reader struct {
 	s *Searcher
 	v *view
@@ -46,7 +61,7 @@ func fieldIndex(field string) int {
 }
 
 // entry finds a term of a text field.
-func (r *reader) entry(term string) (*termEntry, route, error) {
+func (r *reader) entry(term string) (*termEntry, format.Route, error) {
 	rt, ok, err := r.s.leaf(r.v.ctx, r.s.termsTop(), []byte(term))
 	if err != nil || !ok {
 		return nil, rt, err
@@ -72,7 +87,7 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 			return nil, err
 		}
 		if n := len(docs); n > 0 && int(docs[n-1]) >= m.Docs {
-			return nil, &bundle.DataError{File: "search positions", Err: errDamaged}
+			return nil, &bundle.DataError{File: "search positions", Err: format.ErrDamaged}
 		}
 		pr.docs, pr.freqs = docs, freqs
 	case f >= 0:
@@ -88,17 +103,17 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 		if err != nil {
 			return nil, &bundle.DataError{File: rt.File, Err: err}
 		}
-		if n := len(pl.docs); n > 0 && int(pl.docs[n-1]) >= m.Docs {
-			return nil, &bundle.DataError{File: rt.File, Err: errDamaged}
+		if n := len(pl.Docs); n > 0 && int(pl.Docs[n-1]) >= m.Docs {
+			return nil, &bundle.DataError{File: rt.File, Err: format.ErrDamaged}
 		}
-		pr.docs, pr.freqs = pl.docs, pl.freqs
+		pr.docs, pr.freqs = pl.Docs, pl.Freqs
 		if includeTermVectors {
 			src, err := r.sourceOf(string(term), f, true)
 			if err != nil {
 				return nil, err
 			}
 			if src != nil {
-				if pr.pos, pr.off, err = positions(src.stream, pl); err != nil {
+				if pr.pos, pr.off, err = format.Positions(src.stream, pl); err != nil {
 					return nil, &bundle.DataError{File: rt.Pos, Err: err}
 				}
 			}
@@ -168,7 +183,7 @@ func (r *reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
 			}
 			for i := range c.terms {
 				if e := &c.terms[i]; e.has(f) && in(e.term) {
-					d.entries = append(d.entries, index.DictEntry{Term: e.term, Count: uint64(e.raw[f].df)})
+					d.entries = append(d.entries, index.DictEntry{Term: e.term, Count: uint64(e.raw[f].DF)})
 				}
 			}
 		}
@@ -193,7 +208,7 @@ func (r *reader) DocValueReader(fields []string) (index.DocValueReader, error) {
 }
 
 func (r *reader) Fields() ([]string, error) {
-	return []string{FieldNames[fieldTitle], FieldNames[fieldBody], FieldCategory, FieldTag, FieldYear}, nil
+	return []string{FieldNames[format.FieldTitle], FieldNames[format.FieldBody], FieldCategory, FieldTag, FieldYear}, nil
 }
 
 func (r *reader) GetInternal([]byte) ([]byte, error) { return nil, nil }

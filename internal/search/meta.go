@@ -7,7 +7,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"folio/internal/search/format"
 )
+
+// meta is the decoded metadata file with lookups over it, built once per session.
+type meta struct {
+	*format.Meta
+	ix metaIndex
+}
 
 // metaIndex adds lookups to the metadata, built once per session.
 type metaIndex struct {
@@ -58,20 +66,12 @@ func (m *meta) prepare() {
 	})
 }
 
-// lengthClass is a field length's class: round(log2(n)).
-func lengthClass(n int) byte {
-	if n <= 1 {
-		return 0
-	}
-	return byte(min(31, int(math.Round(math.Log2(float64(n))))))
-}
-
 // classNorm is bleve's field norm, 1/sqrt(length), of a length class.
 func classNorm(class byte) float64 { return 1 / math.Sqrt(math.Exp2(float64(class))) }
 
 // norm returns doc n's norm in a text field.
 func (m *meta) norm(f int, n uint32) float64 {
-	if f == fieldTitle {
+	if f == format.FieldTitle {
 		return m.ix.titleNorm
 	}
 	return m.ix.bodyNorm[m.Profiles[m.DocProfile[n]].BodyClass&31]

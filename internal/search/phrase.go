@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"folio/internal/bundle"
+	"folio/internal/search/format"
 )
 
 // Exact phrases are matched by the index reader, not by bleve's phrase searcher: a phrase
@@ -89,9 +90,9 @@ func (r *reader) anyPostings(prefix string, f int) (docs, freqs []uint32, err er
 			if counts == nil {
 				counts = make([]uint32, r.v.meta.Docs)
 			}
-			for i, d := range pl.docs {
+			for i, d := range pl.Docs {
 				if int(d) < len(counts) {
-					counts[d] += pl.freqs[i]
+					counts[d] += pl.Freqs[i]
 				}
 			}
 		}
@@ -110,7 +111,7 @@ func (r *reader) anyPostings(prefix string, f int) (docs, freqs []uint32, err er
 // phrase checks are decoded, and nothing is kept: positions are the bulk of a phrase's
 // data).
 type phraseSource struct {
-	pl     *plist
+	pl     *format.Plist
 	i      int
 	stream []byte // positions per doc: first, then gaps (uvarints)
 	at     int    // byte offset in stream of the positions of doc index ati
@@ -120,7 +121,7 @@ type phraseSource struct {
 // seek moves the cursor to the first doc at or after d (the docs ascend, and so do the
 // calls) and says whether that doc is d. It gallops: most steps are short.
 func (s *phraseSource) seek(d uint32) bool {
-	docs := s.pl.docs
+	docs := s.pl.Docs
 	i := s.i
 	if i < len(docs) && docs[i] < d {
 		// Double the step until past d, then search the last stretch.
@@ -148,10 +149,10 @@ func (s *phraseSource) seek(d uint32) bool {
 // positionsOf appends the positions of doc index i (at or after the last one read) to buf.
 func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
 	for ; s.ati < i; s.ati++ { // skip the docs in between
-		for range s.pl.freqs[s.ati] {
+		for range s.pl.Freqs[s.ati] {
 			for {
 				if s.at >= len(s.stream) {
-					return buf, errDamaged
+					return buf, format.ErrDamaged
 				}
 				s.at++
 				if s.stream[s.at-1] < 0x80 {
@@ -162,7 +163,7 @@ func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
 	}
 	p := uint64(0)
 	stream, at := s.stream, s.at
-	for range s.pl.freqs[i] {
+	for range s.pl.Freqs[i] {
 		// Most gaps take one or two bytes: read those inline.
 		var v uint64
 		switch {
@@ -177,7 +178,7 @@ func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
 			v, n = binary.Uvarint(stream[at:])
 			if n <= 0 {
 				s.at = at
-				return buf, errDamaged
+				return buf, format.ErrDamaged
 			}
 			at += n
 		}
@@ -238,7 +239,7 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 	count := func(srcs []*phraseSource) int {
 		n := 0
 		for _, s := range srcs {
-			n += len(s.pl.docs)
+			n += len(s.pl.Docs)
 		}
 		return n
 	}
@@ -250,7 +251,7 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 	}
 	var leadDocs []uint32
 	for _, s := range slots[lead] {
-		leadDocs = append(leadDocs, s.pl.docs...)
+		leadDocs = append(leadDocs, s.pl.Docs...)
 	}
 	if len(slots[lead]) > 1 {
 		slices.Sort(leadDocs)
@@ -266,7 +267,7 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 			var freq uint32
 			for _, s := range srcs {
 				if s.seek(d) {
-					freq += s.pl.freqs[s.i]
+					freq += s.pl.Freqs[s.i]
 				}
 			}
 			if freq == 0 {
@@ -286,7 +287,7 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 		for k, srcs := range slots {
 			posAt[k] = posAt[k][:0]
 			for _, s := range srcs {
-				if s.i < len(s.pl.docs) && s.pl.docs[s.i] == d {
+				if s.i < len(s.pl.Docs) && s.pl.Docs[s.i] == d {
 					if posAt[k], err = s.positionsOf(s.i, posAt[k]); err != nil {
 						return nil, nil, &bundle.DataError{File: "search positions", Err: err}
 					}
@@ -359,7 +360,7 @@ func (r *reader) sourceOf(term string, f int, withPositions bool) (*phraseSource
 	}
 	streams, ok := pc.streams[term]
 	if !ok {
-		return nil, &bundle.DataError{File: rt.Pos, Err: fmt.Errorf("no positions of %q: %w", term, errDamaged)}
+		return nil, &bundle.DataError{File: rt.Pos, Err: fmt.Errorf("no positions of %q: %w", term, format.ErrDamaged)}
 	}
 	return &phraseSource{pl: pl, stream: streams[f]}, nil
 }

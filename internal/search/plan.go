@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"folio/internal/search/analysis"
+	"folio/internal/search/format"
 	"folio/internal/search/query"
 )
 
@@ -22,9 +23,9 @@ type plan struct {
 	phrases         []*phrase
 	phraseOf        map[*query.Text]*phrase
 
-	leafOf  map[string]route   // term → the leaf entry of its chunk
-	rangeOf map[string][]route // prefix → leaf entries of its range
-	posFile map[string]bool    // position chunks to fetch
+	leafOf  map[string]format.Route   // term → the leaf entry of its chunk
+	rangeOf map[string][]format.Route // prefix → leaf entries of its range
+	posFile map[string]bool           // position chunks to fetch
 }
 
 // phrase is a query word of several tokens; neg when it is excluded. Exact says it is
@@ -41,7 +42,7 @@ type phrase struct {
 
 func newPlan(x query.Expr) *plan {
 	p := &plan{terms: map[string]bool{}, prefixes: map[string]bool{}, phraseOf: map[*query.Text]*phrase{},
-		leafOf: map[string]route{}, rangeOf: map[string][]route{}, posFile: map[string]bool{}}
+		leafOf: map[string]format.Route{}, rangeOf: map[string][]format.Route{}, posFile: map[string]bool{}}
 	p.walk(x, false)
 	return p
 }
@@ -174,7 +175,7 @@ func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams
 	var order []*phrase
 	for _, ph := range p.phrases {
 		if ph.tri != "" {
-			if trigrams && m.hasTrigram(ph.tri) {
+			if trigrams && m.HasTrigram(ph.tri) {
 				ph.useTri, ph.exact = true, true
 				continue
 			}

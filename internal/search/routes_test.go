@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"folio/internal/bundle"
+	"folio/internal/search/format"
 )
 
 // TestDeepRoutes builds the demo three ways: as usual (every route in the root); with tiny
@@ -34,7 +35,7 @@ func TestDeepRoutes(t *testing.T) {
 		t.Error("deep build wrote route tables")
 	}
 	for name, data := range map[string][]byte{"terms": deep.s.root.Terms, "shards": deep.s.root.Shards} {
-		top, err := decodeNode(data)
+		top, err := format.DecodeNode(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,8 +203,8 @@ func TestTablesAwaited(t *testing.T) {
 func routeNodeFiles(t *testing.T, dir string, tops ...[]byte) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
-	var walk func(n *routeNode)
-	walk = func(n *routeNode) {
+	var walk func(n *format.RouteNode)
+	walk = func(n *format.RouteNode) {
 		if n.Leaf {
 			return
 		}
@@ -213,7 +214,7 @@ func routeNodeFiles(t *testing.T, dir string, tops ...[]byte) map[string]bool {
 			if err != nil {
 				t.Fatal(err)
 			}
-			child, err := decodeNode(data)
+			child, err := format.DecodeNode(data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,7 +222,7 @@ func routeNodeFiles(t *testing.T, dir string, tops ...[]byte) map[string]bool {
 		}
 	}
 	for _, data := range tops {
-		top, err := decodeNode(data)
+		top, err := format.DecodeNode(data)
 		if err != nil {
 			t.Fatal(err)
 		}

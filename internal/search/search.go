@@ -31,7 +31,7 @@
 // second route tree maps doc numbers to the bundle's post shards, which show the hits.
 // Each tree's top node sits in the root, and its whole leaf level is also written as one
 // route table, which a Searcher fetches in the background after its first search. The
-// format is described in format.go. A frequent term gets chunks of its own; a rare term
+// format is described in package format. A frequent term gets chunks of its own; a rare term
 // costs a cold query one ~4 kB (brotli) term chunk and, for a phrase, one ~8 kB position
 // chunk.
 //

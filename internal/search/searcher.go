@@ -19,6 +19,7 @@ import (
 	"folio/internal/bundle"
 	"folio/internal/post"
 	"folio/internal/search/analysis"
+	"folio/internal/search/format"
 	"folio/internal/search/query"
 )
 
@@ -61,8 +62,8 @@ func WithPhraseBytes(n int) Option { return func(c *Config) { c.PhraseBytes = n 
 type Searcher struct {
 	cfg               Config
 	rd                *bundle.Reader
-	root              *Root
-	termTop, shardTop *routeNode
+	root              *format.Root
+	termTop, shardTop *format.RouteNode
 	cache             *cache
 	phrases           *cache // computed phrase postings (see reader.phrasePostings), apart so as not to push files out
 	mapping           mapping.IndexMapping
@@ -93,21 +94,21 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	if err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
-	var root Root
+	var root format.Root
 	if err := json.Unmarshal(data, &root); err != nil {
 		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("damaged: %w", err)}
 	}
-	if root.Format != Format || root.Version != Version {
-		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data %s version %d, but this viewer reads %s version %d: rebuild the site with the same folio version", root.Format, root.Version, Format, Version)}
+	if root.Format != format.Format || root.Version != format.Version {
+		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data %s version %d, but this viewer reads %s version %d: rebuild the site with the same folio version", root.Format, root.Version, format.Format, format.Version)}
 	}
 	if root.Analyzer != analysis.AnalyzerName {
 		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data made with analyzer %q, this viewer uses %q", root.Analyzer, analysis.AnalyzerName)}
 	}
 	s.root = &root
-	if s.termTop, err = decodeNode(root.Terms); err != nil {
+	if s.termTop, err = format.DecodeNode(root.Terms); err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
-	if s.shardTop, err = decodeNode(root.Shards); err != nil {
+	if s.shardTop, err = format.DecodeNode(root.Shards); err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
 	m := mapping.NewIndexMapping()
@@ -136,7 +137,7 @@ func (s *Searcher) loadMeta(ctx context.Context) (*meta, error) {
 	}
 	m = v.(*meta)
 	if m.Docs != s.root.Docs {
-		return nil, &bundle.DataError{File: s.root.Meta, Err: errDamaged}
+		return nil, &bundle.DataError{File: s.root.Meta, Err: format.ErrDamaged}
 	}
 	s.metaMu.Lock()
 	s.meta = m
@@ -378,7 +379,7 @@ func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order [
 	for _, h := range coll.Results() {
 		n, ok := docOf(h.IndexInternalID, v.meta.Docs)
 		if !ok {
-			return nil, 0, f, errDamaged
+			return nil, 0, f, format.ErrDamaged
 		}
 		docs = append(docs, int(n))
 	}
@@ -522,9 +523,9 @@ func (c *compiler) expr(x query.Expr) blevequery.Query {
 		return c.days(x.From, x.To)
 	case *query.Text:
 		if x.TitleOnly {
-			return c.text(x, fieldTitle)
+			return c.text(x, format.FieldTitle)
 		}
-		title, body := c.text(x, fieldTitle), c.text(x, fieldBody)
+		title, body := c.text(x, format.FieldTitle), c.text(x, format.FieldBody)
 		if b, ok := title.(blevequery.BoostableQuery); ok {
 			b.SetBoost(titleBoost)
 		}

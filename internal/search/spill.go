@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"folio/internal/search/format"
 )
 
 // SpillBytes bounds the postings an indexer keeps in memory: past it, they are written to
@@ -45,7 +47,7 @@ func (x *indexer) spillRun() error {
 	for term, a := range x.memoryTerms() {
 		tmp = binary.AppendUvarint(tmp[:0], uint64(len(term)))
 		tmp = append(tmp, term...)
-		for f := range numFields {
+		for f := range format.NumFields {
 			fa := &a.f[f]
 			tmp = binary.AppendUvarint(tmp, uint64(fa.df))
 			if fa.df > 0 {
@@ -55,7 +57,7 @@ func (x *indexer) spillRun() error {
 			}
 		}
 		bw.Write(tmp)
-		for f := range numFields {
+		for f := range format.NumFields {
 			bw.Write(a.f[f].buf)
 		}
 	}
@@ -129,7 +131,7 @@ func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
 			a := &termAcc{}
 			for _, r := range rs {
 				if !r.done && r.term == term {
-					for f := range numFields {
+					for f := range format.NumFields {
 						a.f[f].concat(&r.acc.f[f])
 					}
 					r.next()
@@ -188,15 +190,15 @@ func (rr *runReader) next() {
 		_, err = io.ReadFull(rr.r, term)
 	}
 	rr.term = string(term)
-	var lens [numFields]uint64
-	for f := range numFields {
+	var lens [format.NumFields]uint64
+	for f := range format.NumFields {
 		fa := &rr.acc.f[f]
 		*fa = fieldAcc{df: uint32(uv())}
 		if fa.df > 0 {
 			fa.next, fa.dsize, lens[f] = uint32(uv()), uint32(uv()), uv()
 		}
 	}
-	for f := range numFields {
+	for f := range format.NumFields {
 		if err == nil && lens[f] > 0 {
 			rr.acc.f[f].buf = make([]byte, lens[f])
 			_, err = io.ReadFull(rr.r, rr.acc.f[f].buf)

@@ -14,6 +14,7 @@ import (
 	"folio/internal/bundle"
 	"folio/internal/post"
 	"folio/internal/search/analysis"
+	"folio/internal/search/format"
 )
 
 // Sizes that shape the search files. Like the bundle's, they are part of the format only
@@ -113,14 +114,14 @@ func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (s
 	if len(lay.Shards) != len(lay.Starts) || len(sorted) > 0 && (len(lay.Starts) == 0 || lay.Starts[0] != 0) {
 		return "", x.stats, fmt.Errorf("search: bad bundle layout (%d shards, %d starts)", len(lay.Shards), len(lay.Starts))
 	}
-	shards := make([]route, len(lay.Shards))
+	shards := make([]format.Route, len(lay.Shards))
 	for i, name := range lay.Shards {
-		shards[i] = route{Key: docKey(lay.Starts[i]), File: name}
+		shards[i] = format.Route{Key: format.DocKey(lay.Starts[i]), File: name}
 	}
 	shardTop := x.tree(shards)
-	metaData := encodeMeta(m)
+	metaData := format.EncodeMeta(m)
 	x.stats.MetaBytes = int64(len(metaData))
-	root := Root{Format: Format, Version: Version, Analyzer: analysis.AnalyzerName, Docs: len(sorted),
+	root := format.Root{Format: format.Format, Version: format.Version, Analyzer: analysis.AnalyzerName, Docs: len(sorted),
 		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData),
 		TermTable: x.table(x.termLeaves), ShardTable: x.table(shards),
 		Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
@@ -142,7 +143,7 @@ type indexer struct {
 	spill *spiller          // runs written to disk, once bytes passed SpillBytes
 	stats WriteStats
 
-	termLeaves []route // every term chunk's route entry, for the term table
+	termLeaves []format.Route // every term chunk's route entry, for the term table
 }
 
 const accBlock = 4096
@@ -151,7 +152,7 @@ func (x *indexer) acc(k uint32) *termAcc { return &x.accs[k/accBlock][k%accBlock
 
 // termAcc holds a term's postings per field while docs stream in.
 type termAcc struct {
-	f [numFields]fieldAcc
+	f [format.NumFields]fieldAcc
 }
 
 // fieldAcc is one field's postings, interleaved per doc as
@@ -165,8 +166,8 @@ type fieldAcc struct {
 
 // docOut is what a worker makes of one post.
 type docOut struct {
-	fields [numFields][]docTerm
-	lens   [numFields]int
+	fields [format.NumFields][]docTerm
+	lens   [format.NumFields]int
 	cut    bool // the text was longer than MaxIndexedRunes
 }
 
@@ -177,9 +178,9 @@ type docTerm struct {
 
 // collect analyzes every post (in parallel, merged in doc order) into postings and returns
 // the metadata.
-func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
+func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
 	n := len(sorted)
-	m := &meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n)}
+	m := &format.Meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n)}
 	profiles := map[string]uint32{}
 	titleTokens := 0
 	catIdx, tagIdx := nameIndex(sorted, func(p *post.Post) []string { return p.Categories }),
@@ -222,12 +223,12 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 		if out.cut {
 			x.stats.Cut = append(x.stats.Cut, p.File)
 		}
-		for f := range numFields {
+		for f := range format.NumFields {
 			for _, dt := range out.fields[f] {
 				x.add(dt, f, uint32(i))
 			}
 		}
-		pr := profile{Cats: indexes(p.Categories, catIdx), Tags: indexes(p.Tags, tagIdx), BodyClass: lengthClass(out.lens[fieldBody])}
+		pr := format.Profile{Cats: indexes(p.Categories, catIdx), Tags: indexes(p.Tags, tagIdx), BodyClass: format.LengthClass(out.lens[format.FieldBody])}
 		key := fmt.Sprint(pr.Cats, pr.Tags, pr.BodyClass)
 		k, ok := profiles[key]
 		if !ok {
@@ -237,7 +238,7 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 		}
 		m.DocProfile[i] = k
 		m.Days[i] = dayOf(p.Date)
-		titleTokens += out.lens[fieldTitle]
+		titleTokens += out.lens[format.FieldTitle]
 		*out = docOut{}
 		if x.bytes >= SpillBytes && err == nil {
 			err = x.spillRun()
@@ -246,7 +247,7 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 	}
 	wg.Wait()
 	if n > 0 {
-		m.TitleClass = lengthClass(titleTokens / n)
+		m.TitleClass = format.LengthClass(titleTokens / n)
 	}
 	return m, err
 }
@@ -256,7 +257,7 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut {
 	text, cut := indexedText(p)
 	out := docOut{cut: cut}
-	for f, s := range [numFields]string{p.Title, text} {
+	for f, s := range [format.NumFields]string{p.Title, text} {
 		toks, n := analysis.Analyze([]byte(s))
 		out.lens[f] = n
 		clear(groups)
@@ -348,26 +349,40 @@ func (x *indexer) add(dt docTerm, f int, doc uint32) {
 
 // split turns an accumulated field into its streams; without positions when keepPos is
 // false (a trigram term's are never read: it matches whole words, not phrases).
-func (fa *fieldAcc) split(keepPos bool) *posting {
+func (fa *fieldAcc) split(keepPos bool) *format.Posting {
 	if fa.df == 0 {
 		return nil
 	}
-	p := &posting{df: int(fa.df), docs: make([]byte, 0, fa.dsize), freqs: make([]byte, 0, fa.df)}
+	p := &format.Posting{DF: int(fa.df), Docs: make([]byte, 0, fa.dsize), Freqs: make([]byte, 0, fa.df)}
 	if keepPos {
-		p.pos = make([]byte, 0, len(fa.buf)-int(fa.dsize))
+		p.Pos = make([]byte, 0, len(fa.buf)-int(fa.dsize))
 	}
-	d := dec{b: fa.buf}
-	for len(d.b) > 0 {
-		p.docs = binary.AppendUvarint(p.docs, d.uvarint())
-		freq := d.uvarint()
-		p.freqs = binary.AppendUvarint(p.freqs, freq)
+	d := uvarints(fa.buf)
+	for len(d) > 0 {
+		p.Docs = binary.AppendUvarint(p.Docs, d.next())
+		freq := d.next()
+		p.Freqs = binary.AppendUvarint(p.Freqs, freq)
 		for range freq + 1 {
-			if v := d.uvarint(); keepPos {
-				p.pos = binary.AppendUvarint(p.pos, v)
+			if v := d.next(); keepPos {
+				p.Pos = binary.AppendUvarint(p.Pos, v)
 			}
 		}
 	}
 	return p
+}
+
+// uvarints reads the uvarints of an accumulated buffer; a damaged one reads as zeros from
+// there on.
+type uvarints []byte
+
+func (u *uvarints) next() uint64 {
+	v, n := binary.Uvarint(*u)
+	if n <= 0 {
+		*u = nil
+		return 0
+	}
+	*u = (*u)[n:]
+	return v
 }
 
 // writeTerms writes term and position chunks from terms (sorted) and returns the top
@@ -378,7 +393,7 @@ func (fa *fieldAcc) split(keepPos bool) *posting {
 func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 	type group struct {
 		chunks [][]termEntryAcc
-		leaves []route
+		leaves []format.Route
 	}
 	var groups []*group
 	jobs := make(chan *group, 2)
@@ -414,7 +429,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 		x.stats.Terms++
 		size, psize := len(term)+2, 0
 		keepPos := !analysis.IsTrigramTerm(term)
-		for f := range numFields {
+		for f := range format.NumFields {
 			if fa := &a.f[f]; fa.df > 0 {
 				size += int(fa.dsize) + 6
 				psize += 2
@@ -444,7 +459,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 	close(jobs)
 	wg.Wait()
 	x.accs = nil
-	var leaves []route
+	var leaves []format.Route
 	for _, g := range groups {
 		leaves = append(leaves, g.leaves...)
 	}
@@ -460,25 +475,25 @@ type termEntryAcc struct {
 
 // encodeGroup writes a group's term chunks and its position chunk, appending their
 // route entries to leaves.
-func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]route, mu *sync.Mutex) {
-	var all []*termData
+func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, mu *sync.Mutex) {
+	var all []*format.TermData
 	var termBytes int64
 	for _, c := range chunks {
-		terms := make([]*termData, 0, len(c))
+		terms := make([]*format.TermData, 0, len(c))
 		for _, e := range c {
-			t := &termData{term: e.term}
-			for f := range numFields {
-				t.fields[f] = e.acc.f[f].split(!analysis.IsTrigramTerm(e.term))
+			t := &format.TermData{Term: e.term}
+			for f := range format.NumFields {
+				t.Fields[f] = e.acc.f[f].split(!analysis.IsTrigramTerm(e.term))
 			}
-			e.acc.f = [numFields]fieldAcc{}
+			e.acc.f = [format.NumFields]fieldAcc{}
 			terms = append(terms, t)
 		}
-		data := encodeTermChunk(terms)
-		*leaves = append(*leaves, route{Key: []byte(terms[0].term), File: x.w.PutFile("s", "bin", data), Size: len(data)})
+		data := format.EncodeTermChunk(terms)
+		*leaves = append(*leaves, format.Route{Key: []byte(terms[0].Term), File: x.w.PutFile("s", "bin", data), Size: len(data)})
 		termBytes += int64(len(data))
 		all = append(all, terms...)
 	}
-	data := encodePosChunk(all)
+	data := format.EncodePosChunk(all)
 	name := x.w.PutPlain("s", "bin", data) // positions barely compress (~10%)
 	for i := range *leaves {
 		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)
@@ -493,35 +508,32 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]route, mu *sync
 
 // tree writes route nodes over leaf entries, Fanout per node, and returns the top node
 // (kept in the root).
-func (x *indexer) tree(entries []route) []byte {
+func (x *indexer) tree(entries []format.Route) []byte {
 	leaf := true
 	for len(entries) > TopFanout {
-		var up []route
+		var up []format.Route
 		for i := 0; i < len(entries); i += Fanout {
 			part := entries[i:min(i+Fanout, len(entries))]
-			data := encodeNode(&routeNode{Leaf: leaf, Entries: part})
-			up = append(up, route{Key: part[0].Key, File: x.w.PutFile("s", "bin", data), Size: len(data)})
+			data := format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: part})
+			up = append(up, format.Route{Key: part[0].Key, File: x.w.PutFile("s", "bin", data), Size: len(data)})
 			x.stats.Nodes++
 			x.stats.NodeBytes += int64(len(data))
 		}
 		entries, leaf = up, false
 	}
-	return encodeNode(&routeNode{Leaf: leaf, Entries: entries})
+	return format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: entries})
 }
 
 // table writes a route table, every leaf entry in one leaf node, and returns its name; ""
 // when the entries fit in the top node anyway, or are more than MaxTableEntries.
-func (x *indexer) table(entries []route) string {
+func (x *indexer) table(entries []format.Route) string {
 	if len(entries) <= TopFanout || len(entries) > MaxTableEntries {
 		return ""
 	}
-	data := encodeNode(&routeNode{Leaf: true, Entries: entries})
+	data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})
 	x.stats.NodeBytes += int64(len(data))
 	return x.w.PutFile("s", "bin", data)
 }
-
-// docKey is the route key of a doc number (big-endian, so keys sort like numbers).
-func docKey(n int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
 
 // dayOf is the post's calendar date, in its own zone, as days since 1970-01-01.
 func dayOf(t time.Time) int32 {
