@@ -17,6 +17,7 @@ import (
 	"folio/internal/bundle"
 	"folio/internal/post"
 	"folio/internal/search/format"
+	"folio/internal/search/index"
 	"folio/internal/search/query"
 	"folio/internal/sharedtest"
 )
@@ -237,10 +238,10 @@ type searchBundle struct {
 // and route tables, so that every kind of search file is there.
 func searchDataBundle(f *testing.F) *searchBundle {
 	f.Helper()
-	saved := [5]int{ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes}
-	ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = 1024, 1024, 4, 4, 8192
+	saved := [5]int{index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes}
+	index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes = 1024, 1024, 4, 4, 8192
 	defer func() {
-		ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
+		index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
 	}()
 	built := build(f, filepath.Join(repoDir(), "demo", "_posts"))
 	if built.s.root.TermTable == "" || built.stats.Nodes == 0 {

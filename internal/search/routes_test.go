@@ -12,6 +12,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/search/format"
+	"folio/internal/search/index"
 )
 
 // TestDeepRoutes builds the demo three ways: as usual (every route in the root); with tiny
@@ -25,10 +26,10 @@ func TestDeepRoutes(t *testing.T) {
 		t.Errorf("default build of the demo wrote %d route nodes, tables %q %q; want every route in the root",
 			flat.stats.Nodes, flat.s.root.TermTable, flat.s.root.ShardTable)
 	}
-	saved := [6]int{ChunkBytes, PosChunkBytes, Fanout, TopFanout, MaxTableEntries, bundle.ShardBytes}
-	ChunkBytes, PosChunkBytes, Fanout, TopFanout, MaxTableEntries, bundle.ShardBytes = 256, 256, 2, 2, 0, 1024
+	saved := [6]int{index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries, bundle.ShardBytes}
+	index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries, bundle.ShardBytes = 256, 256, 2, 2, 0, 1024
 	defer func() {
-		ChunkBytes, PosChunkBytes, Fanout, TopFanout, MaxTableEntries, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4], saved[5]
+		index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4], saved[5]
 	}()
 	deep := build(t, posts)
 	if deep.s.root.TermTable != "" || deep.s.root.ShardTable != "" {
@@ -39,11 +40,11 @@ func TestDeepRoutes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if top.Leaf || len(top.Entries) > TopFanout {
-			t.Errorf("deep build: %s top node leaf=%v with %d entries; want an inner node of ≤ %d", name, top.Leaf, len(top.Entries), TopFanout)
+		if top.Leaf || len(top.Entries) > index.TopFanout {
+			t.Errorf("deep build: %s top node leaf=%v with %d entries; want an inner node of ≤ %d", name, top.Leaf, len(top.Entries), index.TopFanout)
 		}
 	}
-	MaxTableEntries = saved[4]
+	index.MaxTableEntries = saved[4]
 	tabled := build(t, posts)
 	if tabled.s.root.TermTable == "" || tabled.s.root.ShardTable == "" {
 		t.Fatalf("tabled build wrote no route tables: %q %q", tabled.s.root.TermTable, tabled.s.root.ShardTable)
@@ -80,10 +81,10 @@ func TestDeepRoutes(t *testing.T) {
 // with the trees.
 func TestTablesAwaited(t *testing.T) {
 	posts := filepath.Join(repoDir(), "demo", "_posts")
-	saved := [5]int{ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes}
-	ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = 256, 256, 2, 2, 1024
+	saved := [5]int{index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes}
+	index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes = 256, 256, 2, 2, 1024
 	defer func() {
-		ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
+		index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
 	}()
 	b := build(t, posts)
 	root := b.s.root

@@ -8,6 +8,7 @@ import (
 
 	"folio/internal/post"
 	"folio/internal/search/analysis"
+	"folio/internal/search/index"
 )
 
 // TestTrigramTerms builds the demo with a trigram term for every trigram it has, and
@@ -15,11 +16,11 @@ import (
 // the same order, without fetching positions; longer words are phrases as before.
 func TestTrigramTerms(t *testing.T) {
 	posts := filepath.Join(repoDir(), "demo", "_posts")
-	saved := [2]int{TrigramShare, TrigramMinDocs}
-	defer func() { TrigramShare, TrigramMinDocs = saved[0], saved[1] }()
-	TrigramShare, TrigramMinDocs = 1<<30, 1
+	saved := [2]int{index.TrigramShare, index.TrigramMinDocs}
+	defer func() { index.TrigramShare, index.TrigramMinDocs = saved[0], saved[1] }()
+	index.TrigramShare, index.TrigramMinDocs = 1<<30, 1
 	tri := build(t, posts)
-	TrigramShare, TrigramMinDocs = saved[0], 1<<30
+	index.TrigramShare, index.TrigramMinDocs = saved[0], 1<<30
 	plain := build(t, posts)
 
 	// The words: three-character Han stretches of the demo, and four-character ones (still

@@ -1,4 +1,15 @@
-package search
+// Package index is the search index writer of the build (native only: the viewer never
+// links it). Write sorts every term (of both fields) and cuts the list into term chunks of
+// about ChunkBytes (doc numbers as delta varints, frequencies) and position chunks of
+// about PosChunkBytes (token positions, for phrases), reached from the root through a
+// route tree; a metadata file holds what facets, date filters and norms need for every
+// doc; a second route tree maps doc numbers to the bundle's post shards, which show the
+// hits. Each tree's top node sits in the root, and its whole leaf level is also written as
+// one route table, which a Searcher fetches in the background after its first search. The
+// files are those of package format. A frequent term gets chunks of its own; a rare term
+// costs a cold query one ~4 kB (brotli) term chunk and, for a phrase, one ~8 kB position
+// chunk. Postings past SpillBytes are spilled to sorted runs on disk (spill.go).
+package index
 
 import (
 	"encoding/binary"
