@@ -180,9 +180,9 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 		}
 		fc.facets()
 	}
-	s.loadTables(ctx)
-	for _, top := range []*format.RouteNode{s.termTop, s.termsTop()} {
-		leaves, err := s.leaves(ctx, top, nil, nil)
+	s.routes.loadTables(ctx)
+	for _, top := range []*format.RouteNode{s.routes.termTop, s.routes.termsTop()} {
+		leaves, err := s.routes.leaves(ctx, top, nil, nil)
 		if err != nil {
 			continue
 		}
@@ -190,7 +190,7 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 			readChunk(ctx, s, l)
 		}
 	}
-	s.leaves(ctx, s.shardTop, nil, nil)
+	s.routes.leaves(ctx, s.routes.shardTop, nil, nil)
 	for n := range docs {
 		s.hitPost(ctx, time.Now(), n)
 	}
@@ -205,13 +205,13 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 // readChunk decodes every doc list of a term chunk and, from its position chunk, every
 // list's positions.
 func readChunk(ctx context.Context, s *Searcher, l format.Route) {
-	c, err := s.chunk(ctx, l.File)
+	c, err := s.files.chunk(ctx, l.File)
 	if err != nil {
 		return
 	}
 	var pc *posChunk
 	if l.Pos != "" {
-		pc, _ = s.posChunk(ctx, l.Pos)
+		pc, _ = s.files.posChunk(ctx, l.Pos)
 	}
 	for i := range c.terms {
 		e := &c.terms[i]

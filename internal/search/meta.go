@@ -17,6 +17,14 @@ type meta struct {
 	ix metaIndex
 }
 
+func decodeMetaFile(data []byte) (any, int64, error) {
+	m, err := format.DecodeMeta(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &meta{Meta: m}, int64(len(data)) + 40*int64(m.Docs), nil
+}
+
 // metaIndex adds lookups to the metadata, built once per session.
 type metaIndex struct {
 	once      sync.Once

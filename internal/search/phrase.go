@@ -5,18 +5,19 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"folio/internal/bundle"
 	"folio/internal/search/format"
 )
 
 // Exact phrases are matched by the index reader, not by bleve's phrase searcher: a phrase
-// compiles to one virtual term (phraseTerm) whose postings the reader computes by merging
-// the sorted doc and position lists of its slots. Bleve then runs it like any term: it
-// scores it (frequency = occurrences of the phrase), intersects it, sorts and pages. The
-// matches are those of bleve's MultiPhraseQuery without slop (a test checks that); but
-// bleve's searcher builds a map of term locations for every candidate doc, which made
-// phrase queries 3–10× slower.
+// compiles to one virtual term (phraseTerm) whose postings the phrase matcher computes for
+// the reader by merging the sorted doc and position lists of its slots. Bleve then runs it
+// like any term: it scores it (frequency = occurrences of the phrase), intersects it, sorts
+// and pages. The matches are those of bleve's MultiPhraseQuery without slop (a test checks
+// that); but bleve's searcher builds a map of term locations for every candidate doc,
+// which made phrase queries 3–10× slower.
 //
 // A word whose positions are not fetched (see Config.PhraseBytes) compiles the same way to
 // an "all slots" term: the docs where every slot occurs somewhere in the field (frequency:
@@ -62,158 +63,41 @@ func isPhraseTerm(term string) bool {
 // anyTerm encodes the any term of a prefix.
 func anyPrefixTerm(prefix string) string { return string(anyMark) + prefix }
 
-// anyPostings returns the docs with any term starting with prefix in field f, and the
-// summed frequencies.
-func (r *reader) anyPostings(prefix string, f int) (docs, freqs []uint32, err error) {
-	lo := []byte(prefix)
-	leaves, err := r.s.leaves(r.v.ctx, r.s.termsTop(), lo, prefixEnd(lo))
-	if err != nil {
-		return nil, nil, err
-	}
-	var counts []uint32
-	for _, l := range leaves {
-		c := r.v.chunks[l.File]
-		if c == nil {
-			if c, err = r.s.chunk(r.v.ctx, l.File); err != nil {
-				return nil, nil, err
-			}
-		}
-		for i := range c.terms {
-			e := &c.terms[i]
-			if !e.has(f) || !strings.HasPrefix(e.term, prefix) {
-				continue
-			}
-			pl, err := e.docs(f)
-			if err != nil {
-				return nil, nil, &bundle.DataError{File: l.File, Err: err}
-			}
-			if counts == nil {
-				counts = make([]uint32, r.v.meta.Docs)
-			}
-			for i, d := range pl.Docs {
-				if int(d) < len(counts) {
-					counts[d] += pl.Freqs[i]
-				}
-			}
-		}
-	}
-	for d, n := range counts {
-		if n > 0 {
-			docs = append(docs, uint32(d))
-			freqs = append(freqs, n)
-		}
-	}
-	return docs, freqs, nil
+// phraseMatcher computes the postings of phrase, all-slots and any terms over one
+// search's view. What it computes is kept for the rest of the search (done) and, in kept
+// (the Searcher's cache), for later searches.
+type phraseMatcher struct {
+	v    *view
+	kept *cache
+
+	mu   sync.Mutex
+	done map[string][2][]uint32 // postings computed in this search: docs, freqs
 }
 
-// phraseSource is one alternative of a slot: its doc list and a cursor, and, for exact
-// phrases, its position stream in the field, read as the cursor moves (only the docs a
-// phrase checks are decoded, and nothing is kept: positions are the bulk of a phrase's
-// data).
-type phraseSource struct {
-	pl     *format.Plist
-	i      int
-	stream []byte // positions per doc: first, then gaps (uvarints)
-	at     int    // byte offset in stream of the positions of doc index ati
-	ati    int
-}
-
-// seek moves the cursor to the first doc at or after d (the docs ascend, and so do the
-// calls) and says whether that doc is d. It gallops: most steps are short.
-func (s *phraseSource) seek(d uint32) bool {
-	docs := s.pl.Docs
-	i := s.i
-	if i < len(docs) && docs[i] < d {
-		// Double the step until past d, then search the last stretch.
-		lo, step := i+1, 1
-		for lo < len(docs) && docs[lo] < d {
-			i = lo
-			step *= 2
-			lo = i + step
-		}
-		hi := min(lo, len(docs)) // docs[i] < d <= docs[hi] (or hi is the end)
-		i++
-		for i < hi {
-			m := int(uint(i+hi) >> 1)
-			if docs[m] < d {
-				i = m + 1
-			} else {
-				hi = m
-			}
-		}
-	}
-	s.i = i
-	return i < len(docs) && docs[i] == d
-}
-
-// positionsOf appends the positions of doc index i (at or after the last one read) to buf.
-func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
-	for ; s.ati < i; s.ati++ { // skip the docs in between
-		for range s.pl.Freqs[s.ati] {
-			for {
-				if s.at >= len(s.stream) {
-					return buf, format.ErrDamaged
-				}
-				s.at++
-				if s.stream[s.at-1] < 0x80 {
-					break
-				}
-			}
-		}
-	}
-	p := uint64(0)
-	stream, at := s.stream, s.at
-	for range s.pl.Freqs[i] {
-		// Most gaps take one or two bytes: read those inline.
-		var v uint64
-		switch {
-		case at < len(stream) && stream[at] < 0x80:
-			v = uint64(stream[at])
-			at++
-		case at+1 < len(stream) && stream[at+1] < 0x80:
-			v = uint64(stream[at]&0x7f) | uint64(stream[at+1])<<7
-			at += 2
-		default:
-			var n int
-			v, n = binary.Uvarint(stream[at:])
-			if n <= 0 {
-				s.at = at
-				return buf, format.ErrDamaged
-			}
-			at += n
-		}
-		p += v
-		buf = append(buf, uint32(p))
-	}
-	s.at = at
-	s.ati = i + 1
-	return buf, nil
-}
-
-// phrasePostings returns the docs (ascending) where the phrase occurs in field f, and how
+// postings returns the docs (ascending) where the phrase occurs in field f, and how
 // often (for an all-slots term: where every slot occurs, and the least slot frequency).
 //
-// The result is kept in the view for the rest of the search, and in the Searcher for
-// later ones (paging, sorting, a facet clicked, the next query typed with the same
-// word), which would otherwise merge the positions again: tens of milliseconds for a
-// common word in WebAssembly. It depends on the bundle's data alone.
-func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err error) {
+// The result is kept for the rest of the search, and in the Searcher for later ones
+// (paging, sorting, a facet clicked, the next query typed with the same word), which would
+// otherwise merge the positions again: tens of milliseconds for a common word in
+// WebAssembly. It depends on the bundle's data alone.
+func (m *phraseMatcher) postings(term string, f int) (docs, freqs []uint32, err error) {
 	key := fmt.Sprint(f) + term
-	r.v.mu.Lock()
-	if c, ok := r.v.phrases[key]; ok {
-		r.v.mu.Unlock()
+	m.mu.Lock()
+	if c, ok := m.done[key]; ok {
+		m.mu.Unlock()
 		return c[0], c[1], nil
 	}
-	r.v.mu.Unlock()
-	if v, ok := r.s.phrases.peek(key); ok {
+	m.mu.Unlock()
+	if v, ok := m.kept.peek(key); ok {
 		c := v.([2][]uint32)
-		r.keepPhrase(key, c[0], c[1], false)
+		m.keep(key, c[0], c[1], false)
 		return c[0], c[1], nil
 	}
 	if term[0] == anyMark {
-		docs, freqs, err = r.anyPostings(term[1:], f)
+		docs, freqs, err = m.anyPostings(term[1:], f)
 		if err == nil {
-			r.keepPhrase(key, docs, freqs, true)
+			m.keep(key, docs, freqs, true)
 		}
 		return docs, freqs, err
 	}
@@ -222,7 +106,7 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 	for _, s := range strings.Split(term[1:], string(slotSep)) {
 		var srcs []*phraseSource
 		for _, t := range strings.Split(s, string(altSep)) {
-			src, err := r.sourceOf(t, f, exact)
+			src, err := m.v.source(t, f, exact)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -324,43 +208,142 @@ func (r *reader) phrasePostings(term string, f int) (docs, freqs []uint32, err e
 			freqs = append(freqs, uint32(n))
 		}
 	}
-	r.keepPhrase(key, docs, freqs, true)
+	m.keep(key, docs, freqs, true)
 	return docs, freqs, nil
 }
 
-// keepPhrase keeps computed phrase postings in the view and, when new, in the Searcher.
-func (r *reader) keepPhrase(key string, docs, freqs []uint32, fresh bool) {
-	r.v.mu.Lock()
-	r.v.phrases[key] = [2][]uint32{docs, freqs}
-	r.v.mu.Unlock()
+// anyPostings returns the docs with any term starting with prefix in field f, and the
+// summed frequencies.
+func (m *phraseMatcher) anyPostings(prefix string, f int) (docs, freqs []uint32, err error) {
+	lo := []byte(prefix)
+	leaves, err := m.v.termLeaves(lo, prefixEnd(lo))
+	if err != nil {
+		return nil, nil, err
+	}
+	var counts []uint32
+	for _, l := range leaves {
+		c, err := m.v.chunk(l.File)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range c.terms {
+			e := &c.terms[i]
+			if !e.has(f) || !strings.HasPrefix(e.term, prefix) {
+				continue
+			}
+			pl, err := e.docs(f)
+			if err != nil {
+				return nil, nil, &bundle.DataError{File: l.File, Err: err}
+			}
+			if counts == nil {
+				counts = make([]uint32, m.v.meta.Docs)
+			}
+			for i, d := range pl.Docs {
+				if int(d) < len(counts) {
+					counts[d] += pl.Freqs[i]
+				}
+			}
+		}
+	}
+	for d, n := range counts {
+		if n > 0 {
+			docs = append(docs, uint32(d))
+			freqs = append(freqs, n)
+		}
+	}
+	return docs, freqs, nil
+}
+
+// keep keeps computed phrase postings for this search and, when new, in the Searcher.
+func (m *phraseMatcher) keep(key string, docs, freqs []uint32, fresh bool) {
+	m.mu.Lock()
+	m.done[key] = [2][]uint32{docs, freqs}
+	m.mu.Unlock()
 	if fresh {
-		r.s.phrases.put(key, [2][]uint32{docs, freqs}, int64(4*(len(docs)+len(freqs))+len(key)+64))
+		m.kept.put(key, [2][]uint32{docs, freqs}, int64(4*(len(docs)+len(freqs))+len(key)+64))
 	}
 }
 
-// sourceOf returns a term's doc list in field f, with its position stream when asked, or
-// nil when the field lacks the term.
-func (r *reader) sourceOf(term string, f int, withPositions bool) (*phraseSource, error) {
-	e, rt, err := r.entry(term)
-	if err != nil || e == nil || !e.has(f) {
-		return nil, err
-	}
-	pl, err := e.docs(f)
-	if err != nil {
-		return nil, &bundle.DataError{File: rt.File, Err: err}
-	}
-	if !withPositions {
-		return &phraseSource{pl: pl}, nil
-	}
-	pc := r.v.pos[rt.Pos]
-	if pc == nil {
-		if pc, err = r.s.posChunk(r.v.ctx, rt.Pos); err != nil {
-			return nil, err
+// phraseSource is one alternative of a slot: its doc list and a cursor, and, for exact
+// phrases, its position stream in the field, read as the cursor moves (only the docs a
+// phrase checks are decoded, and nothing is kept: positions are the bulk of a phrase's
+// data).
+type phraseSource struct {
+	pl     *format.Plist
+	i      int
+	stream []byte // positions per doc: first, then gaps (uvarints)
+	at     int    // byte offset in stream of the positions of doc index ati
+	ati    int
+}
+
+// seek moves the cursor to the first doc at or after d (the docs ascend, and so do the
+// calls) and says whether that doc is d. It gallops: most steps are short.
+func (s *phraseSource) seek(d uint32) bool {
+	docs := s.pl.Docs
+	i := s.i
+	if i < len(docs) && docs[i] < d {
+		// Double the step until past d, then search the last stretch.
+		lo, step := i+1, 1
+		for lo < len(docs) && docs[lo] < d {
+			i = lo
+			step *= 2
+			lo = i + step
+		}
+		hi := min(lo, len(docs)) // docs[i] < d <= docs[hi] (or hi is the end)
+		i++
+		for i < hi {
+			m := int(uint(i+hi) >> 1)
+			if docs[m] < d {
+				i = m + 1
+			} else {
+				hi = m
+			}
 		}
 	}
-	streams, ok := pc.streams[term]
-	if !ok {
-		return nil, &bundle.DataError{File: rt.Pos, Err: fmt.Errorf("no positions of %q: %w", term, format.ErrDamaged)}
+	s.i = i
+	return i < len(docs) && docs[i] == d
+}
+
+// positionsOf appends the positions of doc index i (at or after the last one read) to buf.
+func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
+	for ; s.ati < i; s.ati++ { // skip the docs in between
+		for range s.pl.Freqs[s.ati] {
+			for {
+				if s.at >= len(s.stream) {
+					return buf, format.ErrDamaged
+				}
+				s.at++
+				if s.stream[s.at-1] < 0x80 {
+					break
+				}
+			}
+		}
 	}
-	return &phraseSource{pl: pl, stream: streams[f]}, nil
+	p := uint64(0)
+	stream, at := s.stream, s.at
+	for range s.pl.Freqs[i] {
+		// Most gaps take one or two bytes: read those inline.
+		var v uint64
+		switch {
+		case at < len(stream) && stream[at] < 0x80:
+			v = uint64(stream[at])
+			at++
+		case at+1 < len(stream) && stream[at+1] < 0x80:
+			v = uint64(stream[at]&0x7f) | uint64(stream[at+1])<<7
+			at += 2
+		default:
+			var n int
+			v, n = binary.Uvarint(stream[at:])
+			if n <= 0 {
+				s.at = at
+				return buf, format.ErrDamaged
+			}
+			at += n
+		}
+		p += v
+		buf = append(buf, uint32(p))
+	}
+	s.at = at
+	s.ati = i + 1
+	return buf, nil
 }

@@ -84,7 +84,7 @@ func (p *plan) walk(x query.Expr, neg bool) {
 }
 
 // route finds the leaf entries of every term and prefix range, in parallel.
-func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) error {
+func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time) error {
 	var mu sync.Mutex
 	var keys []string
 	for t := range p.terms {
@@ -96,11 +96,11 @@ func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) er
 	if len(keys) == 0 {
 		return nil
 	}
-	top := s.awaitTop(ctx, searchBegan, s.termTop, s.root.TermTable)
+	top := rt.awaitTop(ctx, searchBegan, rt.termTop, rt.termTable)
 	return getAll(ctx, keys, func(ctx context.Context, key string) error {
 		k := key[1:]
 		if key[0] == 't' {
-			r, ok, err := s.leaf(ctx, top, []byte(k))
+			r, ok, err := rt.leaf(ctx, top, []byte(k))
 			if err != nil || !ok {
 				return err
 			}
@@ -109,7 +109,7 @@ func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) er
 			mu.Unlock()
 			return nil
 		}
-		rs, err := s.leaves(ctx, top, []byte(k), prefixEnd([]byte(k)))
+		rs, err := rt.leaves(ctx, top, []byte(k), prefixEnd([]byte(k)))
 		mu.Lock()
 		p.rangeOf[k] = rs
 		mu.Unlock()
@@ -162,11 +162,11 @@ func (p *plan) posFiles(t *query.Text) map[string]int {
 // A word whose trigram term the index holds (see meta.Trigrams) needs no positions: it is
 // matched as that term, exactly, unless trigrams is false (ExactNever, which asks for the
 // looser match, and tests of bleve's phrases).
-func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams bool) bool {
+func (p *plan) decide(files *fetcher, m *meta, mode Exactness, budget int, trigrams bool) bool {
 	cost := func(t *query.Text) int {
 		n := 0
 		for f, size := range p.posFiles(t) {
-			if _, cached := s.cache.peek(f); !cached && !p.posFile[f] {
+			if _, cached := files.peek(f); !cached && !p.posFile[f] {
 				n += size
 			}
 		}
@@ -209,7 +209,7 @@ func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams
 }
 
 // fetch gets the term chunks and the chosen position chunks into the view.
-func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
+func (p *plan) fetch(ctx context.Context, v *view) error {
 	files := map[string]byte{}
 	for _, r := range p.leafOf {
 		files[r.File] = 'D'
@@ -229,7 +229,7 @@ func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
 	var mu sync.Mutex
 	return getAll(ctx, names, func(ctx context.Context, name string) error {
 		if files[name] == 'X' {
-			pc, err := s.posChunk(ctx, name)
+			pc, err := v.files.posChunk(ctx, name)
 			if err == nil {
 				mu.Lock()
 				v.pos[name] = pc
@@ -237,7 +237,7 @@ func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
 			}
 			return err
 		}
-		c, err := s.chunk(ctx, name)
+		c, err := v.files.chunk(ctx, name)
 		if err == nil {
 			mu.Lock()
 			v.chunks[name] = c

@@ -49,10 +49,10 @@ func TestDeepRoutes(t *testing.T) {
 	if tabled.s.root.TermTable == "" || tabled.s.root.ShardTable == "" {
 		t.Fatalf("tabled build wrote no route tables: %q %q", tabled.s.root.TermTable, tabled.s.root.ShardTable)
 	}
-	if err := tabled.s.loadTables(context.Background()); err != nil {
+	if err := tabled.s.routes.loadTables(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if tabled.s.termsTop() == tabled.s.termTop || !tabled.s.termsTop().Leaf {
+	if tabled.s.routes.termsTop() == tabled.s.routes.termTop || !tabled.s.routes.termsTop().Leaf {
 		t.Fatal("the term table is not in use once loaded")
 	}
 	for _, q := range []string{"茶", "龙井 OR 5G", `"A股"`, "title:茶", "沪深300", "12.3%", "茶 -5G", "tag:沪深300", "茶 date:2020"} {
@@ -115,8 +115,8 @@ func TestTablesAwaited(t *testing.T) {
 	s := openFetcher(t, fetch)
 
 	before := time.Now()
-	s.startTables()
-	first := s.tables
+	s.routes.startTables()
+	first := s.routes.tables
 	<-started
 	<-started
 	if _, err := s.hitPost(context.Background(), before, 0); err != nil {
@@ -167,9 +167,9 @@ func TestTablesAwaited(t *testing.T) {
 	// load that the search above scheduled must have run.)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		s.tablesMu.Lock()
-		load := s.tables
-		s.tablesMu.Unlock()
+		s.routes.tablesMu.Lock()
+		load := s.routes.tables
+		s.routes.tablesMu.Unlock()
 		if load != first && load != nil {
 			<-load.done
 			break
@@ -179,18 +179,18 @@ func TestTablesAwaited(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	s.cache.mu.Lock()
-	if e, ok := s.cache.items[root.ShardTable]; ok {
-		s.cache.order.Remove(e)
-		delete(s.cache.items, root.ShardTable)
+	s.files.cache.mu.Lock()
+	if e, ok := s.files.cache.items[root.ShardTable]; ok {
+		s.files.cache.order.Remove(e)
+		delete(s.files.cache.items, root.ShardTable)
 	}
-	s.cache.mu.Unlock()
+	s.files.cache.mu.Unlock()
 	if _, err := s.Search(context.Background(), "茶", Options{}); err != nil {
 		t.Fatal(err)
 	}
 	deadline = time.Now().Add(5 * time.Second)
 	for {
-		if _, ok := s.cache.peek(root.ShardTable); ok {
+		if _, ok := s.files.peek(root.ShardTable); ok {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -8,29 +8,12 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 
-	index "github.com/blevesearch/bleve_index_api"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"folio/internal/bundle"
 	"folio/internal/search/format"
 )
-
-// reader implements bleve's index.IndexReader over one search's view: doc lists from the
-// fetched term chunks, facet fields and date filters from the metadata. Bleve's query
-// searchers and collector run over it (see Searcher.Search); nothing else of a bleve
-// index is needed, so the viewer links only bleve's search packages.
-// view is what one search reads: its context, the metadata, and the chunks fetched for it
-// beforehand (held here so the cache cannot drop them halfway through).
-type view struct {
-	ctx    context.Context
-	meta   *meta
-	chunks map[string]*termChunk
-	pos    map[string]*posChunk
-
-	mu      sync.Mutex
-	phrases map[string][2][]uint32 // phrase postings computed in this search
-}
 
 // FieldNames are the names bleve sees for the text fields (format.FieldTitle,
 // format.FieldBody).
@@ -46,9 +29,14 @@ const (
 	fieldDays = "_days"
 )
 
+// reader implements bleve's index.IndexReader over one search's view: doc lists from the
+// fetched term chunks, facet fields and date filters from the metadata, phrase terms from
+// the phrase matcher. Bleve's query searchers and collector run over it (see
+// Searcher.run); nothing else of a bleve index is needed, so the viewer links only
+// bleve's search packages.
 type reader struct {
-	s *Searcher
-	v *view
+	v       *view
+	phrases *phraseMatcher
 }
 
 func fieldIndex(field string) int {
@@ -60,29 +48,14 @@ func fieldIndex(field string) int {
 	return -1
 }
 
-// entry finds a term of a text field.
-func (r *reader) entry(term string) (*termEntry, format.Route, error) {
-	rt, ok, err := r.s.leaf(r.v.ctx, r.s.termsTop(), []byte(term))
-	if err != nil || !ok {
-		return nil, rt, err
-	}
-	c := r.v.chunks[rt.File]
-	if c == nil {
-		if c, err = r.s.chunk(r.v.ctx, rt.File); err != nil {
-			return nil, rt, err
-		}
-	}
-	return c.find(term), rt, nil
-}
-
-func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm, includeTermVectors bool) (index.TermFieldReader, error) {
+func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm, includeTermVectors bool) (bleveindex.TermFieldReader, error) {
 	m := r.v.meta
 	m.prepare()
 	pr := &postingsReader{field: field, term: string(term), m: m, last: uint32(m.Docs - 1), normField: -1, vectors: includeTermVectors}
 	switch f := fieldIndex(field); {
 	case f >= 0 && isPhraseTerm(string(term)):
 		pr.normField = f
-		docs, freqs, err := r.phrasePostings(string(term), f)
+		docs, freqs, err := r.phrases.postings(string(term), f)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +65,7 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 		pr.docs, pr.freqs = docs, freqs
 	case f >= 0:
 		pr.normField = f
-		e, rt, err := r.entry(string(term))
+		e, rt, err := r.v.entry(string(term))
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +81,7 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 		}
 		pr.docs, pr.freqs = pl.Docs, pl.Freqs
 		if includeTermVectors {
-			src, err := r.sourceOf(string(term), f, true)
+			src, err := r.v.source(string(term), f, true)
 			if err != nil {
 				return nil, err
 			}
@@ -129,11 +102,11 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 	return pr, nil
 }
 
-func (r *reader) DocIDReaderAll() (index.DocIDReader, error) {
+func (r *reader) DocIDReaderAll() (bleveindex.DocIDReader, error) {
 	return &docIDReader{end: uint64(r.v.meta.Docs)}, nil
 }
 
-func (r *reader) DocIDReaderOnly(ids []string) (index.DocIDReader, error) {
+func (r *reader) DocIDReaderOnly(ids []string) (bleveindex.DocIDReader, error) {
 	var internal []uint64
 	for _, id := range ids {
 		if n, err := strconv.ParseUint(id, 10, 32); err == nil && int(n) < r.v.meta.Docs {
@@ -144,13 +117,13 @@ func (r *reader) DocIDReaderOnly(ids []string) (index.DocIDReader, error) {
 	return &docIDReader{only: slices.Compact(internal), end: uint64(r.v.meta.Docs)}, nil
 }
 
-func (r *reader) FieldDict(field string) (index.FieldDict, error) {
+func (r *reader) FieldDict(field string) (bleveindex.FieldDict, error) {
 	return r.FieldDictRange(field, nil, nil)
 }
 
 // FieldDictRange lists the field's terms from startTerm to endTerm, both included (nil:
 // open ends), fetching the chunks of the range.
-func (r *reader) FieldDictRange(field string, startTerm []byte, endTerm []byte) (index.FieldDict, error) {
+func (r *reader) FieldDictRange(field string, startTerm []byte, endTerm []byte) (bleveindex.FieldDict, error) {
 	var hi []byte
 	if endTerm != nil {
 		hi = append(append([]byte(nil), endTerm...), 0) // first key after endTerm
@@ -158,32 +131,30 @@ func (r *reader) FieldDictRange(field string, startTerm []byte, endTerm []byte) 
 	return r.dict(field, startTerm, hi)
 }
 
-func (r *reader) FieldDictPrefix(field string, termPrefix []byte) (index.FieldDict, error) {
+func (r *reader) FieldDictPrefix(field string, termPrefix []byte) (bleveindex.FieldDict, error) {
 	return r.dict(field, termPrefix, prefixEnd(termPrefix))
 }
 
 // dict lists the field's terms in [lo, hi).
-func (r *reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
+func (r *reader) dict(field string, lo, hi []byte) (bleveindex.FieldDict, error) {
 	d := &fieldDict{}
 	in := func(t string) bool {
 		return bytes.Compare([]byte(t), lo) >= 0 && (hi == nil || bytes.Compare([]byte(t), hi) < 0)
 	}
 	switch f := fieldIndex(field); {
 	case f >= 0:
-		leaves, err := r.s.leaves(r.v.ctx, r.s.termsTop(), lo, hi)
+		leaves, err := r.v.termLeaves(lo, hi)
 		if err != nil {
 			return nil, err
 		}
 		for _, l := range leaves {
-			c := r.v.chunks[l.File]
-			if c == nil {
-				if c, err = r.s.chunk(r.v.ctx, l.File); err != nil {
-					return nil, err
-				}
+			c, err := r.v.chunk(l.File)
+			if err != nil {
+				return nil, err
 			}
 			for i := range c.terms {
 				if e := &c.terms[i]; e.has(f) && in(e.term) {
-					d.entries = append(d.entries, index.DictEntry{Term: e.term, Count: uint64(e.raw[f].DF)})
+					d.entries = append(d.entries, bleveindex.DictEntry{Term: e.term, Count: uint64(e.raw[f].DF)})
 				}
 			}
 		}
@@ -194,16 +165,16 @@ func (r *reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
 		}
 		for _, name := range names {
 			if in(name) {
-				d.entries = append(d.entries, index.DictEntry{Term: name, Count: uint64(len(r.v.meta.docsWith(field, name)))})
+				d.entries = append(d.entries, bleveindex.DictEntry{Term: name, Count: uint64(len(r.v.meta.docsWith(field, name)))})
 			}
 		}
 	}
 	return d, nil
 }
 
-func (r *reader) Document(string) (index.Document, error) { return nil, nil }
+func (r *reader) Document(string) (bleveindex.Document, error) { return nil, nil }
 
-func (r *reader) DocValueReader(fields []string) (index.DocValueReader, error) {
+func (r *reader) DocValueReader(fields []string) (bleveindex.DocValueReader, error) {
 	return &docValueReader{m: r.v.meta, fields: fields}, nil
 }
 
@@ -221,7 +192,7 @@ func (r *reader) DocCount() (uint64, error) { return uint64(r.v.meta.Docs), nil 
 // _id is oldest first.
 
 // ExternalID implements index.IndexReader.
-func (r *reader) ExternalID(id index.IndexInternalID) (string, error) {
+func (r *reader) ExternalID(id bleveindex.IndexInternalID) (string, error) {
 	n, ok := docOf(id, r.v.meta.Docs)
 	if !ok {
 		return "", fmt.Errorf("search: bad internal id %x", []byte(id))
@@ -229,12 +200,12 @@ func (r *reader) ExternalID(id index.IndexInternalID) (string, error) {
 	return externalID(int(n)), nil
 }
 
-func (r *reader) InternalID(id string) (index.IndexInternalID, error) {
+func (r *reader) InternalID(id string) (bleveindex.IndexInternalID, error) {
 	n, err := strconv.ParseUint(id, 10, 32)
 	if err != nil || int(n) >= r.v.meta.Docs {
 		return nil, nil
 	}
-	return index.NewIndexInternalID(nil, uint64(r.v.meta.Docs-1)-n), nil
+	return bleveindex.NewIndexInternalID(nil, uint64(r.v.meta.Docs-1)-n), nil
 }
 
 func (r *reader) Close() error { return nil }
@@ -278,19 +249,19 @@ type postingsReader struct {
 	i         int // the next entry, counting down
 }
 
-func (p *postingsReader) fill(pre *index.TermFieldDoc) *index.TermFieldDoc {
+func (p *postingsReader) fill(pre *bleveindex.TermFieldDoc) *bleveindex.TermFieldDoc {
 	if p.i < 0 {
 		return nil
 	}
 	tfd := pre
 	if tfd == nil {
-		tfd = &index.TermFieldDoc{}
+		tfd = &bleveindex.TermFieldDoc{}
 	}
 	vecs := tfd.Vectors[:0]
-	*tfd = index.TermFieldDoc{ID: tfd.ID[:0]}
+	*tfd = bleveindex.TermFieldDoc{ID: tfd.ID[:0]}
 	doc := p.docs[p.i]
 	tfd.Term = p.term
-	tfd.ID = index.NewIndexInternalID(tfd.ID, uint64(p.last-doc))
+	tfd.ID = bleveindex.NewIndexInternalID(tfd.ID, uint64(p.last-doc))
 	tfd.Freq = 1
 	if p.freqs != nil {
 		tfd.Freq = uint64(p.freqs[p.i])
@@ -304,9 +275,9 @@ func (p *postingsReader) fill(pre *index.TermFieldDoc) *index.TermFieldDoc {
 		for k, pos := range p.pos[p.off[p.i]:p.off[p.i+1]] {
 			if k < cap(vecs) && vecs[:k+1][k] != nil {
 				vecs = vecs[:k+1]
-				*vecs[k] = index.TermFieldVector{Field: p.field, Pos: uint64(pos)}
+				*vecs[k] = bleveindex.TermFieldVector{Field: p.field, Pos: uint64(pos)}
 			} else {
-				vecs = append(vecs, &index.TermFieldVector{Field: p.field, Pos: uint64(pos)})
+				vecs = append(vecs, &bleveindex.TermFieldVector{Field: p.field, Pos: uint64(pos)})
 			}
 		}
 		tfd.Vectors = vecs
@@ -315,13 +286,13 @@ func (p *postingsReader) fill(pre *index.TermFieldDoc) *index.TermFieldDoc {
 	return tfd
 }
 
-func (p *postingsReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+func (p *postingsReader) Next(pre *bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) {
 	return p.fill(pre), nil
 }
 
 // Advance moves to the first entry at or after the internal ID: the last doc at or
 // before doc Docs-1-ID.
-func (p *postingsReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+func (p *postingsReader) Advance(id bleveindex.IndexInternalID, pre *bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) {
 	if len(id) != 8 {
 		return nil, fmt.Errorf("search: bad internal id %x", []byte(id))
 	}
@@ -349,22 +320,22 @@ type docIDReader struct {
 	i    uint64
 }
 
-func (d *docIDReader) Next() (index.IndexInternalID, error) {
+func (d *docIDReader) Next() (bleveindex.IndexInternalID, error) {
 	if d.only != nil {
 		if d.i >= uint64(len(d.only)) {
 			return nil, nil
 		}
 		d.i++
-		return index.NewIndexInternalID(nil, d.only[d.i-1]), nil
+		return bleveindex.NewIndexInternalID(nil, d.only[d.i-1]), nil
 	}
 	if d.i >= d.end {
 		return nil, nil
 	}
 	d.i++
-	return index.NewIndexInternalID(nil, d.i-1), nil
+	return bleveindex.NewIndexInternalID(nil, d.i-1), nil
 }
 
-func (d *docIDReader) Advance(id index.IndexInternalID) (index.IndexInternalID, error) {
+func (d *docIDReader) Advance(id bleveindex.IndexInternalID) (bleveindex.IndexInternalID, error) {
 	if len(id) != 8 {
 		return nil, fmt.Errorf("search: bad internal id %x", []byte(id))
 	}
@@ -383,11 +354,11 @@ func (d *docIDReader) Close() error { return nil }
 
 // fieldDict implements index.FieldDict over a list of entries.
 type fieldDict struct {
-	entries []index.DictEntry
+	entries []bleveindex.DictEntry
 	i       int
 }
 
-func (d *fieldDict) Next() (*index.DictEntry, error) {
+func (d *fieldDict) Next() (*bleveindex.DictEntry, error) {
 	if d.i >= len(d.entries) {
 		return nil, nil
 	}
@@ -405,7 +376,7 @@ type docValueReader struct {
 	fields []string
 }
 
-func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visit index.DocValueVisitor) error {
+func (d *docValueReader) VisitDocValues(id bleveindex.IndexInternalID, visit bleveindex.DocValueVisitor) error {
 	n, ok := docOf(id, d.m.Docs)
 	if !ok {
 		return fmt.Errorf("search: bad internal id %x", []byte(id))
