@@ -1,0 +1,458 @@
+package index
+
+import (
+	"encoding/binary"
+	"fmt"
+	"iter"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"folio/internal/bundle"
+	"folio/internal/post"
+	"folio/internal/search/analysis"
+	"folio/internal/search/format"
+)
+
+// indexer accumulates postings in doc order.
+type indexer struct {
+	w     *bundle.Writer
+	terms map[string]uint32 // term → index into accs
+	accs  [][]termAcc       // in blocks of accBlock, so growing never copies
+	n     uint32            // terms so far
+	bytes int64             // postings bytes in memory
+	spill *spiller          // runs written to disk, once bytes passed SpillBytes
+	stats WriteStats
+
+	termLeaves []format.Route // every term chunk's route entry, for the term table
+}
+
+const accBlock = 4096
+
+func (x *indexer) acc(k uint32) *termAcc { return &x.accs[k/accBlock][k%accBlock] }
+
+// docOut is what a worker makes of one post.
+type docOut struct {
+	fields [format.NumFields][]docTerm
+	lens   [format.NumFields]int
+	cut    bool // the text was longer than MaxIndexedRunes
+}
+
+type docTerm struct {
+	term string
+	pos  []uint32
+}
+
+// collect analyzes every post (in parallel, merged in doc order) into postings and returns
+// the metadata.
+func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
+	n := len(sorted)
+	m := &format.Meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n)}
+	profiles := map[string]uint32{}
+	titleTokens := 0
+	catIdx, tagIdx := nameIndex(sorted, func(p *post.Post) []string { return p.Categories }),
+		nameIndex(sorted, func(p *post.Post) []string { return p.Tags })
+	m.Categories, m.Tags = sortedKeys(catIdx), sortedKeys(tagIdx)
+
+	tri := frequentTrigrams(sorted)
+	m.Trigrams = sortedKeys(tri)
+
+	outs := make([]docOut, n)
+	ready := make([]chan struct{}, n)
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	// Workers take docs in order; the merger follows, at most `ahead` docs behind.
+	const ahead = 256
+	slots := make(chan struct{}, ahead)
+	jobs := make(chan int, 64)
+	go func() {
+		for i := range n {
+			slots <- struct{}{}
+			jobs <- i
+		}
+		close(jobs)
+	}()
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			groups := map[string]int{}
+			for i := range jobs {
+				outs[i] = analyzePost(sorted[i], groups, tri)
+				close(ready[i])
+			}
+		})
+	}
+	var err error
+	for i, p := range sorted {
+		<-ready[i]
+		out := &outs[i]
+		if out.cut {
+			x.stats.Cut = append(x.stats.Cut, p.File)
+		}
+		for f := range format.NumFields {
+			for _, dt := range out.fields[f] {
+				x.add(dt, f, uint32(i))
+			}
+		}
+		pr := format.Profile{Cats: indexes(p.Categories, catIdx), Tags: indexes(p.Tags, tagIdx), BodyClass: format.LengthClass(out.lens[format.FieldBody])}
+		key := fmt.Sprint(pr.Cats, pr.Tags, pr.BodyClass)
+		k, ok := profiles[key]
+		if !ok {
+			k = uint32(len(m.Profiles))
+			profiles[key] = k
+			m.Profiles = append(m.Profiles, pr)
+		}
+		m.DocProfile[i] = k
+		m.Days[i] = dayOf(p.Date)
+		titleTokens += out.lens[format.FieldTitle]
+		*out = docOut{}
+		if x.bytes >= SpillBytes && err == nil {
+			err = x.spillRun()
+		}
+		<-slots
+	}
+	wg.Wait()
+	if n > 0 {
+		m.TitleClass = format.LengthClass(titleTokens / n)
+	}
+	return m, err
+}
+
+// analyzePost tokenizes a post's title and text and groups the tokens by term, adding the
+// trigram terms of tri.
+func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut {
+	text, cut := indexedText(p)
+	out := docOut{cut: cut}
+	for f, s := range [format.NumFields]string{p.Title, text} {
+		toks, n := analysis.Analyze([]byte(s))
+		out.lens[f] = n
+		clear(groups)
+		var dts []docTerm
+		add := func(term string, pos int) {
+			k, ok := groups[term]
+			if !ok {
+				k = len(dts)
+				groups[term] = k
+				dts = append(dts, docTerm{term: term})
+			}
+			dts[k].pos = append(dts[k].pos, uint32(pos))
+		}
+		for _, t := range toks {
+			add(string(t.Term), t.Pos)
+		}
+		if len(tri) > 0 {
+			analysis.Trigrams(toks, func(term string, pos int) {
+				if _, ok := tri[term]; ok {
+					add(term, pos)
+				}
+			})
+		}
+		out.fields[f] = dts
+	}
+	return out
+}
+
+// frequentTrigrams returns the trigram terms to index (see TrigramShare), counted in a
+// sample of evenly spread posts.
+func frequentTrigrams(sorted []*post.Post) map[string]int {
+	n := len(sorted)
+	need := max(TrigramMinDocs, n/max(1, TrigramShare))
+	if n < need {
+		return nil
+	}
+	step := max(1, n/trigramSample)
+	counts := map[string]int{}
+	seen := map[string]bool{}
+	for i := 0; i < n; i += step {
+		p := sorted[i]
+		clear(seen)
+		text, _ := indexedText(p)
+		for _, s := range []string{p.Title, text} {
+			toks, _ := analysis.Analyze([]byte(s))
+			analysis.Trigrams(toks, func(term string, _ int) {
+				if !seen[term] {
+					seen[term] = true
+					counts[term]++
+				}
+			})
+		}
+	}
+	out := map[string]int{}
+	for t, c := range counts {
+		if c*step >= need {
+			out[t] = c
+		}
+	}
+	return out
+}
+
+// add appends doc's occurrences of a term in field f.
+func (x *indexer) add(dt docTerm, f int, doc uint32) {
+	k, ok := x.terms[dt.term]
+	if !ok {
+		k = x.n
+		x.terms[dt.term] = k
+		if k%accBlock == 0 {
+			x.accs = append(x.accs, make([]termAcc, accBlock))
+		}
+		x.n++
+	}
+	fa := &x.acc(k).f[f]
+	n := len(fa.buf)
+	b := binary.AppendUvarint(fa.buf, uint64(doc-fa.next))
+	b = binary.AppendUvarint(b, uint64(len(dt.pos)-1))
+	fa.dsize += uint32(len(b) - n)
+	prev := uint32(0)
+	for _, p := range dt.pos {
+		b = binary.AppendUvarint(b, uint64(p-prev))
+		prev = p
+	}
+	x.bytes += int64(len(b) - n)
+	fa.buf = b
+	fa.next = doc + 1
+	fa.df++
+}
+
+// spillRun writes the current postings, sorted by term, to a new run file and starts
+// afresh.
+func (x *indexer) spillRun() error {
+	if x.spill == nil {
+		sp, err := newSpiller()
+		if err != nil {
+			return err
+		}
+		x.spill = sp
+	}
+	if err := x.spill.writeRun(x.memoryTerms()); err != nil {
+		return err
+	}
+	x.terms, x.accs, x.n, x.bytes = map[string]uint32{}, nil, 0, 0
+	return nil
+}
+
+// memoryTerms yields the postings in memory, sorted by term.
+func (x *indexer) memoryTerms() iter.Seq2[string, *termAcc] {
+	return func(yield func(string, *termAcc) bool) {
+		type named struct {
+			term string
+			k    uint32
+		}
+		order := make([]named, 0, len(x.terms))
+		for t, k := range x.terms {
+			order = append(order, named{t, k})
+		}
+		slices.SortFunc(order, func(a, b named) int { return strings.Compare(a.term, b.term) })
+		for _, o := range order {
+			if !yield(o.term, x.acc(o.k)) {
+				return
+			}
+		}
+	}
+}
+
+// mergedTerms writes the last run and yields the postings of all runs merged, sorted by
+// term (see spiller.merged). Errors are left in *errp.
+func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
+	return func(yield func(string, *termAcc) bool) {
+		defer x.spill.remove()
+		if err := x.spillRun(); err != nil {
+			*errp = err
+			return
+		}
+		for term, a := range x.spill.merged(errp) {
+			if !yield(term, a) {
+				return
+			}
+		}
+	}
+}
+
+// writeTerms writes term and position chunks from terms (sorted) and returns the top
+// route node over them. A term chunk closes at ChunkBytes; a term bigger than that (or
+// with positions bigger than PosChunkBytes) gets chunks of its own. A position chunk holds
+// the positions of one or more whole term chunks (a group). Cuts are planned from the
+// sizes counted while adding; groups are split into streams and encoded in parallel.
+func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
+	type group struct {
+		chunks [][]termEntryAcc
+		leaves []format.Route
+	}
+	var groups []*group
+	jobs := make(chan *group, 2)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for g := range jobs {
+				x.encodeGroup(g.chunks, &g.leaves, &mu)
+				g.chunks = nil
+			}
+		})
+	}
+	g := &group{}
+	var chunk []termEntryAcc
+	chunkSize, groupSize := 0, 0
+	closeChunk := func() {
+		if len(chunk) > 0 {
+			g.chunks = append(g.chunks, chunk)
+		}
+		chunk, chunkSize = nil, 0
+	}
+	closeGroup := func() {
+		closeChunk()
+		if len(g.chunks) > 0 {
+			groups = append(groups, g)
+			jobs <- g
+			g = &group{}
+		}
+		groupSize = 0
+	}
+	for term, a := range terms {
+		x.stats.Terms++
+		size, psize := len(term)+2, 0
+		keepPos := !analysis.IsTrigramTerm(term)
+		for f := range format.NumFields {
+			if fa := &a.f[f]; fa.df > 0 {
+				size += int(fa.dsize) + 6
+				psize += 2
+				if keepPos {
+					psize += len(fa.buf) - int(fa.dsize)
+				}
+			}
+		}
+		big := size >= ChunkBytes || psize >= PosChunkBytes
+		if big {
+			closeGroup()
+		}
+		chunk = append(chunk, termEntryAcc{term, a})
+		chunkSize += size
+		groupSize += psize
+		switch {
+		case big:
+			closeGroup()
+		case chunkSize >= ChunkBytes:
+			closeChunk()
+			if groupSize >= PosChunkBytes {
+				closeGroup()
+			}
+		}
+	}
+	closeGroup()
+	close(jobs)
+	wg.Wait()
+	x.accs = nil
+	var leaves []format.Route
+	for _, g := range groups {
+		leaves = append(leaves, g.leaves...)
+	}
+	x.termLeaves = leaves
+	return x.tree(leaves)
+}
+
+// termEntryAcc is a term with its accumulated postings.
+type termEntryAcc struct {
+	term string
+	acc  *termAcc
+}
+
+// encodeGroup writes a group's term chunks and its position chunk, appending their
+// route entries to leaves.
+func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, mu *sync.Mutex) {
+	var all []*format.TermData
+	var termBytes int64
+	for _, c := range chunks {
+		terms := make([]*format.TermData, 0, len(c))
+		for _, e := range c {
+			t := &format.TermData{Term: e.term}
+			for f := range format.NumFields {
+				t.Fields[f] = e.acc.f[f].split(!analysis.IsTrigramTerm(e.term))
+			}
+			e.acc.f = [format.NumFields]fieldAcc{}
+			terms = append(terms, t)
+		}
+		data := format.EncodeTermChunk(terms)
+		*leaves = append(*leaves, format.Route{Key: []byte(terms[0].Term), File: x.w.PutFile("s", "bin", data), Size: len(data)})
+		termBytes += int64(len(data))
+		all = append(all, terms...)
+	}
+	data := format.EncodePosChunk(all)
+	name := x.w.PutPlain("s", "bin", data) // positions barely compress (~10%)
+	for i := range *leaves {
+		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)
+	}
+	mu.Lock()
+	x.stats.Chunks += len(chunks)
+	x.stats.PosChunks++
+	x.stats.TermBytes += termBytes
+	x.stats.PosBytes += int64(len(data))
+	mu.Unlock()
+}
+
+// tree writes route nodes over leaf entries, Fanout per node, and returns the top node
+// (kept in the root).
+func (x *indexer) tree(entries []format.Route) []byte {
+	leaf := true
+	for len(entries) > TopFanout {
+		var up []format.Route
+		for i := 0; i < len(entries); i += Fanout {
+			part := entries[i:min(i+Fanout, len(entries))]
+			data := format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: part})
+			up = append(up, format.Route{Key: part[0].Key, File: x.w.PutFile("s", "bin", data), Size: len(data)})
+			x.stats.Nodes++
+			x.stats.NodeBytes += int64(len(data))
+		}
+		entries, leaf = up, false
+	}
+	return format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: entries})
+}
+
+// table writes a route table, every leaf entry in one leaf node, and returns its name; ""
+// when the entries fit in the top node anyway, or are more than MaxTableEntries.
+func (x *indexer) table(entries []format.Route) string {
+	if len(entries) <= TopFanout || len(entries) > MaxTableEntries {
+		return ""
+	}
+	data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})
+	x.stats.NodeBytes += int64(len(data))
+	return x.w.PutFile("s", "bin", data)
+}
+
+// dayOf is the post's calendar date, in its own zone, as days since 1970-01-01.
+func dayOf(t time.Time) int32 {
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func nameIndex(posts []*post.Post, of func(*post.Post) []string) map[string]uint32 {
+	idx := map[string]uint32{}
+	for _, p := range posts {
+		for _, s := range of(p) {
+			idx[s] = 0
+		}
+	}
+	names := sortedKeys(idx)
+	for i, s := range names {
+		idx[s] = uint32(i)
+	}
+	return idx
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func indexes(names []string, idx map[string]uint32) []uint32 {
+	out := make([]uint32, 0, len(names))
+	for _, s := range names {
+		out = append(out, idx[s])
+	}
+	return out
+}
