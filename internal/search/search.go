@@ -7,6 +7,7 @@
 //   - internal/search/analysis: the analyzer, end marks and trigram terms, the same in the
 //     build and in the browser;
 //   - internal/search/query: the query language (query.Parse);
+//   - internal/search/snippet: the passage shown with each hit;
 //   - internal/search/format: encoding and decoding of every search file;
 //   - internal/search/index: the index writer of the build (the viewer does not link it).
 //
@@ -33,7 +34,7 @@
 // virtual terms whose postings the phrase matcher computes from positions (phrase.go).
 // When the positions of a phrase would cost more than Config.PhraseBytes to fetch, the
 // phrase matches as all its tokens anywhere in the field (recall stays complete; the result
-// says Exact: false). The hits' posts come from their shards, and the snippet (snippet.go)
+// says Exact: false). The hits' posts come from their shards, and the snippet (package snippet)
 // is the passage of the post's text with the most query words, matched the way the index
 // matches them.
 package search

@@ -20,6 +20,7 @@ import (
 	"folio/internal/search/analysis"
 	"folio/internal/search/format"
 	"folio/internal/search/query"
+	"folio/internal/search/snippet"
 )
 
 // ErrNoSearch says the bundle has no search data (it wraps bundle.ErrNotFound).
@@ -241,7 +242,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	tm.Match = since(&t)
 	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets}
-	hits, damaged, err := s.hits(ctx, began, docs, snippetPhrases(x))
+	hits, damaged, err := s.hits(ctx, began, docs, snippet.Phrases(x))
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +306,7 @@ func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order [
 // snippet as soon as its post arrives, so that the snippets' work overlaps the other
 // fetches. A hit whose post shard is damaged is left out and its file listed in damaged;
 // any other failure fails the search.
-func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrases []snippetPhrase) (hits []Hit, damaged []string, err error) {
+func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrases []snippet.Phrase) (hits []Hit, damaged []string, err error) {
 	out := make([]Hit, len(docs))
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
@@ -318,7 +319,7 @@ func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrase
 			}
 			e := p.Entry
 			e.Excerpt = ""
-			out[i] = Hit{Entry: e, Doc: n, Snippet: snippet(post.PlainText(p.Body, p.Format), phrases)}
+			out[i] = Hit{Entry: e, Doc: n, Snippet: snippet.Make(post.PlainText(p.Body, p.Format), phrases)}
 		})
 	}
 	wg.Wait()

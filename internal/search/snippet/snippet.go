@@ -1,4 +1,7 @@
-package search
+// Package snippet makes the passage shown with a search hit: the stretch of the post's
+// text with the most query words, HTML-escaped, its matches marked the way the index
+// matches them (the same analysis, the same slots).
+package snippet
 
 import (
 	"html"
@@ -17,17 +20,17 @@ const (
 	maxSpans      = 400 // matches looked at per post
 )
 
-// snippetPhrase is a word or phrase the snippet marks.
-type snippetPhrase struct {
+// Phrase is a word or phrase a snippet marks.
+type Phrase struct {
 	text  string // the word as typed
 	slots []analysis.Slot
 	whole bool
 }
 
-// snippetPhrases lists the query's words and phrases that are not excluded and not only
-// about titles.
-func snippetPhrases(x query.Expr) []snippetPhrase {
-	var out []snippetPhrase
+// Phrases lists the query's words and phrases that are not excluded and not only about
+// titles: what a snippet marks.
+func Phrases(x query.Expr) []Phrase {
+	var out []Phrase
 	var walk func(query.Expr)
 	walk = func(x query.Expr) {
 		switch x := x.(type) {
@@ -41,7 +44,7 @@ func snippetPhrases(x query.Expr) []snippetPhrase {
 			}
 		case *query.Text:
 			if !x.TitleOnly {
-				out = append(out, snippetPhrase{text: x.Text, slots: x.Slots, whole: x.Whole})
+				out = append(out, Phrase{text: x.Text, slots: x.Slots, whole: x.Whole})
 			}
 		}
 	}
@@ -52,11 +55,11 @@ func snippetPhrases(x query.Expr) []snippetPhrase {
 // span is a matched stretch of text (bytes) and the phrase it matches.
 type span struct{ start, end, phrase int }
 
-// snippet returns the best passage of text for the phrases, HTML-escaped, with matches in
+// Make returns the best passage of text for the phrases, HTML-escaped, with matches in
 // <mark>. Matches are found the way the index finds them: the text is analyzed with the
 // same analyzer and each phrase's slots are matched against tokens at consecutive
 // positions.
-func snippet(text string, phrases []snippetPhrase) string {
+func Make(text string, phrases []Phrase) string {
 	if text == "" {
 		return ""
 	}
@@ -83,7 +86,7 @@ func snippet(text string, phrases []snippetPhrase) string {
 //
 // When every phrase is Han text alone, its matches are exactly its literal occurrences
 // (the index matches Han text as a substring), so nothing is analyzed at all.
-func findSpans(text string, phrases []snippetPhrase) []span {
+func findSpans(text string, phrases []Phrase) []span {
 	if spans, ok := literalSpans(text, phrases); ok {
 		return spans
 	}
@@ -135,7 +138,7 @@ func findSpans(text string, phrases []snippetPhrase) []span {
 
 // literalSpans finds the occurrences of phrases that are all Han text; ok is false when
 // one is not.
-func literalSpans(text string, phrases []snippetPhrase) (spans []span, ok bool) {
+func literalSpans(text string, phrases []Phrase) (spans []span, ok bool) {
 	for _, ph := range phrases {
 		if !analysis.IsHan(ph.text) {
 			return nil, false
@@ -197,7 +200,7 @@ func asciiLower(s string) string {
 
 // literalKey returns text that occurs literally wherever the phrase matches: the term of
 // its first slot that is one Han bigram, or its lone character; "" when there is none.
-func literalKey(ph snippetPhrase) string {
+func literalKey(ph Phrase) string {
 	for _, sl := range ph.slots {
 		if ph.whole || len(sl.Terms) == 1 && sl.Prefix == "" && analysis.IsHan(sl.Terms[0]) {
 			return sl.Terms[0]
@@ -215,7 +218,7 @@ func snapBack(s string, i int) int {
 }
 
 // spansIn matches the phrases in one piece of text that starts at byte offset base.
-func spansIn(text string, base int, phrases []snippetPhrase) []span {
+func spansIn(text string, base int, phrases []Phrase) []span {
 	toks, _ := analysis.Analyze([]byte(text))
 	if len(toks) == 0 {
 		return nil
