@@ -6,7 +6,8 @@ import (
 )
 
 // cache keeps values within a byte budget, least recently used out first: the decoded
-// search files (see fetcher), and apart from them the phrase postings computed from them.
+// search files (see fetcher), and apart from them the phrase postings computed from them
+// (the reader.Store of the Searcher's readers).
 type cache struct {
 	limit int64
 
@@ -26,8 +27,8 @@ func newCache(limit int64) *cache {
 	return &cache{limit: limit, items: map[string]*list.Element{}, order: list.New()}
 }
 
-// peek returns a cached value.
-func (c *cache) peek(name string) (any, bool) {
+// Peek returns a cached value.
+func (c *cache) Peek(name string) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[name]; ok {
@@ -37,9 +38,9 @@ func (c *cache) peek(name string) (any, bool) {
 	return nil, false
 }
 
-// put keeps a value of the given memory size, pushing out the least recently used values
+// Put keeps a value of the given memory size, pushing out the least recently used values
 // beyond the limit.
-func (c *cache) put(name string, val any, size int64) {
+func (c *cache) Put(name string, val any, size int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[name]; ok {

@@ -6,6 +6,7 @@ import (
 	"folio/internal/search/analysis"
 	"folio/internal/search/format"
 	"folio/internal/search/query"
+	"folio/internal/search/reader"
 )
 
 // compiler turns a parsed query into a bleve query over the fetched chunks.
@@ -37,10 +38,10 @@ func (c *compiler) top(x query.Expr, o Options) blevequery.Query {
 		}
 	}
 	if o.Category != "" {
-		filters = append(filters, c.expr(&query.Filter{Field: FieldCategory, Value: o.Category}))
+		filters = append(filters, c.expr(&query.Filter{Field: reader.FieldCategory, Value: o.Category}))
 	}
 	if o.Tag != "" {
-		filters = append(filters, c.expr(&query.Filter{Field: FieldTag, Value: o.Tag}))
+		filters = append(filters, c.expr(&query.Filter{Field: reader.FieldTag, Value: o.Tag}))
 	}
 	if o.Year != 0 {
 		filters = append(filters, c.days(query.DayNumber(o.Year, 1, 1), query.DayNumber(o.Year+1, 1, 1)-1))
@@ -79,7 +80,7 @@ func (c *compiler) expr(x query.Expr) blevequery.Query {
 	case query.Not:
 		return blevequery.NewBooleanQuery(nil, nil, []blevequery.Query{c.expr(x.X)})
 	case *query.Filter:
-		name := c.v.meta.resolve(x.Field, x.Value)
+		name := c.v.meta.Resolve(x.Field, x.Value)
 		if name == "" {
 			return blevequery.NewMatchNoneQuery()
 		}
@@ -102,8 +103,8 @@ func (c *compiler) expr(x query.Expr) blevequery.Query {
 }
 
 func (c *compiler) days(from, to int32) blevequery.Query {
-	q := blevequery.NewTermQuery(daysTerm(from, to))
-	q.SetField(fieldDays)
+	q := blevequery.NewTermQuery(reader.DaysTerm(from, to))
+	q.SetField(reader.FieldDays)
 	return q
 }
 
@@ -111,14 +112,14 @@ func (c *compiler) days(from, to int32) blevequery.Query {
 // else a phrase of its slots (exact), or, when positions were not fetched, all its slots
 // anywhere in the field; both are phrase terms of the index reader (see phraseTerm).
 func (c *compiler) text(t *query.Text, f int) blevequery.Query {
-	field := FieldNames[f]
+	field := reader.FieldNames[f]
 	if t.Whole {
 		if c.blevePhrases {
 			q := blevequery.NewPrefixQuery(t.Slots[0].Terms[0])
 			q.SetField(field)
 			return q
 		}
-		q := blevequery.NewTermQuery(anyPrefixTerm(t.Slots[0].Terms[0]))
+		q := blevequery.NewTermQuery(reader.AnyPrefixTerm(t.Slots[0].Terms[0]))
 		q.SetField(field)
 		return q
 	}
@@ -151,7 +152,7 @@ func (c *compiler) text(t *query.Text, f int) blevequery.Query {
 		}
 		return blevequery.NewConjunctionQuery(conj)
 	}
-	q := blevequery.NewTermQuery(phraseTerm(alts, exact))
+	q := blevequery.NewTermQuery(reader.PhraseTerm(alts, exact))
 	q.SetField(field)
 	return q
 }

@@ -6,6 +6,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/search/format"
+	"folio/internal/search/reader"
 )
 
 // fetcher fetches search files from the bundle and decodes them, keeping the decoded files
@@ -26,16 +27,16 @@ func newFetcher(f bundle.Fetcher, cacheBytes int64) *fetcher {
 }
 
 // peek returns a decoded file if it is cached, without fetching.
-func (f *fetcher) peek(name string) (any, bool) { return f.cache.peek(name) }
+func (f *fetcher) peek(name string) (any, bool) { return f.cache.Peek(name) }
 
 // get returns the decoded file, fetching and decoding it (decode returns the value and its
 // memory size) when it is not cached.
 func (f *fetcher) get(ctx context.Context, name string, decode func([]byte) (any, int64, error)) (any, error) {
-	if v, ok := f.cache.peek(name); ok {
+	if v, ok := f.cache.Peek(name); ok {
 		return v, nil
 	}
 	return f.flights.Do(ctx, name, func() (any, error) {
-		if v, ok := f.cache.peek(name); ok { // a fetch that ended since the first look
+		if v, ok := f.cache.Peek(name); ok { // a fetch that ended since the first look
 			return v, nil
 		}
 		data, err := f.fetch.Fetch(ctx, name)
@@ -50,7 +51,7 @@ func (f *fetcher) get(ctx context.Context, name string, decode func([]byte) (any
 		f.fetched += int64(len(data))
 		f.files++
 		f.mu.Unlock()
-		f.cache.put(name, val, size)
+		f.cache.Put(name, val, size)
 		return val, nil
 	})
 }
@@ -72,28 +73,28 @@ func (f *fetcher) node(ctx context.Context, name string) (*format.RouteNode, err
 	return v.(*format.RouteNode), nil
 }
 
-func (f *fetcher) chunk(ctx context.Context, name string) (*termChunk, error) {
-	v, err := f.get(ctx, name, decodeChunkFile)
+func (f *fetcher) chunk(ctx context.Context, name string) (*reader.TermChunk, error) {
+	v, err := f.get(ctx, name, reader.DecodeChunkFile)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*termChunk), nil
+	return v.(*reader.TermChunk), nil
 }
 
-func (f *fetcher) posChunk(ctx context.Context, name string) (*posChunk, error) {
-	v, err := f.get(ctx, name, decodePosFile)
+func (f *fetcher) posChunk(ctx context.Context, name string) (*reader.PosChunk, error) {
+	v, err := f.get(ctx, name, reader.DecodePosFile)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*posChunk), nil
+	return v.(*reader.PosChunk), nil
 }
 
-func (f *fetcher) meta(ctx context.Context, name string) (*meta, error) {
-	v, err := f.get(ctx, name, decodeMetaFile)
+func (f *fetcher) meta(ctx context.Context, name string) (*reader.Meta, error) {
+	v, err := f.get(ctx, name, reader.DecodeMetaFile)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*meta), nil
+	return v.(*reader.Meta), nil
 }
 
 // getAll fetches names in parallel; it returns the first error.

@@ -19,6 +19,7 @@ import (
 	"folio/internal/search/format"
 	"folio/internal/search/index"
 	"folio/internal/search/query"
+	"folio/internal/search/reader"
 	"folio/internal/sharedtest"
 )
 
@@ -103,7 +104,7 @@ func FuzzDecode(f *testing.F) {
 				}
 			}
 		}
-		decodeChunkFile(data)
+		reader.DecodeChunkFile(data)
 		format.DecodePosChunk(data)
 		format.DecodeMeta(data)
 	})
@@ -209,18 +210,18 @@ func readChunk(ctx context.Context, s *Searcher, l format.Route) {
 	if err != nil {
 		return
 	}
-	var pc *posChunk
+	var pc *reader.PosChunk
 	if l.Pos != "" {
 		pc, _ = s.files.posChunk(ctx, l.Pos)
 	}
-	for i := range c.terms {
-		e := &c.terms[i]
+	for i := range c.Terms {
+		e := &c.Terms[i]
 		for f := range format.NumFields {
-			pl, err := e.docs(f)
+			pl, err := e.Docs(f)
 			if err != nil || pl == nil || pc == nil {
 				continue
 			}
-			format.Positions(pc.streams[e.term][f], pl)
+			format.Positions(pc.Streams[e.Term][f], pl)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"folio/internal/search/analysis"
 	"folio/internal/search/format"
 	"folio/internal/search/query"
+	"folio/internal/search/reader"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -109,7 +110,7 @@ func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time) err
 			mu.Unlock()
 			return nil
 		}
-		rs, err := rt.leaves(ctx, top, []byte(k), prefixEnd([]byte(k)))
+		rs, err := rt.leaves(ctx, top, []byte(k), format.PrefixEnd([]byte(k)))
 		mu.Lock()
 		p.rangeOf[k] = rs
 		mu.Unlock()
@@ -162,7 +163,7 @@ func (p *plan) posFiles(t *query.Text) map[string]int {
 // A word whose trigram term the index holds (see meta.Trigrams) needs no positions: it is
 // matched as that term, exactly, unless trigrams is false (ExactNever, which asks for the
 // looser match, and tests of bleve's phrases).
-func (p *plan) decide(files *fetcher, m *meta, mode Exactness, budget int, trigrams bool) bool {
+func (p *plan) decide(files *fetcher, m *reader.Meta, mode Exactness, budget int, trigrams bool) bool {
 	cost := func(t *query.Text) int {
 		n := 0
 		for f, size := range p.posFiles(t) {
@@ -254,7 +255,7 @@ func (p *plan) alternatives(v *view, sl analysis.Slot, f int) []string {
 	for _, t := range sl.Terms {
 		if r, ok := p.leafOf[t]; ok {
 			if c := v.chunks[r.File]; c != nil {
-				if e := c.find(t); e != nil && e.has(f) {
+				if e := c.Find(t); e != nil && e.Has(f) {
 					out = append(out, t)
 				}
 			}
@@ -266,10 +267,10 @@ func (p *plan) alternatives(v *view, sl analysis.Slot, f int) []string {
 			if c == nil {
 				continue
 			}
-			for i := range c.terms {
-				e := &c.terms[i]
-				if strings.HasPrefix(e.term, sl.Prefix) && e.term != sl.Prefix && e.term != sl.Prefix+analysis.EndMark && e.has(f) {
-					out = append(out, e.term)
+			for i := range c.Terms {
+				e := &c.Terms[i]
+				if strings.HasPrefix(e.Term, sl.Prefix) && e.Term != sl.Prefix && e.Term != sl.Prefix+analysis.EndMark && e.Has(f) {
+					out = append(out, e.Term)
 				}
 			}
 		}

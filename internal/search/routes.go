@@ -196,18 +196,6 @@ func (r *routes) leaf(ctx context.Context, top *format.RouteNode, key []byte) (f
 	}
 }
 
-// prefixEnd returns the first key after every key starting with prefix, or nil.
-func prefixEnd(prefix []byte) []byte {
-	end := append([]byte(nil), prefix...)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] < 0xff {
-			end[i]++
-			return end[:i+1]
-		}
-	}
-	return nil
-}
-
 func decodeNodeFile(data []byte) (any, int64, error) {
 	n, err := format.DecodeNode(data)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"folio/internal/search/analysis"
 	"folio/internal/search/format"
 	"folio/internal/search/query"
+	"folio/internal/search/reader"
 	"folio/internal/search/snippet"
 )
 
@@ -106,7 +107,7 @@ type Searcher struct {
 	mapping mapping.IndexMapping
 
 	metaMu sync.Mutex
-	meta   *meta
+	meta   *reader.Meta
 }
 
 // Open reads the search root of an open bundle. It returns ErrNoSearch when the bundle has
@@ -152,7 +153,7 @@ func (s *Searcher) Close() error { return nil }
 func (s *Searcher) Docs() int { return s.root.Docs }
 
 // loadMeta returns the metadata, fetching it once.
-func (s *Searcher) loadMeta(ctx context.Context) (*meta, error) {
+func (s *Searcher) loadMeta(ctx context.Context) (*reader.Meta, error) {
 	s.metaMu.Lock()
 	m := s.meta
 	s.metaMu.Unlock()
@@ -211,7 +212,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	began := time.Now()
 	t := began
 	p := newPlan(x)
-	var m *meta
+	var m *reader.Meta
 	var metaErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { m, metaErr = s.loadMeta(ctx) })
@@ -225,7 +226,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	exact := p.decide(s.files, m, o.Exact, s.cfg.PhraseBytes, !o.blevePhrases && o.Exact != ExactNever)
 	tm.Route = since(&t)
-	v := &view{ctx: ctx, meta: m, routes: s.routes, files: s.files, chunks: map[string]*termChunk{}, pos: map[string]*posChunk{}}
+	v := &view{ctx: ctx, meta: m, routes: s.routes, files: s.files, chunks: map[string]*reader.TermChunk{}, pos: map[string]*reader.PosChunk{}}
 	if err := p.fetch(ctx, v); err != nil {
 		return nil, err
 	}
@@ -261,7 +262,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 // view, as a bleve index would (scoring, sorting, paging), and returns the doc numbers of
 // the page of hits, the total, and the facets of every hit.
 func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
-	rd := &reader{v: v, phrases: &phraseMatcher{v: v, kept: s.phrases, done: map[string][2][]uint32{}}}
+	rd := reader.New(v, v.meta, s.phrases)
 	opts := search.SearcherOptions{}
 	if !scored {
 		opts.Score = "none"
@@ -281,7 +282,7 @@ func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order [
 			next, loadID, err := collector.MakeTopNDocumentMatchHandler(sc)
 			return func(d *search.DocumentMatch) error {
 				if d != nil {
-					if n, ok := docOf(d.IndexInternalID, v.meta.Docs); ok {
+					if n, ok := reader.DocOf(d.IndexInternalID, v.meta.Docs); ok {
 						fc.add(n)
 					}
 				}
@@ -293,7 +294,7 @@ func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order [
 		return nil, 0, f, err
 	}
 	for _, h := range coll.Results() {
-		n, ok := docOf(h.IndexInternalID, v.meta.Docs)
+		n, ok := reader.DocOf(h.IndexInternalID, v.meta.Docs)
 		if !ok {
 			return nil, 0, f, format.ErrDamaged
 		}

@@ -105,3 +105,15 @@ func commonPrefix(a, b []byte) int {
 
 // DocKey is the route key of a doc number (big-endian, so keys sort like numbers).
 func DocKey(n int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
+
+// PrefixEnd returns the first key after every key starting with prefix, or nil.
+func PrefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}

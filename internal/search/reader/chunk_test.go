@@ -1,4 +1,4 @@
-package search
+package reader
 
 import (
 	"encoding/binary"
@@ -31,24 +31,24 @@ func TestChunkRoundTrip(t *testing.T) {
 		{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, postingOf([]uint32{3, 4, 300}, [][]uint32{{5}, {1, 2, 3}, {40}})}},
 		{Term: "龙井\x00", Fields: [format.NumFields]*format.Posting{postingOf([]uint32{1}, [][]uint32{{2}}), postingOf([]uint32{2}, [][]uint32{{7}})}},
 	}
-	v, _, err := decodeChunkFile(format.EncodeTermChunk(terms))
+	v, _, err := DecodeChunkFile(format.EncodeTermChunk(terms))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := v.(*termChunk)
-	e := c.find("龙井")
-	if e == nil || e.has(format.FieldTitle) || !e.has(format.FieldBody) || c.find("龙") != nil {
-		t.Fatalf("chunk: %+v", c.terms)
+	c := v.(*TermChunk)
+	e := c.Find("龙井")
+	if e == nil || e.Has(format.FieldTitle) || !e.Has(format.FieldBody) || c.Find("龙") != nil {
+		t.Fatalf("chunk: %+v", c.Terms)
 	}
-	body, err := e.docs(format.FieldBody)
+	body, err := e.Docs(format.FieldBody)
 	if err != nil || !reflect.DeepEqual(body.Docs, []uint32{3, 4, 300}) || !reflect.DeepEqual(body.Freqs, []uint32{1, 3, 1}) {
 		t.Fatalf("doc list: %+v, %v", body, err)
 	}
-	pv, _, err := decodePosFile(format.EncodePosChunk(terms))
+	pv, _, err := DecodePosFile(format.EncodePosChunk(terms))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pos, off, err := format.Positions(pv.(*posChunk).streams["龙井"][format.FieldBody], body)
+	pos, off, err := format.Positions(pv.(*PosChunk).Streams["龙井"][format.FieldBody], body)
 	if err != nil || !reflect.DeepEqual(pos, []uint32{5, 1, 2, 3, 40}) || !reflect.DeepEqual(off, []uint32{0, 1, 4, 5}) {
 		t.Fatalf("positions %v %v %v", pos, off, err)
 	}
@@ -67,11 +67,11 @@ func TestMetaLookups(t *testing.T) {
 	m := &format.Meta{Docs: 4, Categories: []string{"market", "茶"}, Tags: []string{"A股"},
 		Profiles:   []format.Profile{{Cats: []uint32{0, 1}, Tags: []uint32{0}, BodyClass: 7}, {Cats: []uint32{}, Tags: []uint32{}, BodyClass: 2}},
 		DocProfile: []uint32{1, 0, 0, 1}, Days: []int32{-3, 18000, 18000, 17999}, TitleClass: 4}
-	v, _, err := decodeMetaFile(format.EncodeMeta(m))
+	v, _, err := DecodeMetaFile(format.EncodeMeta(m))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := v.(*meta)
+	got := v.(*Meta)
 	if d := got.docsWith(FieldCategory, "茶"); !reflect.DeepEqual(d, []uint32{1, 2}) {
 		t.Errorf("docsWith = %v", d)
 	}

@@ -1,4 +1,4 @@
-package search
+package reader
 
 import (
 	"encoding/binary"
@@ -12,7 +12,7 @@ import (
 )
 
 // Exact phrases are matched by the index reader, not by bleve's phrase searcher: a phrase
-// compiles to one virtual term (phraseTerm) whose postings the phrase matcher computes for
+// compiles to one virtual term (PhraseTerm) whose postings the phrase matcher computes for
 // the reader by merging the sorted doc and position lists of its slots. Bleve then runs it
 // like any term: it scores it (frequency = occurrences of the phrase), intersects it, sorts
 // and pages. The matches are those of bleve's MultiPhraseQuery without slop (a test checks
@@ -33,9 +33,9 @@ const (
 	altSep     = '\x03' // between the alternatives of a slot
 )
 
-// phraseTerm encodes a phrase: for each position, the terms that may stand there. With
+// PhraseTerm encodes a phrase: for each position, the terms that may stand there. With
 // exact false, it is an all-slots term.
-func phraseTerm(alts [][]string, exact bool) string {
+func PhraseTerm(alts [][]string, exact bool) string {
 	var b strings.Builder
 	if exact {
 		b.WriteByte(phraseMark)
@@ -60,15 +60,15 @@ func isPhraseTerm(term string) bool {
 	return len(term) > 0 && (term[0] == phraseMark || term[0] == allMark || term[0] == anyMark)
 }
 
-// anyTerm encodes the any term of a prefix.
-func anyPrefixTerm(prefix string) string { return string(anyMark) + prefix }
+// AnyPrefixTerm encodes the any term of a prefix.
+func AnyPrefixTerm(prefix string) string { return string(anyMark) + prefix }
 
-// phraseMatcher computes the postings of phrase, all-slots and any terms over one
-// search's view. What it computes is kept for the rest of the search (done) and, in kept
-// (the Searcher's cache), for later searches.
+// phraseMatcher computes the postings of phrase, all-slots and any terms for one search's
+// reader. What it computes is kept for the rest of the search (done) and, in kept (the
+// Searcher's cache), for later searches.
 type phraseMatcher struct {
-	v    *view
-	kept *cache
+	r    *Reader
+	kept Store
 
 	mu   sync.Mutex
 	done map[string][2][]uint32 // postings computed in this search: docs, freqs
@@ -89,7 +89,7 @@ func (m *phraseMatcher) postings(term string, f int) (docs, freqs []uint32, err 
 		return c[0], c[1], nil
 	}
 	m.mu.Unlock()
-	if v, ok := m.kept.peek(key); ok {
+	if v, ok := m.kept.Peek(key); ok {
 		c := v.([2][]uint32)
 		m.keep(key, c[0], c[1], false)
 		return c[0], c[1], nil
@@ -106,7 +106,7 @@ func (m *phraseMatcher) postings(term string, f int) (docs, freqs []uint32, err 
 	for _, s := range strings.Split(term[1:], string(slotSep)) {
 		var srcs []*phraseSource
 		for _, t := range strings.Split(s, string(altSep)) {
-			src, err := m.v.source(t, f, exact)
+			src, err := m.r.source(t, f, exact)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -216,27 +216,27 @@ func (m *phraseMatcher) postings(term string, f int) (docs, freqs []uint32, err 
 // summed frequencies.
 func (m *phraseMatcher) anyPostings(prefix string, f int) (docs, freqs []uint32, err error) {
 	lo := []byte(prefix)
-	leaves, err := m.v.termLeaves(lo, prefixEnd(lo))
+	leaves, err := m.r.src.Leaves(lo, format.PrefixEnd(lo))
 	if err != nil {
 		return nil, nil, err
 	}
 	var counts []uint32
 	for _, l := range leaves {
-		c, err := m.v.chunk(l.File)
+		c, err := m.r.src.Chunk(l.File)
 		if err != nil {
 			return nil, nil, err
 		}
-		for i := range c.terms {
-			e := &c.terms[i]
-			if !e.has(f) || !strings.HasPrefix(e.term, prefix) {
+		for i := range c.Terms {
+			e := &c.Terms[i]
+			if !e.Has(f) || !strings.HasPrefix(e.Term, prefix) {
 				continue
 			}
-			pl, err := e.docs(f)
+			pl, err := e.Docs(f)
 			if err != nil {
 				return nil, nil, &bundle.DataError{File: l.File, Err: err}
 			}
 			if counts == nil {
-				counts = make([]uint32, m.v.meta.Docs)
+				counts = make([]uint32, m.r.meta.Docs)
 			}
 			for i, d := range pl.Docs {
 				if int(d) < len(counts) {
@@ -260,7 +260,7 @@ func (m *phraseMatcher) keep(key string, docs, freqs []uint32, fresh bool) {
 	m.done[key] = [2][]uint32{docs, freqs}
 	m.mu.Unlock()
 	if fresh {
-		m.kept.put(key, [2][]uint32{docs, freqs}, int64(4*(len(docs)+len(freqs))+len(key)+64))
+		m.kept.Put(key, [2][]uint32{docs, freqs}, int64(4*(len(docs)+len(freqs))+len(key)+64))
 	}
 }
 
