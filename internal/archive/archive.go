@@ -1,6 +1,7 @@
 // Package archive is Folio's one HTTP handler: a JSON API over a bundle (site, lists,
-// terms, posts rendered to safe HTML, URL resolution). The same handler runs natively
-// (net/http), inside the browser's Web Worker (through internal/jsbridge) and at the edge.
+// terms, posts rendered to safe HTML, URL resolution) and, as an extension, its search
+// (SearchExtension, over internal/search). The same handler runs natively (net/http),
+// inside the browser's Web Worker (through internal/jsbridge) and at the edge.
 package archive
 
 import (
@@ -26,7 +27,7 @@ type Handler struct {
 	extra  []Extension
 }
 
-// Extension adds routes that need the open bundle (search does).
+// Extension adds routes that need the open bundle (SearchExtension does).
 type Extension interface {
 	// Routes registers the extension's handlers; reader returns the open bundle.
 	Routes(mux *http.ServeMux, reader func(context.Context) (*bundle.Reader, error))

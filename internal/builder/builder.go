@@ -15,7 +15,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
-	"folio/internal/search"
+	"folio/internal/search/index"
 )
 
 // Options configure one build.
@@ -54,7 +54,7 @@ type Report struct {
 	// Bundle describes the data files written.
 	Bundle bundle.Stats `json:"bundle"`
 	// Search describes the search data (part of the bundle's files).
-	Search search.WriteStats `json:"search"`
+	Search index.WriteStats `json:"search"`
 	// Notes are problems with the build as a whole that did not stop it.
 	Notes   []string `json:"notes,omitempty"`
 	Seconds float64  `json:"seconds"`
@@ -137,9 +137,9 @@ func Build(o Options) (*Report, error) {
 		m, layout = bundle.BuildLayout(w, res.Posts, site)
 		close(built)
 	}()
-	var sstats search.WriteStats
+	var sstats index.WriteStats
 	if !o.NoSearch {
-		root, st, err := search.Write(w, res.Posts, func() bundle.Layout { <-built; return layout })
+		root, st, err := index.Write(w, res.Posts, func() bundle.Layout { <-built; return layout })
 		<-built
 		if err != nil {
 			return nil, fmt.Errorf("search data: %w", err)
@@ -149,7 +149,7 @@ func Build(o Options) (*Report, error) {
 		}
 		m.Extra["search"], sstats = root, st
 		for _, f := range st.Cut {
-			res.Warnings = append(res.Warnings, post.Issue{File: f, Reason: fmt.Sprintf("longer than %d characters: only the first %d are searchable", search.MaxIndexedRunes, search.MaxIndexedRunes)})
+			res.Warnings = append(res.Warnings, post.Issue{File: f, Reason: fmt.Sprintf("longer than %d characters: only the first %d are searchable", index.MaxIndexedRunes, index.MaxIndexedRunes)})
 		}
 	}
 	<-built

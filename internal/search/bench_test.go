@@ -14,6 +14,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/index"
 	"folio/internal/sharedtest"
 )
 
@@ -108,7 +109,7 @@ func benchBuild(b *testing.B, postsDir string) string {
 	start := time.Now()
 	m, lay := bundle.BuildLayout(w, res.Posts, bundle.Site{Title: "bench"})
 	bundleTime := time.Since(start)
-	root, st, err := Write(w, res.Posts, func() bundle.Layout { return lay })
+	root, st, err := index.Write(w, res.Posts, func() bundle.Layout { return lay })
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func benchBuild(b *testing.B, postsDir string) string {
 	if _, err := w.Finish(m); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("built %d posts: bundle %.1fs, then search.Write %.1fs (%d terms, %d term chunks %.1f MB, %d position chunks %.1f MB, meta %.0f kB)",
+	b.Logf("built %d posts: bundle %.1fs, then index.Write %.1fs (%d terms, %d term chunks %.1f MB, %d position chunks %.1f MB, meta %.0f kB)",
 		len(res.Posts), bundleTime.Seconds(), st.Seconds, st.Terms, st.Chunks, float64(st.TermBytes)/1e6,
 		st.PosChunks, float64(st.PosBytes)/1e6, float64(st.MetaBytes)/1e3)
 	return dir

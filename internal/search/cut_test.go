@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"folio/internal/post"
+	"folio/internal/search/index"
 )
 
 // TestLongPostIsCut: only the first MaxIndexedRunes characters of a post are indexed, so a
 // hostile post costs bounded work; the build names it.
 func TestLongPostIsCut(t *testing.T) {
-	filler := strings.Repeat("甲乙", MaxIndexedRunes/2)
+	filler := strings.Repeat("甲乙", index.MaxIndexedRunes/2)
 	long := &post.Post{ID: "long", File: "2020-01-01-long.md", URL: "/long", Title: "Long", Format: "markdown",
 		Date: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), Body: "开头龙井 " + filler + " 结尾碧螺春"}
 	short := &post.Post{ID: "short", File: "2020-01-02-short.md", URL: "/short", Title: "Short", Format: "markdown",

@@ -16,6 +16,10 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/format"
+	"folio/internal/search/index"
+	"folio/internal/search/query"
+	"folio/internal/search/reader"
 	"folio/internal/sharedtest"
 )
 
@@ -36,7 +40,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(title)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		x, err := Parse(q)
+		x, err := query.Parse(q)
 		var qe *QueryError
 		if err != nil && !errors.As(err, &qe) {
 			t.Fatalf("Parse(%q): %v is not a QueryError", q, err)
@@ -78,31 +82,31 @@ func FuzzSearch(f *testing.F) {
 
 // FuzzDecode feeds damaged bytes to every decoder: they must fail, never panic.
 func FuzzDecode(f *testing.F) {
-	f.Add(encodeNode(&routeNode{Leaf: true, Entries: []route{{Key: []byte("a"), File: "s/x.bin", Size: 3}}}))
-	f.Add(encodeTermChunk([]*termData{{term: "龙井", fields: [numFields]*posting{nil, {df: 1, docs: []byte{0}, freqs: []byte{0}, pos: []byte{1}}}}}))
-	f.Add(encodePosChunk([]*termData{{term: "龙井", fields: [numFields]*posting{nil, {df: 1, docs: []byte{0}, freqs: []byte{0}, pos: []byte{1}}}}}))
-	f.Add(encodeMeta(&meta{Docs: 1, Categories: []string{"c"}, Profiles: []profile{{Cats: []uint32{0}}}, DocProfile: []uint32{0}, Days: []int32{19000}}))
+	f.Add(format.EncodeNode(&format.RouteNode{Leaf: true, Entries: []format.Route{{Key: []byte("a"), File: "s/x.bin", Size: 3}}}))
+	f.Add(format.EncodeTermChunk([]*format.TermData{{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, {DF: 1, Docs: []byte{0}, Freqs: []byte{0}, Pos: []byte{1}}}}}))
+	f.Add(format.EncodePosChunk([]*format.TermData{{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, {DF: 1, Docs: []byte{0}, Freqs: []byte{0}, Pos: []byte{1}}}}}))
+	f.Add(format.EncodeMeta(&format.Meta{Docs: 1, Categories: []string{"c"}, Profiles: []format.Profile{{Cats: []uint32{0}}}, DocProfile: []uint32{0}, Days: []int32{19000}}))
 	for _, nd := range corpusSeeds(f).files {
 		if nd.name != "root" && nd.name != "p" {
 			f.Add(nd.data)
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		decodeNode(data)
-		if tds, err := decodeTermChunk(data); err == nil {
+		format.DecodeNode(data)
+		if tds, err := format.DecodeTermChunk(data); err == nil {
 			for _, td := range tds {
-				for _, p := range td.fields {
+				for _, p := range td.Fields {
 					if p != nil {
-						if pl, err := decodePlist(p); err == nil {
-							positions(data, pl)
+						if pl, err := format.DecodePlist(p); err == nil {
+							format.Positions(data, pl)
 						}
 					}
 				}
 			}
 		}
-		decodeChunkFile(data)
-		decodePosChunk(data)
-		decodeMeta(data)
+		reader.DecodeChunkFile(data)
+		format.DecodePosChunk(data)
+		format.DecodeMeta(data)
 	})
 }
 
@@ -177,9 +181,9 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 		}
 		fc.facets()
 	}
-	s.loadTables(ctx)
-	for _, top := range []*routeNode{s.termTop, s.termsTop()} {
-		leaves, err := s.leaves(ctx, top, nil, nil)
+	s.routes.loadTables(ctx)
+	for _, top := range []*format.RouteNode{s.routes.termTop, s.routes.termsTop()} {
+		leaves, err := s.routes.leaves(ctx, top, nil, nil)
 		if err != nil {
 			continue
 		}
@@ -187,7 +191,7 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 			readChunk(ctx, s, l)
 		}
 	}
-	s.leaves(ctx, s.shardTop, nil, nil)
+	s.routes.leaves(ctx, s.routes.shardTop, nil, nil)
 	for n := range docs {
 		s.hitPost(ctx, time.Now(), n)
 	}
@@ -201,23 +205,23 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 
 // readChunk decodes every doc list of a term chunk and, from its position chunk, every
 // list's positions.
-func readChunk(ctx context.Context, s *Searcher, l route) {
-	c, err := s.chunk(ctx, l.File)
+func readChunk(ctx context.Context, s *Searcher, l format.Route) {
+	c, err := s.files.chunk(ctx, l.File)
 	if err != nil {
 		return
 	}
-	var pc *posChunk
+	var pc *reader.PosChunk
 	if l.Pos != "" {
-		pc, _ = s.posChunk(ctx, l.Pos)
+		pc, _ = s.files.posChunk(ctx, l.Pos)
 	}
-	for i := range c.terms {
-		e := &c.terms[i]
-		for f := range numFields {
-			pl, err := e.docs(f)
+	for i := range c.Terms {
+		e := &c.Terms[i]
+		for f := range format.NumFields {
+			pl, err := e.Docs(f)
 			if err != nil || pl == nil || pc == nil {
 				continue
 			}
-			positions(pc.streams[e.term][f], pl)
+			format.Positions(pc.Streams[e.Term][f], pl)
 		}
 	}
 }
@@ -235,10 +239,10 @@ type searchBundle struct {
 // and route tables, so that every kind of search file is there.
 func searchDataBundle(f *testing.F) *searchBundle {
 	f.Helper()
-	saved := [5]int{ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes}
-	ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = 1024, 1024, 4, 4, 8192
+	saved := [5]int{index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes}
+	index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes = 1024, 1024, 4, 4, 8192
 	defer func() {
-		ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
+		index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
 	}()
 	built := build(f, filepath.Join(repoDir(), "demo", "_posts"))
 	if built.s.root.TermTable == "" || built.stats.Nodes == 0 {

@@ -9,6 +9,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/index"
 )
 
 // built is a bundle with search data, written into a temporary folder.
@@ -16,7 +17,7 @@ type built struct {
 	dir   string
 	posts []*post.Post // bundle order: post n is doc n
 	s     *Searcher
-	stats WriteStats
+	stats index.WriteStats
 	root  string // the search root file
 }
 
@@ -47,7 +48,7 @@ func buildPosts(t testing.TB, posts []*post.Post, opts ...Option) *built {
 		t.Fatal(err)
 	}
 	m, lay := bundle.BuildLayout(w, posts, bundle.Site{Title: "test"})
-	root, stats, err := Write(w, posts, func() bundle.Layout { return lay })
+	root, stats, err := index.Write(w, posts, func() bundle.Layout { return lay })
 	if err != nil {
 		t.Fatal(err)
 	}

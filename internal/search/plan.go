@@ -8,6 +8,11 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"folio/internal/search/analysis"
+	"folio/internal/search/format"
+	"folio/internal/search/query"
+	"folio/internal/search/reader"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -16,63 +21,71 @@ import (
 // gets every chunk, in parallel, before bleve runs.
 type plan struct {
 	terms, prefixes map[string]bool
-	phrases         []phrase
+	phrases         []*phrase
+	phraseOf        map[*query.Text]*phrase
 
-	leafOf  map[string]route   // term → the leaf entry of its chunk
-	rangeOf map[string][]route // prefix → leaf entries of its range
-	posFile map[string]bool    // position chunks to fetch
+	leafOf  map[string]format.Route   // term → the leaf entry of its chunk
+	rangeOf map[string][]format.Route // prefix → leaf entries of its range
+	posFile map[string]bool           // position chunks to fetch
 }
 
-// phrase is a query word of several tokens; neg when it is excluded.
+// phrase is a query word of several tokens; neg when it is excluded. Exact says it is
+// matched as a phrase, with positions; tri is the trigram term of a word of three Han
+// characters, and useTri says the index holds it and the word is matched as that term
+// (exact and useTri are set by decide).
 type phrase struct {
-	t   *textExpr
-	neg bool
+	t      *query.Text
+	neg    bool
+	exact  bool
+	tri    string
+	useTri bool
 }
 
-func newPlan(x expr) *plan {
-	p := &plan{terms: map[string]bool{}, prefixes: map[string]bool{}, leafOf: map[string]route{},
-		rangeOf: map[string][]route{}, posFile: map[string]bool{}}
+func newPlan(x query.Expr) *plan {
+	p := &plan{terms: map[string]bool{}, prefixes: map[string]bool{}, phraseOf: map[*query.Text]*phrase{},
+		leafOf: map[string]format.Route{}, rangeOf: map[string][]format.Route{}, posFile: map[string]bool{}}
 	p.walk(x, false)
 	return p
 }
 
-func (p *plan) walk(x expr, neg bool) {
+func (p *plan) walk(x query.Expr, neg bool) {
 	switch x := x.(type) {
-	case andExpr:
+	case query.And:
 		for _, it := range x {
 			p.walk(it, neg)
 		}
-	case orExpr:
+	case query.Or:
 		for _, it := range x {
 			p.walk(it, neg)
 		}
-	case notExpr:
-		p.walk(x.x, !neg)
-	case *textExpr:
-		if x.whole {
-			p.prefixes[x.slots[0].terms[0]] = true
+	case query.Not:
+		p.walk(x.X, !neg)
+	case *query.Text:
+		if x.Whole {
+			p.prefixes[x.Slots[0].Terms[0]] = true
 			return
 		}
-		for _, sl := range x.slots {
-			for _, t := range sl.terms {
+		for _, sl := range x.Slots {
+			for _, t := range sl.Terms {
 				p.terms[t] = true
 			}
-			if sl.prefix != "" {
-				p.prefixes[sl.prefix] = true
+			if sl.Prefix != "" {
+				p.prefixes[sl.Prefix] = true
 			}
 		}
-		if len(x.slots) > 1 {
-			p.phrases = append(p.phrases, phrase{x, neg})
-		}
-		if t := wordTrigram(x); t != "" {
-			x.tri = t
-			p.terms[t] = true // routed and fetched with the rest (its first bigram's chunk, as a rule)
+		if len(x.Slots) > 1 {
+			ph := &phrase{t: x, neg: neg, tri: wordTrigram(x)}
+			p.phrases = append(p.phrases, ph)
+			p.phraseOf[x] = ph
+			if ph.tri != "" {
+				p.terms[ph.tri] = true // routed and fetched with the rest (its first bigram's chunk, as a rule)
+			}
 		}
 	}
 }
 
 // route finds the leaf entries of every term and prefix range, in parallel.
-func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) error {
+func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time) error {
 	var mu sync.Mutex
 	var keys []string
 	for t := range p.terms {
@@ -84,11 +97,11 @@ func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) er
 	if len(keys) == 0 {
 		return nil
 	}
-	top := s.awaitTop(ctx, searchBegan, s.termTop, s.root.TermTable)
+	top := rt.awaitTop(ctx, searchBegan, rt.termTop, rt.termTable)
 	return getAll(ctx, keys, func(ctx context.Context, key string) error {
 		k := key[1:]
 		if key[0] == 't' {
-			r, ok, err := s.leaf(ctx, top, []byte(k))
+			r, ok, err := rt.leaf(ctx, top, []byte(k))
 			if err != nil || !ok {
 				return err
 			}
@@ -97,7 +110,7 @@ func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) er
 			mu.Unlock()
 			return nil
 		}
-		rs, err := s.leaves(ctx, top, []byte(k), prefixEnd([]byte(k)))
+		rs, err := rt.leaves(ctx, top, []byte(k), format.PrefixEnd([]byte(k)))
 		mu.Lock()
 		p.rangeOf[k] = rs
 		mu.Unlock()
@@ -106,34 +119,34 @@ func (p *plan) route(ctx context.Context, s *Searcher, searchBegan time.Time) er
 }
 
 // wordTrigram returns the trigram term of a word of three Han characters in a row, or "".
-func wordTrigram(x *textExpr) string {
-	if len(x.slots) != 2 {
+func wordTrigram(x *query.Text) string {
+	if len(x.Slots) != 2 {
 		return ""
 	}
-	for _, sl := range x.slots {
-		if len(sl.terms) != 1 || sl.prefix != "" || !isHan(sl.terms[0]) || utf8.RuneCountInString(sl.terms[0]) != 2 {
+	for _, sl := range x.Slots {
+		if len(sl.Terms) != 1 || sl.Prefix != "" || !analysis.IsHan(sl.Terms[0]) || utf8.RuneCountInString(sl.Terms[0]) != 2 {
 			return ""
 		}
 	}
-	a, b := x.slots[0].terms[0], x.slots[1].terms[0]
+	a, b := x.Slots[0].Terms[0], x.Slots[1].Terms[0]
 	_, size := utf8.DecodeRuneInString(a)
 	if !strings.HasPrefix(b, a[size:]) {
 		return ""
 	}
-	return trigramTerm(a, b)
+	return analysis.TrigramTerm(a, b)
 }
 
 // posFiles returns the position chunks a phrase needs, with their sizes.
-func (p *plan) posFiles(t *textExpr) map[string]int {
+func (p *plan) posFiles(t *query.Text) map[string]int {
 	files := map[string]int{}
-	for _, sl := range t.slots {
-		for _, term := range sl.terms {
+	for _, sl := range t.Slots {
+		for _, term := range sl.Terms {
 			if r, ok := p.leafOf[term]; ok {
 				files[r.Pos] = r.PosSize
 			}
 		}
-		if sl.prefix != "" {
-			for _, r := range p.rangeOf[sl.prefix] {
+		if sl.Prefix != "" {
+			for _, r := range p.rangeOf[sl.Prefix] {
 				files[r.Pos] = r.PosSize
 			}
 		}
@@ -150,28 +163,28 @@ func (p *plan) posFiles(t *textExpr) map[string]int {
 // A word whose trigram term the index holds (see meta.Trigrams) needs no positions: it is
 // matched as that term, exactly, unless trigrams is false (ExactNever, which asks for the
 // looser match, and tests of bleve's phrases).
-func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams bool) bool {
-	cost := func(t *textExpr) int {
+func (p *plan) decide(files *fetcher, m *reader.Meta, mode Exactness, budget int, trigrams bool) bool {
+	cost := func(t *query.Text) int {
 		n := 0
 		for f, size := range p.posFiles(t) {
-			if _, cached := s.cache.peek(f); !cached && !p.posFile[f] {
+			if _, cached := files.peek(f); !cached && !p.posFile[f] {
 				n += size
 			}
 		}
 		return n
 	}
-	var order []phrase
+	var order []*phrase
 	for _, ph := range p.phrases {
-		if ph.t.tri != "" {
-			if trigrams && m.hasTrigram(ph.t.tri) {
-				ph.t.useTri, ph.t.exact = true, true
+		if ph.tri != "" {
+			if trigrams && m.HasTrigram(ph.tri) {
+				ph.useTri, ph.exact = true, true
 				continue
 			}
-			delete(p.leafOf, ph.t.tri) // not held (or not wanted): its chunk need not be fetched
+			delete(p.leafOf, ph.tri) // not held (or not wanted): its chunk need not be fetched
 		}
 		order = append(order, ph)
 	}
-	slices.SortStableFunc(order, func(a, b phrase) int {
+	slices.SortStableFunc(order, func(a, b *phrase) int {
 		if a.neg != b.neg {
 			if a.neg {
 				return -1
@@ -183,8 +196,8 @@ func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams
 	all, spent := true, 0
 	for _, ph := range order {
 		c := cost(ph.t)
-		ph.t.exact = mode == ExactAlways || (mode == ExactAuto || ph.neg) && spent+c <= budget
-		if !ph.t.exact {
+		ph.exact = mode == ExactAlways || (mode == ExactAuto || ph.neg) && spent+c <= budget
+		if !ph.exact {
 			all = false
 			continue
 		}
@@ -197,7 +210,7 @@ func (p *plan) decide(s *Searcher, m *meta, mode Exactness, budget int, trigrams
 }
 
 // fetch gets the term chunks and the chosen position chunks into the view.
-func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
+func (p *plan) fetch(ctx context.Context, v *view) error {
 	files := map[string]byte{}
 	for _, r := range p.leafOf {
 		files[r.File] = 'D'
@@ -217,7 +230,7 @@ func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
 	var mu sync.Mutex
 	return getAll(ctx, names, func(ctx context.Context, name string) error {
 		if files[name] == 'X' {
-			pc, err := s.posChunk(ctx, name)
+			pc, err := v.files.posChunk(ctx, name)
 			if err == nil {
 				mu.Lock()
 				v.pos[name] = pc
@@ -225,7 +238,7 @@ func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
 			}
 			return err
 		}
-		c, err := s.chunk(ctx, name)
+		c, err := v.files.chunk(ctx, name)
 		if err == nil {
 			mu.Lock()
 			v.chunks[name] = c
@@ -237,27 +250,27 @@ func (p *plan) fetch(ctx context.Context, s *Searcher, v *view) error {
 
 // alternatives lists the terms a slot may match in field f: its terms that occur in the
 // field, and with a prefix, the field's bigrams starting with it.
-func (p *plan) alternatives(v *view, sl slot, f int) []string {
+func (p *plan) alternatives(v *view, sl analysis.Slot, f int) []string {
 	var out []string
-	for _, t := range sl.terms {
+	for _, t := range sl.Terms {
 		if r, ok := p.leafOf[t]; ok {
 			if c := v.chunks[r.File]; c != nil {
-				if e := c.find(t); e != nil && e.has(f) {
+				if e := c.Find(t); e != nil && e.Has(f) {
 					out = append(out, t)
 				}
 			}
 		}
 	}
-	if sl.prefix != "" {
-		for _, r := range p.rangeOf[sl.prefix] {
+	if sl.Prefix != "" {
+		for _, r := range p.rangeOf[sl.Prefix] {
 			c := v.chunks[r.File]
 			if c == nil {
 				continue
 			}
-			for i := range c.terms {
-				e := &c.terms[i]
-				if strings.HasPrefix(e.term, sl.prefix) && e.term != sl.prefix && e.term != sl.prefix+EndMark && e.has(f) {
-					out = append(out, e.term)
+			for i := range c.Terms {
+				e := &c.Terms[i]
+				if strings.HasPrefix(e.Term, sl.Prefix) && e.Term != sl.Prefix && e.Term != sl.Prefix+analysis.EndMark && e.Has(f) {
+					out = append(out, e.Term)
 				}
 			}
 		}

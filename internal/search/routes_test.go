@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"folio/internal/bundle"
+	"folio/internal/search/format"
+	"folio/internal/search/index"
 )
 
 // TestDeepRoutes builds the demo three ways: as usual (every route in the root); with tiny
@@ -24,33 +26,33 @@ func TestDeepRoutes(t *testing.T) {
 		t.Errorf("default build of the demo wrote %d route nodes, tables %q %q; want every route in the root",
 			flat.stats.Nodes, flat.s.root.TermTable, flat.s.root.ShardTable)
 	}
-	saved := [6]int{ChunkBytes, PosChunkBytes, Fanout, TopFanout, MaxTableEntries, bundle.ShardBytes}
-	ChunkBytes, PosChunkBytes, Fanout, TopFanout, MaxTableEntries, bundle.ShardBytes = 256, 256, 2, 2, 0, 1024
+	saved := [6]int{index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries, bundle.ShardBytes}
+	index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries, bundle.ShardBytes = 256, 256, 2, 2, 0, 1024
 	defer func() {
-		ChunkBytes, PosChunkBytes, Fanout, TopFanout, MaxTableEntries, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4], saved[5]
+		index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4], saved[5]
 	}()
 	deep := build(t, posts)
 	if deep.s.root.TermTable != "" || deep.s.root.ShardTable != "" {
 		t.Error("deep build wrote route tables")
 	}
 	for name, data := range map[string][]byte{"terms": deep.s.root.Terms, "shards": deep.s.root.Shards} {
-		top, err := decodeNode(data)
+		top, err := format.DecodeNode(data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if top.Leaf || len(top.Entries) > TopFanout {
-			t.Errorf("deep build: %s top node leaf=%v with %d entries; want an inner node of ≤ %d", name, top.Leaf, len(top.Entries), TopFanout)
+		if top.Leaf || len(top.Entries) > index.TopFanout {
+			t.Errorf("deep build: %s top node leaf=%v with %d entries; want an inner node of ≤ %d", name, top.Leaf, len(top.Entries), index.TopFanout)
 		}
 	}
-	MaxTableEntries = saved[4]
+	index.MaxTableEntries = saved[4]
 	tabled := build(t, posts)
 	if tabled.s.root.TermTable == "" || tabled.s.root.ShardTable == "" {
 		t.Fatalf("tabled build wrote no route tables: %q %q", tabled.s.root.TermTable, tabled.s.root.ShardTable)
 	}
-	if err := tabled.s.loadTables(context.Background()); err != nil {
+	if err := tabled.s.routes.loadTables(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if tabled.s.termsTop() == tabled.s.termTop || !tabled.s.termsTop().Leaf {
+	if tabled.s.routes.termsTop() == tabled.s.routes.termTop || !tabled.s.routes.termsTop().Leaf {
 		t.Fatal("the term table is not in use once loaded")
 	}
 	for _, q := range []string{"茶", "龙井 OR 5G", `"A股"`, "title:茶", "沪深300", "12.3%", "茶 -5G", "tag:沪深300", "茶 date:2020"} {
@@ -79,10 +81,10 @@ func TestDeepRoutes(t *testing.T) {
 // with the trees.
 func TestTablesAwaited(t *testing.T) {
 	posts := filepath.Join(repoDir(), "demo", "_posts")
-	saved := [5]int{ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes}
-	ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = 256, 256, 2, 2, 1024
+	saved := [5]int{index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes}
+	index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes = 256, 256, 2, 2, 1024
 	defer func() {
-		ChunkBytes, PosChunkBytes, Fanout, TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
+		index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, bundle.ShardBytes = saved[0], saved[1], saved[2], saved[3], saved[4]
 	}()
 	b := build(t, posts)
 	root := b.s.root
@@ -113,8 +115,8 @@ func TestTablesAwaited(t *testing.T) {
 	s := openFetcher(t, fetch)
 
 	before := time.Now()
-	s.startTables()
-	first := s.tables
+	s.routes.startTables()
+	first := s.routes.tables
 	<-started
 	<-started
 	if _, err := s.hitPost(context.Background(), before, 0); err != nil {
@@ -165,9 +167,9 @@ func TestTablesAwaited(t *testing.T) {
 	// load that the search above scheduled must have run.)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		s.tablesMu.Lock()
-		load := s.tables
-		s.tablesMu.Unlock()
+		s.routes.tablesMu.Lock()
+		load := s.routes.tables
+		s.routes.tablesMu.Unlock()
 		if load != first && load != nil {
 			<-load.done
 			break
@@ -177,18 +179,18 @@ func TestTablesAwaited(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	s.cache.mu.Lock()
-	if e, ok := s.cache.items[root.ShardTable]; ok {
-		s.cache.order.Remove(e)
-		delete(s.cache.items, root.ShardTable)
+	s.files.cache.mu.Lock()
+	if e, ok := s.files.cache.items[root.ShardTable]; ok {
+		s.files.cache.order.Remove(e)
+		delete(s.files.cache.items, root.ShardTable)
 	}
-	s.cache.mu.Unlock()
+	s.files.cache.mu.Unlock()
 	if _, err := s.Search(context.Background(), "茶", Options{}); err != nil {
 		t.Fatal(err)
 	}
 	deadline = time.Now().Add(5 * time.Second)
 	for {
-		if _, ok := s.cache.peek(root.ShardTable); ok {
+		if _, ok := s.files.peek(root.ShardTable); ok {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -202,8 +204,8 @@ func TestTablesAwaited(t *testing.T) {
 func routeNodeFiles(t *testing.T, dir string, tops ...[]byte) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
-	var walk func(n *routeNode)
-	walk = func(n *routeNode) {
+	var walk func(n *format.RouteNode)
+	walk = func(n *format.RouteNode) {
 		if n.Leaf {
 			return
 		}
@@ -213,7 +215,7 @@ func routeNodeFiles(t *testing.T, dir string, tops ...[]byte) map[string]bool {
 			if err != nil {
 				t.Fatal(err)
 			}
-			child, err := decodeNode(data)
+			child, err := format.DecodeNode(data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,7 +223,7 @@ func routeNodeFiles(t *testing.T, dir string, tops ...[]byte) map[string]bool {
 		}
 	}
 	for _, data := range tops {
-		top, err := decodeNode(data)
+		top, err := format.DecodeNode(data)
 		if err != nil {
 			t.Fatal(err)
 		}

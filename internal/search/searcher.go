@@ -1,27 +1,34 @@
 package search
 
 import (
-	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
-	"github.com/blevesearch/bleve/v2/search/query"
+	blevequery "github.com/blevesearch/bleve/v2/search/query"
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/analysis"
+	"folio/internal/search/format"
+	"folio/internal/search/query"
+	"folio/internal/search/reader"
+	"folio/internal/search/snippet"
 )
 
 // ErrNoSearch says the bundle has no search data (it wraps bundle.ErrNotFound).
 var ErrNoSearch = fmt.Errorf("this archive has no search data: %w", bundle.ErrNotFound)
+
+// QueryError says why a query cannot be run, in words for the person who typed it.
+type QueryError = query.Error
 
 // Config configures a Searcher. The zero value is not valid; start from DefaultConfig.
 type Config struct {
@@ -49,95 +56,6 @@ func WithCacheBytes(n int64) Option { return func(c *Config) { c.CacheBytes = n 
 
 // WithPhraseBytes sets Config.PhraseBytes.
 func WithPhraseBytes(n int) Option { return func(c *Config) { c.PhraseBytes = n } }
-
-// Searcher answers queries over one bundle's search data, fetching only the files each
-// query needs and keeping them in a bounded cache. It is safe for concurrent use; bleve's
-// part of each search runs one at a time.
-type Searcher struct {
-	cfg               Config
-	rd                *bundle.Reader
-	root              *Root
-	termTop, shardTop *routeNode
-	cache             *cache
-	phrases           *cache // computed phrase postings (see reader.phrasePostings), apart so as not to push files out
-	mapping           mapping.IndexMapping
-
-	metaMu sync.Mutex
-	meta   *meta
-
-	// tables is the route tables' background load: nil until it starts (and again after
-	// it failed, so that the next search tries again).
-	tablesMu        sync.Mutex
-	tables          *tablesLoad
-	tablesScheduled atomic.Bool // a load is scheduled or under way
-}
-
-// Open reads the search root of an open bundle. It returns ErrNoSearch when the bundle has
-// none.
-func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, error) {
-	name, ok := r.Manifest().Extra["search"]
-	if !ok || name == "" {
-		return nil, ErrNoSearch
-	}
-	cfg := DefaultConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
-	s := &Searcher{cfg: cfg, rd: r, cache: newCache(r.Fetcher(), cfg.CacheBytes), phrases: newCache(nil, cfg.CacheBytes/6)}
-	data, err := r.Fetcher().Fetch(ctx, name)
-	if err != nil {
-		return nil, &bundle.DataError{File: name, Err: err}
-	}
-	var root Root
-	if err := json.Unmarshal(data, &root); err != nil {
-		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("damaged: %w", err)}
-	}
-	if root.Format != Format || root.Version != Version {
-		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data %s version %d, but this viewer reads %s version %d: rebuild the site with the same folio version", root.Format, root.Version, Format, Version)}
-	}
-	if root.Analyzer != AnalyzerName {
-		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data made with analyzer %q, this viewer uses %q", root.Analyzer, AnalyzerName)}
-	}
-	s.root = &root
-	if s.termTop, err = decodeNode(root.Terms); err != nil {
-		return nil, &bundle.DataError{File: name, Err: err}
-	}
-	if s.shardTop, err = decodeNode(root.Shards); err != nil {
-		return nil, &bundle.DataError{File: name, Err: err}
-	}
-	m := mapping.NewIndexMapping()
-	m.DefaultAnalyzer = AnalyzerName
-	s.mapping = m
-	return s, nil
-}
-
-// Close releases the Searcher (it holds nothing that needs closing yet).
-func (s *Searcher) Close() error { return nil }
-
-// Docs is the number of searchable posts.
-func (s *Searcher) Docs() int { return s.root.Docs }
-
-// loadMeta returns the metadata, fetching it once.
-func (s *Searcher) loadMeta(ctx context.Context) (*meta, error) {
-	s.metaMu.Lock()
-	m := s.meta
-	s.metaMu.Unlock()
-	if m != nil {
-		return m, nil
-	}
-	v, err := s.cache.get(ctx, s.root.Meta, decodeMetaFile)
-	if err != nil {
-		return nil, err
-	}
-	m = v.(*meta)
-	if m.Docs != s.root.Docs {
-		return nil, &bundle.DataError{File: s.root.Meta, Err: errDamaged}
-	}
-	s.metaMu.Lock()
-	s.meta = m
-	s.metaMu.Unlock()
-	return m, nil
-}
 
 // Sort orders of results.
 const (
@@ -173,90 +91,97 @@ type Options struct {
 	blevePhrases bool // tests: match phrases with bleve's MultiPhraseQuery
 }
 
-// tablesDelay is how long after a Searcher's first search its route tables are fetched:
-// long enough for the results to reach the page first, short enough for the tables to be
-// there when a search typed right after it shows its hits.
-const tablesDelay = 50 * time.Millisecond
-
 // MaxLimit is the most hits one search returns.
 const MaxLimit = 100
 
-// Result is the answer to a search.
-type Result struct {
-	Total  int    `json:"total"`
-	Hits   []Hit  `json:"hits"`
-	Facets Facets `json:"facets"`
-	// Exact is false when some word was matched as its tokens anywhere in the field
-	// rather than as an exact phrase (see Config.PhraseBytes): then a few hits may
-	// contain the word's parts but not the word (and, for an excluded word, a few posts
-	// with the parts but not the word may be missing), and Total may be a little off.
-	// Asking again with ExactAlways fetches the positions.
-	Exact bool `json:"exact"`
-	// Damaged lists the data files of hits that could not be shown because the file is
-	// damaged (see bundle.ErrDamaged); those hits are left out, the rest are shown.
-	Damaged []string `json:"damaged,omitempty"`
-	// Fetched counts the search files this search fetched (not the cached ones).
-	Fetched Fetched `json:"-"`
-	// Timing says where the time went, in milliseconds, for diagnostics.
-	Timing Timing `json:"timing"`
+// Searcher answers queries over one bundle's search data, fetching only the files each
+// query needs and keeping them in a bounded cache. It is safe for concurrent use; bleve's
+// part of each search runs one at a time.
+type Searcher struct {
+	cfg     Config
+	rd      *bundle.Reader
+	root    *format.Root
+	files   *fetcher
+	routes  *routes
+	phrases *cache // computed phrase postings (see phraseMatcher), apart so as not to push files out
+	mapping mapping.IndexMapping
+
+	metaMu sync.Mutex
+	meta   *reader.Meta
 }
 
-// Timing is the time of each phase of a search, in milliseconds: finding the query's
-// chunks (and the metadata), fetching them, matching (bleve), and showing the hits (their
-// shards and snippets).
-type Timing struct {
-	Route float64 `json:"route"`
-	Fetch float64 `json:"fetch"`
-	Match float64 `json:"match"`
-	Hits  float64 `json:"hits"`
+// Open reads the search root of an open bundle. It returns ErrNoSearch when the bundle has
+// none.
+func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, error) {
+	name, ok := r.Manifest().Extra["search"]
+	if !ok || name == "" {
+		return nil, ErrNoSearch
+	}
+	cfg := DefaultConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Searcher{cfg: cfg, rd: r, files: newFetcher(r.Fetcher(), cfg.CacheBytes), phrases: newCache(cfg.CacheBytes / 6)}
+	data, err := r.Fetcher().Fetch(ctx, name)
+	if err != nil {
+		return nil, &bundle.DataError{File: name, Err: err}
+	}
+	var root format.Root
+	if err := json.Unmarshal(data, &root); err != nil {
+		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("damaged: %w", err)}
+	}
+	if root.Format != format.Format || root.Version != format.Version {
+		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data %s version %d, but this viewer reads %s version %d: rebuild the site with the same folio version", root.Format, root.Version, format.Format, format.Version)}
+	}
+	if root.Analyzer != analysis.AnalyzerName {
+		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data made with analyzer %q, this viewer uses %q", root.Analyzer, analysis.AnalyzerName)}
+	}
+	s.root = &root
+	if s.routes, err = newRoutes(s.files, &root); err != nil {
+		return nil, &bundle.DataError{File: name, Err: err}
+	}
+	m := mapping.NewIndexMapping()
+	m.DefaultAnalyzer = analysis.AnalyzerName
+	s.mapping = m
+	return s, nil
 }
 
-// since returns the milliseconds since *t and sets *t to now.
-func since(t *time.Time) float64 {
-	now := time.Now()
-	d := now.Sub(*t)
-	*t = now
-	return float64(d.Microseconds()) / 1e3
-}
+// Close releases the Searcher (it holds nothing that needs closing yet).
+func (s *Searcher) Close() error { return nil }
 
-// Fetched counts files fetched and their raw bytes.
-type Fetched struct {
-	Files int
-	Bytes int64
-}
+// Docs is the number of searchable posts.
+func (s *Searcher) Docs() int { return s.root.Docs }
 
-// Hit is one post found: its list entry (without excerpt) and a snippet.
-type Hit struct {
-	bundle.Entry
-	// Snippet is the best passage of the post's text around the matches, HTML-escaped,
-	// with the matched words in <mark>.
-	Snippet string `json:"snippet"`
-	// Doc is the hit's doc number (its place in the list of all posts, oldest first).
-	Doc int `json:"-"`
-}
-
-// Facets count the hits per category, tag and year (most first).
-type Facets struct {
-	Categories []FacetCount `json:"categories"`
-	Tags       []FacetCount `json:"tags"`
-	Years      []FacetCount `json:"years"`
-}
-
-// FacetCount is one facet value.
-type FacetCount struct {
-	Name  string `json:"name"`
-	Count int    `json:"count"`
-}
-
-// Search runs a query (see Parse for the language). A query that cannot be read returns a
-// *QueryError.
-func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, error) {
-	x, err := Parse(q)
+// loadMeta returns the metadata, fetching it once.
+func (s *Searcher) loadMeta(ctx context.Context) (*reader.Meta, error) {
+	s.metaMu.Lock()
+	m := s.meta
+	s.metaMu.Unlock()
+	if m != nil {
+		return m, nil
+	}
+	m, err := s.files.meta(ctx, s.root.Meta)
 	if err != nil {
 		return nil, err
 	}
-	if a, ok := x.(andExpr); ok && len(a) == 0 && o.Category == "" && o.Tag == "" && o.Year == 0 {
-		return nil, queryErr("Type a word to search for.")
+	if m.Docs != s.root.Docs {
+		return nil, &bundle.DataError{File: s.root.Meta, Err: format.ErrDamaged}
+	}
+	s.metaMu.Lock()
+	s.meta = m
+	s.metaMu.Unlock()
+	return m, nil
+}
+
+// Search runs a query (see query.Parse for the language). A query that cannot be read
+// returns a *QueryError.
+func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, error) {
+	x, err := query.Parse(q)
+	if err != nil {
+		return nil, err
+	}
+	if a, ok := x.(query.And); ok && len(a) == 0 && o.Category == "" && o.Tag == "" && o.Year == 0 {
+		return nil, &QueryError{Msg: "Type a word to search for."}
 	}
 	if o.Limit <= 0 {
 		o.Limit = 10
@@ -277,9 +202,9 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	case SortOldest:
 		order, scored = []string{"_id"}, false
 	default:
-		return nil, queryErr("Sort by relevance, newest or oldest.")
+		return nil, &QueryError{Msg: "Sort by relevance, newest or oldest."}
 	}
-	bytes0, files0 := s.cache.counters()
+	bytes0, files0 := s.files.counters()
 
 	// Plan: the terms and prefix ranges the query reads, found in the route tree while the
 	// metadata is fetched.
@@ -287,11 +212,11 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	began := time.Now()
 	t := began
 	p := newPlan(x)
-	var m *meta
+	var m *reader.Meta
 	var metaErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { m, metaErr = s.loadMeta(ctx) })
-	routeErr := p.route(ctx, s, began)
+	routeErr := p.route(ctx, s.routes, began)
 	wg.Wait()
 	if metaErr != nil {
 		return nil, metaErr
@@ -299,10 +224,10 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	if routeErr != nil {
 		return nil, routeErr
 	}
-	exact := p.decide(s, m, o.Exact, s.cfg.PhraseBytes, !o.blevePhrases && o.Exact != ExactNever)
+	exact := p.decide(s.files, m, o.Exact, s.cfg.PhraseBytes, !o.blevePhrases && o.Exact != ExactNever)
 	tm.Route = since(&t)
-	v := &view{ctx: ctx, meta: m, chunks: map[string]*termChunk{}, pos: map[string]*posChunk{}, phrases: map[string][2][]uint32{}}
-	if err := p.fetch(ctx, s, v); err != nil {
+	v := &view{ctx: ctx, meta: m, routes: s.routes, files: s.files, chunks: map[string]*reader.TermChunk{}, pos: map[string]*reader.PosChunk{}}
+	if err := p.fetch(ctx, v); err != nil {
 		return nil, err
 	}
 	tm.Fetch = since(&t)
@@ -318,28 +243,26 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	tm.Match = since(&t)
 	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets}
-	hits, damaged, err := s.hits(ctx, began, docs, snippetPhrases(x))
+	hits, damaged, err := s.hits(ctx, began, docs, snippet.Phrases(x))
 	if err != nil {
 		return nil, err
 	}
 	out.Hits, out.Damaged = hits, damaged
-	bytes1, files1 := s.cache.counters()
+	bytes1, files1 := s.files.counters()
 	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}
 	tm.Hits = since(&t)
 	out.Timing = tm
 	// The route tables spare later searches their route nodes. Fetch them a moment after
 	// the first search has returned its results (failures only leave the trees in use).
-	if s.tablesScheduled.CompareAndSwap(false, true) {
-		time.AfterFunc(tablesDelay, s.startTables)
-	}
+	s.routes.scheduleTables()
 	return out, nil
 }
 
 // run executes the compiled query with bleve's searchers and top-N collector over the
 // view, as a bleve index would (scoring, sorting, paging), and returns the doc numbers of
 // the page of hits, the total, and the facets of every hit.
-func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
-	rd := &reader{s: s, v: v}
+func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
+	rd := reader.New(v, v.meta, s.phrases)
 	opts := search.SearcherOptions{}
 	if !scored {
 		opts.Score = "none"
@@ -359,7 +282,7 @@ func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []stri
 			next, loadID, err := collector.MakeTopNDocumentMatchHandler(sc)
 			return func(d *search.DocumentMatch) error {
 				if d != nil {
-					if n, ok := docOf(d.IndexInternalID, v.meta.Docs); ok {
+					if n, ok := reader.DocOf(d.IndexInternalID, v.meta.Docs); ok {
 						fc.add(n)
 					}
 				}
@@ -371,9 +294,9 @@ func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []stri
 		return nil, 0, f, err
 	}
 	for _, h := range coll.Results() {
-		n, ok := docOf(h.IndexInternalID, v.meta.Docs)
+		n, ok := reader.DocOf(h.IndexInternalID, v.meta.Docs)
 		if !ok {
-			return nil, 0, f, errDamaged
+			return nil, 0, f, format.ErrDamaged
 		}
 		docs = append(docs, int(n))
 	}
@@ -384,7 +307,7 @@ func (s *Searcher) run(ctx context.Context, v *view, q query.Query, order []stri
 // snippet as soon as its post arrives, so that the snippets' work overlaps the other
 // fetches. A hit whose post shard is damaged is left out and its file listed in damaged;
 // any other failure fails the search.
-func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrases []snippetPhrase) (hits []Hit, damaged []string, err error) {
+func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrases []snippet.Phrase) (hits []Hit, damaged []string, err error) {
 	out := make([]Hit, len(docs))
 	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
@@ -397,7 +320,7 @@ func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrase
 			}
 			e := p.Entry
 			e.Excerpt = ""
-			out[i] = Hit{Entry: e, Doc: n, Snippet: snippet(post.PlainText(p.Body, p.Format), phrases)}
+			out[i] = Hit{Entry: e, Doc: n, Snippet: snippet.Make(post.PlainText(p.Body, p.Format), phrases)}
 		})
 	}
 	wg.Wait()
@@ -418,178 +341,19 @@ func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrase
 	return hits, damaged, nil
 }
 
-// counts lists the names with a count, most first.
-func counts(names []string, n []int) []FacetCount {
-	out := []FacetCount{}
-	for i, c := range n {
-		if c > 0 {
-			out = append(out, FacetCount{Name: names[i], Count: c})
-		}
+// hitPost returns doc n's post from its bundle shard, for a search that began then.
+func (s *Searcher) hitPost(ctx context.Context, searchBegan time.Time, n int) (*bundle.Post, error) {
+	rt := s.routes
+	r, ok, err := rt.leaf(ctx, rt.awaitTop(ctx, searchBegan, rt.shardTop, rt.shardTable), format.DocKey(n))
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(out, func(a, b FacetCount) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		return cmp.Compare(a.Name, b.Name)
-	})
-	return out
-}
-
-// compiler turns a parsed query into a bleve query over the fetched chunks.
-type compiler struct {
-	v            *view
-	p            *plan
-	blevePhrases bool
-}
-
-// titleBoost weighs a match in the title against one in the body.
-const titleBoost = 2
-
-// top compiles the whole query: filters (and the options' facet filters) narrow without
-// scoring; excluded items go into MustNot.
-func (c *compiler) top(x expr, o Options) query.Query {
-	var must, mustNot, filters []query.Query
-	items, ok := x.(andExpr)
-	if !ok {
-		items = andExpr{x}
+	if !ok || len(r.Key) != 4 {
+		return nil, &bundle.DataError{File: "search shards", Err: format.ErrDamaged}
 	}
-	for _, it := range items {
-		switch it := it.(type) {
-		case *filterExpr, *dateExpr:
-			filters = append(filters, c.expr(it))
-		case notExpr:
-			mustNot = append(mustNot, c.expr(it.x))
-		default:
-			must = append(must, c.expr(it))
-		}
+	i := n - int(binary.BigEndian.Uint32(r.Key))
+	if i < 0 {
+		return nil, &bundle.DataError{File: r.File, Err: fmt.Errorf("doc %d is not in this shard", n)}
 	}
-	if o.Category != "" {
-		filters = append(filters, c.expr(&filterExpr{field: FieldCategory, value: o.Category}))
-	}
-	if o.Tag != "" {
-		filters = append(filters, c.expr(&filterExpr{field: FieldTag, value: o.Tag}))
-	}
-	if o.Year != 0 {
-		filters = append(filters, c.days(dayNumber(o.Year, 1, 1), dayNumber(o.Year+1, 1, 1)-1))
-	}
-	if len(must) == 0 && len(mustNot) == 0 && len(filters) == 0 {
-		return query.NewMatchAllQuery()
-	}
-	bq := query.NewBooleanQuery(must, nil, mustNot)
-	if len(filters) > 0 {
-		bq.AddFilter(query.NewConjunctionQuery(filters))
-	}
-	return bq
-}
-
-func (c *compiler) expr(x expr) query.Query {
-	switch x := x.(type) {
-	case andExpr:
-		var must, mustNot []query.Query
-		for _, it := range x {
-			if n, ok := it.(notExpr); ok {
-				mustNot = append(mustNot, c.expr(n.x))
-			} else {
-				must = append(must, c.expr(it))
-			}
-		}
-		if len(mustNot) == 0 {
-			return query.NewConjunctionQuery(must)
-		}
-		return query.NewBooleanQuery(must, nil, mustNot)
-	case orExpr:
-		alts := make([]query.Query, len(x))
-		for i, it := range x {
-			alts[i] = c.expr(it)
-		}
-		return query.NewDisjunctionQuery(alts)
-	case notExpr:
-		return query.NewBooleanQuery(nil, nil, []query.Query{c.expr(x.x)})
-	case *filterExpr:
-		name := c.v.meta.resolve(x.field, x.value)
-		if name == "" {
-			return query.NewMatchNoneQuery()
-		}
-		q := query.NewTermQuery(name)
-		q.SetField(x.field)
-		return q
-	case *dateExpr:
-		return c.days(x.from, x.to)
-	case *textExpr:
-		if x.titleOnly {
-			return c.text(x, fieldTitle)
-		}
-		title, body := c.text(x, fieldTitle), c.text(x, fieldBody)
-		if b, ok := title.(query.BoostableQuery); ok {
-			b.SetBoost(titleBoost)
-		}
-		return query.NewDisjunctionQuery([]query.Query{title, body})
-	}
-	return query.NewMatchNoneQuery()
-}
-
-func (c *compiler) days(from, to int32) query.Query {
-	q := query.NewTermQuery(daysTerm(from, to))
-	q.SetField(fieldDays)
-	return q
-}
-
-// text compiles a word or phrase for one field: its trigram term when the index holds it;
-// else a phrase of its slots (exact), or, when positions were not fetched, all its slots
-// anywhere in the field; both are phrase terms of the index reader (see phraseTerm).
-func (c *compiler) text(t *textExpr, f int) query.Query {
-	field := FieldNames[f]
-	if t.whole {
-		if c.blevePhrases {
-			q := query.NewPrefixQuery(t.slots[0].terms[0])
-			q.SetField(field)
-			return q
-		}
-		q := query.NewTermQuery(anyPrefixTerm(t.slots[0].terms[0]))
-		q.SetField(field)
-		return q
-	}
-	if t.useTri {
-		if len(c.p.alternatives(c.v, slot{terms: []string{t.tri}}, f)) == 0 {
-			return query.NewMatchNoneQuery()
-		}
-		q := query.NewTermQuery(t.tri)
-		q.SetField(field)
-		return q
-	}
-	alts := make([][]string, len(t.slots))
-	for i, sl := range t.slots {
-		alts[i] = c.p.alternatives(c.v, sl, f)
-		if len(alts[i]) == 0 {
-			return query.NewMatchNoneQuery()
-		}
-	}
-	switch {
-	case len(alts) == 1:
-		return anyTerm(alts[0], field)
-	case c.blevePhrases && t.exact:
-		return query.NewMultiPhraseQuery(alts, field)
-	case c.blevePhrases:
-		conj := make([]query.Query, len(alts))
-		for i, terms := range alts {
-			conj[i] = anyTerm(terms, field)
-		}
-		return query.NewConjunctionQuery(conj)
-	}
-	q := query.NewTermQuery(phraseTerm(alts, t.exact))
-	q.SetField(field)
-	return q
-}
-
-func anyTerm(terms []string, field string) query.Query {
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		q := query.NewTermQuery(t)
-		q.SetField(field)
-		qs[i] = q
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return query.NewDisjunctionQuery(qs)
+	return s.rd.ShardPost(ctx, r.File, i)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"folio/internal/search/index"
 )
 
 // TestSpill checks that postings spilled to sorted runs and merged give the same index as
@@ -11,9 +13,9 @@ import (
 func TestSpill(t *testing.T) {
 	posts := filepath.Join(repoDir(), "demo", "_posts")
 	whole := build(t, posts)
-	old := SpillBytes
-	SpillBytes = 2 << 10
-	defer func() { SpillBytes = old }()
+	old := index.SpillBytes
+	index.SpillBytes = 2 << 10
+	defer func() { index.SpillBytes = old }()
 	spilled := build(t, posts)
 	if whole.root != spilled.root { // content-addressed: same root, same files
 		t.Errorf("spilled index differs: %+v vs %+v", spilled.stats, whole.stats)

@@ -3,35 +3,24 @@ package search
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"testing"
 	"unicode/utf8"
 
 	"folio/internal/post"
+	"folio/internal/search/analysis"
+	"folio/internal/search/index"
 )
-
-// TestTrigramsInARow: a trigram term stands for three Han characters in a row, never for
-// two bigrams that only follow each other in positions (across punctuation or a run's end).
-func TestTrigramsInARow(t *testing.T) {
-	var got []string
-	toks, _ := analyze([]byte("净利润，净利，润色 利润A股票"))
-	trigrams(toks, func(term string, pos int) { got = append(got, term) })
-	want := []string{"净利" + TrigramMark + "润"} // 净利，润色: not in a row; 股票: two characters
-	if !slices.Equal(got, want) {
-		t.Errorf("trigrams: %q, want %q", got, want)
-	}
-}
 
 // TestTrigramTerms builds the demo with a trigram term for every trigram it has, and
 // checks that every three-character word then finds exactly what the phrase finds, in
 // the same order, without fetching positions; longer words are phrases as before.
 func TestTrigramTerms(t *testing.T) {
 	posts := filepath.Join(repoDir(), "demo", "_posts")
-	saved := [2]int{TrigramShare, TrigramMinDocs}
-	defer func() { TrigramShare, TrigramMinDocs = saved[0], saved[1] }()
-	TrigramShare, TrigramMinDocs = 1<<30, 1
+	saved := [2]int{index.TrigramShare, index.TrigramMinDocs}
+	defer func() { index.TrigramShare, index.TrigramMinDocs = saved[0], saved[1] }()
+	index.TrigramShare, index.TrigramMinDocs = 1<<30, 1
 	tri := build(t, posts)
-	TrigramShare, TrigramMinDocs = saved[0], 1<<30
+	index.TrigramShare, index.TrigramMinDocs = saved[0], 1<<30
 	plain := build(t, posts)
 
 	// The words: three-character Han stretches of the demo, and four-character ones (still
@@ -44,7 +33,7 @@ func TestTrigramTerms(t *testing.T) {
 			rs := []rune(post.PlainText(p.Body, p.Format))
 			for i := 0; i+n <= len(rs) && count < 150; i++ {
 				w := string(rs[i : i+n])
-				if isHan(w) && utf8.RuneCountInString(w) == n && !seen[w] {
+				if analysis.IsHan(w) && utf8.RuneCountInString(w) == n && !seen[w] {
 					seen[w] = true
 					words = append(words, w)
 					count++

@@ -27,7 +27,7 @@ func main() {
 	if base == "" {
 		base = "data/"
 	}
-	h := archive.New(jsbridge.Fetcher(base), search.Extension(search.WithCacheBytes(searchCache)))
+	h := archive.New(jsbridge.Fetcher(base), archive.SearchExtension(search.WithCacheBytes(searchCache)))
 	jsbridge.Serve("folioHandle", h)
 	jsbridge.Call("folioReady")
 	select {}

@@ -1,4 +1,8 @@
-package search
+// Package query is the search query language: Parse reads what a person types into an
+// expression tree (And, Or, Not, Text, Filter, Date) that the search runtime plans and
+// runs. It knows nothing of the index; words are analyzed (analysis.PhraseSlots) as they
+// are read, so that a word with nothing to search for is dropped here.
+package query
 
 import (
 	"fmt"
@@ -7,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"folio/internal/search/analysis"
 )
 
 // The query language (see the README section "Search"):
@@ -20,16 +26,16 @@ import (
 //	category:tea      posts of a category (分类:); tag:x a tag (标签:); names ignore case
 //	date:2022  date:2022-01..2022-03  date:2022-01-05..  date:..2021-12  (日期:)
 //
-// Parse never panics; a query it cannot read is a *QueryError with a message meant for
+// Parse never panics; a query it cannot read is an *Error with a message meant for
 // the person who typed it.
 
-// QueryError says why a query cannot be run, in words for the person who typed it.
-type QueryError struct{ Msg string }
+// Error says why a query cannot be run, in words for the person who typed it.
+type Error struct{ Msg string }
 
-func (e *QueryError) Error() string { return e.Msg }
+func (e *Error) Error() string { return e.Msg }
 
-func queryErr(format string, args ...any) *QueryError {
-	return &QueryError{Msg: fmt.Sprintf(format, args...)}
+func errorf(format string, args ...any) *Error {
+	return &Error{Msg: fmt.Sprintf(format, args...)}
 }
 
 // Limits of a query.
@@ -39,54 +45,50 @@ const (
 	maxQueryDepth = 8
 )
 
-// expr is a node of a parsed query.
-type expr interface{ String() string }
+// Expr is a node of a parsed query.
+type Expr interface{ String() string }
 
-// andExpr: every item must match (notExpr items must not).
-type andExpr []expr
+// And is a node whose items must all match (Not items must not).
+type And []Expr
 
-// orExpr: at least one item must match.
-type orExpr []expr
+// Or is a node of which at least one item must match.
+type Or []Expr
 
-// notExpr: x must not match.
-type notExpr struct{ x expr }
+// Not is a node whose X must not match.
+type Not struct{ X Expr }
 
-// textExpr: a word or quoted phrase, in the title or body (or the title only).
-type textExpr struct {
-	text      string
-	titleOnly bool
-	slots     []slot
-	whole     bool // one lone Han character: every occurrence
-	exact     bool // matched as a phrase, with positions (set by plan.decide)
-	// tri is the trigram term of a word of three Han characters; useTri says the index
-	// holds it, and the word is matched as that term (set by plan.decide).
-	tri    string
-	useTri bool
+// Text is a word or quoted phrase, in the title or body (or the title only), with the
+// slots of its analyzed text (analysis.PhraseSlots).
+type Text struct {
+	Text      string
+	TitleOnly bool
+	Slots     []analysis.Slot
+	Whole     bool // one lone Han character: every occurrence
 }
 
-// filterExpr: docs with a category or tag.
-type filterExpr struct{ field, value string }
+// Filter is a node matching the docs with a category or tag (Field "category" or "tag").
+type Filter struct{ Field, Value string }
 
-// dateExpr: docs dated from..to (day numbers, inclusive).
-type dateExpr struct {
-	text     string
-	from, to int32
+// Date is a node matching the docs dated From..To (day numbers, inclusive).
+type Date struct {
+	Text     string
+	From, To int32
 }
 
-func (a andExpr) String() string { return "(" + joinExprs(a, " ") + ")" }
-func (o orExpr) String() string  { return "(" + joinExprs(o, " OR ") + ")" }
-func (n notExpr) String() string { return "-" + n.x.String() }
-func (t *textExpr) String() string {
-	s := strconv.Quote(t.text)
-	if t.titleOnly {
+func (a And) String() string { return "(" + joinExprs(a, " ") + ")" }
+func (o Or) String() string  { return "(" + joinExprs(o, " OR ") + ")" }
+func (n Not) String() string { return "-" + n.X.String() }
+func (t *Text) String() string {
+	s := strconv.Quote(t.Text)
+	if t.TitleOnly {
 		return "title:" + s
 	}
 	return s
 }
-func (f *filterExpr) String() string { return f.field + ":" + strconv.Quote(f.value) }
-func (d *dateExpr) String() string   { return "date:" + d.text }
+func (f *Filter) String() string { return f.Field + ":" + strconv.Quote(f.Value) }
+func (d *Date) String() string   { return "date:" + d.Text }
 
-func joinExprs(xs []expr, sep string) string {
+func joinExprs(xs []Expr, sep string) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
 		parts[i] = x.String()
@@ -94,10 +96,10 @@ func joinExprs(xs []expr, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-// Parse reads a query. An empty query (or one of spaces) is an empty andExpr.
-func Parse(q string) (expr, error) {
+// Parse reads a query. An empty query (or one of spaces) is an empty And.
+func Parse(q string) (Expr, error) {
 	if utf8.RuneCountInString(q) > maxQueryRunes {
-		return nil, queryErr("The query is too long: use at most %d characters.", maxQueryRunes)
+		return nil, errorf("The query is too long: use at most %d characters.", maxQueryRunes)
 	}
 	if !utf8.ValidString(q) {
 		q = strings.ToValidUTF8(q, " ")
@@ -112,7 +114,7 @@ func Parse(q string) (expr, error) {
 		return nil, err
 	}
 	if p.words > maxQueryItems {
-		return nil, queryErr("The query has too many words: use at most %d.", maxQueryItems)
+		return nil, errorf("The query has too many words: use at most %d.", maxQueryItems)
 	}
 	return x, nil
 }
@@ -171,14 +173,14 @@ func lex(q string) ([]item, error) {
 			continue
 		case r == ')' || r == '）':
 			if it.neg {
-				return nil, queryErr("A “-” must be followed by a word, as in -咖啡.")
+				return nil, errorf("A “-” must be followed by a word, as in -咖啡.")
 			}
 			items = append(items, item{kind: itemClose})
 			i++
 			continue
 		case r == '|' || r == '｜':
 			if it.neg {
-				return nil, queryErr("A “-” must be followed by a word, as in -咖啡.")
+				return nil, errorf("A “-” must be followed by a word, as in -咖啡.")
 			}
 			items = append(items, item{kind: itemOr})
 			i++
@@ -221,7 +223,7 @@ func lex(q string) ([]item, error) {
 					}
 				}
 				if strings.TrimSpace(it.text) == "" {
-					return nil, queryErr("“%s:” needs something after it, as in %s.", word[:k], fieldExample[field])
+					return nil, errorf("“%s:” needs something after it, as in %s.", word[:k], fieldExample[field])
 				}
 				items = append(items, it)
 				continue
@@ -256,11 +258,11 @@ type parser struct {
 }
 
 // seq reads items up to a closing parenthesis or the end: an AND of OR-groups.
-func (p *parser) seq(depth int) (expr, error) {
+func (p *parser) seq(depth int) (Expr, error) {
 	if depth > maxQueryDepth {
-		return nil, queryErr("The query has too many parentheses inside each other.")
+		return nil, errorf("The query has too many parentheses inside each other.")
 	}
-	var and andExpr
+	var and And
 	for p.i < len(p.items) {
 		it := p.items[p.i]
 		if it.kind == itemClose {
@@ -271,7 +273,7 @@ func (p *parser) seq(depth int) (expr, error) {
 			break
 		}
 		if it.kind == itemOr {
-			return nil, queryErr("“OR” needs a word on each side, as in 龙井 OR 碧螺春.")
+			return nil, errorf("“OR” needs a word on each side, as in 龙井 OR 碧螺春.")
 		}
 		x, err := p.or(depth)
 		if err != nil {
@@ -285,8 +287,8 @@ func (p *parser) seq(depth int) (expr, error) {
 }
 
 // or reads unary items joined by OR.
-func (p *parser) or(depth int) (expr, error) {
-	var alts orExpr
+func (p *parser) or(depth int) (Expr, error) {
+	var alts Or
 	for {
 		x, err := p.unary(depth)
 		if err != nil {
@@ -303,7 +305,7 @@ func (p *parser) or(depth int) (expr, error) {
 			p.i++ // "a OR OR b" reads as "a OR b"
 		}
 		if p.i >= len(p.items) || p.items[p.i].kind == itemClose {
-			return nil, queryErr("“OR” needs a word on each side, as in 龙井 OR 碧螺春.")
+			return nil, errorf("“OR” needs a word on each side, as in 龙井 OR 碧螺春.")
 		}
 	}
 	switch len(alts) {
@@ -316,10 +318,10 @@ func (p *parser) or(depth int) (expr, error) {
 }
 
 // unary reads one item or a parenthesized group, with its "-".
-func (p *parser) unary(depth int) (expr, error) {
+func (p *parser) unary(depth int) (Expr, error) {
 	it := p.items[p.i]
 	p.i++
-	var x expr
+	var x Expr
 	switch it.kind {
 	case itemOpen:
 		inner, err := p.seq(depth + 1)
@@ -329,10 +331,10 @@ func (p *parser) unary(depth int) (expr, error) {
 		if p.i < len(p.items) && p.items[p.i].kind == itemClose {
 			p.i++
 		} // else: a missing ")" closes at the end
-		if a, ok := inner.(andExpr); ok && len(a) == 1 {
+		if a, ok := inner.(And); ok && len(a) == 1 {
 			inner = a[0]
 		}
-		if a, ok := inner.(andExpr); ok && len(a) == 0 {
+		if a, ok := inner.(And); ok && len(a) == 0 {
 			return nil, nil
 		}
 		x = inner
@@ -347,29 +349,29 @@ func (p *parser) unary(depth int) (expr, error) {
 		return nil, nil
 	}
 	if it.neg {
-		x = notExpr{x}
+		x = Not{x}
 	}
 	return x, nil
 }
 
 // leaf turns a word, phrase or field item into an expression; a word with nothing to
 // search for (only punctuation) is dropped.
-func leaf(it item) (expr, error) {
+func leaf(it item) (Expr, error) {
 	switch it.field {
 	case "category", "tag":
-		return &filterExpr{field: it.field, value: strings.TrimSpace(it.text)}, nil
+		return &Filter{Field: it.field, Value: strings.TrimSpace(it.text)}, nil
 	case "date":
 		from, to, err := parseDateRange(it.text)
 		if err != nil {
 			return nil, err
 		}
-		return &dateExpr{text: it.text, from: from, to: to}, nil
+		return &Date{Text: it.text, From: from, To: to}, nil
 	}
-	t := &textExpr{text: it.text, titleOnly: it.field == "title"}
-	t.slots, t.whole = phraseSlots(it.text)
-	if len(t.slots) == 0 {
+	t := &Text{Text: it.text, TitleOnly: it.field == "title"}
+	t.Slots, t.Whole = analysis.PhraseSlots(it.text)
+	if len(t.Slots) == 0 {
 		if it.field == "title" {
-			return nil, queryErr("“title:%s” has no letters, digits or Chinese characters to search for.", it.text)
+			return nil, errorf("“title:%s” has no letters, digits or Chinese characters to search for.", it.text)
 		}
 		return nil, nil
 	}
@@ -379,7 +381,7 @@ func leaf(it item) (expr, error) {
 // parseDateRange reads D, D..D, D.. or ..D, where D is YYYY, YYYY-MM or YYYY-MM-DD ("/"
 // and "." work as separators too), into day numbers.
 func parseDateRange(s string) (from, to int32, err error) {
-	bad := queryErr("“date:%s” is not a date: write date:2022, date:2022-01 or date:2022-01-05, or a range such as date:2022-01..2022-03.", s)
+	bad := errorf("“date:%s” is not a date: write date:2022, date:2022-01 or date:2022-01-05, or a range such as date:2022-01..2022-03.", s)
 	a, b, isRange := strings.Cut(s, "..")
 	if !isRange {
 		a, b, isRange = strings.Cut(s, "～")
@@ -410,7 +412,7 @@ func parseDateRange(s string) (from, to int32, err error) {
 		return 0, 0, bad
 	}
 	if from > to {
-		return 0, 0, queryErr("“date:%s” ends before it starts.", s)
+		return 0, 0, errorf("“date:%s” ends before it starts.", s)
 	}
 	return from, to, nil
 }
@@ -435,21 +437,22 @@ func parseDate(s string) (first, last int32, ok bool) {
 	y := nums[0]
 	switch len(nums) {
 	case 1:
-		return dayNumber(y, 1, 1), dayNumber(y+1, 1, 1) - 1, true
+		return DayNumber(y, 1, 1), DayNumber(y+1, 1, 1) - 1, true
 	case 2:
 		if nums[1] < 1 || nums[1] > 12 {
 			return 0, 0, false
 		}
-		return dayNumber(y, nums[1], 1), dayNumber(y, nums[1]+1, 1) - 1, true
+		return DayNumber(y, nums[1], 1), DayNumber(y, nums[1]+1, 1) - 1, true
 	}
 	m, d := nums[1], nums[2]
-	if m < 1 || m > 12 || d < 1 || d > 31 || dayNumber(y, m, d) >= dayNumber(y, m+1, 1) {
+	if m < 1 || m > 12 || d < 1 || d > 31 || DayNumber(y, m, d) >= DayNumber(y, m+1, 1) {
 		return 0, 0, false
 	}
-	day := dayNumber(y, m, d)
+	day := DayNumber(y, m, d)
 	return day, day, true
 }
 
-func dayNumber(y, m, d int) int32 {
+// DayNumber is the day number (days since 1970-01-01) of a date.
+func DayNumber(y, m, d int) int32 {
 	return int32(time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }

@@ -1,4 +1,4 @@
-package search
+package archive
 
 import (
 	"context"
@@ -6,40 +6,40 @@ import (
 	"net/http"
 	"sync"
 
-	"folio/internal/archive"
 	"folio/internal/bundle"
+	"folio/internal/search"
 )
 
-// Extension returns the archive extension that serves search:
+// SearchExtension returns the extension that serves search:
 //
 //	GET /api/search?q=&sort=relevance|newest|oldest&category=&tag=&year=&offset=&limit=
 //
-// It answers a Result as JSON: {total, exact, hits: [{id, file, url, title, date,
+// It answers a search.Result as JSON: {total, exact, hits: [{id, file, url, title, date,
 // categories, tags, snippet}], facets: {categories, tags, years: [{name, count}]}}. A query
 // it cannot read is a 400 {"error": message, "code": "bad_query"}; a bundle without search
 // data is a 404 with code "not_found". The Searcher is opened on the first search (per
 // bundle) and keeps its cache between searches.
-func Extension(opts ...Option) archive.Extension { return &extension{opts: opts} }
+func SearchExtension(opts ...search.Option) Extension { return &searchExtension{opts: opts} }
 
-type extension struct {
-	opts []Option
+type searchExtension struct {
+	opts []search.Option
 
 	mu     sync.Mutex
 	bundle *bundle.Reader
-	s      *Searcher
+	s      *search.Searcher
 }
 
-// Routes implements archive.Extension.
-func (e *extension) Routes(mux *http.ServeMux, reader func(context.Context) (*bundle.Reader, error)) {
+// Routes implements Extension.
+func (e *searchExtension) Routes(mux *http.ServeMux, reader func(context.Context) (*bundle.Reader, error)) {
 	mux.HandleFunc("GET /api/search", func(w http.ResponseWriter, r *http.Request) {
 		rd, err := reader(r.Context())
 		if err != nil {
-			archive.Fail(w, err)
+			Fail(w, err)
 			return
 		}
 		s, err := e.searcher(r.Context(), rd)
 		if err != nil {
-			archive.Fail(w, err)
+			Fail(w, err)
 			return
 		}
 		e.search(w, r, s)
@@ -47,13 +47,13 @@ func (e *extension) Routes(mux *http.ServeMux, reader func(context.Context) (*bu
 }
 
 // searcher returns the Searcher of the open bundle, opening it on first use.
-func (e *extension) searcher(ctx context.Context, rd *bundle.Reader) (*Searcher, error) {
+func (e *searchExtension) searcher(ctx context.Context, rd *bundle.Reader) (*search.Searcher, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.s != nil && e.bundle == rd {
 		return e.s, nil
 	}
-	s, err := Open(ctx, rd, e.opts...)
+	s, err := search.Open(ctx, rd, e.opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -64,35 +64,35 @@ func (e *extension) searcher(ctx context.Context, rd *bundle.Reader) (*Searcher,
 	return s, nil
 }
 
-func (e *extension) search(w http.ResponseWriter, r *http.Request, s *Searcher) {
+func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *search.Searcher) {
 	q := r.URL.Query()
-	o := Options{Sort: q.Get("sort"), Category: q.Get("category"), Tag: q.Get("tag")}
+	o := search.Options{Sort: q.Get("sort"), Category: q.Get("category"), Tag: q.Get("tag")}
 	var ok bool
 	for _, p := range []struct {
 		name string
 		dst  *int
 		def  int
 		max  int
-	}{{"offset", &o.Offset, 0, 1 << 30}, {"limit", &o.Limit, 10, MaxLimit}, {"year", &o.Year, 0, 9999}} {
-		if *p.dst, ok = archive.IntParam(q.Get(p.name), p.def, p.max); !ok {
-			archive.Error(w, http.StatusBadRequest, "bad_request", p.name+" must be a whole number ≥ 0")
+	}{{"offset", &o.Offset, 0, 1 << 30}, {"limit", &o.Limit, 10, search.MaxLimit}, {"year", &o.Year, 0, 9999}} {
+		if *p.dst, ok = IntParam(q.Get(p.name), p.def, p.max); !ok {
+			Error(w, http.StatusBadRequest, "bad_request", p.name+" must be a whole number ≥ 0")
 			return
 		}
 	}
 	switch q.Get("exact") {
 	case "1", "true", "always":
-		o.Exact = ExactAlways
+		o.Exact = search.ExactAlways
 	case "0", "false", "never":
-		o.Exact = ExactNever
+		o.Exact = search.ExactNever
 	}
 	res, err := s.Search(r.Context(), q.Get("q"), o)
-	var qe *QueryError
+	var qe *search.QueryError
 	switch {
 	case errors.As(err, &qe):
-		archive.Error(w, http.StatusBadRequest, "bad_query", qe.Msg)
+		Error(w, http.StatusBadRequest, "bad_query", qe.Msg)
 	case err != nil:
-		archive.Fail(w, err)
+		Fail(w, err)
 	default:
-		archive.JSON(w, res)
+		JSON(w, res)
 	}
 }

@@ -1,4 +1,4 @@
-package search
+package index
 
 import (
 	"bufio"
@@ -9,8 +9,8 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
+
+	"folio/internal/search/format"
 )
 
 // SpillBytes bounds the postings an indexer keeps in memory: past it, they are written to
@@ -19,33 +19,36 @@ import (
 // the build's memory.)
 var SpillBytes int64 = 96 << 20
 
-// spiller holds the runs written so far.
+// spiller holds the runs written so far, in a temporary folder.
 type spiller struct {
 	dir  string
 	runs []string
 }
 
-// spillRun writes the current postings, sorted by term, to a new run file and starts
-// afresh.
-func (x *indexer) spillRun() error {
-	if x.spill == nil {
-		dir, err := os.MkdirTemp("", "folio-search-")
-		if err != nil {
-			return fmt.Errorf("search: temporary folder for the index: %w", err)
-		}
-		x.spill = &spiller{dir: dir}
+func newSpiller() (*spiller, error) {
+	dir, err := os.MkdirTemp("", "folio-search-")
+	if err != nil {
+		return nil, fmt.Errorf("search: temporary folder for the index: %w", err)
 	}
-	name := filepath.Join(x.spill.dir, fmt.Sprintf("run%03d", len(x.spill.runs)))
+	return &spiller{dir: dir}, nil
+}
+
+// remove removes the runs.
+func (sp *spiller) remove() { os.RemoveAll(sp.dir) }
+
+// writeRun writes postings (sorted by term) to a new run file.
+func (sp *spiller) writeRun(terms iter.Seq2[string, *termAcc]) error {
+	name := filepath.Join(sp.dir, fmt.Sprintf("run%03d", len(sp.runs)))
 	f, err := os.Create(name)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	var tmp []byte
-	for term, a := range x.memoryTerms() {
+	for term, a := range terms {
 		tmp = binary.AppendUvarint(tmp[:0], uint64(len(term)))
 		tmp = append(tmp, term...)
-		for f := range numFields {
+		for f := range format.NumFields {
 			fa := &a.f[f]
 			tmp = binary.AppendUvarint(tmp, uint64(fa.df))
 			if fa.df > 0 {
@@ -55,7 +58,7 @@ func (x *indexer) spillRun() error {
 			}
 		}
 		bw.Write(tmp)
-		for f := range numFields {
+		for f := range format.NumFields {
 			bw.Write(a.f[f].buf)
 		}
 	}
@@ -66,43 +69,17 @@ func (x *indexer) spillRun() error {
 	if err != nil {
 		return fmt.Errorf("search: write %s: %w", name, err)
 	}
-	x.spill.runs = append(x.spill.runs, name)
-	x.terms, x.accs, x.n, x.bytes = map[string]uint32{}, nil, 0, 0
+	sp.runs = append(sp.runs, name)
 	return nil
 }
 
-// memoryTerms yields the postings in memory, sorted by term.
-func (x *indexer) memoryTerms() iter.Seq2[string, *termAcc] {
+// merged yields the postings of all runs merged, sorted by term. A run covers later docs
+// than the runs before it, so a term's lists are the concatenation of its lists in run
+// order. Errors are left in *errp.
+func (sp *spiller) merged(errp *error) iter.Seq2[string, *termAcc] {
 	return func(yield func(string, *termAcc) bool) {
-		type named struct {
-			term string
-			k    uint32
-		}
-		order := make([]named, 0, len(x.terms))
-		for t, k := range x.terms {
-			order = append(order, named{t, k})
-		}
-		slices.SortFunc(order, func(a, b named) int { return strings.Compare(a.term, b.term) })
-		for _, o := range order {
-			if !yield(o.term, x.acc(o.k)) {
-				return
-			}
-		}
-	}
-}
-
-// mergedTerms writes the last run and yields the postings of all runs merged, sorted by
-// term. A run covers later docs than the runs before it, so a term's lists are the
-// concatenation of its lists in run order. Errors are left in *errp.
-func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
-	return func(yield func(string, *termAcc) bool) {
-		defer os.RemoveAll(x.spill.dir)
-		if err := x.spillRun(); err != nil {
-			*errp = err
-			return
-		}
-		rs := make([]*runReader, len(x.spill.runs))
-		for i, name := range x.spill.runs {
+		rs := make([]*runReader, len(sp.runs))
+		for i, name := range sp.runs {
 			f, err := os.Open(name)
 			if err != nil {
 				*errp = fmt.Errorf("search: %w", err)
@@ -129,7 +106,7 @@ func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
 			a := &termAcc{}
 			for _, r := range rs {
 				if !r.done && r.term == term {
-					for f := range numFields {
+					for f := range format.NumFields {
 						a.f[f].concat(&r.acc.f[f])
 					}
 					r.next()
@@ -140,24 +117,6 @@ func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
 			}
 		}
 	}
-}
-
-// concat appends the later postings b to fa: b's first doc, stored as a gap from 0, becomes
-// a gap from fa's last doc.
-func (fa *fieldAcc) concat(b *fieldAcc) {
-	if b.df == 0 {
-		return
-	}
-	if fa.df == 0 {
-		*fa = *b
-		return
-	}
-	first, n := binary.Uvarint(b.buf)
-	buf := binary.AppendUvarint(fa.buf, first-uint64(fa.next))
-	fa.dsize += b.dsize + uint32(len(buf)-len(fa.buf)) - uint32(n)
-	fa.buf = append(buf, b.buf[n:]...)
-	fa.df += b.df
-	fa.next = b.next
 }
 
 // runReader reads a run file term by term.
@@ -188,15 +147,15 @@ func (rr *runReader) next() {
 		_, err = io.ReadFull(rr.r, term)
 	}
 	rr.term = string(term)
-	var lens [numFields]uint64
-	for f := range numFields {
+	var lens [format.NumFields]uint64
+	for f := range format.NumFields {
 		fa := &rr.acc.f[f]
 		*fa = fieldAcc{df: uint32(uv())}
 		if fa.df > 0 {
 			fa.next, fa.dsize, lens[f] = uint32(uv()), uint32(uv()), uv()
 		}
 	}
-	for f := range numFields {
+	for f := range format.NumFields {
 		if err == nil && lens[f] > 0 {
 			rr.acc.f[f].buf = make([]byte, lens[f])
 			_, err = io.ReadFull(rr.r, rr.acc.f[f].buf)

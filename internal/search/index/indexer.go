@@ -1,135 +1,20 @@
-package search
+package index
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"iter"
-	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/analysis"
+	"folio/internal/search/format"
 )
-
-// Sizes that shape the search files. Like the bundle's, they are part of the format only
-// through the files (a reader takes what it finds), so they may change between builds.
-var (
-	// ChunkBytes is the raw size a term chunk closes at. A cold query fetches one chunk per
-	// rare term (about half this size compressed), so smaller is cheaper per query but
-	// makes more files.
-	ChunkBytes = 8 << 10
-	// PosChunkBytes is the raw size a position chunk closes at; position chunks group
-	// whole term chunks.
-	PosChunkBytes = 8 << 10
-	// Fanout is the most entries a route node holds, except the top node: it sits in the
-	// root and holds up to TopFanout, so that up to Fanout×TopFanout chunks (about 700k
-	// posts) are one route node away from the root.
-	Fanout    = 64
-	TopFanout = 1024
-	// MaxTableEntries is the most entries of a route table (see Root.TermTable): 32k term
-	// chunks or shards, about 260k posts.
-	MaxTableEntries = 32768
-	// A trigram (three Han characters in a row) becomes a term of its own when it is in
-	// at least one post in TrigramShare and in TrigramMinDocs posts, as estimated from a
-	// sample of up to trigramSample posts. Below that, its word is a phrase and cheap.
-	TrigramShare   = 100
-	TrigramMinDocs = 500
-)
-
-const trigramSample = 4096
-
-// WriteStats describes the search data written.
-type WriteStats struct {
-	Docs      int `json:"docs"`
-	Terms     int `json:"terms"`
-	Chunks    int `json:"chunks"`
-	PosChunks int `json:"posChunks"`
-	Nodes     int `json:"nodes"`
-	// Bytes counts the raw bytes written per kind of file.
-	TermBytes int64   `json:"termBytes"`
-	PosBytes  int64   `json:"posBytes"`
-	MetaBytes int64   `json:"metaBytes"`
-	NodeBytes int64   `json:"nodeBytes"`
-	Seconds   float64 `json:"seconds"`
-	// Cut lists the posts (by file) whose text is longer than MaxIndexedRunes: only their
-	// beginning is searchable.
-	Cut []string `json:"cut,omitempty"`
-}
-
-// MaxIndexedRunes is how much of a post's text is indexed for search. Real posts are far
-// shorter (news: ~1k characters; long essays: ~50k); the limit bounds the cost of a
-// hostile or broken post (8 posts of 1.6M random Han characters made 12.8M distinct terms,
-// 5.6 GB and almost 4 minutes to build).
-const MaxIndexedRunes = 200_000
-
-// indexedText returns the part of a post's plain text that is indexed, and whether it
-// was cut.
-func indexedText(p *post.Post) (string, bool) {
-	text := post.PlainText(p.Body, p.Format)
-	if len(text) <= MaxIndexedRunes {
-		return text, false // fewer bytes than the limit means fewer runes too
-	}
-	n := 0
-	for i := range text {
-		if n == MaxIndexedRunes {
-			return text[:i], true
-		}
-		n++
-	}
-	return text, false
-}
-
-// Write indexes posts and writes the search data into w. It returns the name of the root
-// file, for the manifest's Extra["search"]. Doc n is post n of bundle.Sorted(posts).
-// layout says where the bundle put each post (hits are shown from the bundle's shards); it
-// is called once the term files are written, so Write may run while bundle.Build does.
-func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (string, WriteStats, error) {
-	start := time.Now()
-	sorted := bundle.Sorted(posts)
-	x := &indexer{w: w, terms: map[string]uint32{}}
-	x.stats.Docs = len(sorted)
-	m, err := x.collect(sorted)
-	if err != nil {
-		if x.spill != nil {
-			os.RemoveAll(x.spill.dir)
-		}
-		return "", x.stats, err
-	}
-	terms := x.memoryTerms()
-	var mergeErr error
-	if x.spill != nil {
-		terms = x.mergedTerms(&mergeErr)
-	}
-	termTop := x.writeTerms(terms)
-	if mergeErr != nil {
-		return "", x.stats, mergeErr
-	}
-	lay := layout()
-	if len(lay.Shards) != len(lay.Starts) || len(sorted) > 0 && (len(lay.Starts) == 0 || lay.Starts[0] != 0) {
-		return "", x.stats, fmt.Errorf("search: bad bundle layout (%d shards, %d starts)", len(lay.Shards), len(lay.Starts))
-	}
-	shards := make([]route, len(lay.Shards))
-	for i, name := range lay.Shards {
-		shards[i] = route{Key: docKey(lay.Starts[i]), File: name}
-	}
-	shardTop := x.tree(shards)
-	metaData := encodeMeta(m)
-	x.stats.MetaBytes = int64(len(metaData))
-	root := Root{Format: Format, Version: Version, Analyzer: AnalyzerName, Docs: len(sorted),
-		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData),
-		TermTable: x.table(x.termLeaves), ShardTable: x.table(shards),
-		Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
-	data, err := json.Marshal(root)
-	if err != nil {
-		return "", x.stats, fmt.Errorf("search root: %w", err)
-	}
-	x.stats.Seconds = time.Since(start).Seconds()
-	return w.Put("s", data), x.stats, nil
-}
 
 // indexer accumulates postings in doc order.
 type indexer struct {
@@ -141,31 +26,17 @@ type indexer struct {
 	spill *spiller          // runs written to disk, once bytes passed SpillBytes
 	stats WriteStats
 
-	termLeaves []route // every term chunk's route entry, for the term table
+	termLeaves []format.Route // every term chunk's route entry, for the term table
 }
 
 const accBlock = 4096
 
 func (x *indexer) acc(k uint32) *termAcc { return &x.accs[k/accBlock][k%accBlock] }
 
-// termAcc holds a term's postings per field while docs stream in.
-type termAcc struct {
-	f [numFields]fieldAcc
-}
-
-// fieldAcc is one field's postings, interleaved per doc as
-// gap, freq-1, positions (first, then gaps); split into streams when written.
-type fieldAcc struct {
-	next  uint32 // last doc + 1
-	df    uint32
-	dsize uint32 // bytes of gaps and freqs
-	buf   []byte
-}
-
 // docOut is what a worker makes of one post.
 type docOut struct {
-	fields [numFields][]docTerm
-	lens   [numFields]int
+	fields [format.NumFields][]docTerm
+	lens   [format.NumFields]int
 	cut    bool // the text was longer than MaxIndexedRunes
 }
 
@@ -176,9 +47,9 @@ type docTerm struct {
 
 // collect analyzes every post (in parallel, merged in doc order) into postings and returns
 // the metadata.
-func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
+func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
 	n := len(sorted)
-	m := &meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n)}
+	m := &format.Meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n)}
 	profiles := map[string]uint32{}
 	titleTokens := 0
 	catIdx, tagIdx := nameIndex(sorted, func(p *post.Post) []string { return p.Categories }),
@@ -221,12 +92,12 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 		if out.cut {
 			x.stats.Cut = append(x.stats.Cut, p.File)
 		}
-		for f := range numFields {
+		for f := range format.NumFields {
 			for _, dt := range out.fields[f] {
 				x.add(dt, f, uint32(i))
 			}
 		}
-		pr := profile{Cats: indexes(p.Categories, catIdx), Tags: indexes(p.Tags, tagIdx), BodyClass: lengthClass(out.lens[fieldBody])}
+		pr := format.Profile{Cats: indexes(p.Categories, catIdx), Tags: indexes(p.Tags, tagIdx), BodyClass: format.LengthClass(out.lens[format.FieldBody])}
 		key := fmt.Sprint(pr.Cats, pr.Tags, pr.BodyClass)
 		k, ok := profiles[key]
 		if !ok {
@@ -236,7 +107,7 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 		}
 		m.DocProfile[i] = k
 		m.Days[i] = dayOf(p.Date)
-		titleTokens += out.lens[fieldTitle]
+		titleTokens += out.lens[format.FieldTitle]
 		*out = docOut{}
 		if x.bytes >= SpillBytes && err == nil {
 			err = x.spillRun()
@@ -245,7 +116,7 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 	}
 	wg.Wait()
 	if n > 0 {
-		m.TitleClass = lengthClass(titleTokens / n)
+		m.TitleClass = format.LengthClass(titleTokens / n)
 	}
 	return m, err
 }
@@ -255,8 +126,8 @@ func (x *indexer) collect(sorted []*post.Post) (*meta, error) {
 func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut {
 	text, cut := indexedText(p)
 	out := docOut{cut: cut}
-	for f, s := range [numFields]string{p.Title, text} {
-		toks, n := analyze([]byte(s))
+	for f, s := range [format.NumFields]string{p.Title, text} {
+		toks, n := analysis.Analyze([]byte(s))
 		out.lens[f] = n
 		clear(groups)
 		var dts []docTerm
@@ -270,10 +141,10 @@ func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut
 			dts[k].pos = append(dts[k].pos, uint32(pos))
 		}
 		for _, t := range toks {
-			add(string(t.term), t.pos)
+			add(string(t.Term), t.Pos)
 		}
 		if len(tri) > 0 {
-			trigrams(toks, func(term string, pos int) {
+			analysis.Trigrams(toks, func(term string, pos int) {
 				if _, ok := tri[term]; ok {
 					add(term, pos)
 				}
@@ -300,8 +171,8 @@ func frequentTrigrams(sorted []*post.Post) map[string]int {
 		clear(seen)
 		text, _ := indexedText(p)
 		for _, s := range []string{p.Title, text} {
-			toks, _ := analyze([]byte(s))
-			trigrams(toks, func(term string, _ int) {
+			toks, _ := analysis.Analyze([]byte(s))
+			analysis.Trigrams(toks, func(term string, _ int) {
 				if !seen[term] {
 					seen[term] = true
 					counts[term]++
@@ -345,28 +216,58 @@ func (x *indexer) add(dt docTerm, f int, doc uint32) {
 	fa.df++
 }
 
-// split turns an accumulated field into its streams; without positions when keepPos is
-// false (a trigram term's are never read: it matches whole words, not phrases).
-func (fa *fieldAcc) split(keepPos bool) *posting {
-	if fa.df == 0 {
-		return nil
+// spillRun writes the current postings, sorted by term, to a new run file and starts
+// afresh.
+func (x *indexer) spillRun() error {
+	if x.spill == nil {
+		sp, err := newSpiller()
+		if err != nil {
+			return err
+		}
+		x.spill = sp
 	}
-	p := &posting{df: int(fa.df), docs: make([]byte, 0, fa.dsize), freqs: make([]byte, 0, fa.df)}
-	if keepPos {
-		p.pos = make([]byte, 0, len(fa.buf)-int(fa.dsize))
+	if err := x.spill.writeRun(x.memoryTerms()); err != nil {
+		return err
 	}
-	d := dec{b: fa.buf}
-	for len(d.b) > 0 {
-		p.docs = binary.AppendUvarint(p.docs, d.uvarint())
-		freq := d.uvarint()
-		p.freqs = binary.AppendUvarint(p.freqs, freq)
-		for range freq + 1 {
-			if v := d.uvarint(); keepPos {
-				p.pos = binary.AppendUvarint(p.pos, v)
+	x.terms, x.accs, x.n, x.bytes = map[string]uint32{}, nil, 0, 0
+	return nil
+}
+
+// memoryTerms yields the postings in memory, sorted by term.
+func (x *indexer) memoryTerms() iter.Seq2[string, *termAcc] {
+	return func(yield func(string, *termAcc) bool) {
+		type named struct {
+			term string
+			k    uint32
+		}
+		order := make([]named, 0, len(x.terms))
+		for t, k := range x.terms {
+			order = append(order, named{t, k})
+		}
+		slices.SortFunc(order, func(a, b named) int { return strings.Compare(a.term, b.term) })
+		for _, o := range order {
+			if !yield(o.term, x.acc(o.k)) {
+				return
 			}
 		}
 	}
-	return p
+}
+
+// mergedTerms writes the last run and yields the postings of all runs merged, sorted by
+// term (see spiller.merged). Errors are left in *errp.
+func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
+	return func(yield func(string, *termAcc) bool) {
+		defer x.spill.remove()
+		if err := x.spillRun(); err != nil {
+			*errp = err
+			return
+		}
+		for term, a := range x.spill.merged(errp) {
+			if !yield(term, a) {
+				return
+			}
+		}
+	}
 }
 
 // writeTerms writes term and position chunks from terms (sorted) and returns the top
@@ -377,7 +278,7 @@ func (fa *fieldAcc) split(keepPos bool) *posting {
 func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 	type group struct {
 		chunks [][]termEntryAcc
-		leaves []route
+		leaves []format.Route
 	}
 	var groups []*group
 	jobs := make(chan *group, 2)
@@ -412,8 +313,8 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 	for term, a := range terms {
 		x.stats.Terms++
 		size, psize := len(term)+2, 0
-		keepPos := !isTrigramTerm(term)
-		for f := range numFields {
+		keepPos := !analysis.IsTrigramTerm(term)
+		for f := range format.NumFields {
 			if fa := &a.f[f]; fa.df > 0 {
 				size += int(fa.dsize) + 6
 				psize += 2
@@ -443,7 +344,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 	close(jobs)
 	wg.Wait()
 	x.accs = nil
-	var leaves []route
+	var leaves []format.Route
 	for _, g := range groups {
 		leaves = append(leaves, g.leaves...)
 	}
@@ -459,25 +360,25 @@ type termEntryAcc struct {
 
 // encodeGroup writes a group's term chunks and its position chunk, appending their
 // route entries to leaves.
-func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]route, mu *sync.Mutex) {
-	var all []*termData
+func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, mu *sync.Mutex) {
+	var all []*format.TermData
 	var termBytes int64
 	for _, c := range chunks {
-		terms := make([]*termData, 0, len(c))
+		terms := make([]*format.TermData, 0, len(c))
 		for _, e := range c {
-			t := &termData{term: e.term}
-			for f := range numFields {
-				t.fields[f] = e.acc.f[f].split(!isTrigramTerm(e.term))
+			t := &format.TermData{Term: e.term}
+			for f := range format.NumFields {
+				t.Fields[f] = e.acc.f[f].split(!analysis.IsTrigramTerm(e.term))
 			}
-			e.acc.f = [numFields]fieldAcc{}
+			e.acc.f = [format.NumFields]fieldAcc{}
 			terms = append(terms, t)
 		}
-		data := encodeTermChunk(terms)
-		*leaves = append(*leaves, route{Key: []byte(terms[0].term), File: x.w.PutFile("s", "bin", data), Size: len(data)})
+		data := format.EncodeTermChunk(terms)
+		*leaves = append(*leaves, format.Route{Key: []byte(terms[0].Term), File: x.w.PutFile("s", "bin", data), Size: len(data)})
 		termBytes += int64(len(data))
 		all = append(all, terms...)
 	}
-	data := encodePosChunk(all)
+	data := format.EncodePosChunk(all)
 	name := x.w.PutPlain("s", "bin", data) // positions barely compress (~10%)
 	for i := range *leaves {
 		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)
@@ -492,35 +393,32 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]route, mu *sync
 
 // tree writes route nodes over leaf entries, Fanout per node, and returns the top node
 // (kept in the root).
-func (x *indexer) tree(entries []route) []byte {
+func (x *indexer) tree(entries []format.Route) []byte {
 	leaf := true
 	for len(entries) > TopFanout {
-		var up []route
+		var up []format.Route
 		for i := 0; i < len(entries); i += Fanout {
 			part := entries[i:min(i+Fanout, len(entries))]
-			data := encodeNode(&routeNode{Leaf: leaf, Entries: part})
-			up = append(up, route{Key: part[0].Key, File: x.w.PutFile("s", "bin", data), Size: len(data)})
+			data := format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: part})
+			up = append(up, format.Route{Key: part[0].Key, File: x.w.PutFile("s", "bin", data), Size: len(data)})
 			x.stats.Nodes++
 			x.stats.NodeBytes += int64(len(data))
 		}
 		entries, leaf = up, false
 	}
-	return encodeNode(&routeNode{Leaf: leaf, Entries: entries})
+	return format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: entries})
 }
 
 // table writes a route table, every leaf entry in one leaf node, and returns its name; ""
 // when the entries fit in the top node anyway, or are more than MaxTableEntries.
-func (x *indexer) table(entries []route) string {
+func (x *indexer) table(entries []format.Route) string {
 	if len(entries) <= TopFanout || len(entries) > MaxTableEntries {
 		return ""
 	}
-	data := encodeNode(&routeNode{Leaf: true, Entries: entries})
+	data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})
 	x.stats.NodeBytes += int64(len(data))
 	return x.w.PutFile("s", "bin", data)
 }
-
-// docKey is the route key of a doc number (big-endian, so keys sort like numbers).
-func docKey(n int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
 
 // dayOf is the post's calendar date, in its own zone, as days since 1970-01-01.
 func dayOf(t time.Time) int32 {

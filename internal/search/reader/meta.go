@@ -1,4 +1,4 @@
-package search
+package reader
 
 import (
 	"fmt"
@@ -7,7 +7,24 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"folio/internal/search/format"
 )
+
+// Meta is the decoded metadata file with lookups over it, built once per session.
+type Meta struct {
+	*format.Meta
+	ix metaIndex
+}
+
+// DecodeMetaFile decodes the metadata file, and returns it with its memory size.
+func DecodeMetaFile(data []byte) (any, int64, error) {
+	m, err := format.DecodeMeta(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &Meta{Meta: m}, int64(len(data)) + 40*int64(m.Docs), nil
+}
 
 // metaIndex adds lookups to the metadata, built once per session.
 type metaIndex struct {
@@ -23,7 +40,7 @@ type metaIndex struct {
 	titleNorm float64
 }
 
-func (m *meta) prepare() {
+func (m *Meta) prepare() {
 	m.ix.once.Do(func() {
 		ix := &m.ix
 		ix.lists = map[string][]uint32{}
@@ -58,27 +75,19 @@ func (m *meta) prepare() {
 	})
 }
 
-// lengthClass is a field length's class: round(log2(n)).
-func lengthClass(n int) byte {
-	if n <= 1 {
-		return 0
-	}
-	return byte(min(31, int(math.Round(math.Log2(float64(n))))))
-}
-
 // classNorm is bleve's field norm, 1/sqrt(length), of a length class.
 func classNorm(class byte) float64 { return 1 / math.Sqrt(math.Exp2(float64(class))) }
 
 // norm returns doc n's norm in a text field.
-func (m *meta) norm(f int, n uint32) float64 {
-	if f == fieldTitle {
+func (m *Meta) norm(f int, n uint32) float64 {
+	if f == format.FieldTitle {
 		return m.ix.titleNorm
 	}
 	return m.ix.bodyNorm[m.Profiles[m.DocProfile[n]].BodyClass&31]
 }
 
 // docsWith returns the docs with a category or tag, ascending.
-func (m *meta) docsWith(field, name string) []uint32 {
+func (m *Meta) docsWith(field, name string) []uint32 {
 	m.prepare()
 	key := field + "\x00" + name
 	m.ix.mu.Lock()
@@ -122,7 +131,7 @@ func indexOf(names []string, name string) int {
 }
 
 // docsDated returns the docs dated from day from to day to, inclusive, ascending.
-func (m *meta) docsDated(from, to int32) []uint32 {
+func (m *Meta) docsDated(from, to int32) []uint32 {
 	var docs []uint32
 	for i, d := range m.Days {
 		if d >= from && d <= to {
@@ -132,9 +141,9 @@ func (m *meta) docsDated(from, to int32) []uint32 {
 	return docs
 }
 
-// resolve finds a category or tag name as written in the posts: exactly, else ignoring
+// Resolve finds a category or tag name as written in the posts: exactly, else ignoring
 // case. It returns "" when there is none.
-func (m *meta) resolve(field, name string) string {
+func (m *Meta) Resolve(field, name string) string {
 	names := m.Categories
 	if field == FieldTag {
 		names = m.Tags
@@ -150,39 +159,11 @@ func (m *meta) resolve(field, name string) string {
 	return ""
 }
 
-// facetCounter counts hits per profile and year; Facets turns that into counts per
-// category, tag and year.
-type facetCounter struct {
-	m        *meta
-	profiles []int
-	years    []int
-}
-
-func newFacetCounter(m *meta) *facetCounter {
+// Years returns the distinct years of the docs, ascending, and each doc's year as an
+// index into them.
+func (m *Meta) Years() (names []string, ofDoc []uint16) {
 	m.prepare()
-	return &facetCounter{m: m, profiles: make([]int, len(m.Profiles)), years: make([]int, len(m.ix.years))}
-}
-
-func (c *facetCounter) add(doc uint32) {
-	c.profiles[c.m.DocProfile[doc]]++
-	c.years[c.m.ix.docYear[doc]]++
-}
-
-func (c *facetCounter) facets() Facets {
-	cats := make([]int, len(c.m.Categories))
-	tags := make([]int, len(c.m.Tags))
-	for i, n := range c.profiles {
-		if n == 0 {
-			continue
-		}
-		for _, k := range c.m.Profiles[i].Cats {
-			cats[k] += n
-		}
-		for _, k := range c.m.Profiles[i].Tags {
-			tags[k] += n
-		}
-	}
-	return Facets{Categories: counts(c.m.Categories, cats), Tags: counts(c.m.Tags, tags), Years: counts(c.m.ix.years, c.years)}
+	return m.ix.years, m.ix.docYear
 }
 
 // yearOf is the year of a day number.
@@ -190,10 +171,10 @@ func yearOf(day int32) string {
 	return strconv.Itoa(time.Unix(int64(day)*86400, 0).UTC().Year())
 }
 
-// daysTerm is the _days field term of a day range.
-func daysTerm(from, to int32) string { return fmt.Sprintf("%d..%d", from, to) }
+// DaysTerm is the FieldDays term of a day range.
+func DaysTerm(from, to int32) string { return fmt.Sprintf("%d..%d", from, to) }
 
-// parseDays reads a daysTerm.
+// parseDays reads a DaysTerm.
 func parseDays(term string) (from, to int32, ok bool) {
 	a, b, found := strings.Cut(term, "..")
 	if !found {

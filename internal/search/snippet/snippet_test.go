@@ -1,22 +1,39 @@
-package search
+package snippet
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"folio/internal/post"
+	"folio/internal/search/query"
 )
 
-func phrasesOf(t *testing.T, q string) []snippetPhrase {
+// demoPosts reads the demo archive's posts, with its _config.yml.
+func demoPosts(t *testing.T) []*post.Post {
 	t.Helper()
-	x, err := Parse(q)
+	demo := filepath.Join("..", "..", "..", "demo")
+	cfg, err := post.LoadConfig(os.DirFS(demo), "_config.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return snippetPhrases(x)
+	res, err := post.ReadAll(os.DirFS(filepath.Join(demo, "_posts")), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Posts
+}
+
+func phrasesOf(t *testing.T, q string) []Phrase {
+	t.Helper()
+	x, err := query.Parse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Phrases(x)
 }
 
 func TestSnippet(t *testing.T) {
@@ -35,7 +52,7 @@ func TestSnippet(t *testing.T) {
 		{"没有要找的词", "龙井", "没有要找的词"},
 	}
 	for _, c := range cases {
-		got := snippet(c.text, phrasesOf(t, c.q))
+		got := Make(c.text, phrasesOf(t, c.q))
 		if c.want == "…" {
 			if !strings.Contains(got, "<mark>龙井</mark>和<mark>碧螺春</mark>都在这里") || !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
 				t.Errorf("long text: %s", got)
@@ -54,7 +71,7 @@ func TestSnippet(t *testing.T) {
 // TestLiteralSpans checks the shortcut for Han-only words against matching analyzed
 // tokens: over every demo post, both mark the same stretches of text.
 func TestLiteralSpans(t *testing.T) {
-	b := build(t, filepath.Join(repoDir(), "demo", "_posts"))
+	posts := demoPosts(t)
 	cover := func(spans []span) string {
 		var out []string
 		end := -1
@@ -72,7 +89,7 @@ func TestLiteralSpans(t *testing.T) {
 	checked := 0
 	for _, q := range []string{"茶", "龙井", "明前龙井", "龙井 碧螺春", "茶叶 春天", "沪深"} {
 		phrases := phrasesOf(t, q)
-		for _, p := range b.posts {
+		for _, p := range posts {
 			text := post.PlainText(p.Body, p.Format)
 			lit, ok := literalSpans(text, phrases)
 			if !ok {
@@ -103,8 +120,7 @@ func TestTypedWordSpans(t *testing.T) {
 		filler + "5GB的流量" + filler + "A股和5G网络" + filler,
 		filler + "只有沪深两市" + filler,
 	}
-	b := build(t, filepath.Join(repoDir(), "demo", "_posts"))
-	for _, p := range b.posts {
+	for _, p := range demoPosts(t) {
 		texts = append(texts, post.PlainText(p.Body, p.Format))
 	}
 	marked := 0
@@ -127,10 +143,10 @@ func TestTypedWordSpans(t *testing.T) {
 	if marked == 0 {
 		t.Fatal("nothing marked")
 	}
-	if got := snippet(texts[0], phrasesOf(t, "沪深300")); !strings.Contains(got, "<mark>沪深300</mark>指数上涨") {
+	if got := Make(texts[0], phrasesOf(t, "沪深300")); !strings.Contains(got, "<mark>沪深300</mark>指数上涨") {
 		t.Errorf("沪深300: %s", got)
 	}
-	if got := snippet(texts[1], phrasesOf(t, "qx7z9")); !strings.Contains(got, "<mark>qx7z9</mark>的样本") {
+	if got := Make(texts[1], phrasesOf(t, "qx7z9")); !strings.Contains(got, "<mark>qx7z9</mark>的样本") {
 		t.Errorf("qx7z9: %s", got)
 	}
 }

@@ -1,11 +1,16 @@
-package search
+// Package snippet makes the passage shown with a search hit: the stretch of the post's
+// text with the most query words, HTML-escaped, its matches marked the way the index
+// matches them (the same analysis, the same slots).
+package snippet
 
 import (
 	"html"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"folio/internal/search/analysis"
+	"folio/internal/search/query"
 )
 
 // Snippet sizes, in runes.
@@ -15,31 +20,31 @@ const (
 	maxSpans      = 400 // matches looked at per post
 )
 
-// snippetPhrase is a word or phrase the snippet marks.
-type snippetPhrase struct {
+// Phrase is a word or phrase a snippet marks.
+type Phrase struct {
 	text  string // the word as typed
-	slots []slot
+	slots []analysis.Slot
 	whole bool
 }
 
-// snippetPhrases lists the query's words and phrases that are not excluded and not only
-// about titles.
-func snippetPhrases(x expr) []snippetPhrase {
-	var out []snippetPhrase
-	var walk func(expr)
-	walk = func(x expr) {
+// Phrases lists the query's words and phrases that are not excluded and not only about
+// titles: what a snippet marks.
+func Phrases(x query.Expr) []Phrase {
+	var out []Phrase
+	var walk func(query.Expr)
+	walk = func(x query.Expr) {
 		switch x := x.(type) {
-		case andExpr:
+		case query.And:
 			for _, it := range x {
 				walk(it)
 			}
-		case orExpr:
+		case query.Or:
 			for _, it := range x {
 				walk(it)
 			}
-		case *textExpr:
-			if !x.titleOnly {
-				out = append(out, snippetPhrase{text: x.text, slots: x.slots, whole: x.whole})
+		case *query.Text:
+			if !x.TitleOnly {
+				out = append(out, Phrase{text: x.Text, slots: x.Slots, whole: x.Whole})
 			}
 		}
 	}
@@ -50,11 +55,11 @@ func snippetPhrases(x expr) []snippetPhrase {
 // span is a matched stretch of text (bytes) and the phrase it matches.
 type span struct{ start, end, phrase int }
 
-// snippet returns the best passage of text for the phrases, HTML-escaped, with matches in
+// Make returns the best passage of text for the phrases, HTML-escaped, with matches in
 // <mark>. Matches are found the way the index finds them: the text is analyzed with the
 // same analyzer and each phrase's slots are matched against tokens at consecutive
 // positions.
-func snippet(text string, phrases []snippetPhrase) string {
+func Make(text string, phrases []Phrase) string {
 	if text == "" {
 		return ""
 	}
@@ -81,7 +86,7 @@ func snippet(text string, phrases []snippetPhrase) string {
 //
 // When every phrase is Han text alone, its matches are exactly its literal occurrences
 // (the index matches Han text as a substring), so nothing is analyzed at all.
-func findSpans(text string, phrases []snippetPhrase) []span {
+func findSpans(text string, phrases []Phrase) []span {
 	if spans, ok := literalSpans(text, phrases); ok {
 		return spans
 	}
@@ -94,7 +99,7 @@ func findSpans(text string, phrases []snippetPhrase) []span {
 	var folded string                    // text with ASCII letters lower-cased: the same byte offsets
 	for i, ph := range phrases {
 		keys[i], hays[i] = literalKey(ph), text
-		if !isHan(ph.text) {
+		if !analysis.IsHan(ph.text) {
 			if folded == "" {
 				folded = asciiLower(text)
 			}
@@ -133,9 +138,9 @@ func findSpans(text string, phrases []snippetPhrase) []span {
 
 // literalSpans finds the occurrences of phrases that are all Han text; ok is false when
 // one is not.
-func literalSpans(text string, phrases []snippetPhrase) (spans []span, ok bool) {
+func literalSpans(text string, phrases []Phrase) (spans []span, ok bool) {
 	for _, ph := range phrases {
-		if !isHan(ph.text) {
+		if !analysis.IsHan(ph.text) {
 			return nil, false
 		}
 	}
@@ -195,22 +200,13 @@ func asciiLower(s string) string {
 
 // literalKey returns text that occurs literally wherever the phrase matches: the term of
 // its first slot that is one Han bigram, or its lone character; "" when there is none.
-func literalKey(ph snippetPhrase) string {
+func literalKey(ph Phrase) string {
 	for _, sl := range ph.slots {
-		if ph.whole || len(sl.terms) == 1 && sl.prefix == "" && isHan(sl.terms[0]) {
-			return sl.terms[0]
+		if ph.whole || len(sl.Terms) == 1 && sl.Prefix == "" && analysis.IsHan(sl.Terms[0]) {
+			return sl.Terms[0]
 		}
 	}
 	return ""
-}
-
-func isHan(s string) bool {
-	for _, r := range s {
-		if !unicode.Is(unicode.Han, r) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // snapBack moves a byte offset back to the start of its rune.
@@ -222,15 +218,15 @@ func snapBack(s string, i int) int {
 }
 
 // spansIn matches the phrases in one piece of text that starts at byte offset base.
-func spansIn(text string, base int, phrases []snippetPhrase) []span {
-	toks, _ := analyze([]byte(text))
+func spansIn(text string, base int, phrases []Phrase) []span {
+	toks, _ := analysis.Analyze([]byte(text))
 	if len(toks) == 0 {
 		return nil
 	}
-	maxPos := toks[len(toks)-1].pos
+	maxPos := toks[len(toks)-1].Pos
 	at := make([][]int, maxPos+2) // position → token indexes
 	for i, t := range toks {
-		at[t.pos] = append(at[t.pos], i)
+		at[t.Pos] = append(at[t.Pos], i)
 	}
 	var spans []span
 	for pi, ph := range phrases {
@@ -259,27 +255,27 @@ func spansIn(text string, base int, phrases []snippetPhrase) []span {
 // matchSlot looks for a token at one position that the slot accepts, and returns the
 // text it stands for: a bigram accepted for its first character stands for that character
 // alone.
-func matchSlot(toks []token, idx []int, sl slot, whole bool) (start, end int, ok bool) {
+func matchSlot(toks []analysis.Token, idx []int, sl analysis.Slot, whole bool) (start, end int, ok bool) {
 	for _, i := range idx {
 		t := toks[i]
-		term := string(t.term)
+		term := string(t.Term)
 		if whole {
-			c := sl.terms[0]
+			c := sl.Terms[0]
 			if strings.HasPrefix(term, c) {
-				if t.double {
-					return t.start, t.start + len(c), true
+				if t.Double {
+					return t.Start, t.Start + len(c), true
 				}
-				return t.start, t.end, true
+				return t.Start, t.End, true
 			}
 			continue
 		}
-		for _, want := range sl.terms {
+		for _, want := range sl.Terms {
 			if term == want {
-				return t.start, t.end, true
+				return t.Start, t.End, true
 			}
 		}
-		if sl.prefix != "" && t.double && strings.HasPrefix(term, sl.prefix) {
-			return t.start, t.start + len(sl.prefix), true
+		if sl.Prefix != "" && t.Double && strings.HasPrefix(term, sl.Prefix) {
+			return t.Start, t.Start + len(sl.Prefix), true
 		}
 	}
 	return 0, 0, false

@@ -1,4 +1,10 @@
-package search
+// Package reader is the index bleve's query searchers run over in the viewer: a bleve
+// index.IndexReader (Reader) over the search files one search has fetched. It serves doc
+// lists from the term chunks, phrase terms computed from positions (phrase.go), and facet
+// fields and date filters from the metadata (meta.go); nothing else of a bleve index is
+// needed, so the viewer links only bleve's search packages. Where the files come from
+// (fetching, caching, the route trees) is the search runtime's business (Source).
+package reader
 
 import (
 	"bytes"
@@ -8,32 +14,60 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 
 	index "github.com/blevesearch/bleve_index_api"
 
 	"folio/internal/bundle"
+	"folio/internal/search/format"
 )
 
-// reader implements bleve's index.IndexReader over one search's view: doc lists from the
-// fetched term chunks, facet fields and date filters from the metadata. Bleve's query
-// searchers and collector run over it (see Searcher.Search); nothing else of a bleve
-// index is needed, so the viewer links only bleve's search packages.
-// view is what one search reads: its context, the metadata, and the chunks fetched for it
-// beforehand (held here so the cache cannot drop them halfway through).
-type view struct {
-	ctx    context.Context
-	meta   *meta
-	chunks map[string]*termChunk
-	pos    map[string]*posChunk
+// FieldNames are the names bleve sees for the text fields (format.FieldTitle,
+// format.FieldBody).
+var FieldNames = [format.NumFields]string{"title", "body"}
 
-	mu      sync.Mutex
-	phrases map[string][2][]uint32 // phrase postings computed in this search
+// Virtual fields served from the metadata file.
+const (
+	FieldCategory = "category"
+	FieldTag      = "tag"
+	FieldYear     = "year"
+	// FieldDays takes a term "FROM..TO" (day numbers since 1970-01-01, inclusive) and
+	// matches the docs dated in that range: date filters are bleve term queries on it.
+	FieldDays = "_days"
+)
+
+// Source gives a Reader the search files of one search: those fetched for it beforehand,
+// and others as they are asked for.
+type Source interface {
+	// Chunk returns a term chunk, PosChunk a position chunk.
+	Chunk(name string) (*TermChunk, error)
+	PosChunk(name string) (*PosChunk, error)
+	// Leaf returns the entry of the term routes' leaf level whose range holds key, if
+	// any; Leaves the entries whose ranges meet [lo, hi) (hi nil: no upper end).
+	Leaf(key []byte) (format.Route, bool, error)
+	Leaves(lo, hi []byte) ([]format.Route, error)
 }
 
-type reader struct {
-	s *Searcher
-	v *view
+// Store keeps values within a byte budget: the phrase postings of earlier searches.
+type Store interface {
+	Peek(key string) (any, bool)
+	Put(key string, val any, size int64)
+}
+
+// Reader implements bleve's index.IndexReader over one search's files: doc lists from the
+// term chunks, facet fields and date filters from the metadata, phrase terms from the
+// phrase matcher.
+type Reader struct {
+	src     Source
+	meta    *Meta
+	phrases *phraseMatcher
+}
+
+// New returns the reader of one search over src and the metadata; phrase postings it
+// computes are kept in kept for later searches.
+func New(src Source, meta *Meta, kept Store) *Reader {
+	r := &Reader{src: src, meta: meta}
+	r.phrases = &phraseMatcher{r: r, kept: kept, done: map[string][2][]uint32{}}
+	return r
 }
 
 func fieldIndex(field string) int {
@@ -45,34 +79,19 @@ func fieldIndex(field string) int {
 	return -1
 }
 
-// entry finds a term of a text field.
-func (r *reader) entry(term string) (*termEntry, route, error) {
-	rt, ok, err := r.s.leaf(r.v.ctx, r.s.termsTop(), []byte(term))
-	if err != nil || !ok {
-		return nil, rt, err
-	}
-	c := r.v.chunks[rt.File]
-	if c == nil {
-		if c, err = r.s.chunk(r.v.ctx, rt.File); err != nil {
-			return nil, rt, err
-		}
-	}
-	return c.find(term), rt, nil
-}
-
-func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm, includeTermVectors bool) (index.TermFieldReader, error) {
-	m := r.v.meta
+func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm, includeTermVectors bool) (index.TermFieldReader, error) {
+	m := r.meta
 	m.prepare()
 	pr := &postingsReader{field: field, term: string(term), m: m, last: uint32(m.Docs - 1), normField: -1, vectors: includeTermVectors}
 	switch f := fieldIndex(field); {
 	case f >= 0 && isPhraseTerm(string(term)):
 		pr.normField = f
-		docs, freqs, err := r.phrasePostings(string(term), f)
+		docs, freqs, err := r.phrases.postings(string(term), f)
 		if err != nil {
 			return nil, err
 		}
 		if n := len(docs); n > 0 && int(docs[n-1]) >= m.Docs {
-			return nil, &bundle.DataError{File: "search positions", Err: errDamaged}
+			return nil, &bundle.DataError{File: "search positions", Err: format.ErrDamaged}
 		}
 		pr.docs, pr.freqs = docs, freqs
 	case f >= 0:
@@ -81,31 +100,31 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 		if err != nil {
 			return nil, err
 		}
-		if e == nil || !e.has(f) {
+		if e == nil || !e.Has(f) {
 			break
 		}
-		pl, err := e.docs(f)
+		pl, err := e.Docs(f)
 		if err != nil {
 			return nil, &bundle.DataError{File: rt.File, Err: err}
 		}
-		if n := len(pl.docs); n > 0 && int(pl.docs[n-1]) >= m.Docs {
-			return nil, &bundle.DataError{File: rt.File, Err: errDamaged}
+		if n := len(pl.Docs); n > 0 && int(pl.Docs[n-1]) >= m.Docs {
+			return nil, &bundle.DataError{File: rt.File, Err: format.ErrDamaged}
 		}
-		pr.docs, pr.freqs = pl.docs, pl.freqs
+		pr.docs, pr.freqs = pl.Docs, pl.Freqs
 		if includeTermVectors {
-			src, err := r.sourceOf(string(term), f, true)
+			src, err := r.source(string(term), f, true)
 			if err != nil {
 				return nil, err
 			}
 			if src != nil {
-				if pr.pos, pr.off, err = positions(src.stream, pl); err != nil {
+				if pr.pos, pr.off, err = format.Positions(src.stream, pl); err != nil {
 					return nil, &bundle.DataError{File: rt.Pos, Err: err}
 				}
 			}
 		}
 	case field == FieldCategory || field == FieldTag:
 		pr.docs = m.docsWith(field, string(term))
-	case field == fieldDays:
+	case field == FieldDays:
 		if from, to, ok := parseDays(string(term)); ok {
 			pr.docs = m.docsDated(from, to)
 		}
@@ -114,28 +133,28 @@ func (r *reader) TermFieldReader(ctx context.Context, term []byte, field string,
 	return pr, nil
 }
 
-func (r *reader) DocIDReaderAll() (index.DocIDReader, error) {
-	return &docIDReader{end: uint64(r.v.meta.Docs)}, nil
+func (r *Reader) DocIDReaderAll() (index.DocIDReader, error) {
+	return &docIDReader{end: uint64(r.meta.Docs)}, nil
 }
 
-func (r *reader) DocIDReaderOnly(ids []string) (index.DocIDReader, error) {
+func (r *Reader) DocIDReaderOnly(ids []string) (index.DocIDReader, error) {
 	var internal []uint64
 	for _, id := range ids {
-		if n, err := strconv.ParseUint(id, 10, 32); err == nil && int(n) < r.v.meta.Docs {
-			internal = append(internal, uint64(r.v.meta.Docs-1)-n)
+		if n, err := strconv.ParseUint(id, 10, 32); err == nil && int(n) < r.meta.Docs {
+			internal = append(internal, uint64(r.meta.Docs-1)-n)
 		}
 	}
 	slices.Sort(internal)
-	return &docIDReader{only: slices.Compact(internal), end: uint64(r.v.meta.Docs)}, nil
+	return &docIDReader{only: slices.Compact(internal), end: uint64(r.meta.Docs)}, nil
 }
 
-func (r *reader) FieldDict(field string) (index.FieldDict, error) {
+func (r *Reader) FieldDict(field string) (index.FieldDict, error) {
 	return r.FieldDictRange(field, nil, nil)
 }
 
 // FieldDictRange lists the field's terms from startTerm to endTerm, both included (nil:
 // open ends), fetching the chunks of the range.
-func (r *reader) FieldDictRange(field string, startTerm []byte, endTerm []byte) (index.FieldDict, error) {
+func (r *Reader) FieldDictRange(field string, startTerm []byte, endTerm []byte) (index.FieldDict, error) {
 	var hi []byte
 	if endTerm != nil {
 		hi = append(append([]byte(nil), endTerm...), 0) // first key after endTerm
@@ -143,62 +162,60 @@ func (r *reader) FieldDictRange(field string, startTerm []byte, endTerm []byte) 
 	return r.dict(field, startTerm, hi)
 }
 
-func (r *reader) FieldDictPrefix(field string, termPrefix []byte) (index.FieldDict, error) {
-	return r.dict(field, termPrefix, prefixEnd(termPrefix))
+func (r *Reader) FieldDictPrefix(field string, termPrefix []byte) (index.FieldDict, error) {
+	return r.dict(field, termPrefix, format.PrefixEnd(termPrefix))
 }
 
 // dict lists the field's terms in [lo, hi).
-func (r *reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
+func (r *Reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
 	d := &fieldDict{}
 	in := func(t string) bool {
 		return bytes.Compare([]byte(t), lo) >= 0 && (hi == nil || bytes.Compare([]byte(t), hi) < 0)
 	}
 	switch f := fieldIndex(field); {
 	case f >= 0:
-		leaves, err := r.s.leaves(r.v.ctx, r.s.termsTop(), lo, hi)
+		leaves, err := r.src.Leaves(lo, hi)
 		if err != nil {
 			return nil, err
 		}
 		for _, l := range leaves {
-			c := r.v.chunks[l.File]
-			if c == nil {
-				if c, err = r.s.chunk(r.v.ctx, l.File); err != nil {
-					return nil, err
-				}
+			c, err := r.src.Chunk(l.File)
+			if err != nil {
+				return nil, err
 			}
-			for i := range c.terms {
-				if e := &c.terms[i]; e.has(f) && in(e.term) {
-					d.entries = append(d.entries, index.DictEntry{Term: e.term, Count: uint64(e.raw[f].df)})
+			for i := range c.Terms {
+				if e := &c.Terms[i]; e.Has(f) && in(e.Term) {
+					d.entries = append(d.entries, index.DictEntry{Term: e.Term, Count: uint64(e.raw[f].DF)})
 				}
 			}
 		}
 	case field == FieldCategory || field == FieldTag:
-		names := r.v.meta.Categories
+		names := r.meta.Categories
 		if field == FieldTag {
-			names = r.v.meta.Tags
+			names = r.meta.Tags
 		}
 		for _, name := range names {
 			if in(name) {
-				d.entries = append(d.entries, index.DictEntry{Term: name, Count: uint64(len(r.v.meta.docsWith(field, name)))})
+				d.entries = append(d.entries, index.DictEntry{Term: name, Count: uint64(len(r.meta.docsWith(field, name)))})
 			}
 		}
 	}
 	return d, nil
 }
 
-func (r *reader) Document(string) (index.Document, error) { return nil, nil }
+func (r *Reader) Document(string) (index.Document, error) { return nil, nil }
 
-func (r *reader) DocValueReader(fields []string) (index.DocValueReader, error) {
-	return &docValueReader{m: r.v.meta, fields: fields}, nil
+func (r *Reader) DocValueReader(fields []string) (index.DocValueReader, error) {
+	return &docValueReader{m: r.meta, fields: fields}, nil
 }
 
-func (r *reader) Fields() ([]string, error) {
-	return []string{FieldNames[fieldTitle], FieldNames[fieldBody], FieldCategory, FieldTag, FieldYear}, nil
+func (r *Reader) Fields() ([]string, error) {
+	return []string{FieldNames[format.FieldTitle], FieldNames[format.FieldBody], FieldCategory, FieldTag, FieldYear}, nil
 }
 
-func (r *reader) GetInternal([]byte) ([]byte, error) { return nil, nil }
+func (r *Reader) GetInternal([]byte) ([]byte, error) { return nil, nil }
 
-func (r *reader) DocCount() (uint64, error) { return uint64(r.v.meta.Docs), nil }
+func (r *Reader) DocCount() (uint64, error) { return uint64(r.meta.Docs), nil }
 
 // Internal IDs count from the newest doc (internal 0 is doc Docs-1), so that bleve's
 // natural order, which breaks score ties and is the order of unscored searches, is newest
@@ -206,23 +223,62 @@ func (r *reader) DocCount() (uint64, error) { return uint64(r.v.meta.Docs), nil 
 // _id is oldest first.
 
 // ExternalID implements index.IndexReader.
-func (r *reader) ExternalID(id index.IndexInternalID) (string, error) {
-	n, ok := docOf(id, r.v.meta.Docs)
+func (r *Reader) ExternalID(id index.IndexInternalID) (string, error) {
+	n, ok := DocOf(id, r.meta.Docs)
 	if !ok {
 		return "", fmt.Errorf("search: bad internal id %x", []byte(id))
 	}
 	return externalID(int(n)), nil
 }
 
-func (r *reader) InternalID(id string) (index.IndexInternalID, error) {
+func (r *Reader) InternalID(id string) (index.IndexInternalID, error) {
 	n, err := strconv.ParseUint(id, 10, 32)
-	if err != nil || int(n) >= r.v.meta.Docs {
+	if err != nil || int(n) >= r.meta.Docs {
 		return nil, nil
 	}
-	return index.NewIndexInternalID(nil, uint64(r.v.meta.Docs-1)-n), nil
+	return index.NewIndexInternalID(nil, uint64(r.meta.Docs-1)-n), nil
 }
 
-func (r *reader) Close() error { return nil }
+func (r *Reader) Close() error { return nil }
+
+// entry finds a term of a text field: its entry (nil when no chunk holds it) and the
+// leaf entry of its chunk.
+func (r *Reader) entry(term string) (*TermEntry, format.Route, error) {
+	rt, ok, err := r.src.Leaf([]byte(term))
+	if err != nil || !ok {
+		return nil, rt, err
+	}
+	c, err := r.src.Chunk(rt.File)
+	if err != nil {
+		return nil, rt, err
+	}
+	return c.Find(term), rt, nil
+}
+
+// source returns a term's doc list in field f, with its position stream when asked, or
+// nil when the field lacks the term.
+func (r *Reader) source(term string, f int, withPositions bool) (*phraseSource, error) {
+	e, rt, err := r.entry(term)
+	if err != nil || e == nil || !e.Has(f) {
+		return nil, err
+	}
+	pl, err := e.Docs(f)
+	if err != nil {
+		return nil, &bundle.DataError{File: rt.File, Err: err}
+	}
+	if !withPositions {
+		return &phraseSource{pl: pl}, nil
+	}
+	pc, err := r.src.PosChunk(rt.Pos)
+	if err != nil {
+		return nil, err
+	}
+	streams, ok := pc.Streams[term]
+	if !ok {
+		return nil, &bundle.DataError{File: rt.Pos, Err: fmt.Errorf("no positions of %q: %w", term, format.ErrDamaged)}
+	}
+	return &phraseSource{pl: pl, stream: streams[f]}, nil
+}
 
 // IDWidth is the width of external doc IDs.
 const IDWidth = 9
@@ -236,8 +292,8 @@ func externalID(n int) string {
 	return string(b[:])
 }
 
-// docOf is the doc number of an internal ID.
-func docOf(id []byte, docs int) (uint32, bool) {
+// DocOf is the doc number of an internal ID.
+func DocOf(id []byte, docs int) (uint32, bool) {
 	if len(id) != 8 {
 		return 0, false
 	}
@@ -256,7 +312,7 @@ type postingsReader struct {
 	docs      []uint32
 	freqs     []uint32 // nil: every freq is 1
 	pos, off  []uint32
-	m         *meta
+	m         *Meta
 	last      uint32 // the last doc number
 	normField int    // -1: norm 1
 	vectors   bool
@@ -386,12 +442,12 @@ func (d *fieldDict) BytesRead() uint64 { return 0 }
 
 // docValueReader serves the facet fields from the metadata.
 type docValueReader struct {
-	m      *meta
+	m      *Meta
 	fields []string
 }
 
 func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visit index.DocValueVisitor) error {
-	n, ok := docOf(id, d.m.Docs)
+	n, ok := DocOf(id, d.m.Docs)
 	if !ok {
 		return fmt.Errorf("search: bad internal id %x", []byte(id))
 	}

@@ -1,11 +1,22 @@
-package search
+// Package analysis is how search cuts text into terms, the same in the build (native) and
+// in the browser (wasm): bleve's "cjk" analyzer (unicode tokenizer, CJK width folding,
+// lower case, CJK bigrams), plus Folio's own terms. Every run of two or more Han
+// characters also gets an end mark (see EndMark), so that a lone character can be found
+// wherever it stands; common three-character words may be trigram terms (see
+// TrigramMark). Query words are analyzed by the same analyzer; PhraseSlots turns them into
+// the terms each position may hold, so that a word matches exactly where the text contains
+// it: Han text as an exact substring, Latin words and numbers as whole tokens ("5G",
+// "QX7Z9", "沪深300" = 沪深+300, "12.3%" = 12.3, "A股" = a followed by a run starting with
+// 股).
+package analysis
 
 import (
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
+	bleve "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -29,36 +40,37 @@ const EndMark = "\x00"
 
 // TrigramMark joins a Han bigram and the next character into a trigram term: "净利"+mark+"润"
 // for 净利润 (three characters in a row, in one run). The build indexes the trigrams found
-// in many posts (see TrigramShare) as terms of their own, so that a common three-character
-// word is one term's doc list, exact, rather than a phrase whose positions must be fetched
-// and merged. The term sorts right after its first bigram, in the same chunk as a rule.
+// in many posts (see index.TrigramShare) as terms of their own, so that a common
+// three-character word is one term's doc list, exact, rather than a phrase whose positions
+// must be fetched and merged. The term sorts right after its first bigram, in the same
+// chunk as a rule.
 const TrigramMark = "\x07"
 
-// trigramTerm returns the trigram term of two bigrams that follow each other in a run.
-func trigramTerm(first, second string) string {
+// TrigramTerm returns the trigram term of two bigrams that follow each other in a run.
+func TrigramTerm(first, second string) string {
 	_, size := utf8.DecodeRuneInString(second)
 	return first + TrigramMark + second[size:]
 }
 
-// isTrigramTerm reports whether term is a trigram term.
-func isTrigramTerm(term string) bool { return strings.Contains(term, TrigramMark) }
+// IsTrigramTerm reports whether term is a trigram term.
+func IsTrigramTerm(term string) bool { return strings.Contains(term, TrigramMark) }
 
-// trigrams yields the trigram term and position of every pair of bigrams of toks that
+// Trigrams yields the trigram term and position of every pair of bigrams of toks that
 // stand for three characters in a row.
-func trigrams(toks []token, yield func(term string, pos int)) {
+func Trigrams(toks []Token, yield func(term string, pos int)) {
 	prev := -1 // the last bigram seen
 	for i, t := range toks {
-		if !t.double {
-			if !t.mark {
+		if !t.Double {
+			if !t.Mark {
 				prev = -1
 			}
 			continue
 		}
 		if prev >= 0 {
 			p := toks[prev]
-			_, size := utf8.DecodeRune(p.term)
-			if t.pos == p.pos+1 && t.start == p.start+size {
-				yield(trigramTerm(string(p.term), string(t.term)), p.pos)
+			_, size := utf8.DecodeRune(p.Term)
+			if t.Pos == p.Pos+1 && t.Start == p.Start+size {
+				yield(TrigramTerm(string(p.Term), string(t.Term)), p.Pos)
 			}
 		}
 		prev = i
@@ -67,7 +79,7 @@ func trigrams(toks []token, yield func(term string, pos int)) {
 
 // analyzer is the one bleve analyzer, from bleve's registry, shared by the build (native)
 // and the browser (wasm) so both sides see exactly the same tokens.
-var analyzer = sync.OnceValue(func() analysis.Analyzer {
+var analyzer = sync.OnceValue(func() bleve.Analyzer {
 	a, err := registry.NewCache().AnalyzerNamed(AnalyzerName)
 	if err != nil {
 		panic("search: bleve analyzer " + AnalyzerName + ": " + err.Error()) // registered by the import
@@ -75,53 +87,53 @@ var analyzer = sync.OnceValue(func() analysis.Analyzer {
 	return a
 })
 
-// token is one indexed term occurrence.
-type token struct {
-	term       []byte
-	pos        int // bleve position, from 1
-	start, end int // byte offsets in the text
-	mark       bool
-	single     bool // a lone Han character (unigram)
-	double     bool // a Han bigram
+// Token is one indexed term occurrence.
+type Token struct {
+	Term       []byte
+	Pos        int // bleve position, from 1
+	Start, End int // byte offsets in the text
+	Mark       bool
+	Single     bool // a lone Han character (unigram)
+	Double     bool // a Han bigram
 }
 
-// analyze returns the index tokens of text: bleve's, plus the end mark of every Han run
+// Analyze returns the index tokens of text: bleve's, plus the end mark of every Han run
 // (after the run's last bigram, at the same position). n counts bleve's tokens alone.
-func analyze(text []byte) (toks []token, n int) {
+func Analyze(text []byte) (toks []Token, n int) {
 	ts := analyzer().Analyze(text)
-	toks = make([]token, 0, len(ts)+len(ts)/8)
+	toks = make([]Token, 0, len(ts)+len(ts)/8)
 	for i, t := range ts {
-		tk := token{term: t.Term, pos: t.Position, start: t.Start, end: t.End,
-			single: t.Type == analysis.Single, double: t.Type == analysis.Double}
+		tk := Token{Term: t.Term, Pos: t.Position, Start: t.Start, End: t.End,
+			Single: t.Type == bleve.Single, Double: t.Type == bleve.Double}
 		toks = append(toks, tk)
-		if tk.double && !continuesRun(t, ts, i) {
+		if tk.Double && !continuesRun(t, ts, i) {
 			_, size := utf8.DecodeRune(t.Term)
 			last := t.Term[size:]
 			m := make([]byte, 0, len(last)+len(EndMark))
 			m = append(append(m, last...), EndMark...)
-			toks = append(toks, token{term: m, pos: t.Position, start: t.End - len(last), end: t.End, mark: true})
+			toks = append(toks, Token{Term: m, Pos: t.Position, Start: t.End - len(last), End: t.End, Mark: true})
 		}
 	}
 	return toks, len(ts)
 }
 
 // continuesRun reports whether the bigram ts[i] is followed by the next bigram of its run.
-func continuesRun(t *analysis.Token, ts analysis.TokenStream, i int) bool {
-	if i+1 >= len(ts) || ts[i+1].Type != analysis.Double {
+func continuesRun(t *bleve.Token, ts bleve.TokenStream, i int) bool {
+	if i+1 >= len(ts) || ts[i+1].Type != bleve.Double {
 		return false
 	}
 	_, size := utf8.DecodeRune(t.Term)
 	return ts[i+1].Start == t.Start+size
 }
 
-// slot is one position of a query phrase: the terms that may stand there. Prefix, when
+// Slot is one position of a query phrase: the terms that may stand there. Prefix, when
 // set, adds every bigram starting with that character.
-type slot struct {
-	terms  []string
-	prefix string
+type Slot struct {
+	Terms  []string
+	Prefix string
 }
 
-// phraseSlots analyzes the text of one query word or quoted phrase into slots, so that the
+// PhraseSlots analyzes the text of one query word or quoted phrase into slots, so that the
 // phrase of the slots matches a field exactly when the field's text contains the query
 // text (Han characters exactly; Latin words and numbers as whole tokens; punctuation and
 // spaces between tokens are not compared). A run of two or more Han characters is its
@@ -135,24 +147,34 @@ type slot struct {
 //	                              occurrence of the character
 //
 // whole reports the last case (the slot is the whole prefix range of c).
-func phraseSlots(text string) (slots []slot, whole bool) {
+func PhraseSlots(text string) (slots []Slot, whole bool) {
 	ts := analyzer().Analyze([]byte(text))
 	for i, t := range ts {
 		term := string(t.Term)
-		if t.Type != analysis.Single {
-			slots = append(slots, slot{terms: []string{term}})
+		if t.Type != bleve.Single {
+			slots = append(slots, Slot{Terms: []string{term}})
 			continue
 		}
 		first, last := i == 0, i == len(ts)-1
-		s := slot{terms: []string{term}}
+		s := Slot{Terms: []string{term}}
 		if first {
-			s.terms = append(s.terms, term+EndMark)
+			s.Terms = append(s.Terms, term+EndMark)
 		}
 		if last {
-			s.prefix = term
+			s.Prefix = term
 		}
 		whole = first && last
 		slots = append(slots, s)
 	}
 	return slots, whole
+}
+
+// IsHan reports whether s is Han characters only (and not empty).
+func IsHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -1,36 +1,48 @@
-package search
+package archive
 
 import (
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"folio/internal/archive"
 	"folio/internal/bundle"
 	"folio/internal/post"
+	"folio/internal/search/index"
 )
 
-func apiGet(t *testing.T, h http.Handler, target string, v any) int {
+// demoSearchBundle builds the demo archive with search data into a temporary bundle
+// folder.
+func demoSearchBundle(t *testing.T) string {
 	t.Helper()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
-	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s: content type %q", target, ct)
+	cfg, err := post.LoadConfig(os.DirFS("../../demo"), "_config.yml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
-		t.Fatalf("%s: %v: %s", target, err, rec.Body)
+	res, err := post.ReadAll(os.DirFS("../../demo/_posts"), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return rec.Code
+	dir := t.TempDir()
+	w, err := bundle.NewWriter(dir, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, lay := bundle.BuildLayout(w, res.Posts, bundle.Site{Title: "test"})
+	root, _, err := index.Write(w, res.Posts, func() bundle.Layout { return lay })
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Extra = map[string]string{"search": root}
+	if _, err := w.Finish(m); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
-func TestAPI(t *testing.T) {
-	b := build(t, filepath.Join(repoDir(), "demo", "_posts"))
-	h := archive.New(bundle.FS(os.DirFS(b.dir)), Extension())
+func TestSearchAPI(t *testing.T) {
+	h := New(bundle.FS(os.DirFS(demoSearchBundle(t))), SearchExtension())
 
 	var res struct {
 		Total  int
@@ -43,7 +55,7 @@ func TestAPI(t *testing.T) {
 			}
 		}
 	}
-	if code := apiGet(t, h, "/api/search?q="+url.QueryEscape("A股")+"&sort=oldest&limit=1", &res); code != 200 {
+	if code := get(t, h, "/api/search?q="+url.QueryEscape("A股")+"&sort=oldest&limit=1", &res); code != 200 {
 		t.Fatalf("status %d", code)
 	}
 	if res.Total != 2 || len(res.Hits) != 1 || !res.Exact || len(res.Facets.Years) != 2 {
@@ -58,7 +70,7 @@ func TestAPI(t *testing.T) {
 	if hit["id"] != "2020-01-08-a-share-small-talk" || !strings.Contains(hit["snippet"].(string), "<mark>A股</mark>") {
 		t.Errorf("hit %v", hit)
 	}
-	if code := apiGet(t, h, "/api/search?q=%E8%8C%B6&category=market&year=2020&offset=0", &res); code != 200 || res.Total != 1 {
+	if code := get(t, h, "/api/search?q=%E8%8C%B6&category=market&year=2020&offset=0", &res); code != 200 || res.Total != 1 {
 		t.Errorf("filters: %d %+v", code, res)
 	}
 
@@ -71,15 +83,15 @@ func TestAPI(t *testing.T) {
 		"/api/search?q=a&limit=-1":      "bad_request",
 		"/api/search?q=a&year=twenty20": "bad_request",
 	} {
-		if code := apiGet(t, h, target, &e); code != 400 || e.Code != want || e.Error == "" {
+		if code := get(t, h, target, &e); code != 400 || e.Code != want || e.Error == "" {
 			t.Errorf("%s: %d %+v, want 400 %s", target, code, e, want)
 		}
 	}
 }
 
-// TestAPINoSearch checks a bundle built without search data.
-func TestAPINoSearch(t *testing.T) {
-	res, err := post.ReadAll(os.DirFS(filepath.Join(repoDir(), "demo", "_posts")), post.Config{}, nil)
+// TestSearchAPINoSearch checks a bundle built without search data.
+func TestSearchAPINoSearch(t *testing.T) {
+	res, err := post.ReadAll(os.DirFS(filepath.Join("..", "..", "demo", "_posts")), post.Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,9 +103,9 @@ func TestAPINoSearch(t *testing.T) {
 	if _, err := w.Finish(bundle.Build(w, res.Posts, bundle.Site{})); err != nil {
 		t.Fatal(err)
 	}
-	h := archive.New(bundle.FS(os.DirFS(dir)), Extension())
+	h := New(bundle.FS(os.DirFS(dir)), SearchExtension())
 	var e struct{ Error, Code string }
-	if code := apiGet(t, h, "/api/search?q=a", &e); code != 404 || e.Code != "not_found" {
+	if code := get(t, h, "/api/search?q=a", &e); code != 404 || e.Code != "not_found" {
 		t.Errorf("%d %+v, want 404 not_found", code, e)
 	}
 }

@@ -1,4 +1,4 @@
-package search
+package query
 
 import (
 	"errors"
@@ -55,7 +55,7 @@ func TestParseErrors(t *testing.T) {
 		"((((((((((茶))))))))))",
 	} {
 		_, err := Parse(q)
-		var qe *QueryError
+		var qe *Error
 		if !errors.As(err, &qe) || qe.Msg == "" {
 			t.Errorf("Parse(%q) = %v, want a QueryError", q, err)
 		}
@@ -63,7 +63,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseDates(t *testing.T) {
-	day := func(y, m, d int) int32 { return dayNumber(y, m, d) }
+	day := func(y, m, d int) int32 { return DayNumber(y, m, d) }
 	cases := []struct {
 		s        string
 		from, to int32
@@ -82,53 +82,4 @@ func TestParseDates(t *testing.T) {
 			t.Errorf("parseDateRange(%q) = %d, %d, %v; want %d, %d", c.s, from, to, err, c.from, c.to)
 		}
 	}
-}
-
-// TestPhraseSlots checks the query side of analysis: what each word must match.
-func TestPhraseSlots(t *testing.T) {
-	cases := []struct {
-		q     string
-		want  string
-		whole bool
-	}{
-		{"龙井", "[龙井]", false},
-		{"新能源汽车", "[新能][能源][源汽][汽车]", false},
-		{"茶", "[茶 茶·]+茶*", true},
-		{"A股", "[a][股]+股*", false},
-		{"股A", "[股 股·][a]", false},
-		{"A股B", "[a][股][b]", false},
-		{"5G网络", "[5g][网络]", false},
-		{"沪深300", "[沪深][300]", false},
-		{"12.3%", "[12.3]", false},
-		{"ＱＸ7z9", "[qx7z9]", false},
-		{"茶，龙井", "[茶 茶·][龙井]", false},
-	}
-	for _, c := range cases {
-		slots, whole := phraseSlots(c.q)
-		got := ""
-		for _, s := range slots {
-			got += "["
-			for i, t := range s.terms {
-				if i > 0 {
-					got += " "
-				}
-				got += markString(t)
-			}
-			got += "]"
-			if s.prefix != "" {
-				got += "+" + s.prefix + "*"
-			}
-		}
-		if got != c.want || whole != c.whole {
-			t.Errorf("phraseSlots(%q) = %s (whole %v), want %s (whole %v)", c.q, got, whole, c.want, c.whole)
-		}
-	}
-}
-
-// markString shows the end mark as "·".
-func markString(t string) string {
-	if len(t) > 0 && t[len(t)-1] == EndMark[0] {
-		return t[:len(t)-1] + "·"
-	}
-	return t
 }

@@ -1,0 +1,223 @@
+package archive
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// layers places every package of the module: dependencies point one way, post → bundle →
+// {render, search} → archive → hosts. A package may import only packages of a lower
+// layer; render and search, side by side, may not import each other. Inside search the
+// same holds by step (searchSteps). Packages outside internal/ are hosts.
+var layers = map[string]int{
+	"folio/internal/post":       0,
+	"folio/internal/safefile":   0,
+	"folio/internal/sharedtest": 0,
+	"folio/internal/bundle":     1,
+	"folio/internal/render":     2,
+	"folio/internal/search":     2, // and its subpackages (searchSteps)
+	"folio/internal/archive":    3,
+	"folio/internal/builder":    hostLayer,
+	"folio/internal/jsbridge":   hostLayer,
+	"folio/internal/server":     hostLayer,
+}
+
+const hostLayer = 4
+
+// searchSteps orders search's own packages: the analysis and the file format first, then
+// the query language and the index reader, then snippets, then the runtime and the index
+// writer (which must not import each other: the viewer links the runtime, the build the
+// writer). A package imports only packages of earlier steps.
+var searchSteps = map[string]int{
+	"folio/internal/search/analysis": 0,
+	"folio/internal/search/format":   0,
+	"folio/internal/search/query":    1,
+	"folio/internal/search/reader":   1,
+	"folio/internal/search/snippet":  2,
+	"folio/internal/search":          3,
+	"folio/internal/search/index":    3,
+}
+
+// listedPackage is what go list says of a package.
+type listedPackage struct {
+	ImportPath string
+	Imports    []string
+	Error      *struct{ Err string }
+	DepsErrors []struct{ Err string }
+}
+
+// goList runs go list -deps over patterns in the module root and returns every package by
+// import path.
+func goList(t *testing.T, root string, env []string, patterns ...string) map[string]*listedPackage {
+	t.Helper()
+	args := append([]string{"list", "-e", "-deps", "-json=ImportPath,Imports,Error,DepsErrors"}, patterns...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
+	}
+	pkgs := map[string]*listedPackage{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		p := &listedPackage{}
+		if err := dec.Decode(p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("go list output: %v", err)
+		}
+		pkgs[p.ImportPath] = p
+	}
+	return pkgs
+}
+
+// layerOf returns the layer of a module package and its step inside search (-1 outside
+// search), or ok false for an internal package that has no layer yet.
+func layerOf(path string) (layer, step int, ok bool) {
+	if s, in := searchSteps[path]; in {
+		return layers["folio/internal/search"], s, true
+	}
+	if l, in := layers[path]; in {
+		return l, -1, true
+	}
+	return hostLayer, -1, !strings.HasPrefix(path, "folio/internal/")
+}
+
+// TestDependencyDirection checks the direction of the module's imports (see layers), that
+// search brings in neither net/http nor archive of its own, and that the viewer does not
+// link the index writer. It reads the native build and the js/wasm one (the viewer, the
+// JS bridge).
+func TestDependencyDirection(t *testing.T) {
+	if runtime.GOOS == "js" {
+		t.Skip("runs the go command: native only")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	native := goList(t, root, nil, "./...")
+	viewer := goList(t, root, []string{"GOOS=js", "GOARCH=wasm", "GOWORK=" + filepath.Join(root, "go.wasm.work")},
+		"./wasm/...", "./internal/jsbridge")
+	checked := 0
+	// Packages and imports in both lists are checked once.
+	seenPkg, seenImport := map[string]bool{}, map[[2]string]bool{}
+	for _, pkgs := range []map[string]*listedPackage{native, viewer} {
+		for path, p := range pkgs {
+			if !strings.HasPrefix(path, "folio/") {
+				continue
+			}
+			if p.Error != nil && strings.Contains(p.Error.Err, "build constraints exclude all Go files") {
+				continue // a package of the other build (js/wasm or native)
+			}
+			if seenPkg[path] {
+				continue
+			}
+			seenPkg[path] = true
+			if p.Error != nil {
+				t.Errorf("%s: %s", path, p.Error.Err)
+			}
+			for _, e := range p.DepsErrors {
+				t.Errorf("%s: %s", path, e.Err)
+			}
+			if _, _, ok := layerOf(path); !ok {
+				t.Errorf("%s has no layer: add it to layers in this test", path)
+			}
+		}
+		for path, p := range pkgs {
+			if !strings.HasPrefix(path, "folio/") {
+				continue
+			}
+			layer, step, ok := layerOf(path)
+			if !ok {
+				continue
+			}
+			for _, imp := range p.Imports {
+				if !strings.HasPrefix(imp, "folio/") || seenImport[[2]string{path, imp}] {
+					continue
+				}
+				seenImport[[2]string{path, imp}] = true
+				checked++
+				il, is, ok := layerOf(imp)
+				switch {
+				case !ok:
+					// reported above
+				case layer == hostLayer:
+					// hosts may import anything
+				case il == hostLayer:
+					t.Errorf("%s imports %s, a host", path, imp)
+				case step >= 0 && is >= 0:
+					if is >= step {
+						t.Errorf("%s imports %s: inside search, a package imports only packages of earlier steps (see searchSteps)", path, imp)
+					}
+				case il >= layer:
+					t.Errorf("%s imports %s: imports go post → bundle → {render, search} → archive → hosts", path, imp)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no imports between the module's packages: is the go list output right?")
+	}
+
+	// Search's own dependencies: its packages and what they bring in, not counting the
+	// dependencies of the other folio packages they import (bundle brings in net/http
+	// through its brotli package; it is checked above).
+	ownDeps := func(p string) bool {
+		_, inSearch := searchSteps[p]
+		return inSearch || !strings.HasPrefix(p, "folio/")
+	}
+	for path := range searchSteps {
+		if _, ok := native[path]; !ok {
+			t.Errorf("go list does not list %s", path)
+			continue
+		}
+		for _, banned := range []string{"net/http", "folio/internal/archive"} {
+			is := func(p string) bool { return p == banned }
+			if chain := importChain(native, path, is, ownDeps); chain != nil {
+				t.Errorf("search brings in %s: %s", banned, strings.Join(chain, " → "))
+			}
+		}
+	}
+	writer := func(p string) bool { return p == "folio/internal/search/index" }
+	all := func(string) bool { return true }
+	if chain := importChain(viewer, "folio/wasm/browser", writer, all); chain != nil {
+		t.Errorf("the viewer links the index writer: %s", strings.Join(chain, " → "))
+	}
+	if _, ok := viewer["folio/internal/search"]; !ok {
+		t.Error("the viewer does not link the search runtime; is the dependency list right?")
+	}
+}
+
+// importChain returns a chain of imports from path to a package that bad accepts, or nil.
+// It follows the imports of the packages that follow accepts.
+func importChain(pkgs map[string]*listedPackage, path string, bad, follow func(string) bool) []string {
+	seen := map[string]bool{}
+	var walk func(p string) []string
+	walk = func(p string) []string {
+		if bad(p) {
+			return []string{p}
+		}
+		if seen[p] || p != path && !follow(p) || pkgs[p] == nil {
+			return nil
+		}
+		seen[p] = true
+		for _, imp := range pkgs[p].Imports {
+			if chain := walk(imp); chain != nil {
+				return append([]string{p}, chain...)
+			}
+		}
+		return nil
+	}
+	return walk(path)
+}

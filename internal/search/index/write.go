@@ -1,0 +1,139 @@
+// Package index is the search index writer of the build (native only: the viewer never
+// links it). Write sorts every term (of both fields) and cuts the list into term chunks of
+// about ChunkBytes (doc numbers as delta varints, frequencies) and position chunks of
+// about PosChunkBytes (token positions, for phrases), reached from the root through a
+// route tree; a metadata file holds what facets, date filters and norms need for every
+// doc; a second route tree maps doc numbers to the bundle's post shards, which show the
+// hits. Each tree's top node sits in the root, and its whole leaf level is also written as
+// one route table, which a Searcher fetches in the background after its first search. The
+// files are those of package format. A frequent term gets chunks of its own; a rare term
+// costs a cold query one ~4 kB (brotli) term chunk and, for a phrase, one ~8 kB position
+// chunk. Postings past SpillBytes are spilled to sorted runs on disk (spill.go).
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"folio/internal/bundle"
+	"folio/internal/post"
+	"folio/internal/search/analysis"
+	"folio/internal/search/format"
+)
+
+// Sizes that shape the search files. Like the bundle's, they are part of the format only
+// through the files (a reader takes what it finds), so they may change between builds.
+var (
+	// ChunkBytes is the raw size a term chunk closes at. A cold query fetches one chunk per
+	// rare term (about half this size compressed), so smaller is cheaper per query but
+	// makes more files.
+	ChunkBytes = 8 << 10
+	// PosChunkBytes is the raw size a position chunk closes at; position chunks group
+	// whole term chunks.
+	PosChunkBytes = 8 << 10
+	// Fanout is the most entries a route node holds, except the top node: it sits in the
+	// root and holds up to TopFanout, so that up to Fanout×TopFanout chunks (about 700k
+	// posts) are one route node away from the root.
+	Fanout    = 64
+	TopFanout = 1024
+	// MaxTableEntries is the most entries of a route table (see Root.TermTable): 32k term
+	// chunks or shards, about 260k posts.
+	MaxTableEntries = 32768
+	// A trigram (three Han characters in a row) becomes a term of its own when it is in
+	// at least one post in TrigramShare and in TrigramMinDocs posts, as estimated from a
+	// sample of up to trigramSample posts. Below that, its word is a phrase and cheap.
+	TrigramShare   = 100
+	TrigramMinDocs = 500
+)
+
+const trigramSample = 4096
+
+// WriteStats describes the search data written.
+type WriteStats struct {
+	Docs      int `json:"docs"`
+	Terms     int `json:"terms"`
+	Chunks    int `json:"chunks"`
+	PosChunks int `json:"posChunks"`
+	Nodes     int `json:"nodes"`
+	// Bytes counts the raw bytes written per kind of file.
+	TermBytes int64   `json:"termBytes"`
+	PosBytes  int64   `json:"posBytes"`
+	MetaBytes int64   `json:"metaBytes"`
+	NodeBytes int64   `json:"nodeBytes"`
+	Seconds   float64 `json:"seconds"`
+	// Cut lists the posts (by file) whose text is longer than MaxIndexedRunes: only their
+	// beginning is searchable.
+	Cut []string `json:"cut,omitempty"`
+}
+
+// MaxIndexedRunes is how much of a post's text is indexed for search. Real posts are far
+// shorter (news: ~1k characters; long essays: ~50k); the limit bounds the cost of a
+// hostile or broken post (8 posts of 1.6M random Han characters made 12.8M distinct terms,
+// 5.6 GB and almost 4 minutes to build).
+const MaxIndexedRunes = 200_000
+
+// indexedText returns the part of a post's plain text that is indexed, and whether it
+// was cut.
+func indexedText(p *post.Post) (string, bool) {
+	text := post.PlainText(p.Body, p.Format)
+	if len(text) <= MaxIndexedRunes {
+		return text, false // fewer bytes than the limit means fewer runes too
+	}
+	n := 0
+	for i := range text {
+		if n == MaxIndexedRunes {
+			return text[:i], true
+		}
+		n++
+	}
+	return text, false
+}
+
+// Write indexes posts and writes the search data into w. It returns the name of the root
+// file, for the manifest's Extra["search"]. Doc n is post n of bundle.Sorted(posts).
+// layout says where the bundle put each post (hits are shown from the bundle's shards); it
+// is called once the term files are written, so Write may run while bundle.Build does.
+func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (string, WriteStats, error) {
+	start := time.Now()
+	sorted := bundle.Sorted(posts)
+	x := &indexer{w: w, terms: map[string]uint32{}}
+	x.stats.Docs = len(sorted)
+	m, err := x.collect(sorted)
+	if err != nil {
+		if x.spill != nil {
+			x.spill.remove()
+		}
+		return "", x.stats, err
+	}
+	terms := x.memoryTerms()
+	var mergeErr error
+	if x.spill != nil {
+		terms = x.mergedTerms(&mergeErr)
+	}
+	termTop := x.writeTerms(terms)
+	if mergeErr != nil {
+		return "", x.stats, mergeErr
+	}
+	lay := layout()
+	if len(lay.Shards) != len(lay.Starts) || len(sorted) > 0 && (len(lay.Starts) == 0 || lay.Starts[0] != 0) {
+		return "", x.stats, fmt.Errorf("search: bad bundle layout (%d shards, %d starts)", len(lay.Shards), len(lay.Starts))
+	}
+	shards := make([]format.Route, len(lay.Shards))
+	for i, name := range lay.Shards {
+		shards[i] = format.Route{Key: format.DocKey(lay.Starts[i]), File: name}
+	}
+	shardTop := x.tree(shards)
+	metaData := format.EncodeMeta(m)
+	x.stats.MetaBytes = int64(len(metaData))
+	root := format.Root{Format: format.Format, Version: format.Version, Analyzer: analysis.AnalyzerName, Docs: len(sorted),
+		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData),
+		TermTable: x.table(x.termLeaves), ShardTable: x.table(shards),
+		Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
+	data, err := json.Marshal(root)
+	if err != nil {
+		return "", x.stats, fmt.Errorf("search root: %w", err)
+	}
+	x.stats.Seconds = time.Since(start).Seconds()
+	return w.Put("s", data), x.stats, nil
+}
