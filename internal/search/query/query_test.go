@@ -2,6 +2,7 @@ package query
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -53,12 +54,27 @@ func TestParseErrors(t *testing.T) {
 		"date:2022-13", "date:abc", "date:2023..2022", "date:..", "date:2022-02-30", "date:22",
 		"-)", "title:，", string(make([]rune, maxQueryRunes+1)),
 		"((((((((((茶))))))))))",
+		"的 OR 是 OR 在", "的 是 -在", "年 (的 OR 是)",
 	} {
 		_, err := Parse(q)
 		var qe *Error
 		if !errors.As(err, &qe) || qe.Msg == "" {
 			t.Errorf("Parse(%q) = %v, want a QueryError", q, err)
 		}
+	}
+}
+
+// TestLoneChars: up to maxLoneChars lone Han characters are a query; more are too broad.
+func TestLoneChars(t *testing.T) {
+	for _, q := range []string{"的", "的 是", "的 OR 是", "的 茶叶 OR 是 龙井", "title:的"} {
+		if _, err := Parse(q); err != nil {
+			t.Errorf("Parse(%q): %v", q, err)
+		}
+	}
+	_, err := Parse("的 OR 是 OR 在 OR 了 OR 和")
+	var qe *Error
+	if !errors.As(err, &qe) || !strings.Contains(qe.Msg, "too broad") {
+		t.Errorf("five lone characters: %v, want a too-broad QueryError", err)
 	}
 }
 
