@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -75,14 +76,18 @@ func JSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	e := json.NewEncoder(w)
 	e.SetEscapeHTML(false)
-	e.Encode(v)
+	if err := e.Encode(v); err != nil {
+		// Only a value that cannot be encoded (a bug) or a client that went away gets
+		// here; the status line may be out already, so say it in the body as JSON can.
+		_, _ = fmt.Fprintf(w, `{"error":%q,"code":"internal"}`, err.Error())
+	}
 }
 
 // Error writes {"error": msg, "code": code} with status.
 func Error(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"error": msg, "code": code})
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "code": code}) // the status is out; a client gone is nothing to report
 }
 
 // Fail maps a bundle error to a response: not found, another format version, or damaged

@@ -162,7 +162,9 @@ func TestBadBundles(t *testing.T) {
 	m, _ := os.ReadFile(filepath.Join(dir, bundle.EntryFile))
 	old := strings.Replace(string(m), `"version":1`, `"version":99`, 1)
 	vdir := t.TempDir()
-	os.WriteFile(filepath.Join(vdir, bundle.EntryFile), []byte(old), 0o644)
+	if err := os.WriteFile(filepath.Join(vdir, bundle.EntryFile), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var e struct{ Error, Code string }
 	if c := get(t, New(bundle.FS(os.DirFS(vdir))), "/api/site", &e); c != 409 || e.Code != "version" || !strings.Contains(e.Error, "version 99") {
 		t.Errorf("version: %d %+v", c, e)
@@ -173,13 +175,17 @@ func TestBadBundles(t *testing.T) {
 	if c := get(t, h, "/api/site", &e); c != 502 || e.Code != "data" {
 		t.Errorf("missing manifest: %d %+v", c, e)
 	}
-	os.WriteFile(filepath.Join(empty, bundle.EntryFile), m, 0o644)
+	if err := os.WriteFile(filepath.Join(empty, bundle.EntryFile), m, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if c := get(t, h, "/api/site", nil); c != 200 {
 		t.Errorf("no recovery after the manifest appeared: %d", c)
 	}
 	// A corrupt shard: that post fails with a "data" error naming the file; others work.
 	shards, _ := filepath.Glob(filepath.Join(dir, "p", "*.json"))
-	os.WriteFile(shards[0], []byte("{not json"), 0o644)
+	if err := os.WriteFile(shards[0], []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	h = New(bundle.FS(os.DirFS(dir)))
 	var all ListResult
 	get(t, h, "/api/list?limit=200", &all)

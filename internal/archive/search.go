@@ -58,7 +58,7 @@ func (e *searchExtension) searcher(ctx context.Context, rd *bundle.Reader) (*sea
 		return nil, err
 	}
 	if e.s != nil {
-		e.s.Close()
+		_ = e.s.Close() // the old bundle's searcher only frees memory; nothing to report
 	}
 	e.s, e.bundle = s, rd
 	return s, nil

@@ -78,7 +78,9 @@ func BenchmarkSearch(b *testing.B) {
 			var times []time.Duration
 			for b.Loop() {
 				t0 := time.Now()
-				warm.Search(context.Background(), q, Options{})
+				if _, err := warm.Search(context.Background(), q, Options{}); err != nil {
+					b.Fatal(err)
+				}
 				times = append(times, time.Since(t0))
 			}
 			slices.Sort(times)

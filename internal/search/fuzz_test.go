@@ -91,22 +91,24 @@ func FuzzDecode(f *testing.F) {
 			f.Add(nd.data)
 		}
 	}
+	// Each decoder must return a value or an error, never panic: the results are not the
+	// point, so they are dropped.
 	f.Fuzz(func(t *testing.T, data []byte) {
-		format.DecodeNode(data)
+		_, _ = format.DecodeNode(data)
 		if tds, err := format.DecodeTermChunk(data); err == nil {
 			for _, td := range tds {
 				for _, p := range td.Fields {
 					if p != nil {
 						if pl, err := format.DecodePlist(p); err == nil {
-							format.Positions(data, pl)
+							_, _, _ = format.Positions(data, pl)
 						}
 					}
 				}
 			}
 		}
-		reader.DecodeChunkFile(data)
-		format.DecodePosChunk(data)
-		format.DecodeMeta(data)
+		_, _, _ = reader.DecodeChunkFile(data)
+		_, _ = format.DecodePosChunk(data)
+		_, _ = format.DecodeMeta(data)
 	})
 }
 
@@ -173,7 +175,8 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 	if err != nil {
 		return
 	}
-	defer s.Close()
+	defer s.Close() //nolint:errcheck // only frees memory
+	// As above: damaged data must give errors, not panics; which errors is not the point.
 	if m, err := s.loadMeta(ctx); err == nil {
 		fc := newFacetCounter(m)
 		for n := range m.Docs {
@@ -181,7 +184,7 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 		}
 		fc.facets()
 	}
-	s.routes.loadTables(ctx)
+	_ = s.routes.loadTables(ctx)
 	for _, top := range []*format.RouteNode{s.routes.termTop, s.routes.termsTop()} {
 		leaves, err := s.routes.leaves(ctx, top, nil, nil)
 		if err != nil {
@@ -191,9 +194,9 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 			readChunk(ctx, s, l)
 		}
 	}
-	s.routes.leaves(ctx, s.routes.shardTop, nil, nil)
+	_, _ = s.routes.leaves(ctx, s.routes.shardTop, nil, nil)
 	for n := range docs {
-		s.hitPost(ctx, time.Now(), n)
+		_, _ = s.hitPost(ctx, time.Now(), n)
 	}
 	for _, c := range searchDataQueries {
 		res, err := s.Search(ctx, c.q, c.o)
@@ -221,7 +224,7 @@ func readChunk(ctx context.Context, s *Searcher, l format.Route) {
 			if err != nil || pl == nil || pc == nil {
 				continue
 			}
-			format.Positions(pc.Streams[e.Term][f], pl)
+			_, _, _ = format.Positions(pc.Streams[e.Term][f], pl)
 		}
 	}
 }

@@ -77,7 +77,7 @@ func openFetcher(t testing.TB, f bundle.Fetcher, opts ...Option) *Searcher {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

@@ -271,7 +271,7 @@ func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order [
 	if err != nil {
 		return nil, 0, f, err
 	}
-	defer sr.Close()
+	defer sr.Close() //nolint:errcheck // closing a searcher over fetched chunks frees, it cannot fail in a way that matters
 	// Facets are counted from every hit the collector sees, through its document-match
 	// handler hook: a profile and a year per hit, from the metadata columns. (Bleve's
 	// terms facets would visit each hit's values as strings, which costs more than the

@@ -34,7 +34,7 @@ func newSpiller() (*spiller, error) {
 }
 
 // remove removes the runs.
-func (sp *spiller) remove() { os.RemoveAll(sp.dir) }
+func (sp *spiller) remove() { _ = os.RemoveAll(sp.dir) } // a temporary folder: best effort
 
 // writeRun writes postings (sorted by term) to a new run file.
 func (sp *spiller) writeRun(terms iter.Seq2[string, *termAcc]) error {
@@ -57,9 +57,10 @@ func (sp *spiller) writeRun(terms iter.Seq2[string, *termAcc]) error {
 				tmp = binary.AppendUvarint(tmp, uint64(len(fa.buf)))
 			}
 		}
-		bw.Write(tmp)
+		// A bufio.Writer keeps its first error and Flush, below, returns it.
+		_, _ = bw.Write(tmp)
 		for f := range format.NumFields {
-			bw.Write(a.f[f].buf)
+			_, _ = bw.Write(a.f[f].buf)
 		}
 	}
 	err = bw.Flush()
@@ -85,7 +86,7 @@ func (sp *spiller) merged(errp *error) iter.Seq2[string, *termAcc] {
 				*errp = fmt.Errorf("search: %w", err)
 				return
 			}
-			defer f.Close()
+			defer f.Close() //nolint:errcheck // read-only
 			rs[i] = &runReader{r: bufio.NewReaderSize(f, 1<<20), name: name}
 			rs[i].next()
 		}

@@ -260,7 +260,6 @@ func quoted(rs []rune, closeQ rune) (string, int) {
 type parser struct {
 	items []item
 	i     int
-	depth int
 	words int
 	lone  int // lone Han characters (Text.Whole)
 }
