@@ -3,10 +3,12 @@ package search
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"folio/internal/bundle"
 	"folio/internal/search/format"
 )
 
@@ -152,8 +154,11 @@ func (r *routes) awaitTop(ctx context.Context, searchBegan time.Time, tree *form
 // no upper end), fetching route nodes as needed.
 func (r *routes) leaves(ctx context.Context, top *format.RouteNode, lo, hi []byte) ([]format.Route, error) {
 	var out []format.Route
-	var walk func(n *format.RouteNode) error
-	walk = func(n *format.RouteNode) error {
+	var walk func(n *format.RouteNode, depth int) error
+	walk = func(n *format.RouteNode, depth int) error {
+		if depth > maxRouteDepth {
+			return errRouteDepth
+		}
 		i := max(0, n.Find(lo))
 		for ; i < len(n.Entries); i++ {
 			e := n.Entries[i]
@@ -168,19 +173,29 @@ func (r *routes) leaves(ctx context.Context, top *format.RouteNode, lo, hi []byt
 			if err != nil {
 				return err
 			}
-			if err := walk(child); err != nil {
+			if err := walk(child, depth+1); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return out, walk(top)
+	return out, walk(top, 0)
 }
+
+// maxRouteDepth bounds a walk down the route tree: a real tree is a few levels deep (its
+// fan-out is in the hundreds); a deeper one is damaged data, perhaps a node naming itself,
+// and must end in an error rather than a loop.
+const maxRouteDepth = 32
+
+var errRouteDepth = fmt.Errorf("%w: the route tree is deeper than %d levels (a node naming itself?)", bundle.ErrDamaged, maxRouteDepth)
 
 // leaf returns the leaf entry whose range holds key, if any.
 func (r *routes) leaf(ctx context.Context, top *format.RouteNode, key []byte) (format.Route, bool, error) {
 	n := top
-	for {
+	for depth := 0; ; depth++ {
+		if depth > maxRouteDepth {
+			return format.Route{}, false, errRouteDepth
+		}
 		i := n.Find(key)
 		if i < 0 {
 			return format.Route{}, false, nil

@@ -45,7 +45,7 @@ const (
 	// maxLoneChars bounds the lone Han characters of a query: each matches every post
 	// holding it (at 100k posts, 的 is in 78% of them), by way of every term it starts, so
 	// each costs about half a second there; five in an OR took 3.2 s.
-	maxLoneChars = 2
+	maxLoneChars  = 2
 	maxQueryDepth = 8
 )
 
