@@ -13,16 +13,18 @@ import (
 )
 
 // Fetcher returns a bundle fetcher that GETs base+name ("https://assets/data/" +
-// "p/1a2b….json") with client. It does not check content itself, so bundle.Open checks
+// "p/1a2b….json") through rt. It takes a RoundTripper, not an http.Client: a Client
+// links net/http's own Transport (with crypto/tls), 3.6 MB of WebAssembly the worker
+// never runs. It does not check content itself, so bundle.Open checks
 // every content-addressed file against the hash in its name: a host that answers a
 // missing file with an HTML page and status 200 gives a damaged-file error, not bad data.
-func Fetcher(client *http.Client, base string) bundle.Fetcher {
-	return httpFetcher{client: client, base: base}
+func Fetcher(rt http.RoundTripper, base string) bundle.Fetcher {
+	return httpFetcher{rt: rt, base: base}
 }
 
 type httpFetcher struct {
-	client *http.Client
-	base   string
+	rt   http.RoundTripper
+	base string
 }
 
 func (f httpFetcher) Fetch(ctx context.Context, name string) ([]byte, error) {
@@ -30,7 +32,7 @@ func (f httpFetcher) Fetch(ctx context.Context, name string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("request for %s: %w", name, err)
 	}
-	resp, err := f.client.Do(req)
+	resp, err := f.rt.RoundTrip(req)
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s (%v): %w", name, err, bundle.ErrOffline)
 	}

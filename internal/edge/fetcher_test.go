@@ -58,7 +58,7 @@ func TestFetcherServesTheSameArchive(t *testing.T) {
 	srv := httptest.NewServer(http.StripPrefix("/data/", http.FileServer(http.Dir(dir))))
 	defer srv.Close()
 
-	overHTTP := archive.New(Fetcher(srv.Client(), srv.URL+"/data/"))
+	overHTTP := archive.New(Fetcher(srv.Client().Transport, srv.URL+"/data/"))
 	overFS := archive.New(bundle.FS(os.DirFS(dir)))
 	var a, b listAnswer
 	if code := apiGet(t, overHTTP, "/api/list?limit=100", &a); code != 200 {
@@ -92,7 +92,7 @@ func TestFetcherChecksContent(t *testing.T) {
 	defer srv.Close()
 
 	var e struct{ Code, Error string }
-	code := apiGet(t, archive.New(Fetcher(srv.Client(), srv.URL+"/data/")), "/api/list", &e)
+	code := apiGet(t, archive.New(Fetcher(srv.Client().Transport, srv.URL+"/data/")), "/api/list", &e)
 	if code != http.StatusBadGateway || e.Code != "data" || !strings.Contains(e.Error, "HTML page") {
 		t.Fatalf("status %d %+v, want 502 data error naming the HTML page", code, e)
 	}
@@ -103,11 +103,11 @@ func TestFetcherChecksContent(t *testing.T) {
 func TestFetcherStatusAndOffline(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	var e struct{ Code, Error string }
-	if code := apiGet(t, archive.New(Fetcher(srv.Client(), srv.URL+"/data/")), "/api/list", &e); code != http.StatusBadGateway || !strings.Contains(e.Error, "HTTP 404") {
+	if code := apiGet(t, archive.New(Fetcher(srv.Client().Transport, srv.URL+"/data/")), "/api/list", &e); code != http.StatusBadGateway || !strings.Contains(e.Error, "HTTP 404") {
 		t.Errorf("missing entry file: status %d %+v, want 502 naming HTTP 404", code, e)
 	}
 	srv.Close()
-	if code := apiGet(t, archive.New(Fetcher(srv.Client(), srv.URL+"/data/")), "/api/list", &e); code != http.StatusServiceUnavailable || e.Code != "network" {
+	if code := apiGet(t, archive.New(Fetcher(srv.Client().Transport, srv.URL+"/data/")), "/api/list", &e); code != http.StatusServiceUnavailable || e.Code != "network" {
 		t.Errorf("host gone: status %d %+v, want 503 network", code, e)
 	}
 }

@@ -33,8 +33,15 @@ func Assets(binding string) (*fetch.Client, error) {
 // DataFetcher returns the bundle fetcher over the assets: dir is the bundle folder's path
 // in the site ("/data/"). Redirects are not followed (a data file never moves).
 func DataFetcher(assets *fetch.Client, dir string) bundle.Fetcher {
-	return Fetcher(assets.HTTPClient(fetch.RedirectModeManual), AssetsOrigin+dir)
+	return Fetcher(roundTripper(func(r *http.Request) (*http.Response, error) {
+		return assets.Do(&fetch.Request{Request: r}, &fetch.RequestInit{Redirect: fetch.RedirectModeManual})
+	}), AssetsOrigin+dir)
 }
+
+// roundTripper adapts a function to http.RoundTripper.
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // Serve answers the worker's requests through syumai/workers and never returns: paths
 // under /api/ from api, every other path from the static assets.
