@@ -15,12 +15,12 @@ globalThis.tryCatch ??= (fn) => {
   }
 };
 
-let running; // a Promise of the binding of the live Go instance
+let live; // the running Go instance: {go, binding: a Promise of its binding}
 
-// start runs a Go instance and resolves to its binding (handleRequest) once Go is ready.
+// start runs a Go instance; its binding (handleRequest) resolves once Go is ready.
 function start(env, ctx) {
-  const binding = {};
   const go = new Go();
+  const binding = {};
   let ready;
   const isReady = new Promise((resolve) => (ready = resolve));
   const instance = new WebAssembly.Instance(mod, {
@@ -28,10 +28,9 @@ function start(env, ctx) {
     workers: { ready: () => ready() },
   });
   const exited = go.run(instance, { env, ctx, binding }).then(() => {
-    running = undefined; // Go stopped (it never should): the next request starts anew
-    throw new Error("the Go instance exited");
+    throw new Error("the Go program exited before it was ready");
   });
-  return Promise.race([isReady.then(() => binding), exited]);
+  return { go, binding: Promise.race([isReady.then(() => binding), exited]) };
 }
 
 export default {
@@ -39,12 +38,18 @@ export default {
     if (!new URL(request.url).pathname.startsWith("/api/")) {
       return env.ASSETS.fetch(request);
     }
-    running ??= start(env, ctx);
+    // Go never exits on its own; after a crash (go.exited) the next request starts anew.
+    if (!live || live.go.exited) {
+      live = start(env, ctx);
+    }
+    const current = live;
     let binding;
     try {
-      binding = await running;
+      binding = await current.binding;
     } catch (err) {
-      running = undefined;
+      if (live === current) {
+        live = undefined;
+      }
       throw err;
     }
     return binding.handleRequest(request);
