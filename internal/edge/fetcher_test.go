@@ -87,7 +87,7 @@ func TestFetcherChecksContent(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte("<!doctype html><title>Folio</title>"))
+		_, _ = w.Write([]byte("<!doctype html><title>Folio</title>"))
 	}))
 	defer srv.Close()
 

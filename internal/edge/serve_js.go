@@ -78,7 +78,7 @@ func buffered(h http.Handler) http.Handler {
 		w.WriteHeader(rec.Code)
 		raw, ok := w.(rawBodyWriter)
 		if !ok {
-			w.Write(rec.Body.Bytes())
+			_, _ = w.Write(rec.Body.Bytes()) // a failed write has no one left to tell
 			return
 		}
 		body := js.Global().Get("Uint8Array").New(rec.Body.Len())
@@ -107,6 +107,7 @@ func passThrough(assets *fetch.Client) http.Handler {
 			w.Header()[k] = v
 		}
 		w.WriteHeader(resp.StatusCode)
-		io.Copy(w, resp.Body)
+		// The fetched body is the runtime's stream: syumai/workers hands it on as it is.
+		_, _ = io.Copy(w, resp.Body)
 	})
 }
