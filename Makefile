@@ -23,7 +23,8 @@ $(WASM): $(WASM_SRC)
 	$(GO) run ./scripts/precompress $@
 
 ## worker: the Cloudflare Workers preview in $(WORKER)/: the API in Go (wasm/worker, through
-## syumai/workers), its glue, wrangler.jsonc, and site/ built from WORKER_POSTS. Run it with
+## syumai/workers), its glue, wrangler.jsonc, and site/ built from WORKER_POSTS (no .br/.gz
+## copies: Workers compresses itself). Run it with
 ## scripts/edge/dev.sh, or check it with go test ./scripts/edge.
 WORKER       ?= dist/worker
 WORKER_POSTS ?= demo/_posts
@@ -32,7 +33,7 @@ worker: folio
 	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(WORKER)/build
 	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $(WORKER)/build/app.wasm ./wasm/worker
 	cp wasm/worker/worker.mjs wasm/worker/wrangler.jsonc $(WORKER)/
-	$(BIN) build -posts $(WORKER_POSTS) -out $(WORKER)/site -quiet
+	$(BIN) build -posts $(WORKER_POSTS) -out $(WORKER)/site -quiet -no-compress
 	printf '.folio\n' > $(WORKER)/site/.assetsignore
 
 ## demo: build the demo archive and serve it on http://$(ADDR)/
