@@ -9,7 +9,7 @@ WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.m
 # The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt stand-in.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
-.PHONY: folio wasm demo test lint fuzz bench bench-build bench-viewer bench-search check clean
+.PHONY: folio wasm worker demo test test-edge lint fuzz bench bench-build bench-viewer bench-search check clean
 
 ## folio: build the command with the viewer embedded (bin/folio)
 folio: wasm
@@ -21,6 +21,24 @@ $(WASM): $(WASM_SRC)
 	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/browser
 	cp $(GOROOT)/lib/wasm/wasm_exec.js site/wasm/wasm_exec.js
 	$(GO) run ./scripts/precompress $@
+
+## worker: the Cloudflare Workers preview in $(WORKER)/: the API in Go (wasm/worker, through
+## syumai/workers), its glue, wrangler.jsonc, and site/ built from WORKER_POSTS (no .br/.gz
+## copies: Workers compresses itself). Run it with
+## scripts/edge/dev.sh, or check it with go test ./scripts/edge.
+WORKER       ?= dist/worker
+WORKER_POSTS ?= demo/_posts
+worker: folio
+	rm -rf $(WORKER) && mkdir -p $(WORKER)
+	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(WORKER)/build
+	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $(WORKER)/build/app.wasm ./wasm/worker
+	cp wasm/worker/worker.mjs wasm/worker/wrangler.jsonc $(WORKER)/
+	$(BIN) build -posts $(WORKER_POSTS) -out $(WORKER)/site -quiet -no-compress
+	printf '.folio\n' > $(WORKER)/site/.assetsignore
+
+## test-edge: the Cloudflare Workers preview under wrangler dev (workerd), offline
+test-edge: wasm
+	FOLIO_REQUIRE_EDGE=1 $(GO) test -count=1 -v -run TestWorkerUnderWrangler ./scripts/edge
 
 ## demo: build the demo archive and serve it on http://$(ADDR)/
 demo: folio
@@ -42,7 +60,7 @@ test: wasm
 ## something. It builds golangci-lint $(LINT_VERSION) into .cache/bin on first use.
 LINT_VERSION := 2.15.0
 LINT         := $(CURDIR)/.cache/bin/golangci-lint
-LINT_JS      := ./internal/jsbridge ./wasm/browser
+LINT_JS      := ./internal/jsbridge ./internal/edge ./wasm/browser ./wasm/worker
 lint:
 	@test "$$($(LINT) version --short 2>/dev/null)" = "$(LINT_VERSION)" || { \
 		echo "make lint: building golangci-lint v$(LINT_VERSION) into $(dir $(LINT)) (once; a few minutes)…"; \

@@ -13,6 +13,7 @@ require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/microcosm-cc/bluemonday v1.0.27
+	github.com/syumai/workers v0.32.0
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/tools v0.52.0
 )

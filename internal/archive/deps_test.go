@@ -27,6 +27,7 @@ var layers = map[string]int{
 	"folio/internal/archive":    3,
 	"folio/internal/builder":    hostLayer,
 	"folio/internal/jsbridge":   hostLayer,
+	"folio/internal/edge":       hostLayer,
 	"folio/internal/server":     hostLayer,
 }
 

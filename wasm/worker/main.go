@@ -1,0 +1,35 @@
+//go:build js && wasm
+
+// Command worker serves Folio's archive API (/api/list, /api/post, /api/search, …) from
+// Cloudflare Workers through github.com/syumai/workers, reading the bundle from the
+// worker's static assets; every other path is a static file. make worker builds it with
+// its glue and wrangler config into dist/worker/.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"folio/internal/archive"
+	"folio/internal/edge"
+	"folio/internal/search"
+)
+
+// Memory: a Workers isolate has 128 MB in all (JavaScript, the module, Go's memory). The
+// soft limit makes the collector work harder before the heap passes it.
+const (
+	memoryLimit = 64 << 20
+	searchCache = 16 << 20
+)
+
+func main() {
+	debug.SetMemoryLimit(memoryLimit)
+	assets, err := edge.Assets("ASSETS")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "folio worker:", err)
+		os.Exit(1)
+	}
+	data := edge.DataFetcher(assets, "/data/")
+	edge.Serve(archive.New(data, archive.SearchExtension(search.WithCacheBytes(searchCache))), assets)
+}

@@ -1,0 +1,112 @@
+// Folio's worker glue: one Go instance per isolate answers every /api/ request (the glue
+// that syumai/workers generates, build/worker.mjs, starts a new instance per request).
+// Every other path is a static asset.
+//
+// Go reaches the assets binding through the runtime context of the request that started
+// the instance (env is the same for every request of an isolate; that request's ctx is
+// not used).
+//
+// Workers ties I/O and timers to the request during which they were started and cancels
+// them when that request ends; Go's goroutines belong to no request. A fetch shared by two
+// searches, or the search's background load of its route tables (started by a Go timer),
+// may begin during one request and be awaited by the next: at 100k posts, without the
+// two measures below, every search after the second hung in 2 of 3 runs. So
+//  - every request stays alive (ctx.waitUntil) until Go has no asset fetch under way and
+//    no timer pending, and Go's fetches are read whole before Go sees them;
+//  - a request holds a timer of its own while it waits for Go: one waiting for another
+//    request's fetch has no I/O of its own, and Workers would cancel it as hung. The timer
+//    also ends a request that Go leaves unanswered.
+import "./build/wasm_exec.js";
+import mod from "./build/app.wasm";
+
+// syumai/workers runs JavaScript calls that may throw through globalThis.tryCatch.
+globalThis.tryCatch ??= (fn) => {
+  try {
+    return { result: fn() };
+  } catch (error) {
+    return { error };
+  }
+};
+
+let inFlight = 0; // asset fetches of Go under way
+
+// counted returns the assets binding as Go sees it: each fetch is counted until its body
+// has been read.
+function counted(assets) {
+  return {
+    fetch(input, init) {
+      inFlight++;
+      return assets
+        .fetch(input, init)
+        .then(async (res) => (res.body ? new Response(await res.arrayBuffer(), res) : res))
+        .finally(() => inFlight--);
+    },
+  };
+}
+
+// quiet resolves once Go has no fetch under way and no timer pending (wasm_exec.js keeps
+// Go's timeouts in go._scheduledTimeouts). It looks after the current task, when Go has
+// started all that the last event lets it start.
+function quiet(go) {
+  return new Promise((resolve) => {
+    const check = () => (inFlight === 0 && go._scheduledTimeouts.size === 0 ? resolve() : setTimeout(check, 5));
+    setTimeout(check, 0);
+  });
+}
+
+// deadline is how long a request waits for Go's answer.
+const deadline = 30_000;
+
+// withDeadline is response, or an error once deadline ms have passed. Its timer is also
+// the request's own pending I/O while it waits for a fetch started by another request.
+function withDeadline(response) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Go did not answer within ${deadline} ms`)), deadline);
+    response.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+let live; // the running Go instance: {go, binding: a Promise of its binding}
+
+// start runs a Go instance; its binding (handleRequest) resolves once Go is ready.
+function start(env, ctx) {
+  const go = new Go();
+  const binding = {};
+  let ready;
+  const isReady = new Promise((resolve) => (ready = resolve));
+  const instance = new WebAssembly.Instance(mod, {
+    ...go.importObject,
+    workers: { ready: () => ready() },
+  });
+  const goEnv = { ...env, ASSETS: counted(env.ASSETS) };
+  const exited = go.run(instance, { env: goEnv, ctx, binding }).then(() => {
+    throw new Error("the Go program exited before it was ready");
+  });
+  return { go, binding: Promise.race([isReady.then(() => binding), exited]) };
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    if (!new URL(request.url).pathname.startsWith("/api/")) {
+      return env.ASSETS.fetch(request);
+    }
+    // Go never exits on its own; after a crash (go.exited) the next request starts anew.
+    if (!live || live.go.exited) {
+      live = start(env, ctx);
+    }
+    const current = live;
+    let binding;
+    try {
+      binding = await current.binding;
+    } catch (err) {
+      if (live === current) {
+        live = undefined;
+      }
+      throw err;
+    }
+    const response = binding.handleRequest(request);
+    const settled = () => quiet(current.go);
+    ctx.waitUntil(response.then(settled, settled));
+    return withDeadline(response);
+  },
+};
