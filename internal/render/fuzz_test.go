@@ -44,15 +44,34 @@ func FuzzSanitize(f *testing.F) {
 	})
 }
 
-// scriptIn parses an HTML fragment as the viewer's innerHTML would and describes the first
-// thing in it that can run script or change how the page loads (empty when there is none):
-// script-running or plugin elements, <base>, <meta http-equiv>, styles (elements or
-// attributes), event handler attributes, and URLs with a scheme other than http, https and
-// mailto.
+// scriptIn describes the first thing in an HTML fragment that can run script or change how
+// the page loads (empty when there is none): script-running or plugin elements, <base>,
+// <meta http-equiv>, styles (elements or attributes), event handler attributes, and URLs
+// with a scheme other than http, https and mailto. It looks at every tag as a browser's
+// tokenizer reads them, and at the tree the viewer's innerHTML would build (where the
+// tree builder moves or re-reads markup); a tree deeper than golang.org/x/net/html
+// builds (512 open elements; browsers cap nesting too) is checked by its tags alone.
 func scriptIn(fragment string) string {
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+			tok := z.Token()
+			n := &html.Node{Type: html.ElementNode, Data: tok.Data, Attr: tok.Attr}
+			if bad := elementDanger(n); bad != "" {
+				return bad
+			}
+		}
+	}
 	ctx := &html.Node{Type: html.ElementNode, Data: "article", DataAtom: atom.Article}
 	nodes, err := html.ParseFragment(strings.NewReader(fragment), ctx)
 	if err != nil {
+		if strings.Contains(err.Error(), "open stack of elements exceeds") {
+			return ""
+		}
 		return "unparsable output: " + err.Error()
 	}
 	var found string
