@@ -180,7 +180,7 @@ type namedData struct {
 // missing) and returns a few files of each kind.
 func corpusBundleSeeds(f *testing.F) []namedData {
 	f.Helper()
-	shared := sharedSeedDir(f)
+	shared := sharedtest.SeedDir(f)
 	if shared == "" {
 		return nil
 	}
@@ -214,27 +214,3 @@ func corpusBundleSeeds(f *testing.F) []namedData {
 
 // folder returns the folder of a bundle file ("p", "k", …), or the name of the manifest.
 func folder(name string) string { return name[:strings.IndexByte(name+"/", '/')] }
-
-// sharedSeedDir returns the shared folder, or "" when it is missing: a fuzz target then
-// runs with its in-repo seeds, where sharedtest.Dir would skip it whole. With
-// FOLIO_REQUIRE_SHARED=1, a missing folder fails the target (through sharedtest.Dir).
-func sharedSeedDir(f *testing.F) string {
-	f.Helper()
-	probe := &skipProbe{TB: f}
-	dir := sharedtest.Dir(probe)
-	if probe.skipped {
-		return ""
-	}
-	return dir
-}
-
-// skipProbe records a skip instead of skipping.
-type skipProbe struct {
-	testing.TB
-	skipped bool
-}
-
-func (p *skipProbe) Skipf(format string, args ...any) {
-	p.skipped = true
-	p.TB.Logf("seeds from ../shared left out: "+format, args...)
-}

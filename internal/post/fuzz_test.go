@@ -148,7 +148,7 @@ func postSeeds(f *testing.F) []postSeed {
 		}
 	}
 	dirs := []string{filepath.Join("..", "..", "demo", "_posts")}
-	if shared := sharedSeedDir(f); shared != "" {
+	if shared := sharedtest.SeedDir(f); shared != "" {
 		corpora, _ := filepath.Glob(filepath.Join(shared, "corpus", "*", "_posts"))
 		dirs = append(dirs, corpora...)
 	}
@@ -201,7 +201,7 @@ func configSeeds(f *testing.F) []configSeed {
 		}
 	}
 	sites := []string{filepath.Join("..", "..", "demo")}
-	if shared := sharedSeedDir(f); shared != "" {
+	if shared := sharedtest.SeedDir(f); shared != "" {
 		corpora, _ := filepath.Glob(filepath.Join(shared, "corpus", "*"))
 		sites = append(sites, corpora...)
 	}
@@ -226,28 +226,4 @@ func configSeeds(f *testing.F) []configSeed {
 		f.Fatal("no config seeds found")
 	}
 	return seeds
-}
-
-// sharedSeedDir returns the shared folder, or "" when it is missing: a fuzz target then
-// runs with its in-repo seeds, where sharedtest.Dir would skip it whole. With
-// FOLIO_REQUIRE_SHARED=1, a missing folder fails the target (through sharedtest.Dir).
-func sharedSeedDir(f *testing.F) string {
-	f.Helper()
-	probe := &skipProbe{TB: f}
-	dir := sharedtest.Dir(probe)
-	if probe.skipped {
-		return ""
-	}
-	return dir
-}
-
-// skipProbe records a skip instead of skipping.
-type skipProbe struct {
-	testing.TB
-	skipped bool
-}
-
-func (p *skipProbe) Skipf(format string, args ...any) {
-	p.skipped = true
-	p.TB.Logf("seeds from ../shared left out: "+format, args...)
 }

@@ -179,7 +179,7 @@ func renderSeeds(f *testing.F) []string {
 		}
 	}
 	dirs := []string{filepath.Join("..", "..", "demo", "_posts")}
-	if shared := sharedSeedDir(f); shared != "" {
+	if shared := sharedtest.SeedDir(f); shared != "" {
 		corpora, _ := filepath.Glob(filepath.Join(shared, "corpus", "*", "_posts"))
 		dirs = append(dirs, corpora...)
 	}
@@ -203,28 +203,4 @@ func renderSeeds(f *testing.F) []string {
 		}
 	}
 	return seeds
-}
-
-// sharedSeedDir returns the shared folder, or "" when it is missing: a fuzz target then
-// runs with its in-repo seeds, where sharedtest.Dir would skip it whole. With
-// FOLIO_REQUIRE_SHARED=1, a missing folder fails the target (through sharedtest.Dir).
-func sharedSeedDir(f *testing.F) string {
-	f.Helper()
-	probe := &skipProbe{TB: f}
-	dir := sharedtest.Dir(probe)
-	if probe.skipped {
-		return ""
-	}
-	return dir
-}
-
-// skipProbe records a skip instead of skipping.
-type skipProbe struct {
-	testing.TB
-	skipped bool
-}
-
-func (p *skipProbe) Skipf(format string, args ...any) {
-	p.skipped = true
-	p.TB.Logf("seeds from ../shared left out: "+format, args...)
 }

@@ -298,7 +298,7 @@ var corpusSeedsOnce struct {
 
 func corpusSeeds(f *testing.F) corpusSeed {
 	f.Helper()
-	shared := sharedSeedDir(f)
+	shared := sharedtest.SeedDir(f)
 	if shared == "" {
 		return corpusSeed{}
 	}
@@ -357,28 +357,4 @@ func readFiles(f *testing.F, dir string) map[string][]byte {
 		f.Fatal(err)
 	}
 	return files
-}
-
-// sharedSeedDir returns the shared folder, or "" when it is missing: a fuzz target then
-// runs with its in-repo seeds, where sharedtest.Dir would skip it whole. With
-// FOLIO_REQUIRE_SHARED=1, a missing folder fails the target (through sharedtest.Dir).
-func sharedSeedDir(f *testing.F) string {
-	f.Helper()
-	probe := &skipProbe{TB: f}
-	dir := sharedtest.Dir(probe)
-	if probe.skipped {
-		return ""
-	}
-	return dir
-}
-
-// skipProbe records a skip instead of skipping.
-type skipProbe struct {
-	testing.TB
-	skipped bool
-}
-
-func (p *skipProbe) Skipf(format string, args ...any) {
-	p.skipped = true
-	p.TB.Logf("seeds from ../shared left out: "+format, args...)
 }

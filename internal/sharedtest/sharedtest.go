@@ -33,3 +33,27 @@ func Corpus(t testing.TB, name string) string {
 	t.Helper()
 	return filepath.Join(Dir(t), "corpus", name, "_posts")
 }
+
+// SeedDir returns the shared folder for a fuzz target's seeds, or "" when it is missing: the
+// target then runs with its in-repo seeds, where Dir would skip it whole. With
+// FOLIO_REQUIRE_SHARED=1 a missing folder fails, as with Dir.
+func SeedDir(t testing.TB) string {
+	t.Helper()
+	probe := &skipProbe{TB: t}
+	dir := Dir(probe)
+	if probe.skipped {
+		return ""
+	}
+	return dir
+}
+
+// skipProbe records a skip instead of skipping.
+type skipProbe struct {
+	testing.TB
+	skipped bool
+}
+
+func (p *skipProbe) Skipf(format string, args ...any) {
+	p.skipped = true
+	p.TB.Logf("seeds from ../shared left out: "+format, args...)
+}
