@@ -2,10 +2,14 @@
 //
 //	folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
 //	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
+//	folio version
+//
+// Every command takes -h (or --help), which lists its flags and exits 0.
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,29 +25,77 @@ import (
 const usage = `usage:
   folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
   folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
+  folio version
+  folio COMMAND -h    lists the command's flags
 `
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// commands are the subcommands, each run with its arguments and output streams.
+var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
+	"build":   runBuild,
+	"serve":   func(args []string, _, stderr io.Writer) int { return runServe(args, stderr) },
+	"version": runVersion,
+}
+
+// run runs the command line args (without the program name) and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		say(stderr, "%s", usage)
+		return 2
 	}
-	switch os.Args[1] {
-	case "build":
-		os.Exit(runBuild(os.Args[2:], os.Stdout, os.Stderr))
-	case "serve":
-		os.Exit(runServe(os.Args[2:], os.Stderr))
+	name, rest := args[0], args[1:]
+	switch name {
 	case "-h", "-help", "--help", "help":
-		fmt.Print(usage)
-	default:
-		fmt.Fprintf(os.Stderr, "folio: unknown command %q\n%s", os.Args[1], usage)
-		os.Exit(2)
+		if len(rest) > 0 && commands[rest[0]] != nil {
+			return help(rest[0], stdout)
+		}
+		say(stdout, "%s", usage)
+		return 0
+	case "-version", "--version":
+		name = "version"
 	}
+	cmd, ok := commands[name]
+	if !ok {
+		say(stderr, "folio: unknown command %q\n%s", name, usage)
+		return 2
+	}
+	if wantsHelp(rest) {
+		return help(name, stdout)
+	}
+	return cmd(rest, stdout, stderr)
+}
+
+// wantsHelp reports whether the flags ask for help (-h, -help, --help, before any
+// argument that is not a flag).
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help", "--h":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
+}
+
+// help prints a command's usage and every flag it takes to stdout: asked for, help is
+// the output, not an error, so it exits 0.
+func help(name string, stdout io.Writer) int {
+	commands[name]([]string{"-h"}, stdout, stdout)
+	return 0
 }
 
 func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		say(fs.Output(), "usage: folio build -posts DIR -out DIR [flags]\n\nBuilds a Folio site from a Jekyll posts folder.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	var o builder.Options
 	var report string
 	var strict, quiet bool
@@ -61,6 +113,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.NoSearch, "no-search", false, "leave out the search data")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if *cpuprofile != "" {
