@@ -98,4 +98,3 @@ func TestVersion(t *testing.T) {
 		t.Errorf("without build info: %q", got)
 	}
 }
-

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 
 	"folio/internal/builder"
@@ -23,7 +24,7 @@ import (
 )
 
 const usage = `usage:
-  folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
+  folio build (-site DIR | -posts DIR) -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
   folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
   folio version
   folio COMMAND -h    lists the command's flags
@@ -93,18 +94,19 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		say(fs.Output(), "usage: folio build -posts DIR -out DIR [flags]\n\nBuilds a Folio site from a Jekyll posts folder.\n\nFlags:\n")
+		say(fs.Output(), "usage: folio build (-site DIR | -posts DIR) -out DIR [flags]\n\nBuilds a Folio site from a whole Jekyll site or a bare posts folder.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	var o builder.Options
 	var report string
 	var strict, quiet bool
 	var maxMB float64
-	fs.StringVar(&o.Posts, "posts", "", "Jekyll posts folder (required)")
+	fs.StringVar(&o.SiteDir, "site", "", "a whole Jekyll site folder: its _posts, _config.yml, _includes, _data and static files (instead of -posts)")
+	fs.StringVar(&o.Posts, "posts", "", "Jekyll posts folder, read without the rest of the site (-site or -posts is required)")
 	fs.StringVar(&o.Out, "out", "", "output folder (required)")
 	fs.StringVar(&o.Config, "config", "", "Jekyll _config.yml (default: beside the posts folder, if present)")
 	fs.StringVar(&o.Title, "title", "", "site title (default: _config.yml's title)")
-	fs.StringVar(&o.BaseURL, "base-url", "/", "path the site is served under")
+	fs.StringVar(&o.BaseURL, "base-url", "", "path the site is served under (default: _config.yml's baseurl with -site, else /)")
 	fs.StringVar(&report, "report", "", "write a JSON report of the build to this file")
 	fs.BoolVar(&strict, "strict", false, "exit 1 when any post was skipped")
 	fs.BoolVar(&quiet, "quiet", false, "print only problems and the summary")
@@ -130,10 +132,13 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if o.Posts == "" || o.Out == "" || fs.NArg() > 0 {
-		say(stderr, "folio build: -posts and -out are required\n")
+	if (o.Posts == "" && o.SiteDir == "") || o.Out == "" || fs.NArg() > 0 {
+		say(stderr, "folio build: -site or -posts, and -out, are required\n")
 		fs.Usage()
 		return 2
+	}
+	if o.Posts == "" {
+		o.Posts = filepath.Join(o.SiteDir, "_posts")
 	}
 	o.MaxPostBytes = int64(maxMB * (1 << 20))
 	if !quiet {

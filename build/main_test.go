@@ -234,8 +234,8 @@ func TestBuildUsageErrors(t *testing.T) {
 			[]string{"output folder"}},
 		{"missing config", []string{"-posts", posts, "-out", filepath.Join(tmp, "out3"), "-config", filepath.Join(tmp, "none.yml")},
 			[]string{"config", "none.yml"}},
-		{"no -out", []string{"-posts", posts}, []string{"-posts and -out are required"}},
-		{"no flags", nil, []string{"-posts and -out are required"}},
+		{"no -out", []string{"-posts", posts}, []string{"-out, are required"}},
+		{"no flags", nil, []string{"-out, are required"}},
 		{"unknown flag", []string{"-posts", posts, "-out", filepath.Join(tmp, "out4"), "-bogus"}, []string{"bogus"}},
 	}
 	for _, c := range cases {

@@ -22,6 +22,7 @@ var layers = map[string]int{
 	"folio/internal/safefile":   0,
 	"folio/internal/sharedtest": 0,
 	"folio/internal/bundle":     1,
+	"folio/internal/jekyll":     1, // whole-site reading for the build; imports post
 	"folio/internal/render":     2,
 	"folio/internal/search":     2, // and its subpackages (searchSteps)
 	"folio/internal/archive":    3,

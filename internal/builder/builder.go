@@ -14,16 +14,20 @@ import (
 	"time"
 
 	"folio/internal/bundle"
+	"folio/internal/jekyll"
 	"folio/internal/post"
 	"folio/internal/search/index"
 )
 
 // Options configure one build.
 type Options struct {
-	Posts  string // the posts folder (_posts)
-	Out    string // the output folder
-	Config string // _config.yml; "" looks beside the posts folder
-	Title  string // overrides _config.yml's title
+	// SiteDir is a whole Jekyll site: its _posts, _config.yml, _includes/, _data/ and
+	// static files are read as Jekyll reads them. Posts and Config default to its own.
+	SiteDir string
+	Posts   string // the posts folder (_posts)
+	Out     string // the output folder
+	Config  string // _config.yml; "" looks beside the posts folder
+	Title   string // overrides _config.yml's title
 	// BaseURL is the path the site is served under ("/" or "/archive/").
 	BaseURL string
 	// MaxPostBytes skips bigger post files; 0 means post.DefaultMaxPostBytes.
@@ -74,6 +78,9 @@ func Build(o Options) (*Report, error) {
 	if log == nil {
 		log = io.Discard
 	}
+	if o.SiteDir != "" && o.Posts == "" {
+		o.Posts = filepath.Join(o.SiteDir, "_posts")
+	}
 	st, err := os.Stat(o.Posts)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("posts folder: %w", err)}
@@ -90,6 +97,16 @@ func Build(o Options) (*Report, error) {
 	}
 	if o.MaxPostBytes > 0 {
 		cfg.MaxPostBytes = o.MaxPostBytes
+	}
+	var jsite *jekyll.Site
+	if o.SiteDir != "" {
+		if jsite, err = jekyll.Load(o.SiteDir, cfg.Site); err != nil {
+			return nil, &UsageError{err}
+		}
+		cfg.Liquid = jsite
+		if o.BaseURL == "" {
+			o.BaseURL = jsite.BaseURL
+		}
 	}
 	if err := checkOverlap(o.Posts, o.Out); err != nil {
 		return nil, &UsageError{err}
@@ -117,6 +134,9 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("posts folder: %w", err)}
 	}
 	crashAt("read")
+	if jsite != nil {
+		res.Warnings = append(res.Warnings, jsite.Issues...)
+	}
 
 	site := bundle.Site{Title: o.Title, BaseURL: normalizeBase(o.BaseURL)}
 	if site.Title == "" {
@@ -232,7 +252,11 @@ func Build(o Options) (*Report, error) {
 func loadConfig(o Options) (post.Config, string, error) {
 	name := o.Config
 	if name == "" {
-		guess := filepath.Join(filepath.Dir(filepath.Clean(o.Posts)), "_config.yml")
+		root := filepath.Dir(filepath.Clean(o.Posts))
+		if o.SiteDir != "" {
+			root = o.SiteDir
+		}
+		guess := filepath.Join(root, "_config.yml")
 		if _, err := os.Stat(guess); err != nil {
 			return post.Config{}, "", nil
 		}

@@ -25,6 +25,28 @@ type Config struct {
 	MaxPostBytes int64
 	// Workers is how many files are parsed at once. Default: the number of CPUs.
 	Workers int
+	// Liquid, when set, renders post bodies instead of the reader's own subset of Liquid:
+	// a whole-site build passes internal/jekyll's engine, which reads _includes/ and _data/.
+	Liquid Liquid
+}
+
+// Liquid renders the Liquid of one post body. bodyLine is the body's first line in the
+// file; page holds page.* (the front matter, and the post's url, date, title, categories
+// and tags). Tags it leaves to the reader ({% post_url %}, {% link %}) are written with
+// Reference. Warnings name the file's lines; an error (a *SkipError with the line) means
+// the body could not be rendered, and the reader falls back to its own subset.
+type Liquid interface {
+	RenderPost(file string, bodyLine int, body string, page map[string]any) (string, []Issue, error)
+}
+
+// RefMark is the character that marks a pending reference; rendered text must not
+// contain it (the reader strips it from post bodies).
+const RefMark = refMark
+
+// Reference is what a Liquid engine writes for {% post_url target %} or {% link target %}:
+// the reader puts the URL of the post named target in its place once every post is read.
+func Reference(target string) string {
+	return refMark + "@" + target + refMark
 }
 
 // DefaultMaxPostBytes is the default MaxPostBytes.

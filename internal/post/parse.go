@@ -185,10 +185,15 @@ func (p *parser) parse(data []byte) (*Post, error) {
 	post.Categories = unique(append(p.terms(fm, "categories", true), p.terms(fm, "category", false)...))
 	post.Tags = unique(append(p.terms(fm, "tag", false), p.terms(fm, "tags", true)...))
 
+	// URL: a permalink in the front matter, else the site's pattern.
+	pattern := p.cfg.Permalink
+	if v, _, ok := fm.scalar("permalink"); ok && strings.TrimSpace(v) != "" {
+		pattern = strings.TrimSpace(v)
+	}
+	post.URL = permalink(pattern, post, slug)
+
 	// Body: Liquid first, as Jekyll does, then the excerpt.
-	lq := liquid{p: p, fm: fm, bodyLine: bodyLine}
-	post.Body = lq.render(body)
-	post.pending = lq.refs
+	p.renderLiquid(post, fm, body, bodyLine)
 
 	sep := p.cfg.ExcerptSeparator
 	if v, _, ok := fm.scalar("excerpt_separator"); ok && v != "" {
@@ -200,12 +205,6 @@ func (p *parser) parse(data []byte) (*Post, error) {
 		post.Excerpt = excerpt(post.Body, sep, post.Format)
 	}
 
-	// URL: a permalink in the front matter, else the site's pattern.
-	pattern := p.cfg.Permalink
-	if v, _, ok := fm.scalar("permalink"); ok && strings.TrimSpace(v) != "" {
-		pattern = strings.TrimSpace(v)
-	}
-	post.URL = permalink(pattern, post, slug)
 	return post, nil
 }
 
