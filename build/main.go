@@ -160,6 +160,12 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	for _, w := range rep.Warnings {
 		say(stderr, "%s: warning: %s\n", pathIn(o.Posts, w.File, w.Line), post.Printable(w.Reason))
 	}
+	for _, b := range rep.Broken {
+		say(stderr, "%s: %s\n", pathIn(o.Posts, b.File, b.Line), post.Printable(b.Reason))
+	}
+	if len(rep.Broken) > 0 {
+		say(stderr, "folio build: %d local links and images of posts point at nothing (listed above)\n", len(rep.Broken))
+	}
 	say(stderr, "folio build: %d posts read, %d built, %d skipped, %d warnings, %d other files ignored; %d data files (%d new, %d stale removed), %.1f MB (%.1f MB brotli) in %.1fs → %s\n",
 		rep.Read, rep.Built, len(rep.Skipped), len(rep.Warnings), rep.Ignored,
 		rep.Bundle.Files, rep.Bundle.Written, rep.Bundle.Removed,

@@ -24,6 +24,7 @@ type report struct {
 	Built    int      `json:"built"`
 	Skipped  []issue  `json:"skipped"`
 	Warnings []issue  `json:"warnings"`
+	Broken   []issue  `json:"broken_links"`
 	Ignored  int      `json:"ignored"`
 	Notes    []string `json:"notes"`
 	Bundle   struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -26,6 +27,10 @@ type assetCopy struct {
 	files   int
 	skipped []string        // what was not copied, and why
 	seen    map[string]bool // the folders being copied, from the asset folder down
+	// keep, when set, chooses what is copied: rel is the slash-separated path under the
+	// copied folder, from the real file or folder at real. A note says why a file was left
+	// out, for the build's list; a silent refusal has none.
+	keep func(rel, real string, dir bool) (ok bool, note string)
 }
 
 // copyAssets copies each folder into out/<its name> and returns a line per folder copied,
@@ -54,7 +59,7 @@ func copyAssets(dirs []string, out, root string) (copied, skipped []string, err 
 			return copied, nil, fmt.Errorf("asset folder %s: %w", dir, err)
 		}
 		c := &assetCopy{root: realRoot, base: real, out: out, seen: map[string]bool{}}
-		if err := c.tree(real, dst, dir); err != nil {
+		if err := c.tree(real, dst, dir, ""); err != nil {
 			return copied, nil, fmt.Errorf("asset folder %s: %w", dir, err)
 		}
 		copied = append(copied, fmt.Sprintf("%s (%d files) → %s/", dir, c.files, name))
@@ -63,8 +68,9 @@ func copyAssets(dirs []string, out, root string) (copied, skipped []string, err 
 	return copied, skipped, nil
 }
 
-// tree copies the folder src (a real path) into dst; shown is src as the owner named it.
-func (c *assetCopy) tree(src, dst, shown string) error {
+// tree copies the folder src (a real path) into dst; shown is src as the owner named it,
+// rel its path under the copied folder.
+func (c *assetCopy) tree(src, dst, shown, rel string) error {
 	if c.seen[src] {
 		return nil // a link back to a folder being copied: no loops
 	}
@@ -99,9 +105,19 @@ func (c *assetCopy) tree(src, dst, shown string) error {
 			}
 			from, mode = target, st.Mode().Type()
 		}
+		r := path.Join(rel, e.Name())
+		if c.keep != nil && (mode.IsDir() || mode.IsRegular()) {
+			ok, note := c.keep(r, from, mode.IsDir())
+			if !ok {
+				if note != "" {
+					c.skipped = append(c.skipped, fmt.Sprintf("%s: %s", name, note))
+				}
+				continue
+			}
+		}
 		switch {
 		case mode.IsDir():
-			if err := c.tree(from, to, name); err != nil {
+			if err := c.tree(from, to, name, r); err != nil {
 				return err
 			}
 		case mode.IsRegular():

@@ -55,6 +55,9 @@ type Report struct {
 	Skipped  []post.Issue `json:"skipped"`
 	Warnings []post.Issue `json:"warnings"`
 	Ignored  int          `json:"ignored"`
+	// Broken lists the local links and images of posts that point at nothing in the built
+	// site (no file, post or view answers them), with the line of the post's source.
+	Broken []post.Issue `json:"broken_links"`
 	// Bundle describes the data files written.
 	Bundle bundle.Stats `json:"bundle"`
 	// Search describes the search data (part of the bundle's files).
@@ -186,20 +189,32 @@ func Build(o Options) (*Report, error) {
 	if sh := shadowed(res.Posts); len(sh) > 0 {
 		notes = append(notes, fmt.Sprintf("%d posts have an original URL that a viewer page uses (/, /category/…, /tag/…, /archive/…, /search); they are reachable from lists and search, not by that URL: %s", len(sh), strings.Join(first(sh, 5), ", ")))
 	}
-	assets := o.Assets
-	if assets == nil {
-		assets = assetsBeside(o.Posts)
+	if jsite != nil {
+		n, left, err := copySite(jsite, o.Out)
+		if err != nil {
+			return nil, &UsageError{err}
+		}
+		logf(log, "copied %d site files\n", n)
+		if len(left) > 0 {
+			notes = append(notes, fmt.Sprintf("%d site files not copied: %s", len(left), strings.Join(first(left, 10), "; ")))
+		}
+	} else {
+		assets := o.Assets
+		if assets == nil {
+			assets = assetsBeside(o.Posts)
+		}
+		copied, left, err := copyAssets(assets, o.Out, filepath.Dir(filepath.Clean(o.Posts)))
+		if err != nil {
+			return nil, &UsageError{err}
+		}
+		for _, c := range copied {
+			logf(log, "copied %s\n", post.Printable(c))
+		}
+		if len(left) > 0 {
+			notes = append(notes, fmt.Sprintf("%d asset files not copied: %s", len(left), strings.Join(first(left, 10), "; ")))
+		}
 	}
-	copied, left, err := copyAssets(assets, o.Out, filepath.Dir(filepath.Clean(o.Posts)))
-	if err != nil {
-		return nil, &UsageError{err}
-	}
-	for _, c := range copied {
-		logf(log, "copied %s\n", post.Printable(c))
-	}
-	if len(left) > 0 {
-		notes = append(notes, fmt.Sprintf("%d asset files not copied: %s", len(left), strings.Join(first(left, 10), "; ")))
-	}
+	broken := brokenLinks(res.Posts, o.Posts, o.Out, site.BaseURL)
 	v, err := loadViewer(o.Site)
 	if err != nil {
 		if !errors.Is(err, ErrNoViewer) {
@@ -238,12 +253,15 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
 	}
 	rep := &Report{Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
-		Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
+		Broken: broken, Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}
 	}
 	if rep.Warnings == nil {
 		rep.Warnings = []post.Issue{}
+	}
+	if rep.Broken == nil {
+		rep.Broken = []post.Issue{}
 	}
 	return rep, nil
 }

@@ -1,0 +1,164 @@
+package builder
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/net/html"
+
+	"folio/internal/post"
+	"folio/internal/render"
+)
+
+// viewerRoutes are the first path segments the viewer answers itself.
+var viewerRoutes = map[string]bool{"category": true, "tag": true, "archive": true, "categories": true, "tags": true, "search": true}
+
+// linkChecker finds the local links and images of posts that point at nothing in the
+// built site: no file, no post and no view of the viewer answers them.
+type linkChecker struct {
+	out    string          // the output folder, with the site's files copied
+	base   string          // the path the site is served under ("/" or "/archive/")
+	posts  map[string]bool // every post's URL
+	posts0 string          // the posts folder, to find the line of a link in its source
+}
+
+// brokenLinks returns one issue per post and URL that points at nothing, with the line
+// of the post's source where it is written (where it can be found there).
+func brokenLinks(posts []*post.Post, postsDir, out, base string) []post.Issue {
+	c := &linkChecker{out: out, base: base, posts: map[string]bool{}, posts0: postsDir}
+	for _, p := range posts {
+		c.posts[p.URL] = true
+	}
+	found := make([][]post.Issue, len(posts))
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for range runtime.NumCPU() {
+		wg.Go(func() {
+			for {
+				next.Lock()
+				n := i
+				i++
+				next.Unlock()
+				if n >= len(posts) {
+					return
+				}
+				found[n] = c.check(posts[n])
+			}
+		})
+	}
+	wg.Wait()
+	var all []post.Issue
+	for _, f := range found {
+		all = append(all, f...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].File < all[j].File })
+	return all
+}
+
+// check renders one post as the viewer does (relative links resolved against the post's
+// URL) and checks each local href and src.
+func (c *linkChecker) check(p *post.Post) []post.Issue {
+	if !strings.Contains(p.Body, "](") && !strings.Contains(p.Body, "=") && !strings.Contains(p.Body, "]:") {
+		return nil
+	}
+	h, err := render.Default().RenderPost(p.Body, p.Format, p.URL)
+	if err != nil {
+		return nil
+	}
+	var out []post.Issue
+	seen := map[string]bool{}
+	var src []string // the post's source lines, read at the first broken link
+	z := html.NewTokenizer(strings.NewReader(h))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		tok := z.Token()
+		for _, a := range tok.Attr {
+			if (a.Key != "href" && a.Key != "src" && a.Key != "poster") || seen[a.Val] {
+				continue
+			}
+			seen[a.Val] = true
+			if c.resolves(a.Val) {
+				continue
+			}
+			if src == nil {
+				data, _ := os.ReadFile(filepath.Join(c.posts0, filepath.FromSlash(p.File)))
+				src = strings.Split(string(data), "\n")
+			}
+			kind := "link"
+			if tok.Data == "img" || a.Key != "href" {
+				kind = "image"
+			}
+			out = append(out, post.Issue{File: p.File, Line: lineOfURL(src, a.Val),
+				Reason: fmt.Sprintf("%s %s points at nothing in the built site", kind, a.Val)})
+		}
+	}
+	return out
+}
+
+// resolves reports whether a URL from a rendered post is answered by the built site, or
+// is not local (another host, a fragment, mailto: and the like).
+func (c *linkChecker) resolves(raw string) bool {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return true // not a URL a browser would follow either: not ours to report
+	}
+	if u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.Path == "" {
+		return true
+	}
+	p := u.Path
+	if strings.HasPrefix(p, "/") {
+		if !strings.HasPrefix(p, c.base) {
+			return false // outside the path the site is served under
+		}
+		p = p[len(c.base):]
+	}
+	p = path.Clean("/" + p)
+	if p == "/" || c.posts[p] || c.posts[p+"/"] || c.posts[p+".html"] {
+		return true
+	}
+	first, _, _ := strings.Cut(p[1:], "/")
+	if viewerRoutes[first] || ownedName(first) {
+		return true // the viewer's views and the files the build writes
+	}
+	f := filepath.Join(c.out, filepath.FromSlash(p[1:]))
+	if st, err := os.Stat(f); err == nil {
+		if !st.IsDir() {
+			return true
+		}
+		_, err := os.Stat(filepath.Join(f, "index.html"))
+		return err == nil
+	}
+	_, err = os.Stat(f + ".html")
+	return err == nil
+}
+
+// lineOfURL finds the line of the source that holds a URL: the URL as written, else its
+// file name (a URL made by Liquid, {{ BLOG_IMG }}1.png, is not written whole). 0 when
+// neither is there.
+func lineOfURL(src []string, u string) int {
+	for _, needle := range []string{u, path.Base(strings.SplitN(u, "?", 2)[0])} {
+		if needle == "" || needle == "." || needle == "/" {
+			continue
+		}
+		for i, l := range src {
+			if strings.Contains(l, needle) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
