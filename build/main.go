@@ -107,6 +107,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Config, "config", "", "Jekyll _config.yml (default: beside the posts folder, if present)")
 	fs.StringVar(&o.Title, "title", "", "site title (default: _config.yml's title)")
 	fs.StringVar(&o.BaseURL, "base-url", "", "path the site is served under (default: _config.yml's baseurl with -site, else /)")
+	fs.StringVar(&o.SiteURL, "site-url", "", "the site's address, https://host, for the feeds and the sitemap (default: _config.yml's url)")
 	fs.StringVar(&report, "report", "", "write a JSON report of the build to this file")
 	fs.BoolVar(&strict, "strict", false, "exit 1 when any post was skipped")
 	fs.BoolVar(&quiet, "quiet", false, "print only problems and the summary")

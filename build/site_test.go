@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"folio/internal/render"
 	"folio/internal/server"
 	"folio/internal/sharedtest"
+	"folio/site"
 )
 
 // TestBuildSite: -site reads the whole site: includes and _config.yml's baseurl in posts,
@@ -24,7 +26,7 @@ func TestBuildSite(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "blog")
 	writeFiles(t, root, map[string][]byte{
-		"_config.yml":            []byte("title: Tea\nbaseurl: /blog\nexclude: [README.md, drafts]\n"),
+		"_config.yml":            []byte("title: Tea\nbaseurl: /blog\nurl: https://tea.example\nexclude: [README.md, drafts]\n"),
 		"_includes/JB/setup":     []byte(`{% assign IMG = "/blog/images/" %}`),
 		"_posts/2020-01-01-a.md": []byte("---\ntitle: A\n---\n{% include JB/setup %}\n![ok]({{ IMG }}ok.png)\n\n![gone]({{ IMG }}gone.png)\n\n[b]({{ \"/2020/01/02/b.html\" | relative_url }}) [c](/blog/nowhere/) [f](/blog/favicon.ico)\n\n[rel](sub/x.html) [ext](https://example.com/x.png) [tag](/blog/tag/x/)\n"),
 		"_posts/2020-01-02-b.md": []byte("---\ntitle: B\n---\n<img src=\"/blog/img/deep/y.jpg\"> <img src=\"/elsewhere.png\">\n"),
@@ -87,6 +89,47 @@ func TestBuildSite(t *testing.T) {
 	}
 	for s := range want {
 		t.Errorf("not reported: %s", s)
+	}
+
+	// Discovery: the feed, the sitemap of original URLs under url and baseurl, and
+	// robots.txt naming it.
+	for name, words := range map[string][]string{
+		"feed.xml":               {"<id>https://tea.example/blog/feed.xml</id>", "https://tea.example/blog/2020/01/02/b.html"},
+		"sitemap.xml":            {"<loc>https://tea.example/blog/sitemaps/sitemap-1.xml</loc>"},
+		"sitemaps/sitemap-1.xml": {"<loc>https://tea.example/blog/</loc>", "<loc>https://tea.example/blog/2020/01/01/a.html</loc>", "<lastmod>2020-01-02T00:00:00Z</lastmod>"},
+		"robots.txt":             {"Sitemap: https://tea.example/blog/sitemap.xml"},
+	} {
+		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		for _, w := range words {
+			if !strings.Contains(string(data), w) {
+				t.Errorf("%s lacks %q:\n%s", name, w, data)
+			}
+		}
+	}
+	page, err := fs.ReadFile(site.Files(), "index.html")
+	if err != nil || !strings.Contains(string(page), `<link rel="alternate" type="application/atom+xml" href="feed.xml"`) {
+		t.Errorf("the viewer's page does not link the feed (%v)", err)
+	}
+
+	// Without a url: the feed still, no sitemap (it needs full URLs), and a note.
+	bare, bareposts := filepath.Join(dir, "bare"), filepath.Join(dir, "other", "_posts")
+	writeFiles(t, bareposts, map[string][]byte{"2020-01-01-a.md": []byte("---\ntitle: A\n---\na\n")})
+	code, stderr, rep = build(t, "-posts", bareposts, "-out", bare, "-quiet")
+	if code != 0 || rep == nil {
+		t.Fatalf("-posts: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(bare, "feed.xml")); err != nil {
+		t.Errorf("no feed.xml without a url: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(bare, "sitemap.xml")); err == nil {
+		t.Error("sitemap.xml written without a url")
+	}
+	if !strings.Contains(strings.Join(rep.Notes, "\n"), "no sitemap.xml") {
+		t.Errorf("no note on the missing sitemap: %q", rep.Notes)
 	}
 }
 

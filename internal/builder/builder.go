@@ -30,6 +30,10 @@ type Options struct {
 	Title   string // overrides _config.yml's title
 	// BaseURL is the path the site is served under ("/" or "/archive/").
 	BaseURL string
+	// SiteURL is the site's address ("https://example.com"), for the feeds' and the
+	// sitemap's absolute links; "" means _config.yml's url. Without one, feeds have
+	// root-relative links and no sitemap is written (the protocol needs full URLs).
+	SiteURL string
 	// MaxPostBytes skips bigger post files; 0 means post.DefaultMaxPostBytes.
 	MaxPostBytes int64
 	// NoCompress skips the .br and .gz copies.
@@ -215,6 +219,11 @@ func Build(o Options) (*Report, error) {
 		}
 	}
 	broken := brokenLinks(res.Posts, o.Posts, o.Out, site.BaseURL)
+	more, err := writeDiscovery(o, cfg, jsite, site, res.Posts, log)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	notes = append(notes, more...)
 	v, err := loadViewer(o.Site)
 	if err != nil {
 		if !errors.Is(err, ErrNoViewer) {

@@ -13,7 +13,7 @@ import (
 // generatedNames are the names at the output's root that the build writes besides the
 // viewer's files (rootFiles) and folders (reservedOut): a site file of the same name is not
 // copied over them.
-var generatedNames = []string{"feed.xml", "feeds", "sitemap.xml", "sitemaps", "robots.txt", ".nojekyll", "_headers", "_redirects", "nginx.conf"}
+var generatedNames = []string{"feed.xml", feedDir, "sitemap.xml", sitemapDir, "robots.txt", ".nojekyll", "_headers", "_redirects", "nginx.conf"}
 
 // ownedName reports whether a name at the output's root belongs to the build.
 func ownedName(name string) bool {
@@ -52,7 +52,7 @@ func copySite(s *jekyll.Site, out string) (int, []string, error) {
 		switch {
 		case real == realOut:
 			return false, "" // the output folder inside the site
-		case s.Excluded(rel):
+		case s.Excluded(rel), rel == "robots.txt": // the site's robots.txt is merged into the build's
 			return false, ""
 		case !strings.Contains(rel, "/") && ownedName(rel):
 			return false, "the build writes its own file of that name; not copied"
