@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 
 	"folio/internal/builder"
 	"folio/internal/post"
@@ -109,7 +110,8 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.BaseURL, "base-url", "", "path the site is served under (default: _config.yml's baseurl with -site, else /)")
 	fs.StringVar(&o.SiteURL, "site-url", "", "the site's address, https://host, for the feeds and the sitemap (default: _config.yml's url)")
 	fs.StringVar(&report, "report", "", "write a JSON report of the build to this file")
-	fs.BoolVar(&strict, "strict", false, "exit 1 when any post was skipped")
+	fs.StringVar(&o.Host, "host", "", "the static host the site is for: "+strings.Join(builder.HostNames(), ", ")+"; writes what it needs (.nojekyll, _headers, _redirects, an nginx snippet), leaves out copies it does not serve, and checks its limits")
+	fs.BoolVar(&strict, "strict", false, "exit 1 when any post was skipped, or the site is over -host's limits")
 	fs.BoolVar(&quiet, "quiet", false, "print only problems and the summary")
 	fs.Float64Var(&maxMB, "max-post-mb", 5, "skip post files bigger than this many MiB")
 	fs.BoolVar(&o.NoCompress, "no-compress", false, "do not write .br and .gz copies")
@@ -171,6 +173,15 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		rep.Read, rep.Built, len(rep.Skipped), len(rep.Warnings), rep.Ignored,
 		rep.Bundle.Files, rep.Bundle.Written, rep.Bundle.Removed,
 		float64(rep.Bundle.Bytes)/1e6, float64(rep.Bundle.BrotliBytes)/1e6, rep.Seconds, post.Printable(o.Out))
+	if s := rep.Site; s != nil {
+		say(stderr, "folio build: the site is %d files, %s in all; the largest is %s (%s)\n", s.Files, builder.Size(s.Bytes), post.Printable(s.Largest), builder.Size(s.LargestBytes))
+		if o.Host != "" {
+			say(stderr, "folio build: limits: %s\n", builder.Hosts[o.Host].Limits)
+		}
+		for _, over := range s.Over {
+			say(stderr, "folio build: over the host's limit: %s\n", post.Printable(over))
+		}
+	}
 	for _, n := range rep.Notes {
 		say(stderr, "folio build: note: %s\n", post.Printable(n)) // notes list post files
 	}
@@ -183,6 +194,10 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	}
 	if strict && len(rep.Skipped) > 0 {
 		say(stderr, "folio build: -strict: %d posts were skipped\n", len(rep.Skipped))
+		return 1
+	}
+	if strict && rep.Site != nil && len(rep.Site.Over) > 0 {
+		say(stderr, "folio build: -strict: the site does not fit %s: %s\n", o.Host, post.Printable(strings.Join(rep.Site.Over, "; ")))
 		return 1
 	}
 	return 0

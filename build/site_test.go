@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"folio/internal/builder"
 	"folio/internal/render"
 	"folio/internal/server"
 	"folio/internal/sharedtest"
@@ -229,4 +230,48 @@ func imageSources(fragment string) []string {
 		}
 	}
 	return out
+}
+
+// TestBuildHost: -host writes the host's files and no copies it would not serve, reports
+// the site's size, and -strict fails when the site is over the host's limits.
+func TestBuildHost(t *testing.T) {
+	posts := filepath.Join(t.TempDir(), "_posts")
+	writeFiles(t, posts, map[string][]byte{"2020-01-01-a.md": []byte("---\ntitle: A\n---\na\n")})
+	out := filepath.Join(t.TempDir(), "site")
+	code, stderr, rep := build(t, "-posts", posts, "-out", out, "-host", "cloudflare")
+	if code != 0 || rep == nil {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "_headers")); err != nil {
+		t.Errorf("no _headers: %v", err)
+	}
+	copies := 0
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error { //nolint:errcheck // counted below
+		if strings.HasSuffix(p, ".br") || strings.HasSuffix(p, ".gz") {
+			copies++
+		}
+		return nil
+	})
+	if copies != 0 {
+		t.Errorf("%d .br/.gz copies written for a host that compresses itself", copies)
+	}
+	if !strings.Contains(stderr, "folio build: the site is ") || !strings.Contains(stderr, "20,000 files") {
+		t.Errorf("no size report against the limits:\n%s", stderr)
+	}
+
+	code, stderr, _ = build(t, "-posts", posts, "-out", out, "-host", "geocities")
+	if code != 2 || !strings.Contains(stderr, `unknown host "geocities"`) || !strings.Contains(stderr, "github-pages") {
+		t.Errorf("unknown host: exit %d\n%s", code, stderr)
+	}
+
+	builder.Hosts["tiny"] = builder.Host{Name: "tiny", MaxFiles: 3, Limits: "a test host of 3 files"}
+	defer delete(builder.Hosts, "tiny")
+	code, stderr, _ = build(t, "-posts", posts, "-out", out, "-host", "tiny")
+	if code != 0 || !strings.Contains(stderr, "over the host's limit") {
+		t.Errorf("over the limit without -strict: exit %d, want 0 and the report\n%s", code, stderr)
+	}
+	code, stderr, _ = build(t, "-posts", posts, "-out", out, "-host", "tiny", "-strict")
+	if code != 1 || !strings.Contains(stderr, "-strict: the site does not fit tiny") {
+		t.Errorf("-strict over the limit: exit %d, want 1\n%s", code, stderr)
+	}
 }

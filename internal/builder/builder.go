@@ -38,6 +38,10 @@ type Options struct {
 	MaxPostBytes int64
 	// NoCompress skips the .br and .gz copies.
 	NoCompress bool
+	// Host is the static host the site is for (a key of Hosts): the build writes what it
+	// needs, leaves out copies it would not serve, and checks the site against its limits.
+	// "" checks nothing and writes nothing for a host.
+	Host string
 	// NoSearch leaves out the search data (the viewer then says search is not available).
 	NoSearch bool
 	// Log receives progress and the summary; nil discards them.
@@ -67,8 +71,10 @@ type Report struct {
 	// Search describes the search data (part of the bundle's files).
 	Search index.WriteStats `json:"search"`
 	// Notes are problems with the build as a whole that did not stop it.
-	Notes   []string `json:"notes,omitempty"`
-	Seconds float64  `json:"seconds"`
+	Notes []string `json:"notes,omitempty"`
+	// Site is the built folder's size (what a host publishes), against -host's limits.
+	Site    *HostReport `json:"site,omitempty"`
+	Seconds float64     `json:"seconds"`
 }
 
 // UsageError is a problem with the folders given, not with a post.
@@ -87,6 +93,19 @@ func Build(o Options) (*Report, error) {
 	}
 	if o.SiteDir != "" && o.Posts == "" {
 		o.Posts = filepath.Join(o.SiteDir, "_posts")
+	}
+	host := Hosts["generic"]
+	if o.Host != "" {
+		h, ok := Hosts[o.Host]
+		if !ok {
+			return nil, &UsageError{fmt.Errorf("unknown host %q: use one of %s", o.Host, strings.Join(HostNames(), ", "))}
+		}
+		host = h
+	}
+	var hostNotes []string
+	if host.Compresses && !o.NoCompress {
+		o.NoCompress = true
+		hostNotes = append(hostNotes, fmt.Sprintf("no .br/.gz copies written: %s compresses responses itself and does not serve them", host.Name))
 	}
 	st, err := os.Stat(o.Posts)
 	if err != nil {
@@ -261,7 +280,29 @@ func Build(o Options) (*Report, error) {
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
 	}
-	rep := &Report{Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
+	var wroteHost []string
+	if o.Host != "" {
+		var page []byte
+		if v != nil {
+			page = v.files["index.html"]
+		}
+		if wroteHost, err = writeHostFiles(host, o.Out, site.BaseURL, page, res.Posts); err != nil {
+			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+		}
+		for _, w := range wroteHost {
+			logf(log, "wrote %s for %s\n", w, host.Name)
+		}
+	}
+	sizes, err := checkHost(host, o.Out)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	sizes.Wrote = wroteHost
+	if o.Host == "" {
+		sizes.Host = ""
+	}
+	notes = append(notes, hostNotes...)
+	rep := &Report{Site: sizes, Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
 		Broken: broken, Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}

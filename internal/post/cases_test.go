@@ -121,6 +121,9 @@ func dump(res *Result) string {
 		fmt.Fprintf(&b, "  file: %s\n  url: %s\n  title: %s\n  date: %s\n", p.File, p.URL, p.Title, p.Date.Format(time.RFC3339))
 		fmt.Fprintf(&b, "  categories: %s\n  tags: %s\n", strings.Join(p.Categories, " | "), strings.Join(p.Tags, " | "))
 		fmt.Fprintf(&b, "  format: %s\n  excerpt: %s\n", p.Format, p.Excerpt)
+		if len(p.RedirectFrom) > 0 {
+			fmt.Fprintf(&b, "  redirect_from: %s\n", strings.Join(p.RedirectFrom, " | "))
+		}
 	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(&b, "skipped %s\n", s)

@@ -184,6 +184,13 @@ func (p *parser) parse(data []byte) (*Post, error) {
 	// order is the order of :categories in the URL.
 	post.Categories = unique(append(p.terms(fm, "categories", true), p.terms(fm, "category", false)...))
 	post.Tags = unique(append(p.terms(fm, "tag", false), p.terms(fm, "tags", true)...))
+	for _, u := range p.terms(fm, "redirect_from", false) {
+		if strings.HasPrefix(u, "/") {
+			post.RedirectFrom = append(post.RedirectFrom, u)
+		} else {
+			p.warn(fm.lineOf(fm.nodes["redirect_from"]), "redirect_from %q is not a path starting with /; ignored", u)
+		}
+	}
 
 	// URL: a permalink in the front matter, else the site's pattern.
 	pattern := p.cfg.Permalink

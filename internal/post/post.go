@@ -31,6 +31,9 @@ type Post struct {
 	Format string
 	// Body is the post body after Liquid processing, still Markdown (or HTML).
 	Body string
+	// RedirectFrom are the old URLs of the post (front matter redirect_from, as
+	// jekyll-redirect-from reads it); the build writes redirects for hosts that take them.
+	RedirectFrom []string
 
 	// pending holds {% post_url %} and {% link %} references resolved after every post is read.
 	pending []reference
