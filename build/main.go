@@ -95,7 +95,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		say(fs.Output(), "usage: folio build (-site DIR | -posts DIR) -out DIR [flags]\n\nBuilds a Folio site from a whole Jekyll site or a bare posts folder.\n\nFlags:\n")
+		say(fs.Output(), "usage: folio build (-site DIR | -posts DIR) -out DIR [flags]\n\nBuilds a Folio site from a whole Jekyll site or a bare posts folder. The options\n(out, title, base-url, site-url, host, strict, quiet, no-compress, no-search,\nmax-post-mb, report) may also be set in folio.yml in the site folder (beside\n_posts), or under a folio: key of _config.yml; the command line wins.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	var o builder.Options
@@ -134,6 +134,16 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if o.Posts != "" || o.SiteDir != "" {
+		values, from, err := buildConfig(o.SiteDir, o.Posts, o.Config)
+		if err == nil && values != nil {
+			err = applyConfig(fs, values, from)
+		}
+		if err != nil {
+			say(stderr, "folio build: %s\n", post.Printable(err.Error()))
+			return 2
+		}
 	}
 	if (o.Posts == "" && o.SiteDir == "") || o.Out == "" || fs.NArg() > 0 {
 		say(stderr, "folio build: -site or -posts, and -out, are required\n")

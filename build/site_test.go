@@ -275,3 +275,46 @@ func TestBuildHost(t *testing.T) {
 		t.Errorf("-strict over the limit: exit %d, want 1\n%s", code, stderr)
 	}
 }
+
+// TestBuildConfigFile: folio.yml in the site folder, or the folio: key of _config.yml,
+// sets build options (paths relative to the file); the command line wins, and an
+// unknown option fails with the file's name.
+func TestBuildConfigFile(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string][]byte{
+		"_config.yml":            []byte("title: From Jekyll\nfolio:\n  title: From the folio key\n  out: public\n  host: github-pages\n"),
+		"_posts/2020-01-01-a.md": []byte("---\ntitle: A\n---\na\n"),
+	})
+	code, stderr, rep := build(t, "-site", root, "-quiet")
+	if code != 0 || rep == nil {
+		t.Fatalf("folio: key: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(root, "public", ".nojekyll")); err != nil {
+		t.Errorf("out and host from the folio: key not used: %v", err)
+	}
+	r := openBundle(t, filepath.Join(root, "public"))
+	if r.Manifest().Title != "From the folio key" {
+		t.Errorf("title %q", r.Manifest().Title)
+	}
+
+	writeFiles(t, root, map[string][]byte{"folio.yml": []byte("out: site2\nhost: cloudflare\ntitle: From folio.yml\n")})
+	code, stderr, _ = build(t, "-site", root, "-quiet", "-title", "From the command line")
+	if code != 0 {
+		t.Fatalf("folio.yml: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(root, "site2", "_headers")); err != nil {
+		t.Errorf("folio.yml's out and host not used: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "site2", "public")); err == nil {
+		t.Error("the first build's output was copied into the second as a site folder")
+	}
+	if got := openBundle(t, filepath.Join(root, "site2")).Manifest().Title; got != "From the command line" {
+		t.Errorf("title %q: the command line must win", got)
+	}
+
+	writeFiles(t, root, map[string][]byte{"folio.yml": []byte("out: site3\nhots: cloudflare\n")})
+	code, stderr, _ = build(t, "-site", root, "-quiet")
+	if code != 2 || !strings.Contains(stderr, filepath.Join(root, "folio.yml")+`: unknown option "hots"`) {
+		t.Errorf("unknown option: exit %d\n%s", code, stderr)
+	}
+}

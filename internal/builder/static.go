@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"folio/internal/jekyll"
@@ -54,6 +55,8 @@ func copySite(s *jekyll.Site, out string) (int, []string, error) {
 			return false, "" // the output folder inside the site
 		case s.Excluded(rel), rel == "robots.txt": // the site's robots.txt is merged into the build's
 			return false, ""
+		case dir && isOutput(real):
+			return false, "the output of a Folio build; not copied"
 		case !strings.Contains(rel, "/") && ownedName(rel):
 			return false, "the build writes its own file of that name; not copied"
 		case !dir && hasFrontMatter(real):
@@ -78,4 +81,11 @@ func hasFrontMatter(name string) bool {
 	n, _ := io.ReadFull(f, head)
 	head = bytes.TrimPrefix(head[:n], []byte("\xef\xbb\xbf"))
 	return bytes.HasPrefix(head, []byte("---\n")) || bytes.HasPrefix(head, []byte("---\r"))
+}
+
+// isOutput reports whether a folder is the output of a Folio build (it holds the build's
+// records), which a site copied whole would otherwise publish inside itself.
+func isOutput(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, stateDir))
+	return err == nil && st.IsDir()
 }
