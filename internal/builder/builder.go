@@ -237,7 +237,9 @@ func Build(o Options) (*Report, error) {
 			notes = append(notes, fmt.Sprintf("%d asset files not copied: %s", len(left), strings.Join(first(left, 10), "; ")))
 		}
 	}
+	checkStart := time.Now()
 	broken := brokenLinks(res.Posts, o.Posts, o.Out, site.BaseURL)
+	logf(log, "checked the local links and images of %d posts in %.1fs: %d point at nothing\n", len(res.Posts), time.Since(checkStart).Seconds(), len(broken))
 	more, err := writeDiscovery(o, cfg, jsite, site, res.Posts, log)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
