@@ -153,6 +153,18 @@ func Build(o Options) (*Report, error) {
 		logf(log, "config %s\n", post.Printable(cfgName))
 	}
 
+	if jsite != nil && jekyll.UsesSitePosts(o.Posts) {
+		// site.posts, site.categories and site.tags need every post first: read them once
+		// without the site's Liquid to make those lists.
+		plain := cfg
+		plain.Liquid = nil
+		pre, err := post.ReadAll(os.DirFS(o.Posts), plain, nil)
+		if err != nil {
+			return nil, &UsageError{fmt.Errorf("posts folder: %w", err)}
+		}
+		jsite.SetPosts(pre.Posts)
+		logf(log, "read %d posts for site.posts, site.categories and site.tags\n", len(pre.Posts))
+	}
 	bar := newBar(log, o.Progress, "reading")
 	res, err := post.ReadAll(os.DirFS(o.Posts), cfg, bar.set)
 	bar.done()

@@ -210,3 +210,38 @@ func TestYanhaijingSite(t *testing.T) {
 	}
 	t.Logf("%d posts, %d warnings, %d /blog/ images", len(res.Posts), len(res.Warnings), imgs)
 }
+
+// TestSitePosts: site.posts (newest first), site.categories and site.tags, from a first
+// reading of the posts, as a whole-site build gives them when a post uses them.
+func TestSitePosts(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"_config.yml":            "title: T\n",
+		"_posts/2020-01-01-a.md": "---\ntitle: A\ncategories: [tea]\ntags: [x]\n---\na\n",
+		"_posts/2020-01-03-c.md": "---\ntitle: C\ncategories: [tea]\n---\nc\n",
+		"_posts/2020-01-02-b.md": "---\ntitle: B\ntags: [x]\n---\n{% for p in site.categories.tea %}{{ p.title }},{% endfor %} {{ site.posts.first.url }} {{ site.tags.x | size }} {{ site.posts | map: \"title\" | join: \"\" }}\n",
+	})
+	if !UsesSitePosts(filepath.Join(root, "_posts")) {
+		t.Fatal("UsesSitePosts: false for a post that uses site.categories")
+	}
+	if UsesSitePosts(writeSite(t, map[string]string{"2020-01-01-a.md": "---\n---\n{{ site.title }}\n"})) {
+		t.Error("UsesSitePosts: true for posts that use only site.title")
+	}
+	first := readSite(t, root)
+	cfg, _ := post.LoadConfig(os.DirFS(root), "_config.yml")
+	s, err := Load(root, cfg.Site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetPosts(first.Posts)
+	cfg.Liquid = s
+	res, err := post.ReadAll(os.DirFS(filepath.Join(root, "_posts")), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+	if got := strings.TrimSpace(body(t, res, "2020-01-02-b")); got != "C,A, /tea/2020/01/03/c.html 2 CBA" {
+		t.Errorf("body %q, want \"C,A, /tea/2020/01/03/c.html 2 CBA\"", got)
+	}
+}

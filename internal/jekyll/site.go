@@ -6,9 +6,11 @@ package jekyll
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -154,4 +156,68 @@ func names(m map[string]any) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// SetPosts gives Liquid site.posts (newest first), site.categories and site.tags (each a
+// map from the name to its posts, newest first), as Jekyll does. The build reads the posts
+// once without them to make these, when a post uses them.
+func (s *Site) SetPosts(posts []*post.Post) {
+	sorted := append([]*post.Post(nil), posts...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if !sorted[i].Date.Equal(sorted[j].Date) {
+			return sorted[i].Date.After(sorted[j].Date)
+		}
+		return sorted[i].URL < sorted[j].URL
+	})
+	all := make([]any, 0, len(sorted))
+	cats, tags := map[string]any{}, map[string]any{}
+	for _, p := range sorted {
+		m := map[string]any{"title": p.Title, "url": p.URL, "date": p.Date, "id": strings.TrimSuffix(p.URL, ".html"),
+			"categories": strs(p.Categories), "tags": strs(p.Tags), "excerpt": p.Excerpt, "path": "_posts/" + p.File}
+		all = append(all, m)
+		for _, c := range p.Categories {
+			cats[c] = append(asList(cats[c]), m)
+		}
+		for _, t := range p.Tags {
+			tags[t] = append(asList(tags[t]), m)
+		}
+	}
+	s.Values["posts"], s.Values["categories"], s.Values["tags"] = all, cats, tags
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func strs(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// sitePostsRe finds the Liquid values that need every post: site.posts, site.categories,
+// site.tags, site.related_posts.
+var sitePostsRe = regexp.MustCompile(`site\.(posts|categories|tags|related_posts)\b`)
+
+// UsesSitePosts reports whether any post file under posts uses site.posts, site.categories
+// or site.tags (a plain text search, so the build reads the posts twice only then).
+func UsesSitePosts(posts string) bool {
+	found := false
+	_ = filepath.WalkDir(posts, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found {
+			return filepath.SkipAll
+		}
+		if d.IsDir() || !post.IsPostFile(d.Name()) {
+			return nil
+		}
+		if data, err := os.ReadFile(p); err == nil && sitePostsRe.Match(data) {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
 }
