@@ -148,16 +148,6 @@ func matches(entry, name string) bool {
 	return false
 }
 
-// names lists map keys in order, for messages.
-func names(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // SetPosts gives Liquid site.posts (newest first), site.categories and site.tags (each a
 // map from the name to its posts, newest first), as Jekyll does. The build reads the posts
 // once without them to make these, when a post uses them.
