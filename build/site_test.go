@@ -73,10 +73,10 @@ func TestBuildSite(t *testing.T) {
 		}
 	}
 	want := map[string]bool{
-		"2020-01-01-a.md:7: image /blog/images/gone.png points at nothing in the built site": true,
-		"2020-01-01-a.md:9: link /blog/nowhere/ points at nothing in the built site":         true,
-		"2020-01-01-a.md:11: link 2020/01/01/sub/x.html points at nothing in the built site": true,
-		"2020-01-02-b.md:4: image /elsewhere.png points at nothing in the built site":        true,
+		"2020-01-01-a.md:7: image /blog/images/gone.png points at nothing in the built site":                                   true,
+		"2020-01-01-a.md:9: link /blog/nowhere/ points at nothing in the built site":                                           true,
+		"2020-01-01-a.md:11: link sub/x.html (/2020/01/01/sub/x.html from the post's URL) points at nothing in the built site": true,
+		"2020-01-02-b.md:4: image /elsewhere.png points at nothing in the built site":                                          true,
 	}
 	for _, b := range rep.Broken {
 		s := b.File + ":" + itoa(b.Line) + ": " + b.Reason

@@ -102,8 +102,13 @@ func (c *linkChecker) check(p *post.Post) []post.Issue {
 			if tok.Data == "img" || a.Key != "href" {
 				kind = "image"
 			}
-			out = append(out, post.Issue{File: p.File, Line: lineOfURL(src, a.Val),
-				Reason: fmt.Sprintf("%s %s points at nothing in the built site", kind, a.Val)})
+			line, written := lineOfURL(src, p.URL, a.Val)
+			shown := a.Val
+			if written != a.Val && written != "/"+a.Val {
+				shown = fmt.Sprintf("%s (/%s from the post's URL)", written, a.Val)
+			}
+			out = append(out, post.Issue{File: p.File, Line: line,
+				Reason: fmt.Sprintf("%s %s points at nothing in the built site", kind, shown)})
 		}
 	}
 	return out
@@ -146,19 +151,69 @@ func (c *linkChecker) resolves(raw string) bool {
 	return err == nil
 }
 
-// lineOfURL finds the line of the source that holds a URL: the URL as written, else its
-// file name (a URL made by Liquid, {{ BLOG_IMG }}1.png, is not written whole). 0 when
-// neither is there.
-func lineOfURL(src []string, u string) int {
-	for _, needle := range []string{u, path.Base(strings.SplitN(u, "?", 2)[0])} {
-		if needle == "" || needle == "." || needle == "/" {
-			continue
+// lineOfURL finds the line of a post's source that writes a URL the renderer gave as u:
+// the URL as written, or as the relative URL that resolves to it from the post's own URL
+// (../news/), inside link syntax; else the first body line with its file name (a URL
+// made by Liquid, {{ BLOG_IMG }}1.png, is not written whole). 0 when none is found.
+func lineOfURL(src []string, postURL, u string) (line int, written string) {
+	body := bodyStart(src)
+	var forms []string
+	for _, f := range []string{u, "/" + u, relativeTo(postURL, u)} {
+		if f != "" && f != "/" {
+			forms = append(forms, f)
 		}
-		for i, l := range src {
-			if strings.Contains(l, needle) {
-				return i + 1
+	}
+	for _, f := range forms {
+		for _, wrapped := range []string{"(" + f + ")", "(" + f + " ", `"` + f + `"`, "'" + f + "'", "<" + f + ">", "]: " + f} {
+			for i := body; i < len(src); i++ {
+				if strings.Contains(src[i], wrapped) {
+					return i + 1, f
+				}
 			}
 		}
 	}
+	name := path.Base(strings.SplitN(u, "?", 2)[0])
+	if name == "" || name == "." || name == "/" {
+		return 0, u
+	}
+	for i := body; i < len(src); i++ {
+		if strings.Contains(src[i], name) {
+			return i + 1, u
+		}
+	}
+	return 0, u
+}
+
+// bodyStart is the index of the first line after the front matter.
+func bodyStart(src []string) int {
+	open := -1
+	for i, l := range src {
+		l = strings.TrimRight(l, " \t\r")
+		switch {
+		case open < 0 && l == "---":
+			open = i
+		case open < 0 && strings.TrimSpace(l) != "":
+			return 0
+		case open >= 0 && (l == "---" || l == "..."):
+			return i + 1
+		}
+	}
 	return 0
+}
+
+// relativeTo writes u (relative to the site root, as the renderer gives it) relative to the
+// folder of the post's URL, as a post written with ../ links has it.
+func relativeTo(postURL, u string) string {
+	if strings.HasPrefix(u, "/") {
+		return ""
+	}
+	rel, err := filepath.Rel(path.Dir(postURL), "/"+strings.TrimSuffix(u, "/"))
+	if err != nil {
+		return ""
+	}
+	rel = filepath.ToSlash(rel)
+	if strings.HasSuffix(u, "/") {
+		rel += "/"
+	}
+	return rel
 }
