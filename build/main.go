@@ -1,6 +1,6 @@
-// Command folio builds a Folio site from a Jekyll posts folder and serves it.
+// Command folio builds a Folio site from a Jekyll site (or a bare posts folder) and serves it.
 //
-//	folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
+//	folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
 //	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
 //	folio version
 //
@@ -25,7 +25,7 @@ import (
 )
 
 const usage = `usage:
-  folio build (-site DIR | -posts DIR) -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
+  folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
   folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
   folio version
   folio COMMAND -h    lists the command's flags
@@ -105,7 +105,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.SiteDir, "site", "", "a whole Jekyll site folder: its _posts, _config.yml, _includes, _data and static files (instead of -posts)")
 	fs.StringVar(&o.Posts, "posts", "", "Jekyll posts folder, read without the rest of the site (-site or -posts is required)")
 	fs.StringVar(&o.Out, "out", "", "output folder (required)")
-	fs.StringVar(&o.Config, "config", "", "Jekyll _config.yml (default: beside the posts folder, if present)")
+	fs.StringVar(&o.Config, "config", "", "Jekyll _config.yml (default: the site's, or the one beside the posts folder, if present)")
 	fs.StringVar(&o.Title, "title", "", "site title (default: _config.yml's title)")
 	fs.StringVar(&o.BaseURL, "base-url", "", "path the site is served under (default: _config.yml's baseurl with -site, else /)")
 	fs.StringVar(&o.SiteURL, "site-url", "", "the site's address, https://host, for the feeds and the sitemap (default: _config.yml's url)")
