@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -101,8 +102,17 @@ func writeSitemap(out string, entries []SitemapEntry, l siteLinks, own []byte) (
 	if err != nil {
 		return 0, err
 	}
-	for name, data := range files {
-		if err := mkdirWrite(filepath.Join(out, filepath.FromSlash(name)), data); err != nil {
+	// The files first, then the index that names them, so a crawler never meets an index
+	// entry whose file is not there yet.
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if name != "sitemap.xml" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range append(names, "sitemap.xml") {
+		if err := mkdirWrite(filepath.Join(out, filepath.FromSlash(name)), files[name]); err != nil {
 			return 0, err
 		}
 	}
