@@ -2,7 +2,7 @@
 // this archive is served from, and copies the snippet.
 const root = new URL('./', document.baseURI);
 const origin = root.origin;
-const snippet = `<script type="module" src="${new URL('widget.js', root).href}"></script>
+const snippet = `<script src="${new URL('widget.js', root).href}" defer></script>
 <folio-search></folio-search>
 <folio-posts limit="5"></folio-posts>`;
 document.querySelector('#snippet code').textContent = snippet;

@@ -1,0 +1,369 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// The widget tests put the archive and the page that embeds it on two origins: the archive
+// on localhost:PORT (Folio's own server), the host page on 127.0.0.1:OTHER, served with a
+// strict Content-Security-Policy that names the archive only where the widget needs it.
+
+// widgetEnv is an archive and a host page that embeds its widget.
+type widgetEnv struct {
+	archive string // http://localhost:PORT/
+	origin  string // http://localhost:PORT
+	host    string // http://127.0.0.1:PORT2/
+	site    *Site
+}
+
+// hostilePost is a post whose title and body carry payloads that must stay text.
+const hostilePost = `---
+title: "<img src=x onerror=window.__pwned=1> Payload title"
+date: 2024-12-24 10:00:00 +0800
+categories: [notes]
+---
+
+Payload words here: zanzibarquux <script>window.__pwned = 2</script> and
+<img src=y onerror="window.__pwned=3"> and &lt;b onmouseover=window.__pwned=4&gt;zanzibarquux&lt;/b&gt;.
+`
+
+// newWidgetEnv builds the demo archive (plus hostilePost) and serves the host pages.
+func newWidgetEnv(t *testing.T) *widgetEnv {
+	t.Helper()
+	posts := t.TempDir()
+	if err := os.CopyFS(posts, os.DirFS(filepath.Join(RepoDir(), "demo/_posts"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(posts, "2024-12-24-payload-title.md"), []byte(hostilePost), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := BuildSite(t, posts, "", nil)
+	archive := strings.Replace(s.URL, "127.0.0.1", "localhost", 1)
+	origin := strings.TrimSuffix(archive, "/")
+	return &widgetEnv{archive: archive, origin: origin, host: serveHost(t, origin), site: s}
+}
+
+// hostCSP is the host page's policy: no inline script or style, the archive allowed only
+// as a script source and a frame, as API.md tells site owners.
+func hostCSP(origin string) string {
+	return "default-src 'self'; script-src 'self' " + origin + "; frame-src " + origin + "; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+}
+
+// serveHost serves the host pages: / embeds the widget, /plain.html is the same page
+// without it, /hostile.html adds a stylesheet that tries to wreck everything.
+func serveHost(t *testing.T, origin string) string {
+	t.Helper()
+	page := func(head, body string) string {
+		return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title>` +
+			`<link rel="stylesheet" href="/host.css">` + head + `</head><body><header><h1>A host page</h1></header><main>` +
+			`<p>Text of the host. <a id="before" href="#somewhere">A link on the host</a></p>` + body +
+			`<p id="after">More host text.</p></main></body></html>`
+	}
+	widget := `<script src="` + origin + `/widget.js" defer></script>`
+	elements := `<folio-search id="s"></folio-search><h2>Latest tea</h2><folio-posts id="p" category="tea" limit="3"></folio-posts>`
+	files := map[string]string{
+		"/":             page(widget, elements),
+		"/plain.html":   page("", ""),
+		"/hostile.html": page(`<link rel="stylesheet" href="/hostile.css">`+widget, elements),
+		"/host.css":     "body { font: 16px/1.5 serif; color: #222; margin: 2em; } a { color: #a00; }\n",
+		"/hostile.css": "* { all: unset; } div { display: none !important; } ul, li, mark, dialog { display: none; }\n" +
+			"html { font-size: 64px; } * { font-size: 48px; line-height: 3; letter-spacing: 1em; text-transform: uppercase; }\n" +
+			"iframe { display: block !important; width: 900px; height: 900px; } button { opacity: 0; }\n",
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := files[r.URL.Path]
+		if r.URL.Path == "/favicon.ico" {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		ctype := "text/html; charset=utf-8"
+		if strings.HasSuffix(r.URL.Path, ".css") {
+			ctype = "text/css"
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Security-Policy", hostCSP(origin))
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/"
+}
+
+// widgetJS helpers, evaluated on the host page.
+const widgetJS = `
+window.__w = {
+  s: () => document.querySelector('folio-search'),
+  sr: () => document.querySelector('folio-search').shadowRoot,
+  open: () => { const d = __w.sr().querySelector('dialog'); return !!d && d.open; },
+  titles: () => [...__w.sr().querySelectorAll('li[role=option] .title')].map(e => e.textContent),
+  // query types q into the open dialog and resolves with the titles shown for it.
+  query: (q) => new Promise((resolve, reject) => {
+    const s = __w.s(), input = __w.sr().querySelector('input');
+    const done = (ev) => { if (ev.detail.query === q) { s.removeEventListener('folio-results', done); resolve(__w.titles()); } };
+    s.addEventListener('folio-results', done);
+    setTimeout(() => reject(new Error('no results for ' + q + ': ' + __w.sr().querySelector('.status').textContent)), 60000);
+    input.value = q;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }),
+};
+true`
+
+// helpers installs widgetJS on the host page (through DevTools: the page's CSP does not
+// apply to it, and the page itself defines nothing).
+func helpers(b *Browser) { Eval[bool](b, widgetJS) }
+
+func (e *widgetEnv) openHost(b *Browser, page string) {
+	b.t.Helper()
+	b.Run(30*time.Second, chromedp.Navigate(e.host+page))
+	// Keys go to the page even when headless Chromium's window has no focus.
+	if _, err := chromedp.Call(b.Ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		b.t.Fatal(err)
+	}
+	Eval[bool](b, `customElements.whenDefined('folio-search').then(() => true)`)
+	helpers(b)
+}
+
+// apiTitles runs queries through folio.search on the archive itself.
+func (e *widgetEnv) apiTitles(b *Browser, queries []string, limit int) map[string][]string {
+	b.t.Helper()
+	b.Open(e.archive)
+	out := map[string][]string{}
+	for _, q := range queries {
+		var titles []string
+		unmarshal(b.t, Eval[string](b, fmt.Sprintf(`folio.search(%s, {limit: %d}).then(r => JSON.stringify(r.hits.map(h => h.title)))`, jsString(q), limit)), &titles)
+		out[q] = titles
+	}
+	return out
+}
+
+func keys(b *Browser, k string, mods ...chromedp.Modifier) {
+	b.t.Helper()
+	b.Run(10*time.Second, chromedp.KeyEvent(k, chromedp.KeyModifiers(mods...)))
+}
+
+// slash presses / as a keyboard does: one keyDown that carries its text, so that a
+// handler that prevents the keydown's default also stops the character.
+func slash(b *Browser) {
+	b.t.Helper()
+	b.Run(10*time.Second, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeKeyUp} {
+			p := input.DispatchKeyEventParams{Type: typ, Key: "/", Code: "Slash", WindowsVirtualKeyCode: 191, NativeVirtualKeyCode: 191}
+			if typ == input.DispatchKeyEventTypeKeyDown {
+				p.Text, p.UnmodifiedText = "/", "/"
+			}
+			if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+func waitJS(b *Browser, expr string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.Ctx, 60*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(30*time.Millisecond))); err != nil {
+		b.t.Fatalf("waiting for %s: %v", expr, err)
+	}
+}
+
+// TestWidgetSearchMatchesAPI: across origins and under the host's strict CSP, the widget
+// shows the same hits, in the same order, as folio.search on the archive.
+func TestWidgetSearchMatchesAPI(t *testing.T) {
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	queries := []string{"龙井", "茶", "tea", "5G", "沪深300", "title:茶会", "茶 -龙井", "spring tea", "category:tech", "量子计算机不存在的词"}
+	want := e.apiTitles(b, queries, 8)
+	e.openHost(b, "")
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	for _, q := range queries {
+		var got []string
+		unmarshal(t, Eval[string](b, `__w.query(`+jsString(q)+`).then(JSON.stringify)`), &got)
+		if strings.Join(got, "\n") != strings.Join(want[q], "\n") {
+			t.Errorf("%q: the widget shows %q, folio.search %q", q, got, want[q])
+		}
+	}
+	if n := Eval[int](b, `__w.sr().querySelectorAll('li mark').length`); n != 0 {
+		t.Errorf("marks left from an earlier query after one with no hits: %d", n)
+	}
+	unmarshalMarks := Eval[string](b, `__w.query('龙井').then(() => [...__w.sr().querySelectorAll('li mark')].map(m => m.textContent).join('|'))`)
+	if !strings.Contains(unmarshalMarks, "龙井") {
+		t.Errorf("the snippets do not mark the query: %q", unmarshalMarks)
+	}
+	// The "see all results" link goes to the archive's search page.
+	if href := Eval[string](b, `__w.sr().querySelector('a.all').href`); href != e.archive+"search?q=%E9%BE%99%E4%BA%95" {
+		t.Errorf("see-all link %q", href)
+	}
+}
+
+// TestWidgetKeyboard: open with Ctrl+K and with /, Esc closes and gives focus back, Tab
+// stays in the dialog, arrows move through the results and Enter opens one.
+func TestWidgetKeyboard(t *testing.T) {
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	var hits []string
+	b.Open(e.archive)
+	unmarshal(t, Eval[string](b, `folio.search("茶", {limit: 8}).then(r => JSON.stringify(r.hits.map(h => h.url)))`), &hits)
+	if len(hits) < 2 {
+		t.Fatalf("want 2 hits for 茶, have %v", hits)
+	}
+	e.openHost(b, "")
+	Eval[bool](b, `(document.getElementById('before').focus(), true)`)
+	keys(b, "k", chromedp.ModifierCtrl)
+	waitJS(b, `__w.open() && __w.sr().activeElement === __w.sr().querySelector('input')`)
+	keys(b, "茶")
+	waitJS(b, `__w.titles().length >= 2`)
+	for range 5 {
+		keys(b, kb.Tab)
+		if !Eval[bool](b, `document.activeElement === __w.s() && __w.sr().activeElement !== null`) {
+			t.Fatal("Tab left the dialog")
+		}
+	}
+	keys(b, kb.Tab, chromedp.ModifierShift)
+	keys(b, kb.Escape)
+	waitJS(b, `!__w.open()`)
+	if id := Eval[string](b, `document.activeElement.id`); id != "before" {
+		t.Errorf("after Esc the focus is on %q, want the link it came from", id)
+	}
+	slash(b)
+	waitJS(b, `__w.open() && __w.sr().activeElement === __w.sr().querySelector('input')`)
+	if v := Eval[string](b, `__w.sr().querySelector('input').value`); v != "茶" {
+		t.Errorf("the field holds %q, want the last query (and no /)", v)
+	}
+	// The field keeps the query; the results come back.
+	waitJS(b, `__w.titles().length >= 2`)
+	combobox := `(() => { const i = __w.sr().querySelector('input'); const id = i.getAttribute('aria-activedescendant'); const o = id && __w.sr().getElementById(id); return id + ' ' + (o ? o.getAttribute('aria-selected') : 'none') + ' ' + i.getAttribute('aria-expanded') })()`
+	if got := Eval[string](b, combobox); got != "o0 true true" {
+		t.Errorf("before the arrows: %s", got)
+	}
+	keys(b, kb.ArrowDown)
+	keys(b, kb.ArrowDown)
+	keys(b, kb.ArrowUp)
+	if got := Eval[string](b, combobox); got != "o1 true true" {
+		t.Errorf("after down, down, up: %s, want the second result", got)
+	}
+	keys(b, kb.Enter)
+	waitJS(b, `location.href === new URL(`+jsString(strings.TrimPrefix(hits[1], "/"))+`, `+jsString(e.archive)+`).href`)
+}
+
+// TestWidgetPosts: <folio-posts category="tea" limit="3"> lists the category's newest posts.
+func TestWidgetPosts(t *testing.T) {
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	b.Open(e.archive)
+	var want []string
+	unmarshal(t, Eval[string](b, `folio.list({category: 'tea', limit: 3}).then(r => JSON.stringify(r.items.map(x => new URL(x.url.replace(/^\//, ''), location.origin + '/').href + ' ' + x.title)))`), &want)
+	e.openHost(b, "")
+	waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length > 0`)
+	var got []string
+	unmarshal(t, Eval[string](b, `JSON.stringify([...document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a')].map(a => a.href + ' ' + a.textContent))`), &got)
+	if len(want) != 3 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("folio-posts lists\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestWidgetIsolation: a hostile host stylesheet does not break the widget, the widget
+// changes neither the host's styles nor its window (no globals, no frames in window).
+func TestWidgetIsolation(t *testing.T) {
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	const snapshot = `JSON.stringify({keys: Object.keys(window).sort(), frames: window.length,
+		styles: ['body', 'h1', 'p', '#before', '#after', 'main'].map(s => { const c = getComputedStyle(document.querySelector(s)); return [s, c.fontSize, c.color, c.display, c.margin, c.fontFamily].join(' ') })})`
+	type snap struct {
+		Keys   []string
+		Frames int
+		Styles []string
+	}
+	var plain, used snap
+	b.Run(20*time.Second, chromedp.Navigate(e.host+"plain.html"))
+	unmarshal(t, Eval[string](b, snapshot), &plain)
+	e.openHost(b, "")
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	Eval[string](b, `__w.query('茶').then(String)`)
+	waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length > 0`)
+	Eval[bool](b, `(delete window.__w, true)`) // the test's own helper
+	unmarshal(t, Eval[string](b, snapshot), &used)
+	helpers(b)
+	if fmt.Sprint(plain.Keys) != fmt.Sprint(used.Keys) || used.Frames != plain.Frames {
+		t.Errorf("the widget changed window: keys %v → %v, frames %d → %d", plain.Keys, used.Keys, plain.Frames, used.Frames)
+	}
+	if fmt.Sprint(plain.Styles) != fmt.Sprint(used.Styles) {
+		t.Errorf("the widget changed the host's styles:\n%v\n%v", plain.Styles, used.Styles)
+	}
+
+	e.openHost(b, "hostile.html")
+	if fs := Eval[string](b, `getComputedStyle(document.querySelector('p')).fontSize`); fs != "48px" {
+		t.Fatalf("the hostile stylesheet is not in effect (p font-size %s)", fs)
+	}
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	titles := Eval[string](b, `__w.query('龙井').then(t => t.join('|'))`)
+	if titles == "" {
+		t.Fatal("no results under the hostile stylesheet")
+	}
+	const geometry = `(() => {
+		const box = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight + 1 && r.left >= 0 && r.right <= innerWidth + 1 };
+		const sr = __w.sr(), li = sr.querySelector('li'), title = li.querySelector('.title');
+		const cs = getComputedStyle(title);
+		return [box(sr.querySelector('dialog')), box(sr.querySelector('input')), box(li), cs.fontSize, cs.textTransform, cs.letterSpacing, getComputedStyle(sr.querySelector('iframe')).display].join(' ');
+	})()`
+	if got := Eval[string](b, geometry); got != "true true true 15px none normal none" {
+		t.Errorf("under the hostile stylesheet: dialog/input/result on screen, title font, transform, spacing, frame = %s", got)
+	}
+	keys(b, kb.Escape)
+	waitJS(b, `!__w.open()`)
+	const button = `(() => { const r = __w.sr().querySelector('button.open').getBoundingClientRect(); return r.width > 50 && r.height > 20 && r.height < 80 })()`
+	if !Eval[bool](b, button) {
+		t.Errorf("the search button is not a button-sized box under the hostile stylesheet: %s", Eval[string](b, `JSON.stringify(__w.sr().querySelector('button.open').getBoundingClientRect())`))
+	}
+	// Huge fonts push the list below the fold: it loads when scrolled to.
+	Eval[bool](b, `(document.querySelector('folio-posts').scrollIntoView(), true)`)
+	waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length > 0`)
+	if !Eval[bool](b, `(() => { const r = document.querySelector('folio-posts').shadowRoot.querySelector('li a').getBoundingClientRect(); return r.height > 5 && r.height < 80 })()`) {
+		t.Error("folio-posts' links are not shown at a readable size under the hostile stylesheet")
+	}
+}
+
+// TestWidgetPayloadsStayText: post titles and snippets with payloads (the demo's XSS post
+// and a post whose title is an <img onerror>) show as text; nothing runs on the host.
+func TestWidgetPayloadsStayText(t *testing.T) {
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	e.openHost(b, "")
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	for _, q := range []string{"zanzibarquux", "Safety Test", "onerror", "alert"} {
+		Eval[string](b, `__w.query(`+jsString(q)+`).then(String)`)
+		time.Sleep(300 * time.Millisecond) // a payload would fire now
+		if bad := Eval[string](b, `[...__w.sr().querySelectorAll('ul *')].map(e => e.localName).filter(n => !['li', 'span', 'mark'].includes(n)).join(',')`); bad != "" {
+			t.Errorf("%q: elements other than li/span/mark in the results: %s", q, bad)
+		}
+	}
+	Eval[string](b, `__w.query('zanzibarquux').then(String)`)
+	if title := Eval[string](b, `__w.titles().join('|')`); !strings.Contains(title, "<img src=x onerror=window.__pwned=1> Payload title") {
+		t.Errorf("the payload title is not shown as text: %q", title)
+	}
+	if v := Eval[string](b, `String(window.__pwned)`); v != "undefined" {
+		t.Errorf("payload %s ran on the host", v)
+	}
+	if n := Eval[int](b, `document.querySelectorAll('img, script:not([src])').length + __w.sr().querySelectorAll('img, script').length`); n != 0 {
+		t.Errorf("%d images or scripts reached the host", n)
+	}
+}
