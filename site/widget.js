@@ -632,6 +632,8 @@
 
   const postsStyle = sheet(`
   :host { display: block; }
+  /* Its own background: the host's is unknown, and the colours must contrast in both themes. */
+  div { background: var(--_bg); color: var(--_fg); border-radius: var(--_radius); padding: 0.6em 0.8em; }
   ul { list-style: none; margin: 0; padding: 0; }
   li { display: block; margin: 0 0 0.6em; }
   a { color: var(--_accent); text-decoration: underline; text-underline-offset: 0.15em; }

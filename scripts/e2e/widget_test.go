@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -175,6 +176,21 @@ func slash(b *Browser) {
 		}
 		return nil
 	}))
+}
+
+// waitNavigated waits until the page is on origin (a navigation may be under way).
+func waitNavigated(b *Browser, origin string) {
+	b.t.Helper()
+	for range 300 {
+		ctx, cancel := context.WithTimeout(b.Ctx, 2*time.Second)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.origin : ''`))
+		cancel()
+		if err == nil && v == origin {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.t.Fatalf("the page did not go to %s", origin)
 }
 
 func waitJS(b *Browser, expr string) {
@@ -366,4 +382,72 @@ func TestWidgetPayloadsStayText(t *testing.T) {
 	if n := Eval[int](b, `document.querySelectorAll('img, script:not([src])').length + __w.sr().querySelectorAll('img, script').length`); n != 0 {
 		t.Errorf("%d images or scripts reached the host", n)
 	}
+}
+
+// axeVersion is the axe-core release the accessibility test runs, installed from npm into
+// .cache/ on first use.
+const axeVersion = "4.10.3"
+
+// axeSource returns axe-core's script, installing the pinned release with npm when it is
+// not in the cache yet. Without npm the test skips locally and fails in CI.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(RepoDir(), ".cache", "axe-core-"+axeVersion)
+	file := filepath.Join(dir, "node_modules", "axe-core", "axe.min.js")
+	if _, err := os.Stat(file); err != nil {
+		npm, err := exec.LookPath("npm")
+		if err != nil {
+			msg := "npm not found: the accessibility test installs axe-core " + axeVersion + " with it (apt-get install npm)"
+			if os.Getenv("CI") != "" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+		cmd := exec.Command(npm, "install", "--prefix", dir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "axe-core@"+axeVersion)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("npm install axe-core@%s: %v\n%s", axeVersion, err, out)
+		}
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(src)
+}
+
+// TestWidgetAccessibility: axe-core finds no violations on the open search dialog (with
+// results, and with recent searches) nor on the posts list, in light and dark.
+func TestWidgetAccessibility(t *testing.T) {
+	src := axeSource(t)
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	e.openHost(b, "")
+	Eval[bool](b, src+"\n;true") // through DevTools: the host page's CSP does not apply
+	check := func(what string) {
+		t.Helper()
+		res := Eval[string](b, `axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}))))`)
+		if res != "[]" {
+			t.Errorf("%s: axe-core %s finds violations: %s", what, axeVersion, res)
+		}
+	}
+	waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length > 0`)
+	check("the page with the widget closed")
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	Eval[string](b, `__w.query('龙井').then(String)`)
+	keys(b, kb.ArrowDown)
+	check("the open dialog with results")
+	Eval[string](b, `__w.query('量子计算机不存在的词').then(String)`)
+	check("the open dialog with no results")
+	Eval[string](b, `__w.query('龙井').then(String)`)
+	Eval[bool](b, `(__w.sr().querySelector('li').click(), true)`) // opens the post and remembers the query
+	waitNavigated(b, e.origin)
+	e.openHost(b, "")
+	Eval[bool](b, src+"\n;true")
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	waitJS(b, `__w.sr().querySelectorAll('li.recent').length > 0`)
+	check("the open dialog with recent searches")
+	for _, el := range []string{"folio-search", "folio-posts"} {
+		Eval[bool](b, `(document.querySelector('`+el+`').setAttribute('theme', 'dark'), true)`)
+	}
+	check("the open dialog in the dark theme")
 }
