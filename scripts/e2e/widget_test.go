@@ -478,3 +478,25 @@ func TestWidgetAccessibility(t *testing.T) {
 	}
 	check("the open dialog in the dark theme")
 }
+
+// TestWidgetEmbedPage: the archive's /embed/ page shows the snippet for its own address
+// and a working preview, under its own CSP (no console errors).
+func TestWidgetEmbedPage(t *testing.T) {
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	b.Run(30*time.Second, chromedp.Navigate(e.archive+"embed/"))
+	waitJS(b, `document.querySelector('#snippet code').textContent.length > 0`)
+	snippet := Eval[string](b, `document.querySelector('#snippet code').textContent`)
+	if !strings.Contains(snippet, `<script src="`+e.archive+`widget.js" defer></script>`) || !strings.Contains(snippet, "<folio-search></folio-search>") {
+		t.Errorf("snippet: %s", snippet)
+	}
+	if csp := Eval[string](b, `document.querySelector('#csp code').textContent`); csp != "script-src "+e.origin+"; frame-src "+e.origin {
+		t.Errorf("CSP lines: %s", csp)
+	}
+	helpers(b)
+	waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length === 5`)
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	if titles := Eval[string](b, `__w.query('龙井').then(t => t.join('|'))`); titles == "" {
+		t.Error("the preview finds nothing")
+	}
+}
