@@ -500,3 +500,20 @@ func TestWidgetEmbedPage(t *testing.T) {
 		t.Error("the preview finds nothing")
 	}
 }
+
+// TestWidgetArchiveUnreachable: when the archive goes away after widget.js loaded, the
+// dialog says so quietly and the host page goes on (no uncaught error).
+func TestWidgetArchiveUnreachable(t *testing.T) {
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	b.Allow("ERR_CONNECTION_REFUSED") // the frame's own load failure, logged by the browser
+	b.Allow("ERR_EMPTY_RESPONSE")
+	e.openHost(b, "search.html")
+	e.site.Server.Close()
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	Eval[bool](b, `(() => { const i = __w.sr().querySelector('input'); i.value = '茶'; i.dispatchEvent(new Event('input')); return true })()`)
+	waitJS(b, `__w.sr().querySelector('.status').textContent === 'The archive cannot be reached right now.'`)
+	if n := Eval[int](b, `__w.sr().querySelectorAll('li').length`); n != 0 {
+		t.Errorf("%d results from an unreachable archive", n)
+	}
+}
