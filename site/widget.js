@@ -441,8 +441,7 @@
 
     hide() {
       if (!this.dialog.open) return;
-      this.dialog.close();
-      this.input.setAttribute('aria-expanded', 'false');
+      this.dialog.close(); // the results stay, consistent with aria-expanded, for the next open
       const back = this.returnTo && this.returnTo.isConnected ? this.returnTo : this.button;
       back.focus();
     }
