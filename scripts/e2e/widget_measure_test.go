@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -84,6 +86,8 @@ func TestWidgetWeightAndSpeed(t *testing.T) {
 
 	// Before any intent: the page with the search button (<folio-posts> counts as used once
 	// it is near the screen).
+	b.Run(30*time.Second, chromedp.Navigate(e.host+"plain.html"))
+	t.Logf("renderers' RSS on the host page without the widget: %s", rendererRSS(b))
 	e.openHost(b, "search.html")
 	Eval[bool](b, `new Promise(r => setTimeout(() => r(true), 800))`)
 	paths, bytes := counter.take()
@@ -107,6 +111,7 @@ func TestWidgetWeightAndSpeed(t *testing.T) {
 	}
 	first("cold (empty profile)", queries[0])
 	first("warm (HTTP cache filled, new page)", queries[0])
+	t.Logf("renderers' RSS with the widget open on results (host page, archive frame): %s", rendererRSS(b))
 
 	// After intent: the button got focus (which starts the engine) a while before Ctrl+K.
 	e.openHost(b, "search.html")
@@ -135,4 +140,52 @@ func TestWidgetWeightAndSpeed(t *testing.T) {
 	}
 	sort.Float64s(times)
 	t.Logf("folio.search on the archive's page: median %.0f ms, max %.0f ms", times[len(times)/2], times[len(times)-1])
+}
+
+// rendererRSS lists the resident memory of the browser's renderer processes (its
+// descendants started with --type=renderer), largest first. With site isolation the host
+// page and the archive's frame each have their own.
+func rendererRSS(b *Browser) string {
+	proc := chromedp.FromContext(b.Ctx).Browser.Process()
+	if proc == nil {
+		return "n/a"
+	}
+	parent := map[int]int{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if i := strings.LastIndexByte(string(stat), ')'); err == nil && i >= 0 {
+			if f := strings.Fields(string(stat[i+1:])); len(f) > 1 {
+				parent[pid], _ = strconv.Atoi(f[1])
+			}
+		}
+	}
+	var sizes []float64
+	for pid := range parent {
+		up := pid
+		for i := 0; i < 32 && up > 1 && up != proc.Pid; i++ {
+			up = parent[up]
+		}
+		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if up != proc.Pid || !strings.Contains(string(cmd), "--type=renderer") {
+			continue
+		}
+		status, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+		for line := range strings.SplitSeq(string(status), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+				kb, _ := strconv.ParseFloat(f[1], 64)
+				sizes = append(sizes, kb/1024)
+			}
+		}
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(sizes)))
+	var out []string
+	for _, mb := range sizes {
+		out = append(out, strconv.FormatFloat(mb, 'f', 0, 64)+" MB")
+	}
+	return strings.Join(out, ", ")
 }
