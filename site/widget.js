@@ -149,12 +149,13 @@
     return typeof v === 'string' ? v.slice(0, max) : '';
   }
 
-  // postLink is a post's address in the archive, or '' unless it stays on the archive's origin.
+  // postLink is a post's address in the archive: its path ("/2021/09/12/harvest.html") under
+  // the archive's root, or '' for anything else (another site, another scheme).
   function postLink(root, path) {
     const p = str(path, 2000);
-    if (!p) return '';
+    if (!/^\/(?![/\\])/.test(p)) return '';
     try {
-      const u = new URL(p.replace(/^[/\\]+/, ''), root);
+      const u = new URL(p.slice(1), root);
       return u.origin === root.origin && (u.protocol === 'https:' || u.protocol === 'http:') ? u.href : '';
     } catch {
       return '';

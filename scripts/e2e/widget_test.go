@@ -542,3 +542,80 @@ func TestWidgetOnAPhone(t *testing.T) {
 		t.Errorf("on a phone: dialog left, top, full width, full height, result inside, field ≥ 16px = %s", got)
 	}
 }
+
+// hostileFrame is an archive's frame page that answers the widget with malformed and
+// hostile results: the widget must keep only well-formed posts on the archive's origin,
+// as text.
+const hostileFrame = `<!doctype html><html><head><meta charset="utf-8"><title>hostile</title></head><body><script>
+addEventListener('message', (ev) => {
+  const port = ev.ports[0];
+  port.onmessage = (e) => {
+    const { id } = e.data;
+    const good = { url: '/good/post.html', title: 'Good <b>post</b>', date: '2024-01-02T03:04:05+08:00', categories: ['ok'], snippet: [['plain ', false], ['<img src=x onerror="parent.__pwned=1">', true]] };
+    port.postMessage({ id: id + 1000, ok: true, result: { hits: [{ url: 'javascript:parent.__pwned=2', title: 'wrong id' }] } });
+    port.postMessage({ id, ok: true, result: { total: 'many', hits: [
+      { url: 'javascript:parent.__pwned=3', title: 'js url' },
+      { url: 'https://evil.example/x', title: 'other origin' },
+      { url: '//evil.example/y', title: 'protocol-relative' },
+      { url: { href: '/tricky' }, title: 'object url' },
+      { url: '/ok2.html', title: { text: 'object title' }, date: '<script>', snippet: 'not a list' },
+      null, 42, [good],
+      good,
+    ] } });
+  };
+  port.postMessage({ type: 'hello', v: 1 });
+});
+</script></body></html>`
+
+// TestWidgetDistrustsTheFrame: whatever the archive's frame answers, the host gets only
+// posts on the archive's origin, with text as text (a frame answering for another id,
+// URLs elsewhere or of other schemes, objects in place of strings are all dropped).
+func TestWidgetDistrustsTheFrame(t *testing.T) {
+	widget, err := os.ReadFile(filepath.Join(RepoDir(), "site/widget.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/widget.js":
+			w.Header().Set("Content-Type", "text/javascript")
+			_, _ = w.Write(widget)
+		case "/embed/frame.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte(hostileFrame))
+		case "/ok2.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte(`<!doctype html><title>ok</title>`))
+		case "/favicon.ico":
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(archive.Close)
+	origin := strings.Replace(archive.URL, "127.0.0.1", "localhost", 1)
+	e := &widgetEnv{archive: origin + "/", origin: origin, host: serveHost(t, origin)}
+	b := NewBrowser(t)
+	e.openHost(b, "search.html")
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	got := Eval[string](b, `__w.query('x').then(t => t.join('|'))`)
+	if got != origin+"/ok2.html|Good <b>post</b>" { // a title that is no string shows the address
+		t.Errorf("the widget shows %q, want only the two well-formed posts", got)
+	}
+	meta := Eval[string](b, `[...__w.sr().querySelectorAll('li')].map(li => (li.querySelector('.meta') || {}).textContent + ' / ' + (li.querySelector('.snippet') || {}).textContent).join('|')`)
+	if meta != "undefined / undefined|2024-01-02 · ok / plain <img src=x onerror=\"parent.__pwned=1\">" {
+		t.Errorf("meta / snippet: %q", meta)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if v := Eval[string](b, `String(window.__pwned)`); v != "undefined" {
+		t.Errorf("payload %s ran on the host", v)
+	}
+	if n := Eval[int](b, `__w.sr().querySelectorAll('img, b, script').length`); n != 0 {
+		t.Errorf("%d elements from the frame's strings", n)
+	}
+	keys(b, kb.Enter)
+	waitNavigated(b, origin)
+	if u := Eval[string](b, `location.href`); u != origin+"/ok2.html" {
+		t.Errorf("Enter opened %s", u)
+	}
+}
