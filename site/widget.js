@@ -304,6 +304,7 @@
     dialog { width: 100vw; max-width: 100vw; height: 100dvh; max-height: 100dvh; margin: 0; border-radius: 0; }
   }
   @media (prefers-reduced-motion: no-preference) { li { transition: background 80ms; } }
+  @media (pointer: coarse) { .open kbd { display: none; } }
   `);
 
   const searchIcon = () => {
@@ -381,7 +382,11 @@
         if (ev.target === this.dialog) this.hide(); // a click on the backdrop
       });
       this.dialog.addEventListener('keydown', (ev) => this.trapTab(ev));
-      this.input.addEventListener('input', () => this.typed());
+      // While an input method composes (pinyin on its way to 龙井), wait for the word.
+      this.input.addEventListener('input', (ev) => {
+        if (!ev.isComposing) this.typed();
+      });
+      this.input.addEventListener('compositionend', () => this.typed());
       this.input.addEventListener('keydown', (ev) => this.move(ev));
       this.list.addEventListener('click', (ev) => {
         const li = ev.target.closest('li');

@@ -619,3 +619,31 @@ func TestWidgetDistrustsTheFrame(t *testing.T) {
 		t.Errorf("Enter opened %s", u)
 	}
 }
+
+// TestWidgetWaitsForIME: while an input method composes (pinyin before the characters),
+// the widget does not search the letters; it searches the word once committed.
+func TestWidgetWaitsForIME(t *testing.T) {
+	e := newWidgetEnv(t)
+	b := NewBrowser(t)
+	e.openHost(b, "search.html")
+	keys(b, "k", chromedp.ModifierCtrl)
+	waitJS(b, `__w.open()`)
+	// The engine runs first, so a search of the letters would answer at once.
+	Eval[string](b, `__w.query('茶').then(() => { const i = __w.sr().querySelector('input'); i.value = ''; return '' })`)
+	Eval[bool](b, `(window.__seen = [], __w.s().addEventListener('folio-results', (e) => __seen.push(e.detail.query)), true)`)
+	for _, text := range []string{"l", "lo", "long", "longj", "longjing"} {
+		n := int64(len(text))
+		if _, err := chromedp.Call(b.Ctx, input.ImeSetComposition, input.ImeSetCompositionParams{Text: text, SelectionStart: n, SelectionEnd: n}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // time for any search of the letters to answer
+	if seen := Eval[string](b, `__seen.join('|')`); seen != "" {
+		t.Errorf("searched during composition: %s", seen)
+	}
+	if _, err := chromedp.Call(b.Ctx, input.InsertText, input.InsertTextParams{Text: "龙井"}); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(b, `__seen.includes('龙井')`)
+}
