@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -325,6 +326,30 @@ func TestWidgetPosts(t *testing.T) {
 	if len(want) != 3 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("folio-posts lists\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+
+	// Changing the attributes lists again: a tag instead of the category, with lang="zh".
+	b.Open(e.archive)
+	unmarshal(t, Eval[string](b, `folio.list({tag: '绿茶', limit: 2}).then(r => JSON.stringify(r.items.map(x => x.title)))`), &want)
+	if len(want) != 2 {
+		t.Fatalf("want 2 posts tagged 绿茶 from folio.list, have %v", want)
+	}
+	e.openHost(b, "")
+	const list = `JSON.stringify([...document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a')].map(a => a.textContent))`
+	waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length === 3`)
+	Eval[bool](b, `(() => { const p = document.querySelector('folio-posts'); p.removeAttribute('category'); p.setAttribute('tag', '绿茶'); p.setAttribute('limit', '2'); p.setAttribute('lang', 'zh'); return true })()`)
+	waitJS(b, list+` === `+jsString(mustJSON(t, want)))
+	if l := Eval[string](b, `document.querySelector('folio-posts').shadowRoot.querySelector('ul').getAttribute('aria-label')`); l != "最新文章" {
+		t.Errorf("lang=zh list label %q", l)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // TestWidgetIsolation: a hostile host stylesheet does not break the widget, the widget
