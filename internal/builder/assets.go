@@ -15,7 +15,7 @@ import (
 var defaultAssets = []string{"assets", "images", "img"}
 
 // reservedOut are output names the viewer owns; an asset folder may not replace them.
-var reservedOut = map[string]bool{"data": true, "wasm": true, "views": true, appDir: true, stateDir: true}
+var reservedOut = map[string]bool{"data": true, "wasm": true, "views": true, "embed": true, appDir: true, stateDir: true}
 
 // assetCopy copies asset folders into the output. Links are followed only when they
 // resolve inside the site (the folder that holds the posts folder): a link to /etc/passwd

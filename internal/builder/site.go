@@ -31,7 +31,17 @@ const appDir = "app"
 // rootFiles are the viewer's files with fixed names at the site root: the pages, the
 // service worker (its URL sets its scope) and what the manifest and pages link to. They
 // are written last, in this order, so the page that loads everything switches last.
-var rootFiles = []string{"icon.svg", "manifest.webmanifest", "sw.js", "404.html", "index.html"}
+var rootFiles = []string{"icon.svg", "manifest.webmanifest", embedFrame, embedPage, widgetFile, "sw.js", "404.html", "index.html"}
+
+// The widget (site/widget.js) keeps one address for the snippets pasted into other sites:
+// OUT/widget.js. Its engine page embed/frame.html (framed by those sites) and the embed
+// page with the snippet, embed/index.html, have fixed addresses too; the scripts they load
+// are versioned in app/<version>/embed/.
+const (
+	widgetFile = "widget.js"
+	embedFrame = "embed/frame.html"
+	embedPage  = "embed/index.html"
+)
 
 // ErrNoViewer says the site files lack the WebAssembly runtime (a binary built with plain
 // `go build` rather than `make folio`).
@@ -89,7 +99,11 @@ func loadViewer(siteFS fs.FS) (*viewer, error) {
 
 // isRoot reports whether a site file keeps its name at the site root.
 func isRoot(name string) bool {
-	return name == "index.html" || name == "sw.js" || name == "manifest.webmanifest" || name == "icon.svg"
+	switch name {
+	case "index.html", "sw.js", "manifest.webmanifest", "icon.svg", widgetFile, embedFrame, embedPage:
+		return true
+	}
+	return false
 }
 
 // writeApp writes the viewer's scripts, styles and runtime into app/<version>/, leaving
@@ -137,6 +151,9 @@ func (v *viewer) writeRoot(out string, m *bundle.Manifest, compress bool, home [
 			continue
 		}
 		switch src {
+		case embedFrame, embedPage:
+			data = bytes.Replace(data, []byte(baseTag), []byte(`<base href="`+html.EscapeString(m.BaseURL)+`">`), 1)
+			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(v.version))
 		case "index.html":
 			data = bytes.Replace(data, []byte(baseTag), []byte(`<base href="`+html.EscapeString(m.BaseURL)+`">`), 1)
 			data = bytes.Replace(data, []byte("<title>Folio</title>"), []byte("<title>"+html.EscapeString(m.Title)+"</title>"), 1)

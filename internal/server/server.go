@@ -111,7 +111,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	if strings.HasSuffix(name, ".html") {
 		// The page carries the same policy in a meta tag; the header also covers hosts
 		// that strip it, and adds what only a header can (frame-ancestors).
-		hdr.Set("Content-Security-Policy", CSP+"; frame-ancestors 'self'")
+		hdr.Set("Content-Security-Policy", pagePolicy(name))
 		hdr.Set("Referrer-Policy", "no-referrer")
 	}
 	hdr.Add("Vary", "Accept-Encoding")

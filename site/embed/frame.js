@@ -1,0 +1,90 @@
+// frame.js — the engine of Folio's widget (see ../widget.js): this page of the archive is
+// framed, hidden, by a host page on any other site. The host hands over a MessageChannel
+// port in a postMessage {folio: 'connect', v: 1}; every call then comes on that port as
+// {id, op, args} and is answered {id, ok: true, result} or {id, ok: false, error}. The
+// calls are those of the public API (folio.js), reduced to what the widget shows: post
+// text leaves this page as plain strings, never as HTML.
+import folio from '../folio.js';
+
+const MAX_LIMIT = 50;
+let port = null;
+
+function text(v, max) {
+  return typeof v === 'string' ? v.slice(0, max) : '';
+}
+
+function limit(v, fallback) {
+  return Number.isSafeInteger(v) && v > 0 ? Math.min(v, MAX_LIMIT) : fallback;
+}
+
+// segments turns a sanitized snippet ("… <mark>tea</mark> …") into [[text, marked]], the
+// only form in which post text reaches the host. The parsed document is inert: nothing in
+// it loads or runs.
+function segments(html) {
+  const doc = new DOMParser().parseFromString(`<!doctype html><body>${html}`, 'text/html');
+  const out = [];
+  const walk = (node, marked) => {
+    for (const c of node.childNodes) {
+      if (c.nodeType === Node.TEXT_NODE) {
+        const last = out[out.length - 1];
+        if (last && last[1] === marked) last[0] += c.data;
+        else if (c.data) out.push([c.data, marked]);
+      } else if (c.nodeType === Node.ELEMENT_NODE) walk(c, marked || c.localName === 'mark');
+    }
+  };
+  walk(doc.body, false);
+  return out;
+}
+
+function post(x, withSnippet) {
+  const p = {
+    url: text(x.url, 2000),
+    title: text(x.title, 300),
+    date: text(x.date, 40),
+    categories: Array.isArray(x.categories) ? x.categories.filter((c) => typeof c === 'string').slice(0, 5) : [],
+  };
+  if (withSnippet) p.snippet = segments(typeof x.snippet === 'string' ? x.snippet : '');
+  return p;
+}
+
+const ops = {
+  async search(a) {
+    const q = text(a.q, 500);
+    const r = await folio.search(q, { limit: limit(a.limit, 8) });
+    return { total: r.total, exact: r.exact !== false, hits: (r.hits || []).map((h) => post(h, true)) };
+  },
+  async list(a) {
+    const r = await folio.list({ category: text(a.category, 200) || undefined, tag: text(a.tag, 200) || undefined, limit: limit(a.limit, 5) });
+    return { total: r.total, items: (r.items || []).map((x) => post(x, false)) };
+  },
+  async site() {
+    const s = await folio.site();
+    return { title: text(s.title, 300), posts: s.posts };
+  },
+};
+
+async function answer(m) {
+  if (typeof m !== 'object' || m === null || !Number.isSafeInteger(m.id)) return;
+  const { id, op } = m;
+  const args = typeof m.args === 'object' && m.args !== null ? m.args : {};
+  if (!Object.hasOwn(ops, op)) {
+    port.postMessage({ id, ok: false, error: { code: 'bad_request', message: 'unknown call' } });
+    return;
+  }
+  try {
+    port.postMessage({ id, ok: true, result: await ops[op](args) });
+  } catch (err) {
+    port.postMessage({ id, ok: false, error: { code: text(err && err.code, 40) || 'error', message: text(err && err.message, 300) || 'error' } });
+  }
+}
+
+// Only the page that frames this one may connect, once; any site may frame it (its
+// answers are the archive's public posts), and the port keeps the conversation private.
+addEventListener('message', (ev) => {
+  if (port || window.parent === window || ev.source !== window.parent) return;
+  const d = ev.data;
+  if (typeof d !== 'object' || d === null || d.folio !== 'connect' || d.v !== 1 || ev.ports.length !== 1) return;
+  port = ev.ports[0];
+  port.onmessage = (e) => answer(e.data);
+  port.postMessage({ type: 'hello', v: 1 });
+});
