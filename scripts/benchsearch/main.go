@@ -1,7 +1,8 @@
 // Command benchsearch measures full-text search in real headless Chromium: per query, the
-// time and bytes of a cold search (wasm module cached, search data not), warm query times,
-// the renderer's memory after 20 queries (in a fresh browser, beside a blank page's), and
-// a fully cold first search (empty profile).
+// time and bytes of a cold search (wasm module cached, search data not), warm query times
+// beside their fetch floor (the same files fetched at once by the same page, doing no
+// work; floor.go), the renderer's memory after 20 queries (in a fresh browser, beside a
+// blank page's), and a fully cold first search (empty profile).
 //
 //	go run ./scripts/benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME] [-only warm|memory|abuse|paging]
 //
@@ -167,17 +168,35 @@ func main() {
 	if err := load(ctx, url); err != nil {
 		fail("loading for warm queries: %v", err)
 	}
+	// Each run is followed by its fetch floors, in the same page (floor.go).
 	var first []float64
+	var floors []floorRun
 	phases := map[string][]float64{}
 	for i, q := range queries {
+		c.log.start()
 		res, err := search(ctx, q, false)
+		files := c.log.stop()
 		if err != nil {
 			fail("warm-up %q: %v", q, err)
 		}
 		first = append(first, res.Ms)
+		fr := floorRun{ms: res.Ms, hits: res.Timing["hits"], files: len(files)}
+		for _, f := range files {
+			fr.kB += float64(f.bytes) / 1e3
+		}
+		if i == 0 {
+			time.Sleep(500 * time.Millisecond) // the route tables a page fetches after its first search
+		}
+		if fr.floor, err = floor(ctx, urls(files)); err == nil {
+			fr.hitsFlr, err = floor(ctx, shardURLs(files))
+		}
+		if err != nil {
+			fail("fetch floor of %q: %v", q, err)
+		}
+		floors = append(floors, fr)
 		if *only != "" {
-			fmt.Printf("%s %8d %7.1f ms: route %.1f, fetch %.1f, match %.1f, hits %.1f\n", pad(q, 28), res.Total, res.Ms,
-				res.Timing["route"], res.Timing["fetch"], res.Timing["match"], res.Timing["hits"])
+			fmt.Printf("%s %8d %7.1f ms: route %.1f, fetch %.1f, match %.1f, hits %.1f; floor %.1f ms (%d files, %.1f kB), hits' floor %.1f\n", pad(q, 28), res.Total, res.Ms,
+				res.Timing["route"], res.Timing["fetch"], res.Timing["match"], res.Timing["hits"], fr.floor, fr.files, fr.kB, fr.hitsFlr)
 		}
 		if i > 0 {
 			rest := res.Ms
@@ -191,6 +210,7 @@ func main() {
 	if *only != "" {
 		fmt.Printf("== %s: %d queries, warm only\n", *label, len(queries))
 		printWarm(first, phases)
+		printFloor(floors)
 		return
 	}
 	var warm, repeat []float64
@@ -226,6 +246,7 @@ func main() {
 	fmt.Printf("cold search:        p50 %.1f ms, p95 %.1f ms (fresh page per query, module cached)\n", benchkit.Pct(coldMs, 50), benchkit.Pct(coldMs, 95))
 	fmt.Printf("cold search data:   p50 %.1f kB, max %.1f kB\n", benchkit.Pct(coldKB, 50), benchkit.Pct(coldKB, 100))
 	printWarm(first, phases)
+	printFloor(floors)
 	fmt.Printf("warm, data held:    p50 %.1f ms, p95 %.1f ms (%d runs: the worker searches again over data it already holds)\n", benchkit.Pct(warm, 50), benchkit.Pct(warm, 95), len(warm))
 	fmt.Printf("repeat:             p50 %.2f ms, p95 %.2f ms (the page's answer cache)\n", benchkit.Pct(repeat, 50), benchkit.Pct(repeat, 95))
 	printMemory(mem, nMem)
@@ -315,6 +336,7 @@ func fail(format string, args ...any) {
 type counter struct {
 	h                    http.Handler
 	search, shard, other atomic.Int64
+	log                  requestLog // data/ requests, for the fetch floor
 }
 
 func (c *counter) reset() { c.search.Store(0); c.shard.Store(0); c.other.Store(0) }
@@ -334,12 +356,17 @@ func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, "/data/p/"):
 		n = &c.shard
 	}
-	c.h.ServeHTTP(&countingWriter{ResponseWriter: w, n: n, noStore: strings.HasPrefix(p, "/data/")}, r)
+	cw := &countingWriter{ResponseWriter: w, n: n, noStore: strings.HasPrefix(p, "/data/")}
+	c.h.ServeHTTP(cw, r)
+	if cw.noStore {
+		c.log.add(fetched{url: r.URL.RequestURI(), bytes: cw.own})
+	}
 }
 
 type countingWriter struct {
 	http.ResponseWriter
 	n       *atomic.Int64
+	own     int64 // this response's bytes
 	noStore bool
 	wrote   bool
 }
@@ -359,6 +386,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	w.n.Add(int64(len(p)))
+	w.own += int64(len(p))
 	return w.ResponseWriter.Write(p)
 }
 
