@@ -80,6 +80,7 @@ func (m *measure) warm() ([2]*tab, error) {
 			r.warm[k] = a.Ms
 			m.figs[k].warmMs = append(m.figs[k].warmMs, a.Ms)
 		}
+		fmt.Fprintf(os.Stderr, "warm %s: Folio %.1f ms, Pagefind %.1f ms\n", r.q, r.warm[0], r.warm[1])
 	}
 	return tabs, nil
 }
@@ -98,6 +99,7 @@ func (m *measure) recall(tabs [2]*tab) error {
 			r.found[k] = one.found
 			m.figs[k].recall.add(r.truth, got)
 		}
+		fmt.Fprintf(os.Stderr, "recall %s: truth %d, Folio found %d, Pagefind %d\n", r.q, len(r.truth), r.found[0], r.found[1])
 	}
 	return nil
 }
