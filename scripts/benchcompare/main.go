@@ -54,6 +54,9 @@ func run() error {
 	cache := flag.String("cache", ".cache", "folder Pagefind is installed into")
 	chromium := flag.String("chromium", chrome.Path, "Chromium binary")
 	flag.Parse()
+	if _, err := os.Stat("scripts/benchcompare"); err != nil {
+		return fmt.Errorf("run it from the repository's top folder (make bench-compare): -folio and -cache are relative to it")
+	}
 
 	corpusDir, err := generate(*shared, *work, *n)
 	if err != nil {
