@@ -179,6 +179,10 @@ func buildFolio(bin, posts, out string) error {
 		fmt.Printf("Folio: reusing %s\n", out)
 		return nil
 	}
+	// The stamp goes first: a build cut short must not pass for a finished one.
+	if err := os.RemoveAll(stampFile); err != nil {
+		return err
+	}
 	if err := os.RemoveAll(out); err != nil {
 		return err
 	}
