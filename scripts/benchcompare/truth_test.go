@@ -40,3 +40,16 @@ func TestRecallIsOverAllQueries(t *testing.T) {
 		t.Errorf("recall with nothing to find = %v, want 1", got)
 	}
 }
+
+func TestPageIndex(t *testing.T) {
+	for url, want := range map[string]int{
+		"/posts/12.html":                  12,
+		"http://127.0.0.1:1/posts/0.html": 0,
+		"/posts/x.html":                   -1,
+		"/other/3.html":                   -1,
+	} {
+		if got := pageIndex(url); got != want {
+			t.Errorf("pageIndex(%q) = %d, want %d", url, got, want)
+		}
+	}
+}
