@@ -94,7 +94,7 @@ bench: bench-build bench-viewer bench-search
 bench-viewer: folio
 	scripts/bench-viewer.sh
 
-## bench-search: search in Chromium on 1k, 10k, 100k gencorpus posts (cold/warm times, bytes, memory) beside the peers
+## bench-search: search in Chromium on 1k, 10k, 100k gencorpus posts (cold/warm times, the fetch floor, bytes, memory) beside the peers
 bench-search: folio
 	scripts/bench-search.sh
 
