@@ -9,7 +9,7 @@ WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.m
 # The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt stand-in.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
-.PHONY: folio wasm worker demo test test-edge lint fuzz bench bench-build bench-viewer bench-search check clean
+.PHONY: folio wasm worker demo test test-edge lint fuzz bench bench-build bench-viewer bench-search bench-compare check clean
 
 ## folio: build the command with the viewer embedded (bin/folio)
 folio: wasm
@@ -94,9 +94,17 @@ bench: bench-build bench-viewer bench-search
 bench-viewer: folio
 	scripts/bench-viewer.sh
 
-## bench-search: search in Chromium on 1k, 10k, 100k gencorpus posts (cold/warm times, bytes, memory) beside the peers
+## bench-search: search in Chromium on 1k, 10k, 100k gencorpus posts (cold/warm times, the fetch floor, bytes, memory) beside the peers
 bench-search: folio
 	scripts/bench-search.sh
+
+## bench-compare: Folio beside Pagefind (pinned, installed with npm into .cache/ on first use) on
+## one gencorpus archive of COMPARE_POSTS posts, in one Chromium, queries interleaved: cold bytes
+## and time, warm first runs, recall against substring truth; ends with one JSON line
+COMPARE_POSTS ?= 10000
+bench-compare: folio
+	@command -v npm >/dev/null || { echo "make bench-compare: npm is needed to install Pagefind: apt-get install npm"; exit 1; }
+	$(GO) run ./scripts/benchcompare -n $(COMPARE_POSTS) -chromium "$$(scripts/ensure-chromium.sh)"
 
 ## bench-build: build 10k and 100k synthetic posts; print posts/s, wall, peak RSS, bytes
 bench-build: folio

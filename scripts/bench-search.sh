@@ -3,8 +3,9 @@
 # 10000 and 100000; arguments override). Each corpus is generated once (seed 1) into
 # $TMPDIR/folio-bench/gencorpus-N, built with bin/folio into .../site-gc-N, and measured by
 # scripts/benchsearch with shared/bench/peers/queries.json plus the corpus's needles:
-# cold and warm query times, bytes per cold query, renderer memory, a fully cold first
-# search. The peers' figures (shared/research/peers.md) follow for comparison.
+# cold and warm query times (warm first runs beside their fetch floor), bytes per cold
+# query, renderer memory, a fully cold first search. The peers' figures
+# (shared/research/peers.md) follow for comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=../shared

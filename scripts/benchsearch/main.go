@@ -1,7 +1,8 @@
 // Command benchsearch measures full-text search in real headless Chromium: per query, the
-// time and bytes of a cold search (wasm module cached, search data not), warm query times,
-// the renderer's memory after 20 queries (in a fresh browser, beside a blank page's), and
-// a fully cold first search (empty profile).
+// time and bytes of a cold search (wasm module cached, search data not), warm query times
+// beside their fetch floor (the same files fetched at once by the same page, doing no
+// work; floor.go), the renderer's memory after 20 queries (in a fresh browser, beside a
+// blank page's), and a fully cold first search (empty profile).
 //
 //	go run ./scripts/benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME] [-only warm|memory|abuse|paging]
 //
@@ -18,12 +19,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -32,6 +31,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"folio/scripts/benchkit"
 	"folio/scripts/chrome"
 
 	"folio/internal/post"
@@ -61,12 +61,12 @@ func main() {
 	if _, err := os.Stat(filepath.Join(*dir, "index.html")); err != nil {
 		fail("%s has no index.html: build a site first", *dir)
 	}
-	queries, err := readQueries(*qfile)
+	queries, err := benchkit.ReadQueries(*qfile)
 	if err != nil {
 		fail("%v", err)
 	}
 	if *nfile != "" {
-		more, err := readQueries(*nfile)
+		more, err := benchkit.ReadQueries(*nfile)
 		if err != nil {
 			fail("%v", err)
 		}
@@ -168,17 +168,35 @@ func main() {
 	if err := load(ctx, url); err != nil {
 		fail("loading for warm queries: %v", err)
 	}
+	// Each run is followed by its fetch floors, in the same page (floor.go).
 	var first []float64
+	var floors []floorRun
 	phases := map[string][]float64{}
 	for i, q := range queries {
+		c.log.start()
 		res, err := search(ctx, q, false)
+		files := c.log.stop()
 		if err != nil {
 			fail("warm-up %q: %v", q, err)
 		}
 		first = append(first, res.Ms)
+		fr := floorRun{ms: res.Ms, hits: res.Timing["hits"], files: len(files)}
+		for _, f := range files {
+			fr.kB += float64(f.bytes) / 1e3
+		}
+		if i == 0 {
+			time.Sleep(500 * time.Millisecond) // the route tables a page fetches after its first search
+		}
+		if fr.floor, err = floor(ctx, urls(files)); err == nil {
+			fr.hitsFlr, err = floor(ctx, shardURLs(files))
+		}
+		if err != nil {
+			fail("fetch floor of %q: %v", q, err)
+		}
+		floors = append(floors, fr)
 		if *only != "" {
-			fmt.Printf("%s %8d %7.1f ms: route %.1f, fetch %.1f, match %.1f, hits %.1f\n", pad(q, 28), res.Total, res.Ms,
-				res.Timing["route"], res.Timing["fetch"], res.Timing["match"], res.Timing["hits"])
+			fmt.Printf("%s %8d %7.1f ms: route %.1f, fetch %.1f, match %.1f, hits %.1f; floor %.1f ms (%d files, %.1f kB), hits' floor %.1f\n", pad(q, 28), res.Total, res.Ms,
+				res.Timing["route"], res.Timing["fetch"], res.Timing["match"], res.Timing["hits"], fr.floor, fr.files, fr.kB, fr.hitsFlr)
 		}
 		if i > 0 {
 			rest := res.Ms
@@ -192,6 +210,7 @@ func main() {
 	if *only != "" {
 		fmt.Printf("== %s: %d queries, warm only\n", *label, len(queries))
 		printWarm(first, phases)
+		printFloor(floors)
 		return
 	}
 	var warm, repeat []float64
@@ -224,11 +243,12 @@ func main() {
 		fmt.Printf("%s %8d %6v %9.1f %11.1f %10.1f\n", pad(r.q, 28), r.res.Total, r.res.Exact, r.res.Ms, r.searchKB, r.shardKB)
 		coldMs, coldKB = append(coldMs, r.res.Ms), append(coldKB, r.searchKB)
 	}
-	fmt.Printf("cold search:        p50 %.1f ms, p95 %.1f ms (fresh page per query, module cached)\n", pct(coldMs, 50), pct(coldMs, 95))
-	fmt.Printf("cold search data:   p50 %.1f kB, max %.1f kB\n", pct(coldKB, 50), pct(coldKB, 100))
+	fmt.Printf("cold search:        p50 %.1f ms, p95 %.1f ms (fresh page per query, module cached)\n", benchkit.Pct(coldMs, 50), benchkit.Pct(coldMs, 95))
+	fmt.Printf("cold search data:   p50 %.1f kB, max %.1f kB\n", benchkit.Pct(coldKB, 50), benchkit.Pct(coldKB, 100))
 	printWarm(first, phases)
-	fmt.Printf("warm, data held:    p50 %.1f ms, p95 %.1f ms (%d runs: the worker searches again over data it already holds)\n", pct(warm, 50), pct(warm, 95), len(warm))
-	fmt.Printf("repeat:             p50 %.2f ms, p95 %.2f ms (the page's answer cache)\n", pct(repeat, 50), pct(repeat, 95))
+	printFloor(floors)
+	fmt.Printf("warm, data held:    p50 %.1f ms, p95 %.1f ms (%d runs: the worker searches again over data it already holds)\n", benchkit.Pct(warm, 50), benchkit.Pct(warm, 95), len(warm))
+	fmt.Printf("repeat:             p50 %.2f ms, p95 %.2f ms (the page's answer cache)\n", benchkit.Pct(repeat, 50), benchkit.Pct(repeat, 95))
 	printMemory(mem, nMem)
 	for _, f := range full {
 		fmt.Printf("fully cold:         %s: first %d results at %.0f ms after navigation start, %.1f kB in all (search %.1f, shards %.1f, module+page %.1f)\n",
@@ -257,9 +277,9 @@ var phaseNames = []string{"route", "fetch", "match", "hits"}
 
 // printWarm prints the warm first runs (without the warm-up query) and their phases.
 func printWarm(first []float64, phases map[string][]float64) {
-	fmt.Printf("warm, 1st run:      p50 %.1f ms, p95 %.1f ms (each query's first run in a page that has searched before; new data fetched)\n", pct(first[1:], 50), pct(first[1:], 95))
+	fmt.Printf("warm, 1st run:      p50 %.1f ms, p95 %.1f ms (each query's first run in a page that has searched before; new data fetched)\n", benchkit.Pct(first[1:], 50), benchkit.Pct(first[1:], 95))
 	fmt.Printf("  its phases, p50:  route %.1f, fetch %.1f, match %.1f, hits %.1f ms; outside the search (messages, parsing) %.1f ms\n",
-		pct(phases["route"], 50), pct(phases["fetch"], 50), pct(phases["match"], 50), pct(phases["hits"], 50), pct(phases["other"], 50))
+		benchkit.Pct(phases["route"], 50), benchkit.Pct(phases["fetch"], 50), benchkit.Pct(phases["match"], 50), benchkit.Pct(phases["hits"], 50), benchkit.Pct(phases["other"], 50))
 }
 
 // checkTotals counts, natively, the posts whose title and plain text contain every word of
@@ -312,49 +332,11 @@ func fail(format string, args ...any) {
 	os.Exit(1)
 }
 
-// readQueries reads a list of strings, a list of objects with "query" (or "q"), or an
-// object holding such a list under "queries" or "needles".
-func readQueries(name string) ([]string, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if m, ok := v.(map[string]any); ok {
-		switch {
-		case m["queries"] != nil:
-			v = m["queries"]
-		case m["needles"] != nil:
-			v = m["needles"]
-		}
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("%s: no list of queries", name)
-	}
-	var out []string
-	for _, e := range list {
-		switch e := e.(type) {
-		case string:
-			out = append(out, e)
-		case map[string]any:
-			if s, ok := e["query"].(string); ok {
-				out = append(out, s)
-			} else if s, ok := e["q"].(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out, nil
-}
-
 // counter counts response bytes by path: data/s/ (search), data/p/ (post shards), other.
 type counter struct {
 	h                    http.Handler
 	search, shard, other atomic.Int64
+	log                  requestLog // data/ requests, for the fetch floor
 }
 
 func (c *counter) reset() { c.search.Store(0); c.shard.Store(0); c.other.Store(0) }
@@ -374,12 +356,17 @@ func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, "/data/p/"):
 		n = &c.shard
 	}
-	c.h.ServeHTTP(&countingWriter{ResponseWriter: w, n: n, noStore: strings.HasPrefix(p, "/data/")}, r)
+	cw := &countingWriter{ResponseWriter: w, n: n, noStore: strings.HasPrefix(p, "/data/")}
+	c.h.ServeHTTP(cw, r)
+	if cw.noStore {
+		c.log.add(fetched{url: r.URL.RequestURI(), bytes: cw.own})
+	}
 }
 
 type countingWriter struct {
 	http.ResponseWriter
 	n       *atomic.Int64
+	own     int64 // this response's bytes
 	noStore bool
 	wrote   bool
 }
@@ -399,6 +386,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	w.n.Add(int64(len(p)))
+	w.own += int64(len(p))
 	return w.ResponseWriter.Write(p)
 }
 
@@ -673,17 +661,6 @@ func rendererMemory(ctx context.Context) memInfo {
 		}
 	}
 	return m
-}
-
-// pct is the p-th percentile (nearest rank); p=100 is the maximum.
-func pct(xs []float64, p float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	i := int(math.Ceil(p/100*float64(len(s)))) - 1
-	return s[max(0, min(i, len(s)-1))]
 }
 
 // pad pads s to w display columns, counting East Asian characters as two.
