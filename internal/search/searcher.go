@@ -87,6 +87,9 @@ type Options struct {
 	// Offset and Limit page through the hits (Limit 0: 10).
 	Offset, Limit int
 	Exact         Exactness
+	// Prefix says the query is being typed: its last word, when a Latin word or a number,
+	// also matches as the start of longer words (query.ParseTyping).
+	Prefix bool
 
 	blevePhrases bool // tests: match phrases with bleve's MultiPhraseQuery
 }
@@ -176,7 +179,7 @@ func (s *Searcher) loadMeta(ctx context.Context) (*reader.Meta, error) {
 // Search runs a query (see query.Parse for the language). A query that cannot be read
 // returns a *QueryError.
 func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, error) {
-	x, err := query.Parse(q)
+	x, err := parse(q, o.Prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +245,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	tm.Match = since(&t)
-	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets}
+	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets, Marks: query.Marks(x)}
 	hits, damaged, err := s.hits(ctx, began, docs, snippet.Phrases(x))
 	if err != nil {
 		return nil, err
