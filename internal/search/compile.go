@@ -14,6 +14,7 @@ type compiler struct {
 	v            *view
 	p            *plan
 	blevePhrases bool
+	prefixTerms  int // Config.PrefixTerms
 }
 
 // titleBoost weighs a match in the title against one in the body.
@@ -110,7 +111,8 @@ func (c *compiler) days(from, to int32) blevequery.Query {
 
 // text compiles a word or phrase for one field: its trigram term when the index holds it;
 // else a phrase of its slots (exact), or, when positions were not fetched, all its slots
-// anywhere in the field; both are phrase terms of the index reader (see phraseTerm).
+// anywhere in the field; both are phrase terms of the index reader (see phraseTerm). The
+// word being typed (Text.Prefix) may also be any of its completions in its last slot.
 func (c *compiler) text(t *query.Text, f int) blevequery.Query {
 	field := reader.FieldNames[f]
 	if t.Whole {
@@ -136,6 +138,9 @@ func (c *compiler) text(t *query.Text, f int) blevequery.Query {
 	alts := make([][]string, len(t.Slots))
 	for i, sl := range t.Slots {
 		alts[i] = c.p.alternatives(c.v, sl, f)
+		if t.Prefix != "" && i == len(t.Slots)-1 {
+			alts[i] = append(alts[i], c.p.completions(c.v, t.Prefix, f, c.prefixTerms)...)
+		}
 		if len(alts[i]) == 0 {
 			return blevequery.NewMatchNoneQuery()
 		}
