@@ -35,6 +35,8 @@ var (
 	benchN       = flag.Int("search.n", 1000, "build and measure this many gencorpus posts (seed 1)")
 	benchQueries = flag.String("search.queries", "", "a queries.json (default: shared/bench/peers/queries.json)")
 	benchPrefix  = flag.Bool("search.prefix", false, "ask every query as typed (Options.Prefix: type-ahead)")
+	benchPrefixB = flag.Int("search.prefix.bytes", DefaultConfig.PrefixBytes, "Config.PrefixBytes")
+	benchPrefixT = flag.Int("search.prefix.terms", DefaultConfig.PrefixTerms, "Config.PrefixTerms")
 )
 
 func BenchmarkSearch(b *testing.B) {
@@ -140,7 +142,7 @@ func openRecorded(b *testing.B, dir string, names *[]string) *Searcher {
 		}
 		return fs.ReadFile(fsys, name)
 	})
-	return openFetcher(b, f)
+	return openFetcher(b, f, WithPrefix(*benchPrefixB, *benchPrefixT))
 }
 
 // servedSize is the size of a file's brotli copy, or of the file when it has none.
