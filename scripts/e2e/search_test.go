@@ -120,3 +120,22 @@ func TestSearchMarksInPost(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchAsYouType: the search box searches while typing with type-ahead, so a Latin
+// word found before it is complete, and the post opened from it marks the word whole.
+func TestSearchAsYouType(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	b := NewBrowser(t)
+	b.Open(s.URL)
+	b.Run(10*time.Second, chromedp.Click(`#q`), chromedp.SendKeys(`#q`, "Raspb"))
+	b.WaitText("main", "Teaching the Kettle to Text Me")
+	snippet := Eval[string](b, `[...document.querySelectorAll("main .snippet mark")].map(m => m.textContent).join(" ")`)
+	if !strings.Contains(snippet, "Raspberry") {
+		t.Errorf("the snippets mark %q, want Raspberry", snippet)
+	}
+	b.Run(10*time.Second, chromedp.Click(`main .post-item h2 a[href*="raspberry-pi-kettle"]`))
+	b.WaitText("main .highlight-bar", "")
+	if got := Eval[string](b, `[...document.querySelectorAll("main article .prose mark")].map(m => m.textContent).join(" ")`); got != "Raspberry" {
+		t.Errorf("the post marks %q, want Raspberry", got)
+	}
+}
