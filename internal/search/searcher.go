@@ -53,7 +53,7 @@ type Config struct {
 }
 
 // DefaultConfig is the configuration Open starts from.
-var DefaultConfig = Config{CacheBytes: 96 << 20, PhraseBytes: 4 << 20, PrefixBytes: 256 << 10, PrefixTerms: 512}
+var DefaultConfig = Config{CacheBytes: 96 << 20, PhraseBytes: 4 << 20, PrefixBytes: 256 << 10, PrefixTerms: 4096}
 
 // Option changes the Config.
 type Option func(*Config)
