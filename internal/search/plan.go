@@ -107,7 +107,7 @@ func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time, pre
 		return nil
 	}
 	top := rt.awaitTop(ctx, searchBegan, rt.termTop, rt.termTable)
-	return getAll(ctx, keys, func(ctx context.Context, key string) error {
+	err := getAll(ctx, keys, func(ctx context.Context, key string) error {
 		k := key[1:]
 		if key[0] == 't' {
 			r, ok, err := rt.leaf(ctx, top, []byte(k))
@@ -122,28 +122,33 @@ func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time, pre
 		rs, err := rt.leaves(ctx, top, []byte(k), format.PrefixEnd([]byte(k)))
 		mu.Lock()
 		if key[0] == 'w' {
-			p.wordOf[k] = pickWordChunks(rs, prefixBytes)
+			p.wordOf[k] = rs
 		} else {
 			p.rangeOf[k] = rs
 		}
 		mu.Unlock()
 		return err
 	})
+	for pr, rs := range p.wordOf {
+		own := p.leafOf[pr]
+		p.wordOf[pr] = pickWordChunks(rs, own.File, prefixBytes)
+	}
+	return err
 }
 
 // pickWordChunks bounds what type-ahead reads of a word prefix's range (the chunks of the
 // terms starting with it): the biggest chunks first, while they fit in budget raw bytes.
 // A chunk's size is mostly its doc lists, so the biggest hold the commonest terms (a term
 // of more than index.ChunkBytes has a chunk of its own): the completions most worth
-// offering. The chunk of the typed word itself is fetched as its term, whatever the budget
-// (a completed word keeps every hit).
-func pickWordChunks(rs []format.Route, budget int) []format.Route {
+// offering. The chunk of the typed word itself (own) is fetched as its term, whatever the
+// budget (a completed word keeps every hit), and is not counted.
+func pickWordChunks(rs []format.Route, own string, budget int) []format.Route {
 	rs = slices.Clone(rs)
 	slices.SortStableFunc(rs, func(a, b format.Route) int { return cmp.Compare(b.Size, a.Size) })
 	var out []format.Route
 	spent := 0
 	for _, r := range rs {
-		if spent+r.Size <= budget {
+		if r.File != own && spent+r.Size <= budget {
 			out = append(out, r)
 			spent += r.Size
 		}
