@@ -546,8 +546,8 @@ func runFullyCold(c *counter, url, q string) (fullCold, error) {
 	defer cancel()
 	qj, _ := json.Marshal(q)
 	src := fmt.Sprintf(`addEventListener("DOMContentLoaded", () => {
-  window.__bench = folio.search(%s, {limit: 10}).then(r => ({ms: performance.now(), total: r.total, exact: !!r.exact, hits: r.hits.length}));
-});`, qj)
+  window.__bench = folio.search(%s, {limit: 10, prefix: %v}).then(r => ({ms: performance.now(), total: r.total, exact: !!r.exact, hits: r.hits.length}));
+});`, qj, askPrefix)
 	if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
 		return fullCold{}, err
 	}
