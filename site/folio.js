@@ -214,10 +214,14 @@ export function terms(kind) {
   return request(query('/api/terms', { kind }));
 }
 
-/** search returns {total, hits, facets} for a query. */
-export function search(q, { sort, filters = {}, offset = 0, limit = 20, exact = false } = {}) {
+/**
+ * search returns {total, exact, hits, facets, marks} for a query; prefix: the query is being
+ * typed (its last Latin word matches as a prefix); marksOnly: answer {marks} alone.
+ */
+export function search(q, { sort, filters = {}, offset = 0, limit = 20, exact = false, prefix = false, marksOnly = false } = {}) {
   const { category, tag, year } = filters;
-  return request(query('/api/search', { q, sort, category, tag, year, offset, limit, exact: exact ? 1 : '' }));
+  if (marksOnly) return request(query('/api/search', { q, prefix: prefix ? 1 : '', marks: 'only' }));
+  return request(query('/api/search', { q, sort, category, tag, year, offset, limit, exact: exact ? 1 : '', prefix: prefix ? 1 : '' }));
 }
 
 /** on listens to "progress" (start-up) and "failed" events; it returns a function that stops listening. */

@@ -12,10 +12,13 @@ import (
 
 // SearchExtension returns the extension that serves search:
 //
-//	GET /api/search?q=&sort=relevance|newest|oldest&category=&tag=&year=&offset=&limit=
+//	GET /api/search?q=&sort=relevance|newest|oldest&category=&tag=&year=&offset=&limit=&prefix=1
+//	GET /api/search?q=&prefix=1&marks=only
 //
 // It answers a search.Result as JSON: {total, exact, hits: [{id, file, url, title, date,
-// categories, tags, snippet}], facets: {categories, tags, years: [{name, count}]}}. A query
+// categories, tags, snippet}], facets: {categories, tags, years: [{name, count}]}, marks:
+// [{words, title, prefix}]}; prefix=1 matches the last Latin word as typed so far
+// (search.Options.Prefix). With marks=only it answers {marks} alone, searching nothing. A query
 // it cannot read is a 400 {"error": message, "code": "bad_query"}; a bundle without search
 // data is a 404 with code "not_found". The Searcher is opened on the first search (per
 // bundle) and keeps its cache between searches.
@@ -78,6 +81,22 @@ func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *sear
 			Error(w, http.StatusBadRequest, "bad_request", p.name+" must be a whole number ≥ 0")
 			return
 		}
+	}
+	o.Prefix = q.Get("prefix") == "1" || q.Get("prefix") == "true"
+	if q.Get("marks") == "only" {
+		marks, err := search.Marks(q.Get("q"), o.Prefix)
+		var qe *search.QueryError
+		switch {
+		case errors.As(err, &qe):
+			Error(w, http.StatusBadRequest, "bad_query", qe.Msg)
+		case err != nil:
+			Fail(w, err)
+		default:
+			JSON(w, struct {
+				Marks []search.Mark `json:"marks"`
+			}{marks})
+		}
+		return
 	}
 	switch q.Get("exact") {
 	case "1", "true", "always":

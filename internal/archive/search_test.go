@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -107,5 +108,38 @@ func TestSearchAPINoSearch(t *testing.T) {
 	var e struct{ Error, Code string }
 	if code := get(t, h, "/api/search?q=a", &e); code != 404 || e.Code != "not_found" {
 		t.Errorf("%d %+v, want 404 not_found", code, e)
+	}
+}
+
+// TestSearchAPIMarks: every answer carries the query's marks as the engine read it, and
+// marks=only answers them alone.
+func TestSearchAPIMarks(t *testing.T) {
+	h := New(bundle.FS(os.DirFS(demoSearchBundle(t))), SearchExtension())
+	type mark struct {
+		Words  []string
+		Title  bool
+		Prefix bool
+	}
+	var res struct {
+		Total int
+		Hits  []map[string]any
+		Marks []mark
+	}
+	if code := get(t, h, "/api/search?q="+url.QueryEscape("(龙井 OR 碧螺春) 春茶 -咖啡"), &res); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if got := fmt.Sprint(res.Marks); got != "[{[龙井] false false} {[碧螺春] false false} {[春茶] false false}]" {
+		t.Errorf("marks %s", got)
+	}
+	var only map[string][]mark
+	if code := get(t, h, "/api/search?marks=only&prefix=1&q="+url.QueryEscape("标题:龙井 Goo"), &only); code != 200 {
+		t.Fatalf("marks=only: status %d", code)
+	}
+	if got := fmt.Sprint(only); got != "map[marks:[{[龙井] true false} {[Goo] false true}]]" {
+		t.Errorf("marks=only: %s", got)
+	}
+	var e struct{ Error, Code string }
+	if code := get(t, h, "/api/search?marks=only&q=OR", &e); code != 400 || e.Code != "bad_query" {
+		t.Errorf("marks=only of a bad query: %d %+v", code, e)
 	}
 }

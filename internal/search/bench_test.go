@@ -23,6 +23,7 @@ import (
 //	go test -run XXX -bench Search -benchtime 20x ./internal/search                      # 1k generated posts
 //	go test -run XXX -bench Search -benchtime 20x ./internal/search -search.n 10000
 //	go test -run XXX -bench Search -benchtime 20x ./internal/search -search.data DIR/data  # a built site
+//	go test -run XXX -bench Search -benchtime 20x ./internal/search -search.queries Q.json -search.prefix  # type-ahead
 //
 // Per query of the peer benchmark's list: cold-kB is the brotli size of the search files
 // (s/) a fresh Searcher fetches for the first page (root and metadata included), shards-kB
@@ -33,6 +34,9 @@ var (
 	benchPosts   = flag.String("search.posts", "", "build and measure this _posts folder")
 	benchN       = flag.Int("search.n", 1000, "build and measure this many gencorpus posts (seed 1)")
 	benchQueries = flag.String("search.queries", "", "a queries.json (default: shared/bench/peers/queries.json)")
+	benchPrefix  = flag.Bool("search.prefix", false, "ask every query as typed (Options.Prefix: type-ahead)")
+	benchPrefixB = flag.Int("search.prefix.bytes", DefaultConfig.PrefixBytes, "Config.PrefixBytes")
+	benchPrefixT = flag.Int("search.prefix.terms", DefaultConfig.PrefixTerms, "Config.PrefixTerms")
 )
 
 func BenchmarkSearch(b *testing.B) {
@@ -52,12 +56,13 @@ func BenchmarkSearch(b *testing.B) {
 	b.Logf("search data: %d files, %.1f MB raw, %.1f MB as served (brotli where there is a copy)", files, float64(raw)/1e6, float64(br)/1e6)
 
 	warm := openRecorded(b, dir, nil)
+	opts := Options{Prefix: *benchPrefix}
 	for _, q := range readQueries(b, queries) {
 		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) {
 			var names []string
 			cold := openRecorded(b, dir, &names)
 			start := time.Now()
-			res, err := cold.Search(context.Background(), q, Options{})
+			res, err := cold.Search(context.Background(), q, opts)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -72,13 +77,13 @@ func BenchmarkSearch(b *testing.B) {
 					shards += size
 				}
 			}
-			if _, err := warm.Search(context.Background(), q, Options{}); err != nil {
+			if _, err := warm.Search(context.Background(), q, opts); err != nil {
 				b.Fatal(err)
 			}
 			var times []time.Duration
 			for b.Loop() {
 				t0 := time.Now()
-				if _, err := warm.Search(context.Background(), q, Options{}); err != nil {
+				if _, err := warm.Search(context.Background(), q, opts); err != nil {
 					b.Fatal(err)
 				}
 				times = append(times, time.Since(t0))
@@ -137,7 +142,7 @@ func openRecorded(b *testing.B, dir string, names *[]string) *Searcher {
 		}
 		return fs.ReadFile(fsys, name)
 	})
-	return openFetcher(b, f)
+	return openFetcher(b, f, WithPrefix(*benchPrefixB, *benchPrefixT))
 }
 
 // servedSize is the size of a file's brotli copy, or of the file when it has none.

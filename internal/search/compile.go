@@ -14,6 +14,7 @@ type compiler struct {
 	v            *view
 	p            *plan
 	blevePhrases bool
+	prefixTerms  int // Config.PrefixTerms
 }
 
 // titleBoost weighs a match in the title against one in the body.
@@ -110,7 +111,8 @@ func (c *compiler) days(from, to int32) blevequery.Query {
 
 // text compiles a word or phrase for one field: its trigram term when the index holds it;
 // else a phrase of its slots (exact), or, when positions were not fetched, all its slots
-// anywhere in the field; both are phrase terms of the index reader (see phraseTerm).
+// anywhere in the field; both are phrase terms of the index reader (see phraseTerm). The
+// word being typed (Text.Prefix) may also be any of its completions in its last slot.
 func (c *compiler) text(t *query.Text, f int) blevequery.Query {
 	field := reader.FieldNames[f]
 	if t.Whole {
@@ -134,13 +136,29 @@ func (c *compiler) text(t *query.Text, f int) blevequery.Query {
 	}
 	exact := ph != nil && ph.exact
 	alts := make([][]string, len(t.Slots))
+	var more []string // the completions of the word being typed
 	for i, sl := range t.Slots {
 		alts[i] = c.p.alternatives(c.v, sl, f)
+		if t.Prefix != "" && i == len(t.Slots)-1 {
+			more = c.p.completions(c.v, t.Prefix, f, c.prefixTerms)
+			alts[i] = append(alts[i], more...)
+		}
 		if len(alts[i]) == 0 {
 			return blevequery.NewMatchNoneQuery()
 		}
 	}
 	switch {
+	case len(alts) == 1 && len(more) > 1 && !c.blevePhrases:
+		// The completions are one term of the index reader (the docs with any of them,
+		// merged once), not hundreds of bleve term searchers; the typed word stays a term
+		// of its own, so that it scores as itself.
+		own := alts[0][:len(alts[0])-len(more)]
+		q := blevequery.NewTermQuery(reader.PhraseTerm([][]string{more}, false))
+		q.SetField(field)
+		if len(own) == 0 {
+			return q
+		}
+		return blevequery.NewDisjunctionQuery([]blevequery.Query{anyTerm(own, field), q})
 	case len(alts) == 1:
 		return anyTerm(alts[0], field)
 	case c.blevePhrases && exact:

@@ -47,6 +47,15 @@ func FuzzParse(f *testing.F) {
 		}
 		if err == nil {
 			_ = x.String()
+			_ = query.Marks(x)
+		}
+		// Typed so far, the same query reads the same, or fails the same.
+		y, err2 := query.ParseTyping(q)
+		if (err == nil) != (err2 == nil) {
+			t.Fatalf("Parse(%q): %v, but ParseTyping: %v", q, err, err2)
+		}
+		if err2 == nil && strings.ReplaceAll(y.String(), "*", "") != strings.ReplaceAll(x.String(), "*", "") {
+			t.Fatalf("ParseTyping(%q) = %s, Parse = %s", q, y, x)
 		}
 	})
 }
@@ -68,7 +77,7 @@ func FuzzSearch(f *testing.F) {
 	fuzzDemo.once.Do(func() { fuzzDemo.b = build(f, filepath.Join(repoDir(), "demo", "_posts")) })
 	b := fuzzDemo.b
 	f.Fuzz(func(t *testing.T, q string, opt uint8) {
-		o := Options{Sort: []string{"", SortNewest, SortOldest}[opt%3], Exact: Exactness(opt / 3 % 3), Offset: int(opt % 5)}
+		o := Options{Sort: []string{"", SortNewest, SortOldest}[opt%3], Exact: Exactness(opt / 3 % 3), Offset: int(opt % 5), Prefix: opt/9%2 == 1}
 		res, err := b.s.Search(context.Background(), q, o)
 		var qe *QueryError
 		if err != nil && !errors.As(err, &qe) {

@@ -21,11 +21,13 @@ import (
 // gets every chunk, in parallel, before bleve runs.
 type plan struct {
 	terms, prefixes map[string]bool
+	wordPrefixes    map[string]bool // type-ahead: Text.Prefix of the word being typed
 	phrases         []*phrase
 	phraseOf        map[*query.Text]*phrase
 
 	leafOf  map[string]format.Route   // term → the leaf entry of its chunk
 	rangeOf map[string][]format.Route // prefix → leaf entries of its range
+	wordOf  map[string][]format.Route // word prefix → the chunks of its range it reads (see pickWordChunks)
 	posFile map[string]bool           // position chunks to fetch
 }
 
@@ -42,8 +44,8 @@ type phrase struct {
 }
 
 func newPlan(x query.Expr) *plan {
-	p := &plan{terms: map[string]bool{}, prefixes: map[string]bool{}, phraseOf: map[*query.Text]*phrase{},
-		leafOf: map[string]format.Route{}, rangeOf: map[string][]format.Route{}, posFile: map[string]bool{}}
+	p := &plan{terms: map[string]bool{}, prefixes: map[string]bool{}, wordPrefixes: map[string]bool{}, phraseOf: map[*query.Text]*phrase{},
+		leafOf: map[string]format.Route{}, rangeOf: map[string][]format.Route{}, wordOf: map[string][]format.Route{}, posFile: map[string]bool{}}
 	p.walk(x, false)
 	return p
 }
@@ -73,6 +75,9 @@ func (p *plan) walk(x query.Expr, neg bool) {
 				p.prefixes[sl.Prefix] = true
 			}
 		}
+		if x.Prefix != "" {
+			p.wordPrefixes[x.Prefix] = true
+		}
 		if len(x.Slots) > 1 {
 			ph := &phrase{t: x, neg: neg, tri: wordTrigram(x)}
 			p.phrases = append(p.phrases, ph)
@@ -84,8 +89,9 @@ func (p *plan) walk(x query.Expr, neg bool) {
 	}
 }
 
-// route finds the leaf entries of every term and prefix range, in parallel.
-func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time) error {
+// route finds the leaf entries of every term and prefix range, in parallel; of a word
+// prefix's range it keeps the chunks pickWordChunks picks within prefixBytes.
+func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time, prefixBytes int) error {
 	var mu sync.Mutex
 	var keys []string
 	for t := range p.terms {
@@ -94,11 +100,14 @@ func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time) err
 	for pr := range p.prefixes {
 		keys = append(keys, "p"+pr)
 	}
+	for pr := range p.wordPrefixes {
+		keys = append(keys, "w"+pr)
+	}
 	if len(keys) == 0 {
 		return nil
 	}
 	top := rt.awaitTop(ctx, searchBegan, rt.termTop, rt.termTable)
-	return getAll(ctx, keys, func(ctx context.Context, key string) error {
+	err := getAll(ctx, keys, func(ctx context.Context, key string) error {
 		k := key[1:]
 		if key[0] == 't' {
 			r, ok, err := rt.leaf(ctx, top, []byte(k))
@@ -112,10 +121,39 @@ func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time) err
 		}
 		rs, err := rt.leaves(ctx, top, []byte(k), format.PrefixEnd([]byte(k)))
 		mu.Lock()
-		p.rangeOf[k] = rs
+		if key[0] == 'w' {
+			p.wordOf[k] = rs
+		} else {
+			p.rangeOf[k] = rs
+		}
 		mu.Unlock()
 		return err
 	})
+	for pr, rs := range p.wordOf {
+		own := p.leafOf[pr]
+		p.wordOf[pr] = pickWordChunks(rs, own.File, prefixBytes)
+	}
+	return err
+}
+
+// pickWordChunks bounds what type-ahead reads of a word prefix's range (the chunks of the
+// terms starting with it): the biggest chunks first, while they fit in budget raw bytes.
+// A chunk's size is mostly its doc lists, so the biggest hold the commonest terms (a term
+// of more than index.ChunkBytes has a chunk of its own): the completions most worth
+// offering. The chunk of the typed word itself (own) is fetched as its term, whatever the
+// budget (a completed word keeps every hit), and is not counted.
+func pickWordChunks(rs []format.Route, own string, budget int) []format.Route {
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b format.Route) int { return cmp.Compare(b.Size, a.Size) })
+	var out []format.Route
+	spent := 0
+	for _, r := range rs {
+		if r.File != own && spent+r.Size <= budget {
+			out = append(out, r)
+			spent += r.Size
+		}
+	}
+	return out
 }
 
 // wordTrigram returns the trigram term of a word of three Han characters in a row, or "".
@@ -150,6 +188,9 @@ func (p *plan) posFiles(t *query.Text) map[string]int {
 				files[r.Pos] = r.PosSize
 			}
 		}
+	}
+	for _, r := range p.wordOf[t.Prefix] {
+		files[r.Pos] = r.PosSize
 	}
 	return files
 }
@@ -220,6 +261,11 @@ func (p *plan) fetch(ctx context.Context, v *view) error {
 			files[r.File] = 'D'
 		}
 	}
+	for _, rs := range p.wordOf {
+		for _, r := range rs {
+			files[r.File] = 'D'
+		}
+	}
 	for f := range p.posFile {
 		files[f] = 'X'
 	}
@@ -274,6 +320,46 @@ func (p *plan) alternatives(v *view, sl analysis.Slot, f int) []string {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// completions lists the terms of field f that type-ahead adds for a word prefix: the
+// terms starting with it, longer than it, in the chunks pickWordChunks kept; at most max,
+// the commonest in the field first (ties in term order).
+func (p *plan) completions(v *view, prefix string, f, max int) []string {
+	type cand struct {
+		term string
+		df   int
+	}
+	var cs []cand
+	rs := p.wordOf[prefix]
+	if r, ok := p.leafOf[prefix]; ok {
+		rs = append([]format.Route{r}, rs...) // the typed word's own chunk holds completions too
+	}
+	seen := map[string]bool{}
+	for _, r := range rs {
+		c := v.chunks[r.File]
+		if c == nil || seen[r.File] {
+			continue
+		}
+		seen[r.File] = true
+		for i := range c.Terms {
+			e := &c.Terms[i]
+			if len(e.Term) > len(prefix) && strings.HasPrefix(e.Term, prefix) && e.Has(f) {
+				cs = append(cs, cand{e.Term, e.DF(f)})
+			}
+		}
+	}
+	slices.SortFunc(cs, func(a, b cand) int {
+		if a.df != b.df {
+			return cmp.Compare(b.df, a.df)
+		}
+		return cmp.Compare(a.term, b.term)
+	})
+	out := make([]string, 0, min(max, len(cs)))
+	for _, c := range cs[:min(max, len(cs))] {
+		out = append(out, c.term)
 	}
 	return out
 }

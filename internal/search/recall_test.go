@@ -125,6 +125,17 @@ func diff(got, want []string) string {
 	return "missing " + joinIDs(head(missing)) + "; extra " + joinIDs(head(extra))
 }
 
+// subtract returns the items of want (sorted) that got (sorted) lacks.
+func subtract(want, got []string) []string {
+	var out []string
+	for _, w := range want {
+		if _, ok := slices.BinarySearch(got, w); !ok {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 func head(s []string) []string { return s[:min(5, len(s))] }
 
 // TestRecallGencorpus checks every needle and every benchmark query on 1,000 generated
@@ -153,12 +164,21 @@ func TestRecallGencorpus(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("needle %s (%q): %d hits, want %d: %s", n.Name, n.Query, len(got), len(want), diff(got, want))
 		}
+		typed, _ := b.files(t, n.Query, Options{Prefix: true})
+		if missing := subtract(want, typed); len(missing) > 0 {
+			t.Errorf("needle %s (%q) as typed misses %d: %s", n.Name, n.Query, len(missing), joinIDs(head(missing)))
+		}
 	}
 	for _, q := range readQueries(t, filepath.Join(shared, "bench", "peers", "queries.json")) {
 		want := substringTruth(b.posts, strings.Fields(q))
 		got, exact := b.files(t, q, Options{})
 		if !exact || !slices.Equal(got, want) {
 			t.Errorf("%q: %d hits (exact %v), want %d: %s", q, len(got), exact, len(want), diff(got, want))
+		}
+		// Typed (type-ahead), a completed word still finds every post that has it.
+		typed, _ := b.files(t, q, Options{Prefix: true})
+		if missing := subtract(want, typed); len(missing) > 0 {
+			t.Errorf("%q as typed misses %d: %s", q, len(missing), joinIDs(head(missing)))
 		}
 		// Bleve's own phrase searcher finds the same posts.
 		if oracle, _ := b.files(t, q, Options{blevePhrases: true}); !slices.Equal(oracle, got) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"folio/internal/bundle"
+	"folio/internal/search/query"
 )
 
 // Result is the answer to a search.
@@ -13,6 +14,9 @@ type Result struct {
 	Total  int    `json:"total"`
 	Hits   []Hit  `json:"hits"`
 	Facets Facets `json:"facets"`
+	// Marks are the query's words and phrases as the engine matched them: what a viewer
+	// marks in the posts (see Mark).
+	Marks []Mark `json:"marks"`
 	// Exact is false when some word was matched as its tokens anywhere in the field
 	// rather than as an exact phrase (see Config.PhraseBytes): then a few hits may
 	// contain the word's parts but not the word (and, for an excluded word, a few posts
@@ -26,6 +30,27 @@ type Result struct {
 	Fetched Fetched `json:"-"`
 	// Timing says where the time went, in milliseconds, for diagnostics.
 	Timing Timing `json:"timing"`
+}
+
+// Mark is a word or phrase of a query to mark in a post (see query.Mark).
+type Mark = query.Mark
+
+// Marks returns what to mark for a query (prefix: as Options.Prefix), without searching;
+// a query that cannot be read returns a *QueryError.
+func Marks(q string, prefix bool) ([]Mark, error) {
+	x, err := parse(q, prefix)
+	if err != nil {
+		return nil, err
+	}
+	return query.Marks(x), nil
+}
+
+// parse reads a query, still being typed when prefix is set.
+func parse(q string, prefix bool) (query.Expr, error) {
+	if prefix {
+		return query.ParseTyping(q)
+	}
+	return query.Parse(q)
 }
 
 // Timing is the time of each phase of a search, in milliseconds: finding the query's

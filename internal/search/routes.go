@@ -160,11 +160,25 @@ func (r *routes) leaves(ctx context.Context, top *format.RouteNode, lo, hi []byt
 			return errRouteDepth
 		}
 		i := max(0, n.Find(lo))
-		for ; i < len(n.Entries); i++ {
-			e := n.Entries[i]
-			if hi != nil && bytes.Compare(e.Key, hi) >= 0 {
-				break
+		end := i
+		for end < len(n.Entries) && (hi == nil || bytes.Compare(n.Entries[end].Key, hi) < 0) {
+			end++
+		}
+		if !n.Leaf && end-i > 1 {
+			// A wide range (a short prefix) spans several nodes: fetch them at once.
+			names := make([]string, 0, end-i)
+			for _, e := range n.Entries[i:end] {
+				names = append(names, e.File)
 			}
+			if err := getAll(ctx, names, func(ctx context.Context, name string) error {
+				_, err := r.files.node(ctx, name)
+				return err
+			}); err != nil {
+				return err
+			}
+		}
+		for ; i < end; i++ {
+			e := n.Entries[i]
 			if n.Leaf {
 				out = append(out, e)
 				continue

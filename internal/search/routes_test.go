@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -55,8 +56,8 @@ func TestDeepRoutes(t *testing.T) {
 	if tabled.s.routes.termsTop() == tabled.s.routes.termTop || !tabled.s.routes.termsTop().Leaf {
 		t.Fatal("the term table is not in use once loaded")
 	}
-	for _, q := range []string{"茶", "龙井 OR 5G", `"A股"`, "title:茶", "沪深300", "12.3%", "茶 -5G", "tag:沪深300", "茶 date:2020"} {
-		for _, o := range []Options{{}, {Sort: SortOldest}} {
+	for _, q := range []string{"茶", "龙井 OR 5G", `"A股"`, "title:茶", "沪深300", "12.3%", "茶 -5G", "tag:沪深300", "茶 date:2020", "t", "Ras", "沪深3"} {
+		for _, o := range []Options{{}, {Sort: SortOldest}, {Sort: SortOldest, Prefix: true}} {
 			want := flat.all(t, q, o)
 			for name, b := range map[string]*built{"deep": deep, "tabled": tabled} {
 				if got := b.all(t, q, o); !slices.Equal(want, got) {
@@ -230,4 +231,53 @@ func routeNodeFiles(t *testing.T, dir string, tops ...[]byte) map[string]bool {
 		walk(top)
 	}
 	return out
+}
+
+// TestWideRangeNodesAtOnce: a range that spans several route nodes (a short prefix) fetches
+// them at once, not one after the other, and still lists every chunk in order.
+func TestWideRangeNodesAtOnce(t *testing.T) {
+	saved := [5]int{index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries}
+	index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries = 256, 256, 2, 2, 0
+	defer func() {
+		index.ChunkBytes, index.PosChunkBytes, index.Fanout, index.TopFanout, index.MaxTableEntries = saved[0], saved[1], saved[2], saved[3], saved[4]
+	}()
+	b := build(t, filepath.Join(repoDir(), "demo", "_posts"))
+	nodes := routeNodeFiles(t, b.dir, b.s.root.Terms, b.s.root.Shards)
+
+	// A route node's fetch waits (up to a second) until another is under way.
+	var mu sync.Mutex
+	inFlight := 0
+	together := make(chan struct{})
+	var once sync.Once
+	fsys := bundle.FS(os.DirFS(b.dir))
+	s := openFetcher(t, bundle.FetchFunc(func(ctx context.Context, name string) ([]byte, error) {
+		if nodes[name] {
+			mu.Lock()
+			inFlight++
+			if inFlight >= 2 {
+				once.Do(func() { close(together) })
+			}
+			mu.Unlock()
+			select {
+			case <-together:
+			case <-time.After(time.Second):
+			}
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		}
+		return fsys.Fetch(ctx, name)
+	}))
+	leaves, err := s.routes.leaves(context.Background(), s.routes.termTop, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-together:
+	default:
+		t.Error("the route nodes of a wide range were fetched one after the other")
+	}
+	if len(leaves) != b.s.root.Chunks || !slices.IsSortedFunc(leaves, func(a, b format.Route) int { return bytes.Compare(a.Key, b.Key) }) {
+		t.Errorf("%d leaves (sorted: %v), want the %d chunks in order", len(leaves), slices.IsSortedFunc(leaves, func(a, b format.Route) int { return bytes.Compare(a.Key, b.Key) }), b.s.root.Chunks)
+	}
 }

@@ -34,5 +34,7 @@
 // postings the reader computes from positions. When the positions of a phrase would cost
 // more than Config.PhraseBytes to fetch, the phrase matches as all its tokens anywhere in
 // the field (recall stays complete; the result says Exact: false). The hits' posts come
-// from their shards, with a snippet each (package snippet).
+// from their shards, with a snippet each (package snippet); the result's Marks say what a
+// viewer marks (query.Marks). Type-ahead (Options.Prefix) also matches the completions of
+// the last Latin word, read from the biggest chunks of its range (plan.go).
 package search

@@ -43,10 +43,17 @@ type Config struct {
 	// it needs is 3.0 MB raw, for 营业收入 同比增长), and half of the list fetches under
 	// 600 kB in all; 512 kB left 6 of its 20 queries inexact.
 	PhraseBytes int
+	// PrefixBytes bounds the raw bytes of term chunks type-ahead (Options.Prefix) reads to
+	// complete the word being typed, beyond the word's own chunk: the biggest chunks of the
+	// range of terms starting with it, which hold its commonest completions. PrefixTerms
+	// bounds the completions it matches, the commonest first. A completed word always
+	// matches itself, whatever they leave out.
+	PrefixBytes int
+	PrefixTerms int
 }
 
 // DefaultConfig is the configuration Open starts from.
-var DefaultConfig = Config{CacheBytes: 96 << 20, PhraseBytes: 4 << 20}
+var DefaultConfig = Config{CacheBytes: 96 << 20, PhraseBytes: 4 << 20, PrefixBytes: 256 << 10, PrefixTerms: 4096}
 
 // Option changes the Config.
 type Option func(*Config)
@@ -56,6 +63,11 @@ func WithCacheBytes(n int64) Option { return func(c *Config) { c.CacheBytes = n 
 
 // WithPhraseBytes sets Config.PhraseBytes.
 func WithPhraseBytes(n int) Option { return func(c *Config) { c.PhraseBytes = n } }
+
+// WithPrefix sets Config.PrefixBytes and Config.PrefixTerms.
+func WithPrefix(bytes, terms int) Option {
+	return func(c *Config) { c.PrefixBytes, c.PrefixTerms = bytes, terms }
+}
 
 // Sort orders of results.
 const (
@@ -87,6 +99,9 @@ type Options struct {
 	// Offset and Limit page through the hits (Limit 0: 10).
 	Offset, Limit int
 	Exact         Exactness
+	// Prefix says the query is being typed: its last word, when a Latin word or a number,
+	// also matches as the start of longer words (query.ParseTyping).
+	Prefix bool
 
 	blevePhrases bool // tests: match phrases with bleve's MultiPhraseQuery
 }
@@ -176,7 +191,7 @@ func (s *Searcher) loadMeta(ctx context.Context) (*reader.Meta, error) {
 // Search runs a query (see query.Parse for the language). A query that cannot be read
 // returns a *QueryError.
 func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, error) {
-	x, err := query.Parse(q)
+	x, err := parse(q, o.Prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +231,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	var metaErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { m, metaErr = s.loadMeta(ctx) })
-	routeErr := p.route(ctx, s.routes, began)
+	routeErr := p.route(ctx, s.routes, began, s.cfg.PrefixBytes)
 	wg.Wait()
 	if metaErr != nil {
 		return nil, metaErr
@@ -232,7 +247,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	tm.Fetch = since(&t)
 
-	c := &compiler{v: v, p: p, blevePhrases: o.blevePhrases}
+	c := &compiler{v: v, p: p, blevePhrases: o.blevePhrases, prefixTerms: s.cfg.PrefixTerms}
 	docs, total, facets, err := s.run(ctx, v, c.top(x, o), order, scored, o)
 	if err != nil {
 		var de *bundle.DataError
@@ -242,7 +257,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	tm.Match = since(&t)
-	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets}
+	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets, Marks: query.Marks(x)}
 	hits, damaged, err := s.hits(ctx, began, docs, snippet.Phrases(x))
 	if err != nil {
 		return nil, err

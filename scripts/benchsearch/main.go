@@ -40,6 +40,9 @@ import (
 
 var chromium string
 
+// askPrefix makes every search one typed so far (folio.search's prefix option: type-ahead).
+var askPrefix bool
+
 func main() {
 	dir := flag.String("site", "", "built site folder (required)")
 	qfile := flag.String("queries", "", "JSON file of queries (required)")
@@ -48,7 +51,11 @@ func main() {
 	label := flag.String("label", "", "name printed above the table")
 	only := flag.String("only", "", "measure one thing, quickly: warm (warm query times, per query), memory, abuse (broad and over-limit queries) or paging (every hit of every query, 500 asked at a time, then memory)")
 	flag.StringVar(&chromium, "chromium", chrome.Path, "Chromium binary")
+	flag.BoolVar(&askPrefix, "prefix", false, "ask each query as typed so far (type-ahead: the last Latin word or number is a prefix); -posts is then ignored")
 	flag.Parse()
+	if askPrefix {
+		*posts = "" // substring truth does not apply to prefixes
+	}
 	switch *only {
 	case "", "warm", "memory", "abuse", "paging":
 	default:
@@ -495,9 +502,9 @@ func search(ctx context.Context, q string, bust bool) (searchResult, error) {
 	tctx, cancel := context.WithTimeout(ctx, 180*time.Second)
 	defer cancel()
 	qj, _ := json.Marshal(q)
-	call := fmt.Sprintf(`folio.search(%s, {limit: 10})`, qj)
+	call := fmt.Sprintf(`folio.search(%s, {limit: 10, prefix: %v})`, qj, askPrefix)
 	if bust {
-		call = fmt.Sprintf(`folio.request('/api/search?' + new URLSearchParams({q: %s, limit: 10, n: ++window.__bust}))`, qj)
+		call = fmt.Sprintf(`folio.request('/api/search?' + new URLSearchParams({q: %s, limit: 10, prefix: %q, n: ++window.__bust}))`, qj, map[bool]string{true: "1"}[askPrefix])
 	}
 	expr := fmt.Sprintf(`(async () => {
   window.__bust = window.__bust || 0;
@@ -527,8 +534,8 @@ func runFullyCold(c *counter, url, q string) (fullCold, error) {
 	defer cancel()
 	qj, _ := json.Marshal(q)
 	src := fmt.Sprintf(`addEventListener("DOMContentLoaded", () => {
-  window.__bench = folio.search(%s, {limit: 10}).then(r => ({ms: performance.now(), total: r.total, exact: !!r.exact, hits: r.hits.length}));
-});`, qj)
+  window.__bench = folio.search(%s, {limit: 10, prefix: %v}).then(r => ({ms: performance.now(), total: r.total, exact: !!r.exact, hits: r.hits.length}));
+});`, qj, askPrefix)
 	if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
 		return fullCold{}, err
 	}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,4 +87,55 @@ func TestSearchInBrowser(t *testing.T) {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// TestSearchMarksInPost: a search's hit, opened, marks exactly the words the engine
+// searched for, as the engine read the query (fields, operators and parentheses gone):
+// the words come from the search's marks, not from parsing the query in JavaScript.
+func TestSearchMarksInPost(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	b := NewBrowser(t)
+	b.Open(s.URL)
+	cases := []struct {
+		q           string
+		title, body string // the marked texts in the heading and in the body, in order
+	}{
+		{"标题:龙井", "龙井", ""},
+		{"(龙井 OR 碧螺春) 春茶", "龙井", "龙井 碧螺春 龙井 春茶"},
+		{"龙井|碧螺春", "龙井", "龙井 碧螺春 龙井"},
+	}
+	for _, c := range cases {
+		b.Run(20*time.Second, chromedp.Navigate(s.URL+"search?q="+url.QueryEscape(c.q)))
+		b.WaitText("main", "明前龙井到店了")
+		b.Run(10*time.Second, chromedp.Click(`main .post-item h2 a[href*="first-flush-longjing"]`))
+		b.WaitText("main .highlight-bar", "")
+		marked := func(sel string) string {
+			return Eval[string](b, `[...document.querySelectorAll(`+jsString(sel)+`)].map(m => m.textContent).join(" ")`)
+		}
+		if got := marked("main article h1 mark"); got != c.title {
+			t.Errorf("%s: the heading marks %q, want %q", c.q, got, c.title)
+		}
+		if got := marked("main article .prose mark"); got != c.body {
+			t.Errorf("%s: the body marks %q, want %q", c.q, got, c.body)
+		}
+	}
+}
+
+// TestSearchAsYouType: the search box searches while typing with type-ahead, so a Latin
+// word found before it is complete, and the post opened from it marks the word whole.
+func TestSearchAsYouType(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	b := NewBrowser(t)
+	b.Open(s.URL)
+	b.Run(10*time.Second, chromedp.Click(`#q`), chromedp.SendKeys(`#q`, "Raspb"))
+	b.WaitText("main", "Teaching the Kettle to Text Me")
+	snippet := Eval[string](b, `[...document.querySelectorAll("main .snippet mark")].map(m => m.textContent).join(" ")`)
+	if !strings.Contains(snippet, "Raspberry") {
+		t.Errorf("the snippets mark %q, want Raspberry", snippet)
+	}
+	b.Run(10*time.Second, chromedp.Click(`main .post-item h2 a[href*="raspberry-pi-kettle"]`))
+	b.WaitText("main .highlight-bar", "")
+	if got := Eval[string](b, `[...document.querySelectorAll("main article .prose mark")].map(m => m.textContent).join(" ")`); got != "Raspberry" {
+		t.Errorf("the post marks %q, want Raspberry", got)
+	}
 }

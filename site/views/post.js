@@ -1,5 +1,6 @@
-// post.js — one post, found by its original Jekyll URL; with ?highlight= the searched
-// words are marked in its body.
+// post.js — one post, found by its original Jekyll URL; with ?highlight= (and ?prefix=1 when
+// the query was being typed) the searched words are marked: the engine says which (its
+// marks of the query), this file only finds them in the text.
 
 import * as folio from '../folio.js';
 import { t } from '../i18n.js';
@@ -14,8 +15,8 @@ export async function post(ctx) {
     if (err.code === 'not_found' || err.status === 404) return notFound(ctx);
     throw err;
   }
-  const p = await folio.post(id);
   const q = (ctx.query.get('highlight') || '').trim();
+  const [p, marks] = await Promise.all([folio.post(id), q ? marksOf(q, ctx.query.get('prefix') === '1') : []]);
   const body = h('div', { class: 'prose', html: p.html || '' });
   tidy(body);
   const lang = guessLang(`${p.title} ${body.textContent.slice(0, 2000)}`);
@@ -33,7 +34,7 @@ export async function post(ctx) {
   );
   const nodes = [];
   if (q) {
-    const n = highlight(h1, q) + highlight(body, q);
+    const n = highlight(h1, marks) + highlight(body, marks.filter((m) => !m.title));
     const bar = h('p', { class: 'highlight-bar', role: 'note' }, t('highlighted', { n, q }), ' ');
     if (n) {
       bar.append(
@@ -117,29 +118,44 @@ function guessLang(text) {
   return '';
 }
 
-/** terms returns the words and phrases of a search query worth marking in the text. */
-export function terms(q) {
-  const out = [];
-  const re = /(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))/g;
-  let m;
-  while ((m = re.exec(q))) {
-    const [, neg, field, phrase, word] = m;
-    if (neg) continue;
-    if (field && field !== 'title') continue;
-    const v = (phrase ?? word ?? '').trim();
-    if (!v || v === 'OR' || v === 'AND' || v === 'NOT') continue;
-    out.push(v);
+/** marksOf asks the engine what to mark for a query; a query it cannot read marks nothing. */
+async function marksOf(q, prefix) {
+  try {
+    return (await folio.search(q, { marksOnly: true, prefix })).marks || [];
+  } catch {
+    return [];
   }
-  return [...new Set(out)].sort((a, b) => b.length - a.length);
+}
+
+// A letter or digit of a script written with spaces: a Latin word or a number matches as a
+// whole word (Han, kana and hangul match anywhere).
+const WORD = String.raw`(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}])[\p{L}\p{N}])`;
+const isWordChar = (c) => new RegExp(`^${WORD}$`, 'u').test(c);
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// pattern is the regular expression source of one mark of the engine ({words, prefix}):
+// its words in order with nothing but spaces or punctuation between, a Latin word or
+// number whole (the last of a prefix mark as the start of a word, marked whole).
+function pattern(m) {
+  const last = m.words.length - 1;
+  const parts = m.words.map((w, i) => {
+    const chars = [...w];
+    let p = escape(w);
+    if (isWordChar(chars[0])) p = `(?<!${WORD})${p}`;
+    if (isWordChar(chars[chars.length - 1])) p += m.prefix && i === last ? `${WORD}*` : `(?!${WORD})`;
+    return p;
+  });
+  return parts.join(String.raw`[^\p{L}\p{N}]*`);
 }
 
 const MAX_MARKS = 500;
 
-/** highlight wraps the matches of the query's words in <mark>; it returns their number. */
-export function highlight(root, q) {
-  const words = terms(q);
-  if (!words.length) return 0;
-  const re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+/** highlight wraps the matches of the engine's marks in <mark>; it returns their number. */
+export function highlight(root, marks) {
+  const ps = marks.filter((m) => m.words && m.words.length).map(pattern);
+  if (!ps.length) return 0;
+  ps.sort((a, b) => b.length - a.length);
+  const re = new RegExp(ps.join('|'), 'giu');
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
     acceptNode: (n) => (n.parentElement.closest('script,style,mark,textarea') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
   });

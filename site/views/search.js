@@ -108,6 +108,10 @@ export async function search(ctx) {
   const filters = Object.fromEntries(FILTERS.map((f) => [f, ctx.query.get(f) || '']));
   const page = pageOf(ctx.query);
   const exact = ctx.query.get('exact') === '1';
+  // While the search box has focus and its last word is not ended by a space, the query is
+  // being typed (search as you type): its last Latin word matches as a prefix too.
+  const box = document.getElementById('q');
+  const prefix = !!box && document.activeElement === box && !/\s$/.test(box.value);
   if (!q) {
     const open = help();
     open.open = true;
@@ -115,7 +119,7 @@ export async function search(ctx) {
   }
   let r;
   try {
-    r = await folio.search(q, { sort, filters, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, exact });
+    r = await folio.search(q, { sort, filters, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, exact, prefix });
   } catch (err) {
     if (err.code === 'bad_query') {
       const open = help();
@@ -126,7 +130,7 @@ export async function search(ctx) {
     throw err;
   }
   const summary = t('results', { n: r.total });
-  const hits = (r.hits || []).map((x) => postItem(x, { highlight: q }, x.snippet));
+  const hits = (r.hits || []).map((x) => postItem(x, { highlight: q, prefix: prefix ? 1 : null }, x.snippet));
   const title = t('resultsFor', { q });
   return {
     title,

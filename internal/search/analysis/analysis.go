@@ -178,3 +178,19 @@ func IsHan(s string) bool {
 	}
 	return s != ""
 }
+
+// PrefixTerm returns the term of the last word of text when it is a Latin word or a
+// number that ends the text (nothing dropped after it, as "%" is), which type-ahead
+// matches as the start of longer terms too ("goo" of "Goo" finds google, "5g" finds
+// 5gb); "" otherwise (a Han word stays an exact substring).
+func PrefixTerm(text string) string {
+	ts := analyzer().Analyze([]byte(text))
+	if len(ts) == 0 {
+		return ""
+	}
+	t := ts[len(ts)-1]
+	if t.Type != bleve.AlphaNumeric && t.Type != bleve.Numeric || t.End != len(text) {
+		return ""
+	}
+	return string(t.Term)
+}

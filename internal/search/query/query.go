@@ -68,6 +68,10 @@ type Text struct {
 	TitleOnly bool
 	Slots     []analysis.Slot
 	Whole     bool // one lone Han character: every occurrence
+	// Prefix, set by ParseTyping on the query's last word when it is a Latin word or a
+	// number, is that word's term (its last slot), which then also matches as the start
+	// of longer terms (analysis.PrefixTerm).
+	Prefix string
 }
 
 // Filter is a node matching the docs with a category or tag (Field "category" or "tag").
@@ -84,6 +88,9 @@ func (o Or) String() string  { return "(" + joinExprs(o, " OR ") + ")" }
 func (n Not) String() string { return "-" + n.X.String() }
 func (t *Text) String() string {
 	s := strconv.Quote(t.Text)
+	if t.Prefix != "" {
+		s += "*"
+	}
 	if t.TitleOnly {
 		return "title:" + s
 	}
@@ -101,7 +108,14 @@ func joinExprs(xs []Expr, sep string) string {
 }
 
 // Parse reads a query. An empty query (or one of spaces) is an empty And.
-func Parse(q string) (Expr, error) {
+func Parse(q string) (Expr, error) { return parse(q, false) }
+
+// ParseTyping reads a query that is still being typed: as Parse, but its last word, when
+// it is a Latin word or a number not excluded and not quoted, also matches as the start of
+// longer words (Text.Prefix); "Goo" finds Google, "5G" 5GB. Words before it are complete.
+func ParseTyping(q string) (Expr, error) { return parse(q, true) }
+
+func parse(q string, typing bool) (Expr, error) {
 	if utf8.RuneCountInString(q) > maxQueryRunes {
 		return nil, errorf("The query is too long: use at most %d characters.", maxQueryRunes)
 	}
@@ -122,6 +136,9 @@ func Parse(q string) (Expr, error) {
 	}
 	if p.lone > maxLoneChars {
 		return nil, errorf("The query is too broad: a single Chinese character matches most posts, and a query may hold at most %d of them. Search for words of two characters or more.", maxLoneChars)
+	}
+	if typing && p.last != nil {
+		p.last.Prefix = analysis.PrefixTerm(p.last.Text)
 	}
 	return x, nil
 }
@@ -261,7 +278,8 @@ type parser struct {
 	items []item
 	i     int
 	words int
-	lone  int // lone Han characters (Text.Whole)
+	lone  int   // lone Han characters (Text.Whole)
+	last  *Text // the last item's Text when it is a word not excluded, else nil
 }
 
 // seq reads items up to a closing parenthesis or the end: an AND of OR-groups.
@@ -347,9 +365,13 @@ func (p *parser) unary(depth int) (Expr, error) {
 		x = inner
 	case itemWord, itemPhrase:
 		p.words++
+		p.last = nil
 		var err error
 		if x, err = leaf(it); err != nil || x == nil {
 			return nil, err
+		}
+		if t, ok := x.(*Text); ok && it.kind == itemWord && !it.neg {
+			p.last = t
 		}
 		if t, ok := x.(*Text); ok && t.Whole {
 			p.lone++

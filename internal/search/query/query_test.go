@@ -99,3 +99,52 @@ func TestParseDates(t *testing.T) {
 		}
 	}
 }
+
+// TestParseTyping: only the last word, a Latin word or number, not excluded and not quoted,
+// matches as a prefix (shown as *), with its analyzed term.
+func TestParseTyping(t *testing.T) {
+	cases := []struct{ q, want, prefix string }{
+		{"Goo", `("Goo"*)`, "goo"},
+		{"tea Goo", `("tea" "Goo"*)`, "goo"},
+		{"Goo tea", `("Goo" "tea"*)`, "tea"},
+		{"5G", `("5G"*)`, "5g"},
+		{"沪深30", `("沪深30"*)`, "30"},
+		{"(龙井 OR goo)", `(("龙井" OR "goo"*))`, "goo"},
+		{"title:Goo", `(title:"Goo"*)`, "goo"},
+		{"goo 龙井", `("goo" "龙井")`, ""},
+		{"tea -goo", `("tea" -"goo")`, ""},
+		{`"tea goo"`, `("tea goo")`, ""},
+		{"12.3%", `("12.3%")`, ""},
+		{"goo tag:x", `("goo" tag:"x")`, ""},
+	}
+	for _, c := range cases {
+		x, err := ParseTyping(c.q)
+		if err != nil {
+			t.Errorf("ParseTyping(%q): %v", c.q, err)
+			continue
+		}
+		if got := x.String(); got != c.want {
+			t.Errorf("ParseTyping(%q) = %s, want %s", c.q, got, c.want)
+		}
+		prefix := ""
+		var walk func(Expr)
+		walk = func(x Expr) {
+			switch x := x.(type) {
+			case And:
+				for _, it := range x {
+					walk(it)
+				}
+			case Or:
+				for _, it := range x {
+					walk(it)
+				}
+			case *Text:
+				prefix += x.Prefix
+			}
+		}
+		walk(x)
+		if prefix != c.prefix {
+			t.Errorf("ParseTyping(%q): prefix %q, want %q", c.q, prefix, c.prefix)
+		}
+	}
+}

@@ -25,6 +25,14 @@ type TermEntry struct {
 // Has reports whether the term occurs in field f.
 func (e *TermEntry) Has(f int) bool { return e.raw[f] != nil }
 
+// DF is the number of docs with the term in field f.
+func (e *TermEntry) DF(f int) int {
+	if e.raw[f] == nil {
+		return 0
+	}
+	return e.raw[f].DF
+}
+
 // Docs returns the term's doc list in field f (nil when it has none), decoding it once.
 func (e *TermEntry) Docs(f int) (*format.Plist, error) {
 	if e.raw[f] == nil {

@@ -119,6 +119,13 @@ func (m *phraseMatcher) postings(term string, f int) (docs, freqs []uint32, err 
 		}
 		slots = append(slots, srcs)
 	}
+	if !exact && len(slots) == 1 {
+		// One slot of alternatives (a typed word's completions): their union, in one
+		// pass over their doc lists rather than a seek per doc and alternative.
+		docs, freqs = union(slots[0], m.r.meta.Docs)
+		m.keep(key, docs, freqs, true)
+		return docs, freqs, nil
+	}
 	// Walk the docs of the slot with the fewest.
 	count := func(srcs []*phraseSource) int {
 		n := 0
@@ -252,6 +259,25 @@ func (m *phraseMatcher) anyPostings(prefix string, f int) (docs, freqs []uint32,
 		}
 	}
 	return docs, freqs, nil
+}
+
+// union returns the docs (below n) of any of srcs, with their summed frequencies.
+func union(srcs []*phraseSource, n int) (docs, freqs []uint32) {
+	counts := make([]uint32, n)
+	for _, s := range srcs {
+		for i, d := range s.pl.Docs {
+			if int(d) < n {
+				counts[d] += s.pl.Freqs[i]
+			}
+		}
+	}
+	for d, c := range counts {
+		if c > 0 {
+			docs = append(docs, uint32(d))
+			freqs = append(freqs, c)
+		}
+	}
+	return docs, freqs
 }
 
 // keep keeps computed phrase postings for this search and, when new, in the Searcher.

@@ -25,6 +25,9 @@ type Phrase struct {
 	text  string // the word as typed
 	slots []analysis.Slot
 	whole bool
+	// prefix is the word being typed (query.Text.Prefix): the last slot also matches
+	// tokens that start with it, marked whole.
+	prefix string
 }
 
 // Phrases lists the query's words and phrases that are not excluded and not only about
@@ -44,7 +47,7 @@ func Phrases(x query.Expr) []Phrase {
 			}
 		case *query.Text:
 			if !x.TitleOnly {
-				out = append(out, Phrase{text: x.Text, slots: x.Slots, whole: x.Whole})
+				out = append(out, Phrase{text: x.Text, slots: x.Slots, whole: x.Whole, prefix: x.Prefix})
 			}
 		}
 	}
@@ -233,7 +236,11 @@ func spansIn(text string, base int, phrases []Phrase) []span {
 		for p := 1; p+len(ph.slots)-1 <= maxPos && len(spans) < maxSpans; p++ {
 			start, end, ok := -1, -1, true
 			for k, sl := range ph.slots {
-				s, e, found := matchSlot(toks, at[p+k], sl, ph.whole)
+				prefix := ""
+				if k == len(ph.slots)-1 {
+					prefix = ph.prefix
+				}
+				s, e, found := matchSlot(toks, at[p+k], sl, ph.whole, prefix)
 				if !found {
 					ok = false
 					break
@@ -252,10 +259,10 @@ func spansIn(text string, base int, phrases []Phrase) []span {
 	return spans
 }
 
-// matchSlot looks for a token at one position that the slot accepts, and returns the
-// text it stands for: a bigram accepted for its first character stands for that character
-// alone.
-func matchSlot(toks []analysis.Token, idx []int, sl analysis.Slot, whole bool) (start, end int, ok bool) {
+// matchSlot looks for a token at one position that the slot accepts (or, with prefix,
+// that starts with prefix), and returns the text it stands for: a bigram accepted for its
+// first character stands for that character alone.
+func matchSlot(toks []analysis.Token, idx []int, sl analysis.Slot, whole bool, prefix string) (start, end int, ok bool) {
 	for _, i := range idx {
 		t := toks[i]
 		term := string(t.Term)
@@ -276,6 +283,9 @@ func matchSlot(toks []analysis.Token, idx []int, sl analysis.Slot, whole bool) (
 		}
 		if sl.Prefix != "" && t.Double && strings.HasPrefix(term, sl.Prefix) {
 			return t.Start, t.Start + len(sl.Prefix), true
+		}
+		if prefix != "" && !t.Double && !t.Single && !t.Mark && strings.HasPrefix(term, prefix) {
+			return t.Start, t.End, true
 		}
 	}
 	return 0, 0, false
