@@ -14,7 +14,8 @@ import (
 )
 
 // layers places every package of the module: dependencies point one way, post → bundle →
-// {render, search} → archive → hosts. A package may import only packages of a lower
+// {render, search} → pages → archive → hosts (pages writes views as HTML from data;
+// archive gathers the data and serves both the JSON and the pages). A package may import only packages of a lower
 // layer; render and search, side by side, may not import each other. Inside search the
 // same holds by step (searchSteps). Packages outside internal/ are hosts.
 var layers = map[string]int{
@@ -24,14 +25,15 @@ var layers = map[string]int{
 	"folio/internal/bundle":     1,
 	"folio/internal/render":     2,
 	"folio/internal/search":     2, // and its subpackages (searchSteps)
-	"folio/internal/archive":    3,
+	"folio/internal/pages":      3,
+	"folio/internal/archive":    4,
 	"folio/internal/builder":    hostLayer,
 	"folio/internal/jsbridge":   hostLayer,
 	"folio/internal/edge":       hostLayer,
 	"folio/internal/server":     hostLayer,
 }
 
-const hostLayer = 4
+const hostLayer = 5
 
 // searchSteps orders search's own packages: the analysis and the file format first, then
 // the query language and the index reader, then snippets, then the runtime and the index
@@ -162,7 +164,7 @@ func TestDependencyDirection(t *testing.T) {
 						t.Errorf("%s imports %s: inside search, a package imports only packages of earlier steps (see searchSteps)", path, imp)
 					}
 				case il >= layer:
-					t.Errorf("%s imports %s: imports go post → bundle → {render, search} → archive → hosts", path, imp)
+					t.Errorf("%s imports %s: imports go post → bundle → {render, search} → pages → archive → hosts", path, imp)
 				}
 			}
 		}

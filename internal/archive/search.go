@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"sync"
 
 	"folio/internal/bundle"
@@ -66,24 +67,10 @@ func (e *searchExtension) searcher(ctx context.Context, rd *bundle.Reader) (*sea
 
 func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *search.Searcher) {
 	q := r.URL.Query()
-	o := search.Options{Sort: q.Get("sort"), Category: q.Get("category"), Tag: q.Get("tag")}
-	var ok bool
-	for _, p := range []struct {
-		name string
-		dst  *int
-		def  int
-		max  int
-	}{{"offset", &o.Offset, 0, 1 << 30}, {"limit", &o.Limit, 10, search.MaxLimit}, {"year", &o.Year, 0, 9999}} {
-		if *p.dst, ok = IntParam(q.Get(p.name), p.def, p.max); !ok {
-			Error(w, http.StatusBadRequest, "bad_request", p.name+" must be a whole number ≥ 0")
-			return
-		}
-	}
-	switch q.Get("exact") {
-	case "1", "true", "always":
-		o.Exact = search.ExactAlways
-	case "0", "false", "never":
-		o.Exact = search.ExactNever
+	o, err := searchOptions(q)
+	if err != nil {
+		Error(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
 	}
 	res, err := s.Search(r.Context(), q.Get("q"), o)
 	var qe *search.QueryError
@@ -95,4 +82,27 @@ func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *sear
 	default:
 		JSON(w, res)
 	}
+}
+
+// searchOptions reads the options of /api/search (all but q).
+func searchOptions(q url.Values) (search.Options, error) {
+	o := search.Options{Sort: q.Get("sort"), Category: q.Get("category"), Tag: q.Get("tag")}
+	var ok bool
+	for _, p := range []struct {
+		name string
+		dst  *int
+		def  int
+		max  int
+	}{{"offset", &o.Offset, 0, 1 << 30}, {"limit", &o.Limit, 10, search.MaxLimit}, {"year", &o.Year, 0, 9999}} {
+		if *p.dst, ok = IntParam(q.Get(p.name), p.def, p.max); !ok {
+			return o, errors.New(p.name + " must be a whole number ≥ 0")
+		}
+	}
+	switch q.Get("exact") {
+	case "1", "true", "always":
+		o.Exact = search.ExactAlways
+	case "0", "false", "never":
+		o.Exact = search.ExactNever
+	}
+	return o, nil
 }

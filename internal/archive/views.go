@@ -1,6 +1,8 @@
 package archive
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -16,10 +18,14 @@ func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
 		Fail(w, err)
 		return
 	}
-	m := rd.Manifest()
+	JSON(w, siteInfo(rd.Manifest()))
+}
+
+// siteInfo is the answer of /api/site.
+func siteInfo(m *bundle.Manifest) map[string]any {
 	_, search := m.Extra["search"]
-	JSON(w, map[string]any{"title": m.Title, "baseURL": m.BaseURL, "posts": m.Posts,
-		"newest": m.Newest, "oldest": m.Oldest, "bundle": m.ID, "version": m.Version, "search": search})
+	return map[string]any{"title": m.Title, "baseURL": m.BaseURL, "posts": m.Posts,
+		"newest": m.Newest, "oldest": m.Oldest, "bundle": m.ID, "version": m.Version, "search": search}
 }
 
 // ListResult is the answer of /api/list.
@@ -162,17 +168,25 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		Error(w, http.StatusBadRequest, "bad_request", "id is required")
 		return
 	}
-	p, err := rd.Post(r.Context(), id)
+	v, err := h.postView(r.Context(), rd, id)
 	if err != nil {
 		Fail(w, err)
 		return
 	}
+	JSON(w, v)
+}
+
+// postView reads a post and renders its body.
+func (h *Handler) postView(ctx context.Context, rd *bundle.Reader, id string) (*PostView, error) {
+	p, err := rd.Post(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	html, err := h.renderer.RenderPost(p.Body, p.Format, p.URL)
 	if err != nil {
-		Error(w, http.StatusInternalServerError, "internal", err.Error())
-		return
+		return nil, fmt.Errorf("render post %s: %w", id, err)
 	}
-	JSON(w, PostView{Entry: p.Entry, Excerpt: p.Excerpt, HTML: html, Older: p.Older, Newer: p.Newer})
+	return &PostView{Entry: p.Entry, Excerpt: p.Excerpt, HTML: html, Older: p.Older, Newer: p.Newer}, nil
 }
 
 func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
@@ -209,15 +223,29 @@ func (h *Handler) terms(w http.ResponseWriter, r *http.Request) {
 		Fail(w, err)
 		return
 	}
-	kind := r.URL.Query().Get("kind")
-	idx, err := rd.Terms(r.Context(), kind)
+	res, err := termCounts(r.Context(), rd, r.URL.Query().Get("kind"))
 	if err != nil {
 		Fail(w, err)
 		return
+	}
+	JSON(w, res)
+}
+
+// TermsResult is the answer of /api/terms.
+type TermsResult struct {
+	Kind  string      `json:"kind"`
+	Terms []TermCount `json:"terms"`
+}
+
+// termCounts lists the terms of a taxonomy with their post counts.
+func termCounts(ctx context.Context, rd *bundle.Reader, kind string) (*TermsResult, error) {
+	idx, err := rd.Terms(ctx, kind)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]TermCount, len(idx.Terms))
 	for i, t := range idx.Terms {
 		out[i] = TermCount{t.Name, t.Count}
 	}
-	JSON(w, map[string]any{"kind": kind, "terms": out})
+	return &TermsResult{Kind: kind, Terms: out}, nil
 }
