@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"folio/internal/bundle"
+	"folio/internal/pages"
 	"folio/internal/render"
 )
 
@@ -26,6 +28,7 @@ type Handler struct {
 	mu     sync.Mutex
 	reader *bundle.Reader
 	extra  []Extension
+	shell  *pages.Shell // nil: no pages, only the API
 }
 
 // Extension adds routes that need the open bundle (SearchExtension does).
@@ -48,8 +51,21 @@ func New(fetch bundle.Fetcher, exts ...Extension) *Handler {
 		e.Routes(h.mux, h.open)
 	}
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		Error(w, http.StatusNotFound, "not_found", "no such API: "+r.URL.Path)
+		if h.shell == nil || r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+			Error(w, http.StatusNotFound, "not_found", "no such API: "+r.URL.Path)
+			return
+		}
+		h.page(w, r)
 	})
+	return h
+}
+
+// WithPages makes the handler answer every path outside /api/ with a page rendered on the
+// server inside shell, the viewer's page (see internal/pages): the view of a viewer URL,
+// a post at its original URL, or the not-found page with status 404. Call it before
+// serving.
+func (h *Handler) WithPages(shell *pages.Shell) *Handler {
+	h.shell = shell
 	return h
 }
 

@@ -1,0 +1,214 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"folio/internal/bundle"
+	"folio/internal/pages"
+)
+
+// pageRoutes are the viewer's views (site/app.js ROUTES) on the path below the base; any
+// other path is a post's original URL.
+var pageRoutes = []struct {
+	re   *regexp.Regexp
+	view func(pc *pageCtx, params []string) (*view, error)
+}{
+	{regexp.MustCompile(`^/(?:index\.html)?$`), homePage},
+	{regexp.MustCompile(`^/category/([^/]+)/?$`), categoryPage},
+	{regexp.MustCompile(`^/tag/([^/]+)/?$`), tagPage},
+	{regexp.MustCompile(`^/archive/?$`), archivePage},
+	{regexp.MustCompile(`^/archive/(\d{4})/?$`), yearPage},
+	{regexp.MustCompile(`^/archive/(\d{4})/(\d{1,2})/?$`), monthPage},
+	{regexp.MustCompile(`^/categories/?$`), func(pc *pageCtx, _ []string) (*view, error) { return termsPage(pc, "categories") }},
+	{regexp.MustCompile(`^/tags/?$`), func(pc *pageCtx, _ []string) (*view, error) { return termsPage(pc, "tags") }},
+	{regexp.MustCompile(`^/search(?:\.html)?/?$`), searchPage},
+}
+
+// view is what one view gives the page: its head, content and status.
+type view struct {
+	page   pages.Page
+	status int    // 0: 200
+	text   string // text to guess the language from, when the site names none
+}
+
+// pageCtx is what the views of one request share.
+type pageCtx struct {
+	h     *Handler
+	r     *http.Request
+	ctx   context.Context
+	rd    *bundle.Reader
+	m     *bundle.Manifest
+	path  string // below the base, with a leading "/"
+	t     pages.Text
+	state pages.State
+}
+
+// page answers a page request.
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	rd, err := h.open(r.Context())
+	if err != nil {
+		pageFail(w, err)
+		return
+	}
+	m := rd.Manifest()
+	pc := &pageCtx{h: h, r: r, ctx: r.Context(), rd: rd, m: m, t: pages.TextFor(m.Lang),
+		state: pages.State{API: map[string]any{"/api/site": siteInfo(m)}}}
+	var v *view
+	if below, ok := strings.CutPrefix(r.URL.Path, strings.TrimSuffix(m.BaseURL, "/")); ok && (below == "" || below[0] == '/') {
+		pc.path = "/" + strings.TrimPrefix(below, "/")
+		v, err = pc.route()
+	} else {
+		v = pc.notFound() // outside the site's base path
+	}
+	if err != nil {
+		pageFail(w, err)
+		return
+	}
+	pc.finish(v)
+	if v.page.State, err = pc.state.Encode(); err != nil {
+		pageFail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if v.status == 0 {
+		v.status = http.StatusOK
+	}
+	w.WriteHeader(v.status)
+	_ = h.shell.Write(w, &v.page) // the status is out; a client gone is nothing to report
+}
+
+// route runs the view of the path.
+func (pc *pageCtx) route() (*view, error) {
+	for _, rt := range pageRoutes {
+		if m := rt.re.FindStringSubmatch(pc.path); m != nil {
+			return rt.view(pc, m[1:])
+		}
+	}
+	return postPage(pc)
+}
+
+// finish fills what every page's head has: language, full title, site name.
+func (pc *pageCtx) finish(v *view) {
+	p := &v.page
+	if p.Lang = pc.m.Lang; p.Lang == "" {
+		if p.Lang = pages.GuessLang(v.text); p.Lang == "" {
+			p.Lang = "en"
+		}
+	}
+	if p.Title == "" {
+		p.Title = pc.m.Title
+	} else {
+		p.Title += " · " + pc.m.Title
+	}
+	if p.Description == "" {
+		p.Description = pc.m.Description
+	}
+	if p.Type == "" {
+		p.Type = "website"
+	}
+	p.SiteName = pc.m.Title
+}
+
+// record keeps an API answer for the viewer: key is the request its first render makes.
+func (pc *pageCtx) record(path string, q url.Values, v any) {
+	pc.state.API[apiKey(path, q)] = v
+}
+
+// recordError keeps a failed API request for the viewer.
+func (pc *pageCtx) recordError(path string, q url.Values, status int, code, msg string) {
+	if pc.state.Errors == nil {
+		pc.state.Errors = map[string]pages.APIError{}
+	}
+	pc.state.Errors[apiKey(path, q)] = pages.APIError{Status: status, Error: msg, Code: code}
+}
+
+// apiKey is an API request URL; the viewer compares them with their parameters sorted.
+func apiKey(path string, q url.Values) string {
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+// href is the link to a path below the base, each segment escaped.
+func (pc *pageCtx) href(p string) string {
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, s := range parts {
+		parts[i] = url.PathEscape(s)
+	}
+	return pc.m.BaseURL + strings.Join(parts, "/")
+}
+
+// abs makes a link absolute when the site's url is known.
+func (pc *pageCtx) abs(link string) string {
+	if link == "" || pc.m.URL == "" {
+		return link
+	}
+	return pc.m.URL + link
+}
+
+// here is the link to this page with its query changed: changes set (or, empty, drop)
+// parameters; page 1 drops "page".
+func (pc *pageCtx) here(changes map[string]string) string {
+	q := pc.r.URL.Query()
+	for k, v := range changes {
+		if v == "" || k == "page" && v == "1" {
+			q.Del(k)
+		} else {
+			q.Set(k, v)
+		}
+	}
+	u := pc.r.URL.EscapedPath()
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+// pageNumber reads ?page= as the viewer does: 1 unless a whole number ≥ 1.
+func (pc *pageCtx) pageNumber() int {
+	n, ok := IntParam(pc.r.URL.Query().Get("page"), 1, 1<<20)
+	if !ok || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// notFound is the not-found page (status 404).
+func (pc *pageCtx) notFound() *view {
+	main, err := pages.Render("notfound", pages.NotFound{T: pc.t, Home: pc.m.BaseURL})
+	if err != nil {
+		main = []byte(err.Error()) // a template bug; the tests run every view
+	}
+	return &view{status: http.StatusNotFound, page: pages.Page{Title: pc.t.T("notFound"), Main: main}}
+}
+
+// isNotFound reports whether err says a post, term or list does not exist.
+func isNotFound(err error) bool { return errors.Is(err, bundle.ErrNotFound) }
+
+// pageFail answers a page that could not be made: the archive could not be read.
+func pageFail(w http.ResponseWriter, err error) {
+	status := http.StatusInternalServerError
+	var ve *bundle.VersionError
+	var de *bundle.DataError
+	switch {
+	case errors.Is(err, bundle.ErrOffline), errors.As(err, &ve):
+		status = http.StatusServiceUnavailable
+	case errors.Is(err, bundle.ErrStalled), errors.Is(err, context.DeadlineExceeded):
+		status = http.StatusGatewayTimeout
+	case errors.As(err, &de):
+		status = http.StatusBadGateway
+	}
+	http.Error(w, fmt.Sprintf("The archive could not be read: %v", err), status)
+}
