@@ -1,7 +1,7 @@
 // Command folio builds a Folio site from a Jekyll posts folder and serves it.
 //
 //	folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
-//	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
+//	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
 package main
 
 import (
@@ -20,7 +20,7 @@ import (
 
 const usage = `usage:
   folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
-  folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
+  folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
 `
 
 func main() {
