@@ -62,7 +62,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := rd.Manifest()
-	pc := &pageCtx{h: h, r: r, ctx: r.Context(), rd: rd, m: m, t: pages.TextFor(m.Lang),
+	pc := &pageCtx{h: h, r: r, ctx: r.Context(), rd: rd, m: m, t: pages.TextFor(pages.Wording(r.Header.Get("Accept-Language"), m.Lang)),
 		state: pages.State{API: map[string]any{"/api/site": siteInfo(m)}}}
 	var v *view
 	if below, ok := strings.CutPrefix(r.URL.Path, strings.TrimSuffix(m.BaseURL, "/")); ok && (below == "" || below[0] == '/') {
@@ -81,6 +81,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Add("Vary", "Accept-Language") // the wording follows the reader's languages
 	if v.status == 0 {
 		v.status = http.StatusOK
 	}

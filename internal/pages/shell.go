@@ -22,13 +22,14 @@ const (
 	mainOpen  = `<main id="main" tabindex="-1">`
 	mainEnd   = `</main>`
 	queryMark = `<input id="q" name="q"`
+	brandMark = `<span>Folio</span>` // the site's name in the header, which the viewer fills
 )
 
 // Shell is the viewer's page cut at the places a rendered page fills: the language, the
 // title (replaced by the whole head of the page), the search box's value and the
 // content of <main>.
 type Shell struct {
-	beforeLang, beforeTitle, beforeQuery, beforeMain, rest string
+	beforeLang, beforeTitle, beforeBrand, beforeQuery, beforeMain, rest string
 }
 
 // ParseShell cuts the viewer's page (the built site's 404.html: the shell without the
@@ -56,6 +57,9 @@ func ParseShell(page []byte) (*Shell, error) {
 		return nil, errors.New("pages: the viewer's page has no <title>")
 	}
 	sh.beforeTitle, s = s[:i], s[j+len(titleEnd):]
+	if i = strings.Index(s, brandMark); i >= 0 && i < strings.Index(s, queryMark) {
+		sh.beforeBrand, s = s[:i+len("<span>")], s[i+len(brandMark)-len("</span>"):]
+	}
 	if i = strings.Index(s, queryMark); i < 0 {
 		return nil, errors.New("pages: the viewer's page has no search box (input#q)")
 	}
@@ -77,6 +81,10 @@ func (sh *Shell) Write(w io.Writer, p *Page) error {
 	b.WriteString(sh.beforeTitle)
 	if err := headTemplate.Execute(&b, p); err != nil {
 		return err
+	}
+	if sh.beforeBrand != "" {
+		b.WriteString(sh.beforeBrand)
+		template.HTMLEscape(&b, []byte(p.SiteName))
 	}
 	b.WriteString(sh.beforeQuery)
 	if p.Query != "" {

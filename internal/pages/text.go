@@ -16,6 +16,22 @@ type Text struct {
 // TextFor returns the wording for a language tag: Chinese for "zh…", else English.
 func TextFor(lang string) Text { return Text{zh: strings.HasPrefix(strings.ToLower(lang), "zh")} }
 
+// Wording picks the language of the pages' wording as the viewer picks its own
+// (site/i18n.js): the first of the reader's languages (an Accept-Language header, in its
+// order) that is Chinese or English; without one, the site's language.
+func Wording(acceptLanguage, siteLang string) string {
+	for part := range strings.SplitSeq(acceptLanguage, ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch tag = strings.ToLower(tag); {
+		case strings.HasPrefix(tag, "zh"):
+			return "zh"
+		case strings.HasPrefix(tag, "en"):
+			return "en"
+		}
+	}
+	return siteLang
+}
+
 var words = map[string][2]string{
 	"home":          {"Home", "首页"},
 	"archive":       {"Archive", "归档"},
