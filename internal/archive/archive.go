@@ -1,6 +1,7 @@
 // Package archive is Folio's one HTTP handler: a JSON API over a bundle (site, lists,
-// terms, posts rendered to safe HTML, URL resolution) and, as an extension, its search
-// (SearchExtension, over internal/search). The same handler runs natively (net/http),
+// terms, posts rendered to safe HTML, URL resolution) and, as extensions, its search
+// (SearchExtension, over internal/search) and the server-rendered pages (internal/pages,
+// which reuses the data functions here: Entries, ReadPost, TermCounts, Searcher). The same handler runs natively (net/http),
 // inside the browser's Web Worker (through internal/jsbridge) and at the edge.
 package archive
 
@@ -11,24 +12,19 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 
 	"folio/internal/bundle"
-	"folio/internal/pages"
-	"folio/internal/render"
 )
 
 // Handler answers the API. Create it with New.
 type Handler struct {
-	fetch    bundle.Fetcher
-	renderer *render.Renderer
-	mux      *http.ServeMux
+	fetch bundle.Fetcher
+	mux   *http.ServeMux
 
 	mu     sync.Mutex
 	reader *bundle.Reader
 	extra  []Extension
-	shell  *pages.Shell // nil: no pages, only the API
 }
 
 // Extension adds routes that need the open bundle (SearchExtension does).
@@ -40,7 +36,7 @@ type Extension interface {
 // New returns a handler reading the bundle through fetch. The manifest is read on the
 // first request, and again after a failure, so a handler started offline recovers.
 func New(fetch bundle.Fetcher, exts ...Extension) *Handler {
-	h := &Handler{fetch: fetch, renderer: render.Default(), mux: http.NewServeMux(), extra: exts}
+	h := &Handler{fetch: fetch, mux: http.NewServeMux(), extra: exts}
 	h.mux.HandleFunc("GET /api/site", h.site)
 	h.mux.HandleFunc("GET /api/list", h.list)
 	h.mux.HandleFunc("GET /api/post", h.post)
@@ -51,21 +47,8 @@ func New(fetch bundle.Fetcher, exts ...Extension) *Handler {
 		e.Routes(h.mux, h.open)
 	}
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if h.shell == nil || r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
-			Error(w, http.StatusNotFound, "not_found", "no such API: "+r.URL.Path)
-			return
-		}
-		h.page(w, r)
+		Error(w, http.StatusNotFound, "not_found", "no such API: "+r.URL.Path)
 	})
-	return h
-}
-
-// WithPages makes the handler answer every path outside /api/ with a page rendered on the
-// server inside shell, the viewer's page (see internal/pages): the view of a viewer URL,
-// a post at its original URL, or the not-found page with status 404. Call it before
-// serving.
-func (h *Handler) WithPages(shell *pages.Shell) *Handler {
-	h.shell = shell
 	return h
 }
 

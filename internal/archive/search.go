@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sync"
@@ -47,6 +48,18 @@ func (e *searchExtension) Routes(mux *http.ServeMux, reader func(context.Context
 	})
 }
 
+// Searcher returns the Searcher of the search extension e for the bundle rd, the one
+// /api/search uses, so other extensions (the pages) search with the same engine and
+// cache. Without search data, or when e is not SearchExtension's, it fails with
+// bundle.ErrNotFound.
+func Searcher(ctx context.Context, e Extension, rd *bundle.Reader) (*search.Searcher, error) {
+	se, ok := e.(*searchExtension)
+	if !ok {
+		return nil, fmt.Errorf("no search: %w", bundle.ErrNotFound)
+	}
+	return se.searcher(ctx, rd)
+}
+
 // searcher returns the Searcher of the open bundle, opening it on first use.
 func (e *searchExtension) searcher(ctx context.Context, rd *bundle.Reader) (*search.Searcher, error) {
 	e.mu.Lock()
@@ -67,7 +80,7 @@ func (e *searchExtension) searcher(ctx context.Context, rd *bundle.Reader) (*sea
 
 func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *search.Searcher) {
 	q := r.URL.Query()
-	o, err := searchOptions(q)
+	o, err := SearchOptions(q)
 	if err != nil {
 		Error(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
@@ -84,8 +97,8 @@ func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *sear
 	}
 }
 
-// searchOptions reads the options of /api/search (all but q).
-func searchOptions(q url.Values) (search.Options, error) {
+// SearchOptions reads the options of /api/search (all but q).
+func SearchOptions(q url.Values) (search.Options, error) {
 	o := search.Options{Sort: q.Get("sort"), Category: q.Get("category"), Tag: q.Get("tag")}
 	var ok bool
 	for _, p := range []struct {

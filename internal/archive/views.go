@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"folio/internal/bundle"
+	"folio/internal/render"
 )
 
 // MaxLimit is the most list entries one request returns.
@@ -18,11 +19,11 @@ func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
 		Fail(w, err)
 		return
 	}
-	JSON(w, siteInfo(rd.Manifest()))
+	JSON(w, SiteInfo(rd.Manifest()))
 }
 
-// siteInfo is the answer of /api/site.
-func siteInfo(m *bundle.Manifest) map[string]any {
+// SiteInfo is the answer of /api/site.
+func SiteInfo(m *bundle.Manifest) map[string]any {
 	_, search := m.Extra["search"]
 	return map[string]any{"title": m.Title, "baseURL": m.BaseURL, "posts": m.Posts,
 		"newest": m.Newest, "oldest": m.Oldest, "bundle": m.ID, "version": m.Version, "search": search}
@@ -68,7 +69,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 		Error(w, http.StatusBadRequest, "bad_request", "month needs a year")
 		return
 	}
-	res, err := h.entries(r, rd, filters, offset, limit)
+	res, err := Entries(r.Context(), rd, filters, offset, limit)
 	if err != nil {
 		Fail(w, err)
 		return
@@ -76,10 +77,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	JSON(w, res)
 }
 
-// entries lists posts matching every filter (taxonomy → term), newest first. It walks the
-// shortest matching list and keeps the entries that match the other filters.
-func (h *Handler) entries(r *http.Request, rd *bundle.Reader, filters map[string]string, offset, limit int) (*ListResult, error) {
-	ctx := r.Context()
+// Entries lists posts matching every filter (taxonomy → term: "categories", "tags",
+// "years", "months"), newest first, as /api/list does. It walks the shortest matching
+// list and keeps the entries that match the other filters.
+func Entries(ctx context.Context, rd *bundle.Reader, filters map[string]string, offset, limit int) (*ListResult, error) {
 	list := rd.AllSpan()
 	var base string
 	for kind, term := range filters {
@@ -168,7 +169,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		Error(w, http.StatusBadRequest, "bad_request", "id is required")
 		return
 	}
-	v, err := h.postView(r.Context(), rd, id)
+	v, err := ReadPost(r.Context(), rd, id)
 	if err != nil {
 		Fail(w, err)
 		return
@@ -176,13 +177,13 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 	JSON(w, v)
 }
 
-// postView reads a post and renders its body.
-func (h *Handler) postView(ctx context.Context, rd *bundle.Reader, id string) (*PostView, error) {
+// ReadPost reads a post and renders its body to safe HTML, as /api/post answers it.
+func ReadPost(ctx context.Context, rd *bundle.Reader, id string) (*PostView, error) {
 	p, err := rd.Post(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	html, err := h.renderer.RenderPost(p.Body, p.Format, p.URL)
+	html, err := render.Default().RenderPost(p.Body, p.Format, p.URL)
 	if err != nil {
 		return nil, fmt.Errorf("render post %s: %w", id, err)
 	}
@@ -223,7 +224,7 @@ func (h *Handler) terms(w http.ResponseWriter, r *http.Request) {
 		Fail(w, err)
 		return
 	}
-	res, err := termCounts(r.Context(), rd, r.URL.Query().Get("kind"))
+	res, err := TermCounts(r.Context(), rd, r.URL.Query().Get("kind"))
 	if err != nil {
 		Fail(w, err)
 		return
@@ -237,8 +238,8 @@ type TermsResult struct {
 	Terms []TermCount `json:"terms"`
 }
 
-// termCounts lists the terms of a taxonomy with their post counts.
-func termCounts(ctx context.Context, rd *bundle.Reader, kind string) (*TermsResult, error) {
+// TermCounts lists the terms of a taxonomy with their post counts, as /api/terms does.
+func TermCounts(ctx context.Context, rd *bundle.Reader, kind string) (*TermsResult, error) {
 	idx, err := rd.Terms(ctx, kind)
 	if err != nil {
 		return nil, err

@@ -44,7 +44,8 @@ func newSiteHandler(fsys fs.FS, pieceTimeout time.Duration) (*handler, error) {
 		return nil, err
 	}
 	h := newHandler(fsys, pieceTimeout)
-	h.dynamic = archive.New(bundle.FS(data), archive.SearchExtension()).WithPages(shell)
+	search := archive.SearchExtension()
+	h.dynamic = archive.New(bundle.FS(data), search, pages.Extension(shell, search))
 	return h, nil
 }
 

@@ -1,4 +1,4 @@
-package archive
+package pages
 
 import (
 	"math"
@@ -7,13 +7,13 @@ import (
 	"strconv"
 	"strings"
 
-	"folio/internal/pages"
+	"folio/internal/archive"
 )
 
 // terms reads a taxonomy's terms as the viewer asks for them (/api/terms?kind=), keeping
 // the answer for it.
-func (pc *pageCtx) terms(kind string) (*TermsResult, error) {
-	res, err := termCounts(pc.ctx, pc.rd, kind)
+func (pc *pageCtx) terms(kind string) (*archive.TermsResult, error) {
+	res, err := archive.TermCounts(pc.ctx, pc.rd, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func termsPage(pc *pageCtx, kind string) (*view, error) {
 		return nil, err
 	}
 	byName := pc.r.URL.Query().Get("sort") == "name"
-	sorted := append([]TermCount(nil), res.Terms...)
+	sorted := append([]archive.TermCount(nil), res.Terms...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		if byName || sorted[i].Count == sorted[j].Count {
 			return sorted[i].Name < sorted[j].Name
@@ -39,7 +39,7 @@ func termsPage(pc *pageCtx, kind string) (*view, error) {
 	for _, t := range sorted {
 		most = max(most, t.Count)
 	}
-	d := pages.Terms{T: pc.t, Title: pc.t.T(kind), Sub: pc.t.Terms(len(sorted), kind), ByName: byName, Here: pc.r.URL.EscapedPath()}
+	d := Terms{T: pc.t, Title: pc.t.T(kind), Sub: pc.t.Terms(len(sorted), kind), ByName: byName, Here: pc.r.URL.EscapedPath()}
 	var text strings.Builder
 	for _, t := range sorted {
 		name := t.Name
@@ -48,11 +48,11 @@ func termsPage(pc *pageCtx, kind string) (*view, error) {
 		}
 		// Five weights by the share of the largest count, on a log scale (as the viewer).
 		w := min(4, int(math.Log(float64(t.Count+1))/math.Log(float64(most+1))*5))
-		d.Chips = append(d.Chips, pages.Chip{Href: pc.termHref(kind, t.Name), Name: name, Count: pc.t.Number(t.Count), Weight: w})
+		d.Chips = append(d.Chips, Chip{Href: pc.termHref(kind, t.Name), Name: name, Count: pc.t.Number(t.Count), Weight: w})
 		text.WriteString(t.Name + " ")
 	}
-	main, err := pages.Render("terms", d)
-	return &view{text: text.String(), page: pages.Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: main}}, err
+	main, err := Render("terms", d)
+	return &view{text: text.String(), page: Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: main}}, err
 }
 
 // archivePage shows every year with its months.
@@ -69,17 +69,17 @@ func archivePage(pc *pageCtx, _ []string) (*view, error) {
 	for _, m := range months.Terms {
 		perMonth[m.Name] = m.Count
 	}
-	d := pages.Archive{T: pc.t, Title: pc.t.T("archive")}
+	d := Archive{T: pc.t, Title: pc.t.T("archive")}
 	total := 0
-	sorted := append([]TermCount(nil), years.Terms...)
+	sorted := append([]archive.TermCount(nil), years.Terms...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name > sorted[j].Name })
 	for _, y := range sorted {
 		total += y.Count
 		yn, _ := strconv.Atoi(y.Name)
-		year := pages.Year{Name: y.Name, Href: pc.href("/archive/" + y.Name + "/"), Count: pc.t.Posts(y.Count)}
+		year := Year{Name: y.Name, Href: pc.href("/archive/" + y.Name + "/"), Count: pc.t.Posts(y.Count)}
 		for m := 1; m <= 12; m++ {
 			mm := strconv.Itoa(100 + m)[1:]
-			c := pages.Chip{Name: pc.t.Month(yn, m, true)}
+			c := Chip{Name: pc.t.Month(yn, m, true)}
 			if n := perMonth[y.Name+"-"+mm]; n > 0 {
 				c.Href, c.Count = pc.href("/archive/"+y.Name+"/"+mm+"/"), pc.t.Number(n)
 				c.Label = pc.t.Month(yn, m, false) + ": " + pc.t.Posts(n)
@@ -89,6 +89,6 @@ func archivePage(pc *pageCtx, _ []string) (*view, error) {
 		d.Years = append(d.Years, year)
 	}
 	d.Sub = pc.t.Posts(total)
-	main, err := pages.Render("archive", d)
-	return &view{page: pages.Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: main}}, err
+	main, err := Render("archive", d)
+	return &view{page: Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: main}}, err
 }

@@ -1,4 +1,4 @@
-package archive
+package pages
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"regexp"
 	"strings"
 
+	"folio/internal/archive"
 	"folio/internal/bundle"
-	"folio/internal/pages"
 )
 
 // pageRoutes are the viewer's views (site/app.js ROUTES) on the path below the base; any
@@ -32,38 +32,58 @@ var pageRoutes = []struct {
 
 // view is what one view gives the page: its head, content and status.
 type view struct {
-	page   pages.Page
+	page   Page
 	status int    // 0: 200
 	text   string // text to guess the language from, when the site names none
 }
 
 // pageCtx is what the views of one request share.
 type pageCtx struct {
-	h     *Handler
+	e     *extension
 	r     *http.Request
 	ctx   context.Context
 	rd    *bundle.Reader
 	m     *bundle.Manifest
 	path  string // below the base, with a leading "/"
-	t     pages.Text
-	state pages.State
+	t     Text
+	state State
+}
+
+// Extension returns the archive extension that answers every GET outside /api/ with a
+// page rendered inside shell, the viewer's page: the view of a viewer URL, a post at its
+// original URL, or the not-found page with status 404. search is the handler's
+// archive.SearchExtension (nil: no search), whose engine the search pages use. The
+// viewer in the browser does not link this package: it renders its views itself.
+func Extension(shell *Shell, search archive.Extension) archive.Extension {
+	return &extension{shell: shell, search: search}
+}
+
+type extension struct {
+	shell  *Shell
+	search archive.Extension
+}
+
+// Routes implements archive.Extension.
+func (e *extension) Routes(mux *http.ServeMux, reader func(context.Context) (*bundle.Reader, error)) {
+	mux.HandleFunc("GET /{path...}", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+			archive.Error(w, http.StatusNotFound, "not_found", "no such API: "+r.URL.Path)
+			return
+		}
+		e.page(w, r, reader)
+	})
 }
 
 // page answers a page request.
-func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	rd, err := h.open(r.Context())
+func (e *extension) page(w http.ResponseWriter, r *http.Request, reader func(context.Context) (*bundle.Reader, error)) {
+	rd, err := reader(r.Context())
 	if err != nil {
 		pageFail(w, err)
 		return
 	}
 	m := rd.Manifest()
-	pc := &pageCtx{h: h, r: r, ctx: r.Context(), rd: rd, m: m, t: pages.TextFor(pages.Wording(r.Header.Get("Accept-Language"), m.Lang)),
-		state: pages.State{API: map[string]any{"/api/site": siteInfo(m)}}}
+	pc := &pageCtx{e: e, r: r, ctx: r.Context(), rd: rd, m: m, t: TextFor(Wording(r.Header.Get("Accept-Language"), m.Lang)),
+		state: State{API: map[string]any{"/api/site": archive.SiteInfo(m)}}}
 	var v *view
 	if below, ok := strings.CutPrefix(r.URL.Path, strings.TrimSuffix(m.BaseURL, "/")); ok && (below == "" || below[0] == '/') {
 		pc.path = "/" + strings.TrimPrefix(below, "/")
@@ -86,7 +106,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		v.status = http.StatusOK
 	}
 	w.WriteHeader(v.status)
-	_ = h.shell.Write(w, &v.page) // the status is out; a client gone is nothing to report
+	_ = e.shell.Write(w, &v.page) // the status is out; a client gone is nothing to report
 }
 
 // route runs the view of the path.
@@ -103,7 +123,7 @@ func (pc *pageCtx) route() (*view, error) {
 func (pc *pageCtx) finish(v *view) {
 	p := &v.page
 	if p.Lang = pc.m.Lang; p.Lang == "" {
-		if p.Lang = pages.GuessLang(v.text); p.Lang == "" {
+		if p.Lang = GuessLang(v.text); p.Lang == "" {
 			p.Lang = "en"
 		}
 	}
@@ -129,9 +149,9 @@ func (pc *pageCtx) record(path string, q url.Values, v any) {
 // recordError keeps a failed API request for the viewer.
 func (pc *pageCtx) recordError(path string, q url.Values, status int, code, msg string) {
 	if pc.state.Errors == nil {
-		pc.state.Errors = map[string]pages.APIError{}
+		pc.state.Errors = map[string]APIError{}
 	}
-	pc.state.Errors[apiKey(path, q)] = pages.APIError{Status: status, Error: msg, Code: code}
+	pc.state.Errors[apiKey(path, q)] = APIError{Status: status, Error: msg, Code: code}
 }
 
 // apiKey is an API request URL; the viewer compares them with their parameters sorted.
@@ -179,7 +199,7 @@ func (pc *pageCtx) here(changes map[string]string) string {
 
 // pageNumber reads ?page= as the viewer does: 1 unless a whole number ≥ 1.
 func (pc *pageCtx) pageNumber() int {
-	n, ok := IntParam(pc.r.URL.Query().Get("page"), 1, 1<<20)
+	n, ok := archive.IntParam(pc.r.URL.Query().Get("page"), 1, 1<<20)
 	if !ok || n < 1 {
 		return 1
 	}
@@ -188,11 +208,11 @@ func (pc *pageCtx) pageNumber() int {
 
 // notFound is the not-found page (status 404).
 func (pc *pageCtx) notFound() *view {
-	main, err := pages.Render("notfound", pages.NotFound{T: pc.t, Home: pc.m.BaseURL})
+	main, err := Render("notfound", NotFound{T: pc.t, Home: pc.m.BaseURL})
 	if err != nil {
 		main = []byte(err.Error()) // a template bug; the tests run every view
 	}
-	return &view{status: http.StatusNotFound, page: pages.Page{Title: pc.t.T("notFound"), Main: main}}
+	return &view{status: http.StatusNotFound, page: Page{Title: pc.t.T("notFound"), Main: main}}
 }
 
 // isNotFound reports whether err says a post, term or list does not exist.

@@ -1,7 +1,8 @@
-package archive
+package pages
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -10,21 +11,21 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"folio/internal/archive"
 	"folio/internal/bundle"
-	"folio/internal/pages"
 	"folio/internal/post"
 	"folio/internal/search/index"
 )
 
 // demoSite builds the demo archive with its _config.yml facts and search data, and
 // returns the handler with pages over the viewer's page (site/index.html).
-func demoSite(t *testing.T) *Handler {
+func demoSite(t *testing.T) http.Handler {
 	t.Helper()
 	return demoSiteWith(t, bundle.Site{Title: "Willow", BaseURL: "/", URL: "https://example.org", Lang: "zh-CN", Description: "A tea blog"})
 }
 
 // demoSiteWith is demoSite with other site facts.
-func demoSiteWith(t *testing.T, site bundle.Site) *Handler {
+func demoSiteWith(t *testing.T, site bundle.Site) http.Handler {
 	t.Helper()
 	cfg, err := post.LoadConfig(os.DirFS("../../demo"), "_config.yml")
 	if err != nil {
@@ -52,11 +53,12 @@ func demoSiteWith(t *testing.T, site bundle.Site) *Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shell, err := pages.ParseShell(page)
+	shell, err := ParseShell(page)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(bundle.FS(os.DirFS(dir)), SearchExtension()).WithPages(shell)
+	se := archive.SearchExtension()
+	return archive.New(bundle.FS(os.DirFS(dir)), se, Extension(shell, se))
 }
 
 // head is what a test reads from a page: its head tags and elements.
@@ -67,7 +69,7 @@ type head struct {
 	body                                                    string
 }
 
-func getPage(t *testing.T, h *Handler, target string) (int, *head) {
+func getPage(t *testing.T, h http.Handler, target string) (int, *head) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
@@ -246,7 +248,7 @@ func TestPageXSSInert(t *testing.T) {
 	if len(hd.scripts) != 1 || !strings.HasPrefix(hd.scripts[0], "application/json: ") {
 		t.Fatalf("inline scripts: %q, want only the page state", hd.scripts)
 	}
-	var state pages.State
+	var state State
 	if err := json.Unmarshal([]byte(strings.TrimPrefix(hd.scripts[0], "application/json: ")), &state); err != nil {
 		t.Fatalf("page state: %v", err)
 	}
@@ -257,7 +259,7 @@ func TestPageXSSInert(t *testing.T) {
 }
 
 // postID returns the id that the state's /api/resolve answer names.
-func postID(t *testing.T, s pages.State) string {
+func postID(t *testing.T, s State) string {
 	t.Helper()
 	for k, v := range s.API {
 		if strings.HasPrefix(k, "/api/resolve?") {
@@ -284,7 +286,7 @@ func TestPageState(t *testing.T) {
 		"/search?q=tea&tag=oolong&page=1":     {"/api/search?limit=20&offset=0&q=tea&sort=relevance&tag=oolong"},
 	} {
 		_, hd := getPage(t, h, path)
-		var state pages.State
+		var state State
 		if len(hd.scripts) != 1 {
 			t.Fatalf("%s: scripts %q", path, hd.scripts)
 		}
@@ -316,7 +318,7 @@ func TestPageState(t *testing.T) {
 	if !strings.Contains(hd.scripts[0], `"errors":{"/api/resolve?path=%2Fno%2Fsuch":{"status":404`) {
 		t.Errorf("a missing post's state: %s", hd.scripts[0])
 	}
-	s := pages.State{API: map[string]any{"x": "</script><!-- <script>"}}
+	s := State{API: map[string]any{"x": "</script><!-- <script>"}}
 	b, err := s.Encode()
 	if err != nil || strings.Contains(string(b), "<") {
 		t.Errorf("state %s (%v) can end its script", b, err)

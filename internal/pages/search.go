@@ -1,7 +1,6 @@
-package archive
+package pages
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"net/url"
@@ -9,15 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"folio/internal/bundle"
-	"folio/internal/pages"
+	"folio/internal/archive"
 	"folio/internal/search"
 )
-
-// searcherSource is the search extension as the pages see it: the Searcher of a bundle.
-type searcherSource interface {
-	searcher(ctx context.Context, rd *bundle.Reader) (*search.Searcher, error)
-}
 
 // facetGroups are the viewer's facets: the result's field, the filter parameter, its title.
 var facetGroups = []struct{ field, param, title string }{
@@ -29,8 +22,8 @@ var facetGroups = []struct{ field, param, title string }{
 func searchPage(pc *pageCtx, _ []string) (*view, error) {
 	q := pc.r.URL.Query()
 	text := strings.TrimSpace(q.Get("q"))
-	d := pages.Search{T: pc.t, Title: pc.t.T("searchTitle")}
-	v := &view{text: text, page: pages.Page{Title: d.Title, NoIndex: true, Query: text, Canonical: pc.abs(pc.here(nil))}}
+	d := Search{T: pc.t, Title: pc.t.T("searchTitle")}
+	v := &view{text: text, page: Page{Title: d.Title, NoIndex: true, Query: text, Canonical: pc.abs(pc.here(nil))}}
 	if text == "" {
 		d.Message = pc.t.T("searchEmpty")
 		return pc.searchView(v, &d)
@@ -69,7 +62,7 @@ func searchPage(pc *pageCtx, _ []string) (*view, error) {
 	v.page.Title, v.page.Description = d.Title, d.Sub
 	for _, s := range []string{"relevance", "newest", "oldest"} {
 		name := map[string]string{"relevance": "relevance", "newest": "newestFirst", "oldest": "oldestFirst"}[s]
-		d.Sorts = append(d.Sorts, pages.Chip{Href: pc.searchLink("sort", strings.TrimPrefix(s, "relevance")), Name: pc.t.T(name), Current: s == sort})
+		d.Sorts = append(d.Sorts, Chip{Href: pc.searchLink("sort", strings.TrimPrefix(s, "relevance")), Name: pc.t.T(name), Current: s == sort})
 	}
 	for _, f := range []string{"category", "tag", "year"} {
 		if x := q.Get(f); x != "" {
@@ -77,7 +70,7 @@ func searchPage(pc *pageCtx, _ []string) (*view, error) {
 			if f == "tag" {
 				name = "#" + x
 			}
-			d.Active = append(d.Active, pages.Chip{Href: pc.searchLink(f, ""), Name: name, Label: name})
+			d.Active = append(d.Active, Chip{Href: pc.searchLink(f, ""), Name: name, Label: name})
 		}
 	}
 	for _, g := range facetGroups {
@@ -88,19 +81,19 @@ func searchPage(pc *pageCtx, _ []string) (*view, error) {
 			slices.SortStableFunc(counts, func(a, b search.FacetCount) int { return strings.Compare(b.Name, a.Name) })
 			limit = 12
 		}
-		f := pages.Facet{Title: pc.t.T(g.title)}
+		f := Facet{Title: pc.t.T(g.title)}
 		for _, c := range counts[:min(limit, len(counts))] {
 			name := c.Name
 			if g.param == "tag" {
 				name = "#" + name
 			}
-			f.Chips = append(f.Chips, pages.Chip{Href: pc.searchLink(g.param, c.Name), Name: name, Count: pc.t.Number(c.Count)})
+			f.Chips = append(f.Chips, Chip{Href: pc.searchLink(g.param, c.Name), Name: name, Count: pc.t.Number(c.Count)})
 		}
 		if len(f.Chips) > 0 {
 			d.Facets = append(d.Facets, f)
 		}
 	}
-	l := &pages.List{T: pc.t, Start: (page-1)*pageSize + 1, Empty: pc.t.T("noResults")}
+	l := &List{T: pc.t, Start: (page-1)*pageSize + 1, Empty: pc.t.T("noResults")}
 	highlight := "?" + url.Values{"highlight": {text}}.Encode()
 	for _, h := range res.Hits {
 		it := pc.item(h.Entry, highlight)
@@ -119,28 +112,19 @@ func (pc *pageCtx) searchLink(param, value string) string {
 
 // search runs a search with the API's parameters.
 func (pc *pageCtx) search(params url.Values) (*search.Result, error) {
-	var src searcherSource
-	for _, e := range pc.h.extra {
-		if s, ok := e.(searcherSource); ok {
-			src = s
-		}
-	}
-	if src == nil {
-		return nil, bundle.ErrNotFound
-	}
-	s, err := src.searcher(pc.ctx, pc.rd)
+	s, err := archive.Searcher(pc.ctx, pc.e.search, pc.rd)
 	if err != nil {
 		return nil, err
 	}
-	o, err := searchOptions(params)
+	o, err := archive.SearchOptions(params)
 	if err != nil {
 		return nil, err
 	}
 	return s.Search(pc.ctx, params.Get("q"), o)
 }
 
-func (pc *pageCtx) searchView(v *view, d *pages.Search) (*view, error) {
-	main, err := pages.Render("search", d)
+func (pc *pageCtx) searchView(v *view, d *Search) (*view, error) {
+	main, err := Render("search", d)
 	v.page.Main = main
 	return v, err
 }

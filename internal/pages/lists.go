@@ -1,4 +1,4 @@
-package archive
+package pages
 
 import (
 	"fmt"
@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"folio/internal/archive"
 	"folio/internal/bundle"
-	"folio/internal/pages"
 )
 
 // pageSize is how many posts a list page shows (the viewer's PAGE_SIZE).
@@ -15,10 +15,10 @@ const pageSize = 20
 
 // list reads one page of a filtered list as the viewer asks for it (/api/list with the
 // same parameters), keeping the answer for it. A list that does not exist is nil.
-func (pc *pageCtx) list(filters map[string]string, params url.Values, page int) (*ListResult, error) {
+func (pc *pageCtx) list(filters map[string]string, params url.Values, page int) (*archive.ListResult, error) {
 	params.Set("offset", strconv.Itoa((page-1)*pageSize))
 	params.Set("limit", strconv.Itoa(pageSize))
-	res, err := pc.h.entries(pc.r, pc.rd, filters, (page-1)*pageSize, pageSize)
+	res, err := archive.Entries(pc.ctx, pc.rd, filters, (page-1)*pageSize, pageSize)
 	if isNotFound(err) {
 		pc.recordError("/api/list", params, 404, "not_found", err.Error())
 		return nil, nil
@@ -31,7 +31,7 @@ func (pc *pageCtx) list(filters map[string]string, params url.Values, page int) 
 }
 
 // listView is a list page: its heading, items and pager; prev/next go into the head.
-func (pc *pageCtx) listView(l *pages.List, res *ListResult, page int) (*view, error) {
+func (pc *pageCtx) listView(l *List, res *archive.ListResult, page int) (*view, error) {
 	var text strings.Builder
 	for _, e := range res.Items {
 		l.Items = append(l.Items, pc.item(e, ""))
@@ -41,12 +41,12 @@ func (pc *pageCtx) listView(l *pages.List, res *ListResult, page int) (*view, er
 		l.Empty = pc.t.T("noTerms")
 	}
 	l.T = pc.t
-	v := &view{text: text.String(), page: pages.Page{Title: l.Title, Canonical: pc.abs(pc.here(nil))}}
+	v := &view{text: text.String(), page: Page{Title: l.Title, Canonical: pc.abs(pc.here(nil))}}
 	l.Pager = pc.pager(page, res.Total, "newer", "older", &v.page)
 	if page > 1 {
 		v.page.Title = l.Title + " · " + pc.t.PageOf(page, pageCount(res.Total))
 	}
-	main, err := pages.Render("list", l)
+	main, err := Render("list", l)
 	v.page.Main = main
 	return v, err
 }
@@ -55,12 +55,12 @@ func (pc *pageCtx) listView(l *pages.List, res *ListResult, page int) (*view, er
 func pageCount(total int) int { return max(1, (total+pageSize-1)/pageSize) }
 
 // pager links the pages before and after page, and puts them into the head as rel=prev/next.
-func (pc *pageCtx) pager(page, total int, back, fwd string, head *pages.Page) *pages.Pager {
+func (pc *pageCtx) pager(page, total int, back, fwd string, head *Page) *Pager {
 	n := pageCount(total)
 	if n <= 1 {
 		return nil
 	}
-	p := &pages.Pager{PrevText: pc.t.T(back), NextText: pc.t.T(fwd), Label: pc.t.T("pagination"), Page: pc.t.PageOf(page, n)}
+	p := &Pager{PrevText: pc.t.T(back), NextText: pc.t.T(fwd), Label: pc.t.T("pagination"), Page: pc.t.PageOf(page, n)}
 	if page > 1 {
 		p.Prev = pc.here(map[string]string{"page": strconv.Itoa(min(page-1, n))})
 		head.Prev = pc.abs(p.Prev)
@@ -73,13 +73,13 @@ func (pc *pageCtx) pager(page, total int, back, fwd string, head *pages.Page) *p
 }
 
 // item is a post in a list; params go on its link (a search's highlight).
-func (pc *pageCtx) item(e bundle.Entry, params string) pages.Item {
-	it := pages.Item{Href: pc.href(e.URL) + params, Title: e.Title, Date: e.Date, Day: pc.t.Date(e.Date, true), Excerpt: e.Excerpt}
+func (pc *pageCtx) item(e bundle.Entry, params string) Item {
+	it := Item{Href: pc.href(e.URL) + params, Title: e.Title, Date: e.Date, Day: pc.t.Date(e.Date, true), Excerpt: e.Excerpt}
 	if it.Title == "" {
 		it.Title = e.ID
 	}
 	for _, c := range e.Categories {
-		it.Categories = append(it.Categories, pages.Link{Href: pc.termHref("categories", c), Text: c})
+		it.Categories = append(it.Categories, Link{Href: pc.termHref("categories", c), Text: c})
 	}
 	return it
 }
@@ -98,7 +98,7 @@ func homePage(pc *pageCtx, _ []string) (*view, error) {
 	if err != nil || res == nil {
 		return pc.notFound(), err
 	}
-	l := &pages.List{Title: pc.m.Title}
+	l := &List{Title: pc.m.Title}
 	if pc.m.Posts > 0 {
 		l.Sub = pc.t.PostsSpan(pc.m.Posts, yearOf(pc.m.Oldest), yearOf(pc.m.Newest))
 	}
@@ -132,7 +132,7 @@ func (pc *pageCtx) termList(kind, param, name, title, index, indexText string) (
 	if err != nil || res == nil {
 		return pc.notFound(), err
 	}
-	l := &pages.List{Title: title, Sub: pc.t.Posts(res.Total), Crumbs: []pages.Link{{Href: pc.href(index), Text: pc.t.T(indexText)}}}
+	l := &List{Title: title, Sub: pc.t.Posts(res.Total), Crumbs: []Link{{Href: pc.href(index), Text: pc.t.T(indexText)}}}
 	return pc.listView(l, res, page)
 }
 
@@ -143,7 +143,7 @@ func yearPage(pc *pageCtx, params []string) (*view, error) {
 	if err != nil || res == nil {
 		return pc.notFound(), err
 	}
-	l := &pages.List{Title: year, Sub: pc.t.Posts(res.Total)}
+	l := &List{Title: year, Sub: pc.t.Posts(res.Total)}
 	if err := pc.monthsNav(l, year, ""); err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func monthPage(pc *pageCtx, params []string) (*view, error) {
 		return pc.notFound(), err
 	}
 	y, _ := strconv.Atoi(year)
-	l := &pages.List{Title: pc.t.Month(y, month, false), Sub: pc.t.Posts(res.Total)}
+	l := &List{Title: pc.t.Month(y, month, false), Sub: pc.t.Posts(res.Total)}
 	if err := pc.monthsNav(l, year, mm); err != nil {
 		return nil, err
 	}
@@ -171,16 +171,16 @@ func monthPage(pc *pageCtx, params []string) (*view, error) {
 }
 
 // monthsNav adds the bar of a year's months with posts, as the viewer's monthsNav does.
-func (pc *pageCtx) monthsNav(l *pages.List, year, current string) error {
+func (pc *pageCtx) monthsNav(l *List, year, current string) error {
 	terms, err := pc.terms("months")
 	if err != nil {
 		return err
 	}
 	y, _ := strconv.Atoi(year)
 	l.CrumbsLabel = year
-	l.Crumbs = []pages.Link{{Href: pc.href("/archive/"), Text: pc.t.T("archiveAll")}}
+	l.Crumbs = []Link{{Href: pc.href("/archive/"), Text: pc.t.T("archiveAll")}}
 	if current != "" {
-		l.Crumbs = append(l.Crumbs, pages.Link{Href: pc.href("/archive/" + year + "/"), Text: year})
+		l.Crumbs = append(l.Crumbs, Link{Href: pc.href("/archive/" + year + "/"), Text: year})
 	}
 	for _, t := range terms.Terms {
 		mm, ok := strings.CutPrefix(t.Name, year+"-")
@@ -188,7 +188,7 @@ func (pc *pageCtx) monthsNav(l *pages.List, year, current string) error {
 			continue
 		}
 		n, _ := strconv.Atoi(mm)
-		l.Months = append(l.Months, pages.Chip{Href: pc.href("/archive/" + year + "/" + mm + "/"), Name: pc.t.Month(y, n, true),
+		l.Months = append(l.Months, Chip{Href: pc.href("/archive/" + year + "/" + mm + "/"), Name: pc.t.Month(y, n, true),
 			Count: pc.t.Number(t.Count), Current: mm == current})
 	}
 	return nil

@@ -1,4 +1,4 @@
-package archive
+package pages
 
 import (
 	"html/template"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"folio/internal/pages"
+	"folio/internal/archive"
 )
 
 // descriptionRunes is the longest <meta name=description> a post gets from its excerpt.
@@ -25,35 +25,35 @@ func postPage(pc *pageCtx) (*view, error) {
 		return nil, err
 	}
 	pc.record("/api/resolve", rq, map[string]string{"id": id})
-	p, err := pc.h.postView(pc.ctx, pc.rd, id)
+	p, err := archive.ReadPost(pc.ctx, pc.rd, id)
 	if err != nil {
 		return nil, err
 	}
 	pc.record("/api/post", url.Values{"id": {id}}, p)
 	text := p.Title + " " + plainText(p.HTML, 4000)
-	d := pages.Post{T: pc.t, Title: p.Title, Date: p.Date, Day: pc.t.Date(p.Date, false), Lang: pages.GuessLang(text),
+	d := Post{T: pc.t, Title: p.Title, Date: p.Date, Day: pc.t.Date(p.Date, false), Lang: GuessLang(text),
 		Body: template.HTML(p.HTML), File: p.File, URL: p.URL, Href: pc.href(p.URL), HasNeighbours: p.Older != nil || p.Newer != nil}
 	if d.Title == "" {
 		d.Title = p.ID
 	}
 	for _, c := range p.Categories {
-		d.Categories = append(d.Categories, pages.Link{Href: pc.termHref("categories", c), Text: c})
+		d.Categories = append(d.Categories, Link{Href: pc.termHref("categories", c), Text: c})
 	}
 	for _, t := range p.Tags {
-		d.Tags = append(d.Tags, pages.Link{Href: pc.termHref("tags", t), Text: t})
+		d.Tags = append(d.Tags, Link{Href: pc.termHref("tags", t), Text: t})
 	}
 	if p.Older != nil {
-		d.Older = &pages.Link{Href: pc.href(p.Older.URL), Text: orID(p.Older.Title, p.Older.ID)}
+		d.Older = &Link{Href: pc.href(p.Older.URL), Text: orID(p.Older.Title, p.Older.ID)}
 	}
 	if p.Newer != nil {
-		d.Newer = &pages.Link{Href: pc.href(p.Newer.URL), Text: orID(p.Newer.Title, p.Newer.ID)}
+		d.Newer = &Link{Href: pc.href(p.Newer.URL), Text: orID(p.Newer.Title, p.Newer.ID)}
 	}
-	main, err := pages.Render("post", d)
+	main, err := Render("post", d)
 	desc := p.Excerpt
 	if utf8.RuneCountInString(desc) > descriptionRunes {
 		desc = string([]rune(desc)[:descriptionRunes-1]) + "…"
 	}
-	return &view{text: text, page: pages.Page{Title: d.Title, Description: strings.TrimSpace(desc), Canonical: pc.abs(d.Href),
+	return &view{text: text, page: Page{Title: d.Title, Description: strings.TrimSpace(desc), Canonical: pc.abs(d.Href),
 		Type: "article", Published: p.Date, Main: main}}, err
 }
 
