@@ -1,0 +1,175 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"folio/internal/server"
+)
+
+// requestLog records the paths a server was asked for.
+type requestLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *requestLog) add(p string) {
+	l.mu.Lock()
+	l.paths = append(l.paths, p)
+	l.mu.Unlock()
+}
+
+// take returns the paths asked for since the last take.
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p := l.paths
+	l.paths = nil
+	return p
+}
+
+// ssrSite builds the demo archive (with its _config.yml) and serves it as `folio serve`
+// does by default: files, the API and pages rendered on the server. It logs requests.
+func ssrSite(t *testing.T) (*Site, *requestLog) {
+	t.Helper()
+	log := &requestLog{}
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", func(dir string) http.Handler {
+		h, err := server.SiteHandler(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			log.add(r.URL.RequestURI())
+			h.ServeHTTP(w, r)
+		})
+	})
+	return s, log
+}
+
+// follow clicks the element matching sel, which leads to another page, and waits until
+// that page has loaded (checked from Go: with JavaScript off the page runs no timers).
+func follow(b *Browser, sel string) {
+	b.t.Helper()
+	before := Eval[string](b, `location.href`)
+	b.Run(10*time.Second, chromedp.Click(sel))
+	waitLoaded(b, before)
+}
+
+// waitLoaded waits until the page is no longer at the address before and has loaded.
+func waitLoaded(b *Browser, before string) {
+	b.t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if Eval[bool](b, fmt.Sprintf(`location.href !== %q && document.readyState === "complete" && !!document.querySelector("main h1")`, before)) {
+			return
+		}
+	}
+	b.t.Fatalf("no new page after %s", before)
+}
+
+// h1 is the text of the page's main heading.
+func h1(b *Browser) string {
+	b.t.Helper()
+	return strings.TrimSpace(Eval[string](b, `(document.querySelector("main h1") || {}).textContent || ""`))
+}
+
+// TestReadingWithoutJavaScript: with JavaScript off in Chromium, as for a crawler, a
+// reader of a site served by folio serve opens the home page and follows plain links to
+// older and newer list pages, a category, a post, its older and newer neighbours, and
+// runs a search through the header's form, then narrows it by a facet and opens a hit.
+func TestReadingWithoutJavaScript(t *testing.T) {
+	s, _ := ssrSite(t)
+	b := NewBrowser(t)
+	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.Run(20*time.Second, chromedp.Navigate(s.URL))
+	const title = "柳溪茶与码 · Willow Creek Tea & Tech"
+	if got := h1(b); got != title {
+		t.Fatalf("home: h1 %q, want %q", got, title)
+	}
+	if n := Eval[int](b, `document.querySelectorAll("main .post-list .post-item").length`); n != 20 {
+		t.Errorf("home lists %d posts, want 20", n)
+	}
+	if Eval[bool](b, `!!window.folio`) {
+		t.Fatal("the viewer ran: JavaScript is not off")
+	}
+
+	// Older and newer list pages.
+	follow(b, `main nav.pager a[rel=next]`)
+	if loc := Eval[string](b, `location.search`); loc != "?page=2" {
+		t.Errorf("older posts at %q, want ?page=2", loc)
+	}
+	if n := Eval[int](b, `document.querySelectorAll("main .post-list .post-item").length`); n != s.Report.Built-20 {
+		t.Errorf("page 2 lists %d posts, want %d", n, s.Report.Built-20)
+	}
+	follow(b, `main nav.pager a[rel=prev]`)
+	if got := h1(b); got != title {
+		t.Errorf("back to newer posts: h1 %q", got)
+	}
+
+	// A category, then a post in it.
+	cat := Eval[string](b, `document.querySelector("main .post-list a.cat").textContent`)
+	follow(b, `main .post-list a.cat`)
+	if got := h1(b); !strings.HasSuffix(got, cat) || !strings.Contains(Eval[string](b, `location.pathname`), "/category/") {
+		t.Errorf("category page: h1 %q, want one naming %q", got, cat)
+	}
+	postTitle := Eval[string](b, `document.querySelector("main .post-list h2 a").textContent`)
+	follow(b, `main .post-list h2 a`)
+	if got := h1(b); got != postTitle {
+		t.Errorf("post page: h1 %q, want %q", got, postTitle)
+	}
+	if n := Eval[int](b, `document.querySelector("main article.post .prose").textContent.length`); n < 50 {
+		t.Errorf("post page: %d characters of body", n)
+	}
+
+	// Its older neighbour, and back by the newer link.
+	older := Eval[string](b, `(document.querySelector("main a.neighbour.prev .title") || {}).textContent || ""`)
+	if older == "" {
+		t.Fatal("the post has no older neighbour link")
+	}
+	follow(b, `main a.neighbour.prev`)
+	if got := h1(b); got != older {
+		t.Errorf("older post: h1 %q, want %q", got, older)
+	}
+	follow(b, `main a.neighbour.next`)
+	if got := h1(b); got != postTitle {
+		t.Errorf("newer post: h1 %q, want %q", got, postTitle)
+	}
+
+	// A search through the header's form (a plain GET form).
+	before := Eval[string](b, `location.href`)
+	b.Run(10*time.Second, chromedp.SendKeys(`#q`, "tea\r"))
+	waitLoaded(b, before)
+	if loc := Eval[string](b, `location.pathname + location.search`); loc != "/search?q=tea" {
+		t.Errorf("search at %s", loc)
+	}
+	hits := Eval[int](b, `document.querySelectorAll("main ol.results .post-item").length`)
+	if got := h1(b); !strings.Contains(got, "tea") || hits == 0 {
+		t.Fatalf("search page: h1 %q, %d hits", got, hits)
+	}
+	if v := Eval[string](b, `document.querySelector("#q").value`); v != "tea" {
+		t.Errorf("the search box holds %q", v)
+	}
+	facet := Eval[string](b, `document.querySelector("main .facets a.chip").getAttribute("href")`)
+	follow(b, `main .facets a.chip`)
+	if loc := Eval[string](b, `location.pathname + location.search`); loc != facet {
+		t.Errorf("facet link led to %s, want %s", loc, facet)
+	}
+	if n := Eval[int](b, `document.querySelectorAll("main ol.results .post-item").length`); n == 0 || n > hits {
+		t.Errorf("narrowed search: %d hits (of %d)", n, hits)
+	}
+	hit := Eval[string](b, `document.querySelector("main ol.results h2 a").textContent`)
+	follow(b, `main ol.results h2 a`)
+	if got := h1(b); got != hit {
+		t.Errorf("search hit: h1 %q, want %q", got, hit)
+	}
+}
