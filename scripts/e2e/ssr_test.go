@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"folio/internal/server"
@@ -172,4 +173,76 @@ func TestReadingWithoutJavaScript(t *testing.T) {
 	if got := h1(b); got != hit {
 		t.Errorf("search hit: h1 %q, want %q", got, hit)
 	}
+}
+
+// spinnerWatch records, from before any page script runs, whether <main> ever shows the
+// viewer's loading block while a page is open.
+const spinnerWatch = `window.__sawSpinner = false;
+new MutationObserver(() => { if (document.querySelector('main .loading')) window.__sawSpinner = true; })
+  .observe(document, { subtree: true, childList: true });`
+
+// mainText is the text of <main> with white space collapsed (the state script left out).
+const mainText = `(() => { const m = document.querySelector('main').cloneNode(true); m.querySelector('#folio-state')?.remove(); return m.textContent.replace(/\s+/g, ' ').trim(); })()`
+
+// TestViewerTakesOverServerPage: with JavaScript on, the viewer takes a server-rendered
+// post page over from the data the page carries: no request to the API or for any data
+// file but the entry, no loading block at any moment, and the same text on screen; then
+// it runs the site itself (the next post opens in the page, through the worker).
+func TestViewerTakesOverServerPage(t *testing.T) {
+	s, log := ssrSite(t)
+	b := NewBrowser(t)
+	if _, err := chromedp.Call(b.Ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: spinnerWatch}); err != nil {
+		t.Fatal(err)
+	}
+	const post = "tea/2023/09/09/oolong-tasting.html"
+	b.Run(20*time.Second, chromedp.Navigate(s.URL+post))
+	served := Eval[string](b, mainText) // the server's page, before the viewer has started
+	Eval[bool](b, `(async () => { await window.folio.ready; return true })()`)
+	for deadline := time.Now().Add(20 * time.Second); Eval[bool](b, `!!document.getElementById('folio-state')`); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the viewer did not take the page over (its state block is still there)")
+		}
+	}
+	first := log.take()
+	pages := 0
+	for _, p := range first {
+		switch {
+		case p == "/"+post:
+			pages++
+		case strings.HasPrefix(p, "/api/"), strings.HasPrefix(p, "/data/") && p != "/data/folio.json":
+			t.Errorf("second fetch of the page's content: %s", p)
+		}
+	}
+	if pages != 1 {
+		t.Errorf("the page was fetched %d times: %v", pages, first)
+	}
+	if got := h1(b); got != "An Evening of Oolong" {
+		t.Errorf("h1 %q after the takeover", got)
+	}
+	if Eval[bool](b, `window.__sawSpinner`) {
+		t.Error("the loading block showed during the takeover")
+	}
+	if got := Eval[string](b, mainText); got != served {
+		t.Errorf("the text on screen changed at the takeover:\nserver: %.600s\nviewer: %.600s", served, got)
+	}
+
+	// The viewer now runs the site: the older post opens in the page, its data fetched by
+	// the worker.
+	older := Eval[string](b, `document.querySelector("main a.neighbour.prev .title").textContent`)
+	b.Run(10*time.Second, chromedp.Click(`main a.neighbour.prev`))
+	b.WaitText("main h1", older)
+	olderURL := Eval[string](b, `location.pathname`)
+	data := 0
+	for _, p := range log.take() {
+		switch {
+		case strings.HasPrefix(p, "/data/"):
+			data++
+		case p == olderURL:
+			t.Errorf("the older post was loaded as a new page, not by the viewer")
+		}
+	}
+	if data == 0 {
+		t.Error("the older post came without a data fetch: is the log seeing the worker's requests?")
+	}
+	t.Logf("first load: %d requests (%v)", len(first), first)
 }
