@@ -246,3 +246,32 @@ func TestViewerTakesOverServerPage(t *testing.T) {
 	}
 	t.Logf("first load: %d requests (%v)", len(first), first)
 }
+
+// TestHostilePostServerRendered: the demo's hostile post, rendered on the server, stays
+// inert in Chromium with JavaScript off and on: no dialog (the browser fails the test on
+// one), no script, frame or handler in <main>.
+func TestHostilePostServerRendered(t *testing.T) {
+	s, _ := ssrSite(t)
+	const post = "tech/notes/2022/01/20/sanitizer-safety-test.html"
+	const inert = `(() => { const m = document.querySelector('main');
+  const bad = [...m.querySelectorAll('script:not(#folio-state), iframe, object, embed')].map((e) => e.tagName);
+  for (const e of m.querySelectorAll('*')) for (const a of e.attributes) if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)) bad.push(e.tagName + ' ' + a.name);
+  return bad.join(', '); })()`
+	for _, js := range []bool{false, true} {
+		b := NewBrowser(t)
+		b.Allow("2022/01/20/x") // the post's <img src=x onerror=…>: a missing image, as meant
+		if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !js}); err != nil {
+			t.Fatal(err)
+		}
+		b.Run(20*time.Second, chromedp.Navigate(s.URL+post))
+		if js {
+			Eval[bool](b, `(async () => { await window.folio.ready; return true })()`)
+		}
+		b.WaitText("main .prose", "bold text")
+		if bad := Eval[string](b, inert); bad != "" {
+			t.Errorf("JavaScript %v: live markup in the post: %s", js, bad)
+		}
+		// Give a handler that slipped through the time to fire (an <img onerror> does at once).
+		time.Sleep(300 * time.Millisecond)
+	}
+}
