@@ -1,11 +1,13 @@
 package server
 
 import (
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"folio/internal/archive"
@@ -62,5 +64,30 @@ func (h *handler) serveDynamic(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Security-Policy", CSP+"; frame-ancestors 'self'")
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("Cache-Control", "no-cache") // the pages change with every build
-	h.dynamic.ServeHTTP(w, r)
+	hdr.Add("Vary", "Accept-Encoding")
+	if r.Method == http.MethodHead || !acceptsEncoding(r.Header.Get("Accept-Encoding"), "gzip") {
+		h.dynamic.ServeHTTP(w, r)
+		return
+	}
+	// Pages and API answers are made per request: gzip them on the way (a post page of
+	// 17 kB goes out as about 5 kB).
+	hdr.Set("Content-Encoding", "gzip")
+	gz := gzipPool.Get().(*gzip.Writer)
+	gz.Reset(w)
+	h.dynamic.ServeHTTP(gzipWriter{w, gz}, r)
+	_ = gz.Close() // a client gone mid-answer is nothing to report
+	gzipPool.Put(gz)
 }
+
+var gzipPool = sync.Pool{New: func() any {
+	gz, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // a valid level: no error
+	return gz
+}}
+
+// gzipWriter sends a response's body through gzip.
+type gzipWriter struct {
+	http.ResponseWriter
+	gz *gzip.Writer
+}
+
+func (g gzipWriter) Write(b []byte) (int, error) { return g.gz.Write(b) }

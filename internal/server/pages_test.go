@@ -1,7 +1,9 @@
 package server
 
 import (
+	"compress/gzip"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,6 +78,32 @@ func TestServeRendersPages(t *testing.T) {
 		if strings.Contains(body, "SECRET") {
 			t.Errorf("%s: a dotfile's content", c.path)
 		}
+	}
+}
+
+// TestServeCompressesPages: a page goes out gzipped to a client that takes it, as is to
+// one that does not.
+func TestServeCompressesPages(t *testing.T) {
+	s, err := New(demoSite(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := serve(t, s)
+	status, zipped := getEncoded(t, "http://"+addr+"/tea/2023/09/09/oolong-tasting.html", "gzip")
+	_, plain := get(t, "http://"+addr+"/tea/2023/09/09/oolong-tasting.html")
+	if status != 200 || !strings.Contains(plain, "</html>") {
+		t.Fatalf("%d: %.100s", status, plain)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(zipped))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil || string(unzipped) != plain {
+		t.Errorf("gzip body differs from the plain one (%v)", err)
+	}
+	if len(zipped) >= len(plain)/2 {
+		t.Errorf("gzip %d bytes of %d", len(zipped), len(plain))
 	}
 }
 
