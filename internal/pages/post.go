@@ -3,6 +3,7 @@ package pages
 import (
 	"html/template"
 	"net/url"
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +20,7 @@ func postPage(pc *pageCtx) (*view, error) {
 	id, err := pc.rd.IDForURL(pc.ctx, pc.path)
 	if isNotFound(err) {
 		pc.recordError("/api/resolve", rq, 404, "not_found", err.Error())
-		return pc.notFound(), nil
+		return pc.postNotFound(), nil
 	}
 	if err != nil {
 		return nil, err
@@ -84,4 +85,20 @@ func plainText(html string, n int) string {
 		}
 	}
 	return b.String()
+}
+
+// postNotFound is the not-found page of a post's address, with a search for the words of
+// its last segment ("/2020/05/spring-tea.html": "spring tea"), as the viewer offers.
+func (pc *pageCtx) postNotFound() *view {
+	words := ""
+	for _, seg := range strings.Split(strings.TrimSuffix(pc.path, path.Ext(pc.path)), "/") {
+		if seg != "" && strings.Trim(seg, "0123456789") != "" {
+			words = seg
+		}
+	}
+	words = strings.TrimSpace(strings.Join(strings.FieldsFunc(words, func(r rune) bool { return r == '-' || r == '_' }), " "))
+	if words == "" {
+		return pc.notFound()
+	}
+	return pc.notFoundWith(pc.m.BaseURL+"search?"+url.Values{"q": {words}}.Encode(), words)
 }

@@ -25,7 +25,7 @@ func searchPage(pc *pageCtx, _ []string) (*view, error) {
 	d := Search{T: pc.t, Title: pc.t.T("searchTitle")}
 	v := &view{text: text, page: Page{Title: d.Title, NoIndex: true, Query: text, Canonical: pc.abs(pc.here(nil))}}
 	if text == "" {
-		d.Message = pc.t.T("searchEmpty")
+		d.Message, d.HelpOpen = pc.t.T("searchEmpty"), true
 		return pc.searchView(v, &d)
 	}
 	sort := q.Get("sort")
@@ -47,7 +47,7 @@ func searchPage(pc *pageCtx, _ []string) (*view, error) {
 	switch {
 	case errors.As(err, &qe):
 		pc.recordError("/api/search", params, 400, "bad_query", qe.Msg)
-		d.Message = pc.t.BadQuery(qe.Msg)
+		d.Message, d.HelpOpen = pc.t.BadQuery(qe.Msg), true
 		return pc.searchView(v, &d)
 	case isNotFound(err):
 		pc.recordError("/api/search", params, 404, "not_found", err.Error())

@@ -31,7 +31,7 @@ func termsPage(pc *pageCtx, kind string) (*view, error) {
 	sorted := append([]archive.TermCount(nil), res.Terms...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		if byName || sorted[i].Count == sorted[j].Count {
-			return sorted[i].Name < sorted[j].Name
+			return byNameLess(sorted[i].Name, sorted[j].Name)
 		}
 		return sorted[i].Count > sorted[j].Count
 	})
@@ -91,4 +91,13 @@ func archivePage(pc *pageCtx, _ []string) (*view, error) {
 	d.Sub = pc.t.Posts(total)
 	main, err := Render("archive", d)
 	return &view{page: Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: main}}, err
+}
+
+// byNameLess orders names without regard to case first ("archive" before "A股"), close to
+// the viewer's localeCompare.
+func byNameLess(a, b string) bool {
+	if la, lb := strings.ToLower(a), strings.ToLower(b); la != lb {
+		return la < lb
+	}
+	return a < b
 }

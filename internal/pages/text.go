@@ -65,7 +65,16 @@ var words = map[string][2]string{
 	"filters":       {"Filters", "筛选条件"},
 	"refine":        {"Refine", "缩小范围"},
 	"year":          {"Year", "年份"},
-	"searchEmpty":   {"Type words to search every post.", "输入词语即可搜索全部文章。"},
+	"searchEmpty":   {"Type words to search every post. Results appear as you type.", "输入词语即可搜索全部文章，边输入边显示结果。"},
+	"searchHelp":    {"Search syntax", "搜索语法"},
+	"helpWords":     {"all words must match", "所有词都要出现"},
+	"helpPhrase":    {"this exact phrase", "完整短语"},
+	"helpExclude":   {"without this word", "排除这个词"},
+	"helpOr":        {"either word", "任意一个词"},
+	"helpTitle":     {"in the title", "只在标题中"},
+	"helpCategory":  {"in a category", "某个分类"},
+	"helpTag":       {"with a tag", "带某个标签"},
+	"helpDate":      {"from January to March 2022", "2022 年 1 月至 3 月"},
 	"unavailable":   {"Search is not available in this build of the archive.", "这个版本的归档没有提供搜索功能。"},
 	"notFound":      {"Page not found", "找不到页面"},
 	"notFoundText":  {"There is no post or page at this address.", "这个地址上没有文章或页面。"},
@@ -177,12 +186,20 @@ func (t Text) Results(n int) string {
 	return t.Number(n) + " results"
 }
 
+// SearchFor is the label of a link to search for q.
+func (t Text) SearchFor(q string) string {
+	if t.zh {
+		return "搜索“" + q + "”"
+	}
+	return "Search for “" + q + "”"
+}
+
 // BadQuery explains a query that could not be read.
 func (t Text) BadQuery(msg string) string {
 	if t.zh {
-		return "无法理解这个搜索：" + msg + "。"
+		return "无法理解这个搜索：" + msg + "。可以参考下面的搜索语法说明。"
 	}
-	return "This search could not be read: " + msg + "."
+	return "This search could not be read: " + msg + ". See the help below for what you can type."
 }
 
 func (t Text) pick(en, zh string) string {

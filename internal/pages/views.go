@@ -100,6 +100,7 @@ type Search struct {
 	T          Text
 	Title, Sub string
 	Message    string // no query, a query that cannot be read, no search data
+	HelpOpen   bool   // the query syntax shown open (no query, or one that cannot be read)
 	Sorts      []Chip // relevance, newest, oldest; Current marks the one in force
 	Active     []Chip // filters in force; Href removes one
 	Facets     []Facet
@@ -116,7 +117,21 @@ type Facet struct {
 type NotFound struct {
 	T    Text
 	Home string
+	// Search links a search for the words of a missing post's address (SearchText).
+	Search, SearchText string
 }
+
+// HelpRow is one example of the search syntax.
+type HelpRow struct{ Code, Key string }
+
+// searchHelp is the viewer's help on the query syntax (site/views/search.js).
+var searchHelp = []HelpRow{
+	{"茶 tea", "helpWords"}, {`"spring tea"`, "helpPhrase"}, {"tea -coffee", "helpExclude"}, {"tea OR coffee", "helpOr"},
+	{"title:茶会", "helpTitle"}, {"category:notes", "helpCategory"}, {"tag:新闻", "helpTag"}, {"date:2022-01..2022-03", "helpDate"},
+}
+
+// Help returns the examples of the search syntax.
+func (Search) Help() []HelpRow { return searchHelp }
 
 // Render runs the template of a view ("list", "post", "terms", "archive", "search",
 // "notfound") over its data.

@@ -89,9 +89,7 @@ func h1(b *Browser) string {
 func TestReadingWithoutJavaScript(t *testing.T) {
 	s, _ := ssrSite(t)
 	b := NewBrowser(t)
-	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-		t.Fatal(err)
-	}
+	scripts(b, false)
 	b.Run(20*time.Second, chromedp.Navigate(s.URL))
 	const title = "柳溪茶与码 · Willow Creek Tea & Tech"
 	if got := h1(b); got != title {
@@ -175,14 +173,54 @@ func TestReadingWithoutJavaScript(t *testing.T) {
 	}
 }
 
-// spinnerWatch records, from before any page script runs, whether <main> ever shows the
-// viewer's loading block while a page is open.
+// mainText is the text <main> shows (innerText: hidden elements left out), white space
+// collapsed, without the sort and filter controls, which are links on the server's page
+// and a select and a filter box in the viewer's.
+const mainText = `(() => { const m = document.querySelector('main'); let s = m.innerText;
+  for (const e of m.querySelectorAll('.sort, .term-filter')) s = s.replace(e.innerText, '');
+  return s.replace(/\s+/g, ' ').trim(); })()`
+
+// spinnerWatch runs before any page script: it records whether <main> ever shows the
+// viewer's loading block.
 const spinnerWatch = `window.__sawSpinner = false;
 new MutationObserver(() => { if (document.querySelector('main .loading')) window.__sawSpinner = true; })
   .observe(document, { subtree: true, childList: true });`
 
-// mainText is the text of <main> with white space collapsed (the state script left out).
-const mainText = `(() => { const m = document.querySelector('main').cloneNode(true); m.querySelector('#folio-state')?.remove(); return m.textContent.replace(/\s+/g, ' ').trim(); })()`
+// scripts turns the page's JavaScript on or off.
+func scripts(b *Browser, on bool) {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// servedText is the text the server's page at url shows without the viewer: loaded with
+// JavaScript off, its styles applied.
+func servedText(b *Browser, url string) string {
+	b.t.Helper()
+	scripts(b, false)
+	defer scripts(b, true)
+	b.Run(20*time.Second, chromedp.Navigate(url))
+	for deadline := time.Now().Add(20 * time.Second); !Eval[bool](b, `document.readyState === "complete"`); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s did not load", url)
+		}
+	}
+	return Eval[string](b, mainText)
+}
+
+// takeOver opens url with JavaScript on and waits until the viewer has started and taken
+// the server's page over (its state block is gone).
+func takeOver(b *Browser, url string) {
+	b.t.Helper()
+	b.Run(20*time.Second, chromedp.Navigate(url))
+	Eval[bool](b, `(async () => { await window.folio.ready; return true })()`)
+	for deadline := time.Now().Add(20 * time.Second); Eval[bool](b, `!!document.getElementById('folio-state')`); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: the viewer did not take the page over (its state block is still there)", url)
+		}
+	}
+}
 
 // TestViewerTakesOverServerPage: with JavaScript on, the viewer takes a server-rendered
 // post page over from the data the page carries: no request to the API or for any data
@@ -195,14 +233,9 @@ func TestViewerTakesOverServerPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	const post = "tea/2023/09/09/oolong-tasting.html"
-	b.Run(20*time.Second, chromedp.Navigate(s.URL+post))
-	served := Eval[string](b, mainText) // the server's page, before the viewer has started
-	Eval[bool](b, `(async () => { await window.folio.ready; return true })()`)
-	for deadline := time.Now().Add(20 * time.Second); Eval[bool](b, `!!document.getElementById('folio-state')`); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the viewer did not take the page over (its state block is still there)")
-		}
-	}
+	served := servedText(b, s.URL+post)
+	log.take()
+	takeOver(b, s.URL+post)
 	first := log.take()
 	pages := 0
 	for _, p := range first {
@@ -260,9 +293,7 @@ func TestHostilePostServerRendered(t *testing.T) {
 	for _, js := range []bool{false, true} {
 		b := NewBrowser(t)
 		b.Allow("2022/01/20/x") // the post's <img src=x onerror=…>: a missing image, as meant
-		if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !js}); err != nil {
-			t.Fatal(err)
-		}
+		scripts(b, js)
 		b.Run(20*time.Second, chromedp.Navigate(s.URL+post))
 		if js {
 			Eval[bool](b, `(async () => { await window.folio.ready; return true })()`)
@@ -273,5 +304,27 @@ func TestHostilePostServerRendered(t *testing.T) {
 		}
 		// Give a handler that slipped through the time to fire (an <img onerror> does at once).
 		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+// TestTakeoverKeepsEveryView: for a page of each view, the text on screen is the same
+// before and after the viewer takes it over, and the takeover asks for no data.
+func TestTakeoverKeepsEveryView(t *testing.T) {
+	s, log := ssrSite(t)
+	b := NewBrowser(t)
+	b.Allow("404 (Not Found)") // the not-found pages
+	for _, path := range []string{"", "?page=2", "category/tea/", "tag/%E7%BB%BF%E8%8C%B6/", "archive/", "archive/2022/", "archive/2022/03/",
+		"categories/", "tags/?sort=name", "search?q=tea", "search?q=tea&category=tea", "search", "no/such-post.html", "category/nope/"} {
+		served := servedText(b, s.URL+path)
+		log.take()
+		takeOver(b, s.URL+path)
+		if got := Eval[string](b, mainText); got != served {
+			t.Errorf("/%s: the text changed at the takeover:\nserver: %.2000s\nviewer: %.2000s", path, served, got)
+		}
+		for _, p := range log.take() {
+			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/data/") && p != "/data/folio.json" {
+				t.Errorf("/%s: the takeover fetched %s", path, p)
+			}
+		}
 	}
 }
