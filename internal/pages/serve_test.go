@@ -19,13 +19,13 @@ import (
 
 // demoSite builds the demo archive with its _config.yml facts and search data, and
 // returns the handler with pages over the viewer's page (site/index.html).
-func demoSite(t *testing.T) http.Handler {
+func demoSite(t testing.TB) http.Handler {
 	t.Helper()
 	return demoSiteWith(t, bundle.Site{Title: "Willow", BaseURL: "/", URL: "https://example.org", Lang: "zh-CN", Description: "A tea blog"})
 }
 
 // demoSiteWith is demoSite with other site facts.
-func demoSiteWith(t *testing.T, site bundle.Site) http.Handler {
+func demoSiteWith(t testing.TB, site bundle.Site) http.Handler {
 	t.Helper()
 	cfg, err := post.LoadConfig(os.DirFS("../../demo"), "_config.yml")
 	if err != nil {
