@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -68,8 +69,12 @@ func follow(b *Browser, sel string) {
 // waitLoaded waits until the page is no longer at the address before and has loaded.
 func waitLoaded(b *Browser, before string) {
 	b.t.Helper()
+	expr := fmt.Sprintf(`location.href !== %q && document.readyState === "complete" && !!document.querySelector("main h1")`, before)
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if Eval[bool](b, fmt.Sprintf(`location.href !== %q && document.readyState === "complete" && !!document.querySelector("main h1")`, before)) {
+		ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Second)
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && done { // an error: the page is being replaced; ask again
 			return
 		}
 	}
