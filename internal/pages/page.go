@@ -19,6 +19,8 @@ type Page struct {
 	Prev, Next  string // rel=prev/next links of a paged list
 	NoIndex     bool   // search pages: not for search engines' indexes
 	Query       string // the search box's value
+	Kind        string // the navigation link marked current: home, archive, categories, tags, search
+	Wording     Text   // the language of the shell's own words
 	Main        []byte // the content of <main>, from a view template
 	State       []byte // State's JSON, already safe inside <script>
 }

@@ -16,18 +16,19 @@ import (
 // pageRoutes are the viewer's views (site/app.js ROUTES) on the path below the base; any
 // other path is a post's original URL.
 var pageRoutes = []struct {
+	kind string // the navigation link of the view
 	re   *regexp.Regexp
 	view func(pc *pageCtx, params []string) (*view, error)
 }{
-	{regexp.MustCompile(`^/(?:index\.html)?$`), homePage},
-	{regexp.MustCompile(`^/category/([^/]+)/?$`), categoryPage},
-	{regexp.MustCompile(`^/tag/([^/]+)/?$`), tagPage},
-	{regexp.MustCompile(`^/archive/?$`), archivePage},
-	{regexp.MustCompile(`^/archive/(\d{4})/?$`), yearPage},
-	{regexp.MustCompile(`^/archive/(\d{4})/(\d{1,2})/?$`), monthPage},
-	{regexp.MustCompile(`^/categories/?$`), func(pc *pageCtx, _ []string) (*view, error) { return termsPage(pc, "categories") }},
-	{regexp.MustCompile(`^/tags/?$`), func(pc *pageCtx, _ []string) (*view, error) { return termsPage(pc, "tags") }},
-	{regexp.MustCompile(`^/search(?:\.html)?/?$`), searchPage},
+	{"home", regexp.MustCompile(`^/(?:index\.html)?$`), homePage},
+	{"categories", regexp.MustCompile(`^/category/([^/]+)/?$`), categoryPage},
+	{"tags", regexp.MustCompile(`^/tag/([^/]+)/?$`), tagPage},
+	{"archive", regexp.MustCompile(`^/archive/?$`), archivePage},
+	{"archive", regexp.MustCompile(`^/archive/(\d{4})/?$`), yearPage},
+	{"archive", regexp.MustCompile(`^/archive/(\d{4})/(\d{1,2})/?$`), monthPage},
+	{"categories", regexp.MustCompile(`^/categories/?$`), func(pc *pageCtx, _ []string) (*view, error) { return termsPage(pc, "categories") }},
+	{"tags", regexp.MustCompile(`^/tags/?$`), func(pc *pageCtx, _ []string) (*view, error) { return termsPage(pc, "tags") }},
+	{"search", regexp.MustCompile(`^/search(?:\.html)?/?$`), searchPage},
 }
 
 // view is what one view gives the page: its head, content and status.
@@ -113,7 +114,11 @@ func (e *extension) page(w http.ResponseWriter, r *http.Request, reader func(con
 func (pc *pageCtx) route() (*view, error) {
 	for _, rt := range pageRoutes {
 		if m := rt.re.FindStringSubmatch(pc.path); m != nil {
-			return rt.view(pc, m[1:])
+			v, err := rt.view(pc, m[1:])
+			if v != nil {
+				v.page.Kind = rt.kind
+			}
+			return v, err
 		}
 	}
 	return postPage(pc)
@@ -139,6 +144,7 @@ func (pc *pageCtx) finish(v *view) {
 		p.Type = "website"
 	}
 	p.SiteName = pc.m.Title
+	p.Wording = pc.t
 }
 
 // record keeps an API answer for the viewer: key is the request its first render makes.

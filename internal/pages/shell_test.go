@@ -39,6 +39,22 @@ func TestShell(t *testing.T) {
 	if strings.Count(out, "<script") != 3 || strings.Contains(out, "Loading…") || strings.Contains(out, "<noscript>") {
 		t.Errorf("the page has other scripts or the shell's placeholder:\n%s", out)
 	}
+	// The shell's own words in the page's wording, and the current navigation link.
+	b.Reset()
+	if err := sh.Write(&b, &Page{Lang: "en", Wording: TextFor("zh"), Kind: "tags"}); err != nil {
+		t.Fatal(err)
+	}
+	out = b.String()
+	for _, want := range []string{`data-i18n="skip">跳到正文</a>`, `placeholder="搜索文章" data-i18n-placeholder`, `aria-label="主导航" data-i18n-label`,
+		`data-kind="tags" aria-current="true" data-i18n="tags">标签</a>`, `data-i18n="home">首页</a>`, `<button id="lang" class="lang" type="button">English</button>`,
+		`data-i18n="footer">由 Folio 从静态文件生成。</p>`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("zh: no %q in the page", want)
+		}
+	}
+	if strings.Count(out, "aria-current") != 1 {
+		t.Error("zh: more than one current link")
+	}
 	if _, err := ParseShell([]byte("<html><title>x</title>")); err == nil {
 		t.Error("a page without the viewer's places parsed")
 	}

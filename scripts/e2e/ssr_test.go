@@ -185,6 +185,10 @@ const mainText = `(() => { const m = document.querySelector('main'); let s = m.i
   for (const e of m.querySelectorAll('.sort, .term-filter')) s = s.replace(e.innerText, '');
   return s.replace(/\s+/g, ' ').trim(); })()`
 
+// shownText is mainText after the header's text and the current navigation link.
+const shownText = `(() => { const nav = document.querySelector('.site-nav [aria-current]');
+  return document.querySelector('header').innerText.replace(/\s+/g, ' ').trim() + ' | current: ' + (nav ? nav.dataset.kind : '-') + ' | ' + ` + mainText + `; })()`
+
 // spinnerWatch runs before any page script: it records whether <main> ever shows the
 // viewer's loading block.
 const spinnerWatch = `window.__sawSpinner = false;
@@ -199,9 +203,9 @@ func scripts(b *Browser, on bool) {
 	}
 }
 
-// servedText is the text the server's page at url shows without the viewer: loaded with
-// JavaScript off, its styles applied.
-func servedText(b *Browser, url string) string {
+// servedText is expr (mainText, shownText) on the server's page at url without the
+// viewer: loaded with JavaScript off, its styles applied.
+func servedText(b *Browser, url, expr string) string {
 	b.t.Helper()
 	scripts(b, false)
 	defer scripts(b, true)
@@ -211,7 +215,7 @@ func servedText(b *Browser, url string) string {
 			b.t.Fatalf("%s did not load", url)
 		}
 	}
-	return Eval[string](b, mainText)
+	return Eval[string](b, expr)
 }
 
 // takeOver opens url with JavaScript on and waits until the viewer has started and taken
@@ -238,7 +242,7 @@ func TestViewerTakesOverServerPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	const post = "tea/2023/09/09/oolong-tasting.html"
-	served := servedText(b, s.URL+post)
+	served := servedText(b, s.URL+post, mainText)
 	log.take()
 	takeOver(b, s.URL+post)
 	first := log.take()
@@ -312,23 +316,33 @@ func TestHostilePostServerRendered(t *testing.T) {
 	}
 }
 
-// TestTakeoverKeepsEveryView: for a page of each view, the text on screen is the same
-// before and after the viewer takes it over, and the takeover asks for no data.
+// TestTakeoverKeepsEveryView: for a page of each view, in English and in Chinese, the
+// text on screen (header, current navigation link, content) is the same before and after
+// the viewer takes it over, and the takeover asks for no data.
 func TestTakeoverKeepsEveryView(t *testing.T) {
 	s, log := ssrSite(t)
 	b := NewBrowser(t)
 	b.Allow("404 (Not Found)") // the not-found pages
-	for _, path := range []string{"", "?page=2", "category/tea/", "tag/%E7%BB%BF%E8%8C%B6/", "archive/", "archive/2022/", "archive/2022/03/",
-		"categories/", "tags/?sort=name", "search?q=tea", "search?q=tea&category=tea", "search", "no/such-post.html", "category/nope/"} {
-		served := servedText(b, s.URL+path)
-		log.take()
-		takeOver(b, s.URL+path)
-		if got := Eval[string](b, mainText); got != served {
-			t.Errorf("/%s: the text changed at the takeover:\nserver: %.2000s\nviewer: %.2000s", path, served, got)
+	ua := Eval[string](b, `navigator.userAgent`)
+	for _, lang := range []string{"en-US", "zh-CN"} {
+		// The reader's language: the server's wording follows Accept-Language, the
+		// viewer's navigator.languages.
+		if _, err := chromedp.Call(b.Ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: lang}); err != nil {
+			t.Fatal(err)
 		}
-		for _, p := range log.take() {
-			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/data/") && p != "/data/folio.json" {
-				t.Errorf("/%s: the takeover fetched %s", path, p)
+		for _, path := range []string{"", "?page=2", "category/tea/", "tag/%E7%BB%BF%E8%8C%B6/", "archive/", "archive/2022/", "archive/2022/03/",
+			"categories/", "tags/?sort=name", "search?q=tea", "search?q=tea&category=tea", "search", "tea/2023/09/09/oolong-tasting.html",
+			"no/such-post.html", "category/nope/"} {
+			served := servedText(b, s.URL+path, shownText)
+			log.take()
+			takeOver(b, s.URL+path)
+			if got := Eval[string](b, shownText); got != served {
+				t.Errorf("%s /%s: the text changed at the takeover:\nserver: %.2000s\nviewer: %.2000s", lang, path, served, got)
+			}
+			for _, p := range log.take() {
+				if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/data/") && p != "/data/folio.json" {
+					t.Errorf("%s /%s: the takeover fetched %s", lang, path, p)
+				}
 			}
 		}
 	}
