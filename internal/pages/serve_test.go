@@ -204,6 +204,19 @@ func TestPages(t *testing.T) {
 	}
 }
 
+// TestPagesAreStable: the same URL gives the same bytes each time (a search page too,
+// whose API answer carries its timing), so a page can be cached and compared across hosts.
+func TestPagesAreStable(t *testing.T) {
+	h := demoSite(t)
+	for _, path := range []string{"/search?q=tea", "/", "/tea/2023/09/09/oolong-tasting.html"} {
+		_, a := getPage(t, h, path)
+		_, b := getPage(t, h, path)
+		if a.body != b.body {
+			t.Errorf("%s: two renders differ", path)
+		}
+	}
+}
+
 // TestPageLanguage: without a language in _config.yml, a page's lang is guessed from
 // its text: Chinese where Han characters dominate, English for Latin text.
 func TestPageLanguage(t *testing.T) {
