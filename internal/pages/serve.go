@@ -85,13 +85,8 @@ func (e *extension) page(w http.ResponseWriter, r *http.Request, reader func(con
 	m := rd.Manifest()
 	pc := &pageCtx{e: e, r: r, ctx: r.Context(), rd: rd, m: m, t: TextFor(Wording(r.Header.Get("Accept-Language"), m.Lang)),
 		state: State{API: map[string]any{"/api/site": archive.SiteInfo(m)}}}
-	var v *view
-	if below, ok := strings.CutPrefix(r.URL.Path, strings.TrimSuffix(m.BaseURL, "/")); ok && (below == "" || below[0] == '/') {
-		pc.path = "/" + strings.TrimPrefix(below, "/")
-		v, err = pc.route()
-	} else {
-		v = pc.notFound() // outside the site's base path
-	}
+	pc.path = belowBase(r.URL.Path, m.BaseURL)
+	v, err := pc.route()
 	if err != nil {
 		pageFail(w, err)
 		return
@@ -108,6 +103,16 @@ func (e *extension) page(w http.ResponseWriter, r *http.Request, reader func(con
 	}
 	w.WriteHeader(v.status)
 	_ = e.shell.Write(w, &v.page) // the status is out; a client gone is nothing to report
+}
+
+// belowBase is a request path below the site's base path ("/blog/tag/x" under "/blog/":
+// "/tag/x"). A path outside the base is taken as below it already: a proxy that serves
+// the site under its base may pass the path on without it.
+func belowBase(path, base string) string {
+	if rest, ok := strings.CutPrefix(path, strings.TrimSuffix(base, "/")); ok && (rest == "" || rest[0] == '/') {
+		path = rest
+	}
+	return "/" + strings.TrimPrefix(path, "/")
 }
 
 // route runs the view of the path.
@@ -196,11 +201,16 @@ func (pc *pageCtx) here(changes map[string]string) string {
 			q.Set(k, v)
 		}
 	}
-	u := pc.r.URL.EscapedPath()
+	u := pc.herePath()
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
 	return u
+}
+
+// herePath is this page's path, escaped, under the site's base path.
+func (pc *pageCtx) herePath() string {
+	return pc.m.BaseURL + strings.TrimPrefix(belowBase(pc.r.URL.EscapedPath(), pc.m.BaseURL), "/")
 }
 
 // pageNumber reads ?page= as the viewer does: 1 unless a whole number ≥ 1.

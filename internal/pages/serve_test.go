@@ -217,6 +217,25 @@ func TestPagesAreStable(t *testing.T) {
 	}
 }
 
+// TestPagesUnderABasePath: a site built with -base-url /blog/ answers its URLs under the
+// base, and the same paths without it (from a proxy that strips the base); its links and
+// canonical URLs carry the base.
+func TestPagesUnderABasePath(t *testing.T) {
+	h := demoSiteWith(t, bundle.Site{Title: "Willow", BaseURL: "/blog/", URL: "https://example.org", Lang: "en"})
+	for _, path := range []string{"/blog/category/tea/", "/category/tea/"} {
+		status, hd := getPage(t, h, path)
+		if status != 200 || hd.canonical != "https://example.org/blog/category/tea/" ||
+			!strings.Contains(hd.body, `<a href="/blog/tea/2023/09/09/oolong-tasting.html">`) {
+			t.Errorf("%s: %d, canonical %q", path, status, hd.canonical)
+		}
+	}
+	for _, path := range []string{"/blog/tea/2023/09/09/oolong-tasting.html", "/blog", "/blog/"} {
+		if status, _ := getPage(t, h, path); status != 200 {
+			t.Errorf("%s: %d", path, status)
+		}
+	}
+}
+
 // TestPageLanguage: without a language in _config.yml, a page's lang is guessed from
 // its text: Chinese where Han characters dominate, English for Latin text.
 func TestPageLanguage(t *testing.T) {

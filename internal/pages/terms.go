@@ -39,7 +39,7 @@ func termsPage(pc *pageCtx, kind string) (*view, error) {
 	for _, t := range sorted {
 		most = max(most, t.Count)
 	}
-	d := Terms{T: pc.t, Title: pc.t.T(kind), Sub: pc.t.Terms(len(sorted), kind), ByName: byName, Here: pc.r.URL.EscapedPath()}
+	d := Terms{T: pc.t, Title: pc.t.T(kind), Sub: pc.t.Terms(len(sorted), kind), ByName: byName, Here: pc.herePath()}
 	var text strings.Builder
 	for _, t := range sorted {
 		name := t.Name
