@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ func runServe(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", "", "built site folder (required)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	static := fs.Bool("static", false, "serve files only, as a plain static host does (no server-rendered pages, no /api/)")
 	maxConns := fs.Int("max-conns", 0, "connections held at once; beyond it the one idle longest is closed (default 4096, less under a low file limit)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -26,7 +28,11 @@ func runServe(args []string, stderr io.Writer) int {
 		say(stderr, "folio serve: %s is not a folder\n", *dir)
 		return 2
 	}
-	srv, err := server.New(*dir, server.Options{MaxConns: *maxConns})
+	srv, err := server.New(*dir, server.Options{MaxConns: *maxConns, Static: *static})
+	if errors.Is(err, server.ErrNotASite) {
+		say(stderr, "folio serve: %v\nfolio serve: rebuild it with `folio build`, or serve its files as they are with -static\n", err)
+		return 2
+	}
 	if err != nil {
 		say(stderr, "folio serve: %v\n", err)
 		return 2
@@ -36,7 +42,11 @@ func runServe(args []string, stderr io.Writer) int {
 		say(stderr, "folio serve: %v\n", err)
 		return 2
 	}
-	say(stderr, "folio serve: http://%s/ (%s, up to %d connections); Ctrl-C stops\n", ln.Addr(), *dir, srv.Options().MaxConns)
+	mode := "pages rendered on the server, and files"
+	if *static {
+		mode = "files only"
+	}
+	say(stderr, "folio serve: http://%s/ (%s: %s, up to %d connections); Ctrl-C stops\n", ln.Addr(), *dir, mode, srv.Options().MaxConns)
 	if err := srv.Serve(ln); err != nil {
 		say(stderr, "folio serve: %v\n", err)
 		return 1

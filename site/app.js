@@ -78,9 +78,11 @@ function notify(text, sticky = false) {
 
 let site = null;
 let token = 0;
-// The build puts the newest posts into index.html (.prerendered); keep them on screen
-// instead of a spinner while the viewer starts.
-let shownKind = main.querySelector('.prerendered') ? 'home' : '';
+// The build puts the newest posts into index.html (.prerendered), and a server-rendered
+// page (folio serve, the edge) holds its whole view with the data it came from
+// (folio.hasState): keep them on screen instead of a spinner while the viewer starts.
+// With that data the first render needs neither the worker nor a fetch.
+let shownKind = main.querySelector('.prerendered') ? 'home' : folio.hasState() ? match(new URL(location.href)).kind : '';
 let shownError = null;
 
 function fill(nodes) {
@@ -129,7 +131,7 @@ async function render(opts = {}) {
   }, site ? 250 : 0);
   let out;
   try {
-    await folio.ready;
+    if (!site && !folio.hasState()) await folio.ready;
     if (!site) {
       site = await folio.site();
       if (site.title) $('.brand span').textContent = site.title;

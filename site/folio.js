@@ -146,8 +146,46 @@ function decode(url, m) {
   return data;
 }
 
+// A page rendered by the server (folio serve, the edge) carries the API answers its
+// content came from, in <script type="application/json" id="folio-state"> (see
+// internal/pages): the first render takes them instead of asking the worker, so the
+// viewer takes the page over at once, with no second fetch of what it shows. Keys are
+// request URLs, compared with their parameters sorted.
+const seeded = new Map(); // apiKey → {data} or {error}
+
+function apiKey(url) {
+  const u = new URL(url, 'http://folio.invalid');
+  const params = [...u.searchParams].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  return `${u.pathname}?${new URLSearchParams(params)}`;
+}
+
+function readState() {
+  const el = document.getElementById('folio-state');
+  if (!el) return;
+  try {
+    const state = JSON.parse(el.textContent);
+    for (const [url, data] of Object.entries(state.api || {})) seeded.set(apiKey(url), { data });
+    for (const [url, error] of Object.entries(state.errors || {})) seeded.set(apiKey(url), { error });
+  } catch {
+    /* a page without usable state: the viewer asks the worker as usual */
+  }
+  const site = seeded.get(apiKey('/api/site'));
+  if (site) cache.set('/api/site', site.data); // start-up's own question is answered too
+}
+
+/** hasState reports whether the page came with the server's answers for its first render. */
+export const hasState = () => seeded.size > 0;
+
 /** request GETs an API URL ("/api/…?…") and resolves with its parsed JSON. */
 export async function request(url) {
+  const key = apiKey(url);
+  const s = seeded.get(key);
+  if (s) {
+    seeded.delete(key); // used once: later renders ask the worker (or its cache)
+    if (s.error) throw new FolioError(s.error.error, s.error.code, s.error.status);
+    cache.set(url, s.data);
+    return structuredClone(s.data);
+  }
   await ready;
   return get(url);
 }
@@ -188,6 +226,7 @@ ready.catch(() => {}); // callers handle it; avoid an unhandled-rejection report
 
 /** site returns the archive's description: {title, baseURL, posts, newest, oldest, bundle}. */
 export async function site() {
+  if (!siteInfo && cache.has('/api/site') && seeded.size) return structuredClone(cache.get('/api/site'));
   await ready;
   return structuredClone(siteInfo);
 }
@@ -248,9 +287,10 @@ function registerServiceWorker() {
   ready.then(go, go);
 }
 
+readState();
 start();
 registerServiceWorker();
 
-const api = { ready, site, list, post, resolve, terms, search, request, on, FolioError, TIMEOUT };
+const api = { ready, site, hasState, list, post, resolve, terms, search, request, on, FolioError, TIMEOUT };
 window.folio = api;
 export default api;

@@ -1,6 +1,7 @@
 // Package archive is Folio's one HTTP handler: a JSON API over a bundle (site, lists,
-// terms, posts rendered to safe HTML, URL resolution) and, as an extension, its search
-// (SearchExtension, over internal/search). The same handler runs natively (net/http),
+// terms, posts rendered to safe HTML, URL resolution) and, as extensions, its search
+// (SearchExtension, over internal/search) and the server-rendered pages (internal/pages,
+// which reuses the data functions here: Entries, ReadPost, TermCounts, Searcher). The same handler runs natively (net/http),
 // inside the browser's Web Worker (through internal/jsbridge) and at the edge.
 package archive
 
@@ -14,14 +15,12 @@ import (
 	"sync"
 
 	"folio/internal/bundle"
-	"folio/internal/render"
 )
 
 // Handler answers the API. Create it with New.
 type Handler struct {
-	fetch    bundle.Fetcher
-	renderer *render.Renderer
-	mux      *http.ServeMux
+	fetch bundle.Fetcher
+	mux   *http.ServeMux
 
 	mu     sync.Mutex
 	reader *bundle.Reader
@@ -37,7 +36,7 @@ type Extension interface {
 // New returns a handler reading the bundle through fetch. The manifest is read on the
 // first request, and again after a failure, so a handler started offline recovers.
 func New(fetch bundle.Fetcher, exts ...Extension) *Handler {
-	h := &Handler{fetch: fetch, renderer: render.Default(), mux: http.NewServeMux(), extra: exts}
+	h := &Handler{fetch: fetch, mux: http.NewServeMux(), extra: exts}
 	h.mux.HandleFunc("GET /api/site", h.site)
 	h.mux.HandleFunc("GET /api/list", h.list)
 	h.mux.HandleFunc("GET /api/post", h.post)

@@ -14,7 +14,8 @@ import (
 )
 
 // layers places every package of the module: dependencies point one way, post → bundle →
-// {render, search} → archive → hosts. A package may import only packages of a lower
+// {render, search} → archive → pages → hosts (pages, the server-rendered HTML, is an
+// extension of the archive handler that the viewer in the browser does not link). A package may import only packages of a lower
 // layer; render and search, side by side, may not import each other. Inside search the
 // same holds by step (searchSteps). Packages outside internal/ are hosts.
 var layers = map[string]int{
@@ -26,13 +27,14 @@ var layers = map[string]int{
 	"folio/internal/render":     2,
 	"folio/internal/search":     2, // and its subpackages (searchSteps)
 	"folio/internal/archive":    3,
+	"folio/internal/pages":      4,
 	"folio/internal/builder":    hostLayer,
 	"folio/internal/jsbridge":   hostLayer,
 	"folio/internal/edge":       hostLayer,
 	"folio/internal/server":     hostLayer,
 }
 
-const hostLayer = 4
+const hostLayer = 5
 
 // searchSteps orders search's own packages: the analysis and the file format first, then
 // the query language and the index reader, then snippets, then the runtime and the index
@@ -163,7 +165,7 @@ func TestDependencyDirection(t *testing.T) {
 						t.Errorf("%s imports %s: inside search, a package imports only packages of earlier steps (see searchSteps)", path, imp)
 					}
 				case il >= layer:
-					t.Errorf("%s imports %s: imports go post → bundle → {render, search} → archive → hosts", path, imp)
+					t.Errorf("%s imports %s: imports go post → bundle → {render, search} → archive → pages → hosts", path, imp)
 				}
 			}
 		}
@@ -195,6 +197,12 @@ func TestDependencyDirection(t *testing.T) {
 	all := func(string) bool { return true }
 	if chain := importChain(viewer, "folio/wasm/browser", writer, all); chain != nil {
 		t.Errorf("the viewer links the index writer: %s", strings.Join(chain, " → "))
+	}
+	// The viewer renders its views itself: the server's pages (and html/template, which
+	// alone adds some 9 MB to the WebAssembly program) stay out of it.
+	pagesOrTemplates := func(p string) bool { return p == "folio/internal/pages" || p == "html/template" }
+	if chain := importChain(viewer, "folio/wasm/browser", pagesOrTemplates, all); chain != nil {
+		t.Errorf("the viewer links %s: %s", chain[len(chain)-1], strings.Join(chain, " → "))
 	}
 	if _, ok := viewer["folio/internal/search"]; !ok {
 		t.Error("the viewer does not link the search runtime; is the dependency list right?")

@@ -3,7 +3,9 @@ package archive
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"sync"
 
 	"folio/internal/bundle"
@@ -49,6 +51,18 @@ func (e *searchExtension) Routes(mux *http.ServeMux, reader func(context.Context
 	})
 }
 
+// Searcher returns the Searcher of the search extension e for the bundle rd, the one
+// /api/search uses, so other extensions (the pages) search with the same engine and
+// cache. Without search data, or when e is not SearchExtension's, it fails with
+// bundle.ErrNotFound.
+func Searcher(ctx context.Context, e Extension, rd *bundle.Reader) (*search.Searcher, error) {
+	se, ok := e.(*searchExtension)
+	if !ok {
+		return nil, fmt.Errorf("no search: %w", bundle.ErrNotFound)
+	}
+	return se.searcher(ctx, rd)
+}
+
 // searcher returns the Searcher of the open bundle, opening it on first use.
 func (e *searchExtension) searcher(ctx context.Context, rd *bundle.Reader) (*search.Searcher, error) {
 	e.mu.Lock()
@@ -69,20 +83,11 @@ func (e *searchExtension) searcher(ctx context.Context, rd *bundle.Reader) (*sea
 
 func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *search.Searcher) {
 	q := r.URL.Query()
-	o := search.Options{Sort: q.Get("sort"), Category: q.Get("category"), Tag: q.Get("tag")}
-	var ok bool
-	for _, p := range []struct {
-		name string
-		dst  *int
-		def  int
-		max  int
-	}{{"offset", &o.Offset, 0, 1 << 30}, {"limit", &o.Limit, 10, search.MaxLimit}, {"year", &o.Year, 0, 9999}} {
-		if *p.dst, ok = IntParam(q.Get(p.name), p.def, p.max); !ok {
-			Error(w, http.StatusBadRequest, "bad_request", p.name+" must be a whole number ≥ 0")
-			return
-		}
+	o, err := SearchOptions(q)
+	if err != nil {
+		Error(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
 	}
-	o.Prefix = q.Get("prefix") == "1" || q.Get("prefix") == "true"
 	if q.Get("marks") == "only" {
 		marks, err := search.Marks(q.Get("q"), o.Prefix)
 		var qe *search.QueryError
@@ -98,12 +103,6 @@ func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *sear
 		}
 		return
 	}
-	switch q.Get("exact") {
-	case "1", "true", "always":
-		o.Exact = search.ExactAlways
-	case "0", "false", "never":
-		o.Exact = search.ExactNever
-	}
 	res, err := s.Search(r.Context(), q.Get("q"), o)
 	var qe *search.QueryError
 	switch {
@@ -114,4 +113,28 @@ func (e *searchExtension) search(w http.ResponseWriter, r *http.Request, s *sear
 	default:
 		JSON(w, res)
 	}
+}
+
+// SearchOptions reads the options of /api/search (all but q).
+func SearchOptions(q url.Values) (search.Options, error) {
+	o := search.Options{Sort: q.Get("sort"), Category: q.Get("category"), Tag: q.Get("tag")}
+	var ok bool
+	for _, p := range []struct {
+		name string
+		dst  *int
+		def  int
+		max  int
+	}{{"offset", &o.Offset, 0, 1 << 30}, {"limit", &o.Limit, 10, search.MaxLimit}, {"year", &o.Year, 0, 9999}} {
+		if *p.dst, ok = IntParam(q.Get(p.name), p.def, p.max); !ok {
+			return o, errors.New(p.name + " must be a whole number ≥ 0")
+		}
+	}
+	o.Prefix = q.Get("prefix") == "1" || q.Get("prefix") == "true"
+	switch q.Get("exact") {
+	case "1", "true", "always":
+		o.Exact = search.ExactAlways
+	case "0", "false", "never":
+		o.Exact = search.ExactNever
+	}
+	return o, nil
 }

@@ -1,10 +1,13 @@
 package archive
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"folio/internal/bundle"
+	"folio/internal/render"
 )
 
 // MaxLimit is the most list entries one request returns.
@@ -16,10 +19,14 @@ func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
 		Fail(w, err)
 		return
 	}
-	m := rd.Manifest()
+	JSON(w, SiteInfo(rd.Manifest()))
+}
+
+// SiteInfo is the answer of /api/site.
+func SiteInfo(m *bundle.Manifest) map[string]any {
 	_, search := m.Extra["search"]
-	JSON(w, map[string]any{"title": m.Title, "baseURL": m.BaseURL, "posts": m.Posts,
-		"newest": m.Newest, "oldest": m.Oldest, "bundle": m.ID, "version": m.Version, "search": search})
+	return map[string]any{"title": m.Title, "baseURL": m.BaseURL, "posts": m.Posts,
+		"newest": m.Newest, "oldest": m.Oldest, "bundle": m.ID, "version": m.Version, "search": search}
 }
 
 // ListResult is the answer of /api/list.
@@ -62,7 +69,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 		Error(w, http.StatusBadRequest, "bad_request", "month needs a year")
 		return
 	}
-	res, err := h.entries(r, rd, filters, offset, limit)
+	res, err := Entries(r.Context(), rd, filters, offset, limit)
 	if err != nil {
 		Fail(w, err)
 		return
@@ -70,10 +77,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	JSON(w, res)
 }
 
-// entries lists posts matching every filter (taxonomy → term), newest first. It walks the
-// shortest matching list and keeps the entries that match the other filters.
-func (h *Handler) entries(r *http.Request, rd *bundle.Reader, filters map[string]string, offset, limit int) (*ListResult, error) {
-	ctx := r.Context()
+// Entries lists posts matching every filter (taxonomy → term: "categories", "tags",
+// "years", "months"), newest first, as /api/list does. It walks the shortest matching
+// list and keeps the entries that match the other filters.
+func Entries(ctx context.Context, rd *bundle.Reader, filters map[string]string, offset, limit int) (*ListResult, error) {
 	list := rd.AllSpan()
 	var base string
 	for kind, term := range filters {
@@ -162,17 +169,25 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		Error(w, http.StatusBadRequest, "bad_request", "id is required")
 		return
 	}
-	p, err := rd.Post(r.Context(), id)
+	v, err := ReadPost(r.Context(), rd, id)
 	if err != nil {
 		Fail(w, err)
 		return
 	}
-	html, err := h.renderer.RenderPost(p.Body, p.Format, p.URL)
+	JSON(w, v)
+}
+
+// ReadPost reads a post and renders its body to safe HTML, as /api/post answers it.
+func ReadPost(ctx context.Context, rd *bundle.Reader, id string) (*PostView, error) {
+	p, err := rd.Post(ctx, id)
 	if err != nil {
-		Error(w, http.StatusInternalServerError, "internal", err.Error())
-		return
+		return nil, err
 	}
-	JSON(w, PostView{Entry: p.Entry, Excerpt: p.Excerpt, HTML: html, Older: p.Older, Newer: p.Newer})
+	html, err := render.Default().RenderPost(p.Body, p.Format, p.URL)
+	if err != nil {
+		return nil, fmt.Errorf("render post %s: %w", id, err)
+	}
+	return &PostView{Entry: p.Entry, Excerpt: p.Excerpt, HTML: html, Older: p.Older, Newer: p.Newer}, nil
 }
 
 func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
@@ -209,15 +224,29 @@ func (h *Handler) terms(w http.ResponseWriter, r *http.Request) {
 		Fail(w, err)
 		return
 	}
-	kind := r.URL.Query().Get("kind")
-	idx, err := rd.Terms(r.Context(), kind)
+	res, err := TermCounts(r.Context(), rd, r.URL.Query().Get("kind"))
 	if err != nil {
 		Fail(w, err)
 		return
+	}
+	JSON(w, res)
+}
+
+// TermsResult is the answer of /api/terms.
+type TermsResult struct {
+	Kind  string      `json:"kind"`
+	Terms []TermCount `json:"terms"`
+}
+
+// TermCounts lists the terms of a taxonomy with their post counts, as /api/terms does.
+func TermCounts(ctx context.Context, rd *bundle.Reader, kind string) (*TermsResult, error) {
+	idx, err := rd.Terms(ctx, kind)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]TermCount, len(idx.Terms))
 	for i, t := range idx.Terms {
 		out[i] = TermCount{t.Name, t.Count}
 	}
-	JSON(w, map[string]any{"kind": kind, "terms": out})
+	return &TermsResult{Kind: kind, Terms: out}, nil
 }

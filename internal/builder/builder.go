@@ -185,6 +185,7 @@ func Build(o Options) (*Report, error) {
 	if site.Title == "" {
 		site.Title = "Folio"
 	}
+	site.URL, site.Lang, site.Description = siteFacts(cfg.Site)
 	logf(log, "writing %d posts…\n", len(res.Posts))
 	// The search index is built while the bundle is written: both are CPU-bound, and the
 	// bundle alone leaves a core idle much of the time.
@@ -366,4 +367,23 @@ func normalizeBase(b string) string {
 		b += "/"
 	}
 	return b
+}
+
+// siteFacts reads _config.yml's url (without a trailing slash), lang (else locale, as
+// "zh_CN" → "zh-CN") and description, for the pages rendered from the bundle.
+func siteFacts(values map[string]any) (url, lang, description string) {
+	str := func(k string) string {
+		s, _ := values[k].(string)
+		return strings.TrimSpace(s)
+	}
+	url = strings.TrimRight(str("url"), "/")
+	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+		url = ""
+	}
+	lang = str("lang")
+	if lang == "" {
+		lang = str("locale")
+	}
+	lang = strings.ReplaceAll(lang, "_", "-")
+	return url, lang, str("description")
 }

@@ -12,6 +12,9 @@ import (
 type Site struct {
 	Title   string
 	BaseURL string
+	// URL, Lang and Description come from _config.yml's url, lang (or locale) and
+	// description; server-rendered pages use them for canonical links and <html lang>.
+	URL, Lang, Description string
 }
 
 // Build writes every post, list, lookup bucket and term index into w and returns the
@@ -33,7 +36,7 @@ type Layout struct {
 func BuildLayout(w *Writer, posts []*post.Post, site Site) (*Manifest, Layout) {
 	sorted := Sorted(posts)
 	m := &Manifest{Format: Format, Version: Version, Title: site.Title, BaseURL: site.BaseURL,
-		Posts: len(sorted), Terms: map[string]string{}}
+		URL: site.URL, Lang: site.Lang, Description: site.Description, Posts: len(sorted), Terms: map[string]string{}}
 	if len(sorted) > 0 {
 		m.Oldest = formatDate(sorted[0].Date)
 		m.Newest = formatDate(sorted[len(sorted)-1].Date)

@@ -48,7 +48,12 @@ type Manifest struct {
 	ID      string `json:"id"`
 	Title   string `json:"title"`
 	BaseURL string `json:"baseURL"`
-	Posts   int    `json:"posts"`
+	// URL is the site's origin ("https://example.org"), Lang its language ("zh-CN") and
+	// Description its one-line description, each empty when _config.yml has none.
+	URL         string `json:"url,omitempty"`
+	Lang        string `json:"lang,omitempty"`
+	Description string `json:"description,omitempty"`
+	Posts       int    `json:"posts"`
 	// Newest and Oldest are the dates of the newest and oldest posts (RFC 3339).
 	Newest string `json:"newest,omitempty"`
 	Oldest string `json:"oldest,omitempty"`

@@ -57,9 +57,12 @@ func serve(t *testing.T, s *Server) string {
 	return ln.Addr().String()
 }
 
-// serveDir serves dir with opts, the timeouts not given set to long.
+// serveDir serves dir with opts, the timeouts not given set to long. The folders these
+// tests make are toy sites without data, so they are served files only (-static);
+// pages_test.go checks the hardening with rendered pages.
 func serveDir(t *testing.T, dir string, opts Options) (*Server, string) {
 	t.Helper()
+	opts.Static = true
 	for _, d := range []*time.Duration{&opts.ReadHeaderTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.IdleTimeout} {
 		if *d == 0 {
 			*d = long

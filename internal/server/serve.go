@@ -39,6 +39,10 @@ type Options struct {
 	MaxConns int
 	// ErrorLog receives net/http's errors; nil means the standard logger.
 	ErrorLog *log.Logger
+	// Static serves files only, as a plain static host does: every path that is not a
+	// file gets the viewer's page, which renders it in the browser. By default the
+	// server also renders pages and answers the JSON API (see SiteHandler).
+	Static bool
 }
 
 // Defaults.
@@ -100,7 +104,15 @@ func New(dir string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open site: %w", err)
 	}
-	return newServer(root, newHandler(root.FS(), opts.withDefaults().WriteTimeout), opts), nil
+	if opts.Static {
+		return newServer(root, newHandler(root.FS(), opts.withDefaults().WriteTimeout), opts), nil
+	}
+	h, err := newSiteHandler(root.FS(), opts.withDefaults().WriteTimeout)
+	if err != nil {
+		_ = root.Close() // opened to read: closing it loses nothing
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return newServer(root, h, opts), nil
 }
 
 func newServer(root *os.Root, h http.Handler, opts Options) *Server {

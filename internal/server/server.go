@@ -34,6 +34,7 @@ func newHandler(fsys fs.FS, pieceTimeout time.Duration) *handler {
 type handler struct {
 	fsys         fs.FS
 	pieceTimeout time.Duration // 0: leave write deadlines alone
+	dynamic      http.Handler  // the archive handler (SiteHandler); nil: files only
 }
 
 var types = map[string]string{
@@ -86,6 +87,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
+	if h.dynamic != nil && rendered(name) {
+		h.serveDynamic(w, r)
+		return
+	}
 	if name == "" {
 		name = "index.html"
 	}
@@ -97,6 +102,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if isAsset(name) {
 			// A missing asset or data file is a real 404, not the app page.
 			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
+		if h.dynamic != nil {
+			h.serveDynamic(w, r) // a viewer URL or a post's: rendered here
 			return
 		}
 		name = "index.html" // a viewer URL: the app routes it
