@@ -187,7 +187,15 @@ func Build(o Options) (*Report, error) {
 		}
 		notes = append(notes, "data written, but no viewer: "+err.Error())
 	}
-	cur := generation{ID: w.ID(), Data: w.Names()}
+	planName, err := writeOfflinePlan(filepath.Join(o.Out, "data"), w, res.Posts, layout, !o.NoCompress)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	if m.Extra == nil {
+		m.Extra = map[string]string{}
+	}
+	m.Extra[offlineKey] = planName
+	cur := generation{ID: w.ID(), Data: append(w.Names(), planName)}
 	if v != nil {
 		cur.App = v.version
 		if err := v.writeApp(o.Out, !o.NoCompress); err != nil {
