@@ -21,10 +21,13 @@ const offlineKey = "offline"
 // shards of its posts. The whole archive is every file.
 type offlinePlan struct {
 	// Files are every data file of the bundle but the plan itself, sorted; Bytes their
-	// sizes and Brotli the sizes of their .br copies (the file's own size when it has none).
+	// sizes, Brotli the sizes of their .br copies (the file's own size when it has none)
+	// and Gzip of their .gz copies (0 when it has none): the viewer saves the .gz copy
+	// where there is one, as the Cache API keeps bodies as they are given.
 	Files  []string `json:"files"`
 	Bytes  []int64  `json:"bytes"`
 	Brotli []int64  `json:"brotli"`
+	Gzip   []int64  `json:"gzip"`
 	// Shards lists, per taxonomy ("category", "tag", "year") and term, the indexes in Files
 	// of the post shards holding its posts, ascending.
 	Shards map[string]map[string][]int `json:"shards"`
@@ -42,12 +45,16 @@ func writeOfflinePlan(dataDir string, w *bundle.Writer, posts []*post.Post, lay 
 		if err != nil {
 			return "", fmt.Errorf("offline plan: %w", err)
 		}
-		br := st.Size()
+		br, gz := st.Size(), int64(0)
 		if c, err := os.Stat(filepath.Join(dataDir, filepath.FromSlash(name)) + ".br"); err == nil {
 			br = c.Size()
 		}
+		if c, err := os.Stat(filepath.Join(dataDir, filepath.FromSlash(name)) + ".gz"); err == nil {
+			gz = c.Size()
+		}
 		plan.Bytes = append(plan.Bytes, st.Size())
 		plan.Brotli = append(plan.Brotli, br)
+		plan.Gzip = append(plan.Gzip, gz)
 	}
 	sets := map[string]map[string]map[int]bool{"category": {}, "tag": {}, "year": {}}
 	add := func(kind, term string, file int) {

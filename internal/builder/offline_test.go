@@ -68,13 +68,17 @@ func TestOfflinePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plan.Files) != onDisk-1 || len(plan.Bytes) != len(plan.Files) || len(plan.Brotli) != len(plan.Files) {
+	if len(plan.Files) != onDisk-1 || len(plan.Bytes) != len(plan.Files) || len(plan.Brotli) != len(plan.Files) || len(plan.Gzip) != len(plan.Files) {
 		t.Fatalf("plan lists %d files (%d sizes), the bundle has %d besides the plan", len(plan.Files), len(plan.Bytes), onDisk-1)
 	}
 	for i, f := range plan.Files {
 		st, err := os.Stat(filepath.Join(out, "data", filepath.FromSlash(f)))
 		if err != nil || st.Size() != plan.Bytes[i] || plan.Brotli[i] <= 0 {
 			t.Errorf("%s: plan says %d bytes (%d brotli), disk %v %v", f, plan.Bytes[i], plan.Brotli[i], st, err)
+		}
+		gz, err := os.Stat(filepath.Join(out, "data", filepath.FromSlash(f)) + ".gz")
+		if (err == nil) != (plan.Gzip[i] > 0) || err == nil && gz.Size() != plan.Gzip[i] {
+			t.Errorf("%s: plan says %d bytes gzip, disk %v %v", f, plan.Gzip[i], gz, err)
 		}
 	}
 	// Which posts a term's shards hold: each shard holds one post here.
