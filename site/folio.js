@@ -5,6 +5,8 @@
 // gets no answer within 15 s fails with code "timeout"; start-up fails with a clear
 // message when the worker, the wasm program or the bundle cannot be loaded.
 
+import { makeOffline } from './offline.js';
+
 /** TIMEOUT is how long one API call may take, in milliseconds. */
 export const TIMEOUT = 15000;
 
@@ -220,7 +222,22 @@ export function search(q, { sort, filters = {}, offset = 0, limit = 20, exact = 
   return request(query('/api/search', { q, sort, category, tag, year, offset, limit, exact: exact ? 1 : '' }));
 }
 
-/** on listens to "progress" (start-up) and "failed" events; it returns a function that stops listening. */
+/**
+ * offline saves the archive, or a part of it, for use with no network (see offline.js and
+ * API.md): estimate(scope), save(scope, {onProgress}), list(), remove(scope), and
+ * checkUpdate()/update() for a newly deployed build.
+ */
+export const offline = makeOffline({
+  root: siteRoot,
+  FolioError,
+  emit,
+  current: () => siteInfo && { bundle: siteInfo.bundle, posts: siteInfo.posts },
+});
+
+/**
+ * on listens to "progress" (start-up), "failed", "offline-progress" (a save) and "update"
+ * (a new build was deployed) events; it returns a function that stops listening.
+ */
 export function on(type, fn) {
   const h = (e) => fn(e.detail);
   events.addEventListener(type, h);
@@ -247,6 +264,6 @@ function registerServiceWorker() {
 start();
 registerServiceWorker();
 
-const api = { ready, site, list, post, resolve, terms, search, request, on, FolioError, TIMEOUT };
+const api = { ready, site, list, post, resolve, terms, search, request, on, offline, FolioError, TIMEOUT };
 window.folio = api;
 export default api;

@@ -1,0 +1,168 @@
+package e2e
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// offlinePlan is the part of the build's offline plan (data/o/…) the tests read.
+type offlinePlan struct {
+	Files  []string
+	Bytes  []int64
+	Brotli []int64
+	Gzip   []int64
+	Shards map[string]map[string][]int
+}
+
+func readOfflinePlan(t *testing.T, dir string) offlinePlan {
+	t.Helper()
+	var m struct{ Extra map[string]string }
+	data, err := os.ReadFile(filepath.Join(dir, "data/folio.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unmarshal(t, string(data), &m)
+	data, err = os.ReadFile(filepath.Join(dir, "data", m.Extra["offline"]))
+	if err != nil {
+		t.Fatalf("offline plan: %v", err)
+	}
+	var p offlinePlan
+	unmarshal(t, string(data), &p)
+	return p
+}
+
+// offlineCategory picks a category of the site whose posts sit in fewer shards than the
+// whole archive has, so that some posts are not saved with it.
+func offlineCategory(t *testing.T, p offlinePlan) (string, map[string]bool) {
+	t.Helper()
+	shards := 0
+	for _, f := range p.Files {
+		if strings.HasPrefix(f, "p/") {
+			shards++
+		}
+	}
+	var names []string
+	for name, s := range p.Shards["category"] {
+		if len(s) < shards {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("every category spans every shard: no post would be left unsaved")
+	}
+	sort.Strings(names)
+	saved := map[string]bool{}
+	for _, i := range p.Shards["category"][names[0]] {
+		saved[p.Files[i]] = true
+	}
+	return names[0], saved
+}
+
+// TestSaveCategoryOffline saves a category of the demo through folio.offline, stops the
+// server, and reloads: the home page, the category, a post of it by its original URL and
+// a search inside it work, with the same answers as online; a post that was not saved says
+// that it is not available offline.
+func TestSaveCategoryOffline(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	plan := readOfflinePlan(t, s.Dir)
+	cat, savedShards := offlineCategory(t, plan)
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+
+	var home, inCat, all listResult
+	unmarshal(t, Eval[string](b, `folio.list({limit: 5}).then(JSON.stringify)`), &home)
+	unmarshal(t, Eval[string](b, fmt.Sprintf(`folio.list({category: %s, limit: 100}).then(JSON.stringify)`, jsString(cat))), &inCat)
+	unmarshal(t, Eval[string](b, `folio.list({limit: 100}).then(JSON.stringify)`), &all)
+	var notSaved entry
+	for _, e := range all.Items {
+		if !savedShards[shardOf(t, s.Dir, e.ID)] && strings.Trim(e.URL, "abcdefghijklmnopqrstuvwxyz0123456789/.-") == "" {
+			notSaved = e
+			break
+		}
+	}
+	if notSaved.ID == "" {
+		t.Fatal("no post outside the saved shards")
+	}
+	target := inCat.Items[len(inCat.Items)-1]
+	// A word of a post of the category, searched within the category.
+	word := strings.Fields(target.Title)[0]
+	searchExpr := fmt.Sprintf(`folio.search(%s, {filters: {category: %s}}).then((r) => JSON.stringify({total: r.total, ids: r.hits.map((h) => h.id)}))`, jsString(word), jsString(cat))
+	online := Eval[string](b, searchExpr)
+	if !strings.Contains(online, target.ID) {
+		t.Fatalf("online search for %q in %s: %s, want %s among the hits", word, cat, online, target.ID)
+	}
+
+	// The size before saving: the category needs every file but the other shards.
+	var est struct{ Bytes, Files, MissingFiles int64 }
+	unmarshal(t, Eval[string](b, fmt.Sprintf(`folio.offline.estimate({category: %s}).then(JSON.stringify)`, jsString(cat))), &est)
+	var wantBytes, wantFiles int64
+	for i, f := range plan.Files {
+		if !strings.HasPrefix(f, "p/") || savedShards[f] {
+			wantFiles++
+			if plan.Gzip[i] > 0 {
+				wantBytes += plan.Gzip[i]
+			} else {
+				wantBytes += plan.Bytes[i]
+			}
+		}
+	}
+	if est.Files != wantFiles || est.Bytes != wantBytes || est.MissingFiles != wantFiles {
+		t.Fatalf("estimate %+v, want %d files, %d bytes, all missing", est, wantFiles, wantBytes)
+	}
+	res := Eval[string](b, fmt.Sprintf(`(async () => {
+		let events = 0, last = null;
+		const r = await folio.offline.save({category: %s}, {onProgress: (p) => { events++; last = p; }});
+		return JSON.stringify({r, events, last, list: await folio.offline.list()});
+	})()`, jsString(cat)))
+	var saved struct {
+		R      struct{ Files, Bytes, Fetched int64 }
+		Events int
+		Last   struct{ Files, TotalFiles, Bytes, TotalBytes int64 }
+		List   []struct {
+			Key      string
+			Complete bool
+			Files    int64
+		}
+	}
+	unmarshal(t, res, &saved)
+	if saved.R.Files != wantFiles || saved.Events == 0 || saved.Last.Files != wantFiles || saved.Last.Bytes != saved.Last.TotalBytes {
+		t.Fatalf("save: %s", res)
+	}
+	if len(saved.List) != 1 || saved.List[0].Key != "category:"+cat || !saved.List[0].Complete {
+		t.Fatalf("saved parts: %s", res)
+	}
+	t.Logf("saved category %s: %d files, %d bytes stored, %d fetched", cat, saved.R.Files, saved.R.Bytes, saved.R.Fetched)
+
+	// The server goes away.
+	s.Server.CloseClientConnections()
+	s.Server.Close()
+	b.Allow("ERR_CONNECTION_REFUSED")
+	b.Allow("Failed to fetch")
+	b.Allow("Failed to load resource")
+
+	b.Run(30*time.Second, chromedp.Reload())
+	b.WaitText("main", home.Items[0].Title)
+	b.Run(30*time.Second, chromedp.Navigate(s.URL+"category/"+url.PathEscape(cat)+"/"))
+	b.WaitText("main h1", cat)
+	b.WaitText("main", inCat.Items[0].Title)
+	b.Run(30*time.Second, chromedp.Navigate(s.URL+strings.TrimPrefix(target.URL, "/")))
+	b.WaitText("main h1", target.Title)
+	if got := Eval[string](b, searchExpr); got != online {
+		t.Errorf("offline search for %q in %s: %s, online %s", word, cat, got, online)
+	}
+	b.Run(30*time.Second, chromedp.Navigate(s.URL+"search?q="+url.QueryEscape(word)+"&category="+url.QueryEscape(cat)))
+	b.WaitText("main", target.Title)
+	// A post that was not saved says so.
+	b.Run(30*time.Second, chromedp.Navigate(s.URL+strings.TrimPrefix(notSaved.URL, "/")))
+	b.WaitText("main h1", "Not available offline")
+	b.WaitText("main", "Category "+cat)
+}
+
