@@ -165,4 +165,3 @@ func TestSaveCategoryOffline(t *testing.T) {
 	b.WaitText("main h1", "Not available offline")
 	b.WaitText("main", "Category "+cat)
 }
-
