@@ -18,6 +18,9 @@
 
 export const SAVED = 'folio-saved';
 export const PARTS = 'folio-saved-parts';
+const PROBE = 'folio-probe';
+// PROBE_MAX bounds the scratch write that checks for room before a save (see room).
+const PROBE_MAX = 16 << 20;
 
 // CONCURRENCY is how many files a save fetches at once (browsers open six connections per
 // host over HTTP/1.1; more keeps them busy while earlier answers are hashed and stored).
@@ -125,6 +128,24 @@ export function makeOffline({ root, FolioError, emit, current }) {
     return new Set((await cache.keys()).map((r) => r.url.slice(prefix.length)));
   }
 
+  // room tries to store n bytes in a scratch cache, and deletes them: estimate() is not the
+  // whole truth (Chromium's ignores a quota set through DevTools, and other limits may
+  // apply), while the Cache API checks a body's size against the quota before it writes.
+  async function room(n) {
+    if (n <= 0) return true;
+    const chunk = new Uint8Array(Math.min(n, 1 << 20));
+    const parts = [];
+    for (let left = n; left > 0; left -= chunk.length) parts.push(left >= chunk.length ? chunk : chunk.subarray(0, left));
+    try {
+      await (await caches.open(PROBE)).put(new URL('.folio-probe', root).href, new Response(new Blob(parts)));
+      return true;
+    } catch (e) {
+      return !isQuota(e);
+    } finally {
+      await caches.delete(PROBE).catch(() => {});
+    }
+  }
+
   async function storageLeft() {
     if (!navigator.storage || !navigator.storage.estimate) return { quota: Infinity, usage: 0, free: Infinity };
     const { quota = Infinity, usage = 0 } = await navigator.storage.estimate();
@@ -181,7 +202,7 @@ export function makeOffline({ root, FolioError, emit, current }) {
       bytes,
       files: files.length,
       complete: state === 'saved',
-      state,
+      state: job && job.key === key ? 'saving' : state,
       reason: reason || '',
       bundle,
       posts,
@@ -287,12 +308,17 @@ export function makeOffline({ root, FolioError, emit, current }) {
       const totalBytes = want.reduce((s, i) => s + stored(plan, i), 0);
       const missing = todo.reduce((s, i) => s + stored(plan, i), 0);
       const space = await storageLeft();
+      const mb = (n) => (n / 1048576).toFixed(1);
       if (missing > space.free) {
-        const mb = (n) => (n / 1048576).toFixed(1);
         throw new FolioError(`Not enough space: saving this needs ${mb(missing)} MB more, and the browser grants ${mb(Math.max(0, space.free))} MB (of ${mb(space.quota)} MB).`, 'quota');
       }
+      if (!(await room(Math.min(missing, PROBE_MAX)))) {
+        throw new FolioError(`Not enough space: saving this needs ${mb(missing)} MB more, and the browser refuses to store even ${mb(Math.min(missing, PROBE_MAX))} MB.`, 'quota');
+      }
       if (navigator.storage && navigator.storage.persist) await navigator.storage.persist().catch(() => false);
-      const rec = { key, bundle: m.id, posts: m.posts, plan: plan.name, files: want.map((i) => plan.files[i]), bytes: totalBytes, state: 'saving', savedAt: '' };
+      // The record says "partial" until the last file is in: a save cut short by a crash,
+      // a reload or a full disk (when even the record cannot be rewritten) reads so.
+      const rec = { key, bundle: m.id, posts: m.posts, plan: plan.name, files: want.map((i) => plan.files[i]), bytes: totalBytes, state: 'partial', savedAt: '' };
       await writePart(rec);
       const cache = await caches.open(SAVED);
       // The entry this part was saved from: sw.js answers it when the network is gone.

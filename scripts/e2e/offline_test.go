@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 )
 
@@ -164,4 +165,95 @@ func TestSaveCategoryOffline(t *testing.T) {
 	b.Run(30*time.Second, chromedp.Navigate(s.URL+strings.TrimPrefix(notSaved.URL, "/")))
 	b.WaitText("main h1", "Not available offline")
 	b.WaitText("main", "Category "+cat)
+}
+
+// setQuota overrides the site's storage quota (bytes; negative resets it).
+func setQuota(t *testing.T, b *Browser, origin string, bytes float64) {
+	t.Helper()
+	p := storage.OverrideQuotaForOriginParams{Origin: origin}
+	if bytes >= 0 {
+		p.QuotaSize = &bytes
+	}
+	if _, err := chromedp.Call(b.Ctx, storage.OverrideQuotaForOrigin, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSaveQuota: with a small quota, saving the whole archive is refused before anything
+// is fetched, with a clear message; a save that runs out of room midway stops with code
+// "quota", keeps what it saved (every file intact, the part marked incomplete), and
+// resumes once there is room without fetching those files again.
+func TestSaveQuota(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	origin := strings.TrimSuffix(s.URL, "/")
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	usage := Eval[float64](b, `navigator.storage.estimate().then((e) => e.usage)`)
+
+	// Up front: room for 10 kB more, far less than the archive.
+	setQuota(t, b, origin, usage+10_000)
+	res := Eval[string](b, `folio.offline.save({all: true}).then(() => 'saved', (e) => e.code + ': ' + e.message)`)
+	if !strings.HasPrefix(res, "quota: Not enough space") {
+		t.Fatalf("save with no room: %s", res)
+	}
+	if got := Eval[string](b, `folio.offline.list().then(JSON.stringify)`); got != "[]" {
+		t.Errorf("a refused save left parts behind: %s", got)
+	}
+	if got := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); got != 0 {
+		t.Errorf("a refused save stored %d files", got)
+	}
+
+	// Midway: the save pauses at its first report, the room shrinks, the save goes on.
+	setQuota(t, b, origin, -1)
+	Eval[bool](b, `(window.__save = folio.offline.save({all: true}, {onProgress: (p) => { if (!window.__paused) { window.__paused = true; folio.offline.saving().pause(); } }}), window.__save.catch(() => {}), true)`)
+	Eval[bool](b, `(async () => { while (!window.__paused) await new Promise((r) => setTimeout(r, 20)); return true })()`)
+	usage = Eval[float64](b, `navigator.storage.estimate().then((e) => e.usage)`)
+	setQuota(t, b, origin, usage+30_000)
+	res = Eval[string](b, `(folio.offline.saving().resume(), window.__save.then(() => 'saved', (e) => e.code + ': ' + e.message))`)
+	if !strings.HasPrefix(res, "quota: The browser ran out of storage space") {
+		t.Fatalf("save running out of room: %s", res)
+	}
+	var part []struct {
+		Complete bool
+		State    string
+		Files    int
+	}
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &part)
+	if len(part) != 1 || part[0].Complete || part[0].State != "partial" {
+		t.Fatalf("part after running out of room: %+v", part)
+	}
+	// Every file kept is whole: its bytes (decoded) match the hash in its name.
+	check := Eval[string](b, `(async () => {
+		const c = await caches.open('folio-saved');
+		let ok = 0, bad = [];
+		for (const req of await c.keys()) {
+			if (req.url.endsWith('/folio.json')) continue;
+			const r = await c.match(req);
+			let body = r.body;
+			if (r.headers.get('x-folio-gzip')) body = body.pipeThrough(new DecompressionStream('gzip'));
+			const bytes = await new Response(body).arrayBuffer();
+			const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+			const hex = [...sum.slice(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join('');
+			if (req.url.includes(hex)) ok++; else bad.push(req.url);
+		}
+		return JSON.stringify({ok, bad});
+	})()`)
+	var kept struct {
+		OK  int
+		Bad []string
+	}
+	unmarshal(t, check, &kept)
+	if len(kept.Bad) > 0 || kept.OK == 0 || kept.OK >= part[0].Files {
+		t.Fatalf("files kept after running out of room: %s (the part has %d)", check, part[0].Files)
+	}
+
+	// Room again: the save resumes and fetches only what it did not have.
+	setQuota(t, b, origin, -1)
+	var again struct{ Files, Fetched, Bytes int64 }
+	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &again)
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &part)
+	if len(part) != 1 || !part[0].Complete || again.Fetched >= again.Bytes {
+		t.Fatalf("resumed save: %+v, parts %+v", again, part)
+	}
+	t.Logf("out of room after %d of %d files; the resumed save fetched %d of %d bytes", kept.OK, part[0].Files, again.Fetched, again.Bytes)
 }
