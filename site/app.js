@@ -346,16 +346,35 @@ folio.on('update', (u) => {
   btn.addEventListener('click', async () => {
     btn.disabled = true;
     btn.textContent = t('updating');
+    let r;
     try {
-      await folio.offline.update();
+      r = await folio.offline.update();
     } catch (err) {
-      notify(err.message, true);
+      r = { error: err.message };
+    }
+    try {
+      sessionStorage.setItem('folio:updated', JSON.stringify(r));
+    } catch {
+      /* storage off: the page reloads without the summary */
     }
     location.reload();
   });
+  notice.style.bottom = '4.5rem'; // above the status line, which may show at the same time
   document.body.append(notice);
 });
-folio.ready.then(() => folio.offline.watch(), () => {});
+folio.ready.then(() => {
+  folio.offline.watch();
+  let r = null;
+  try {
+    r = JSON.parse(sessionStorage.getItem('folio:updated') || 'null');
+    sessionStorage.removeItem('folio:updated');
+  } catch {
+    r = null;
+  }
+  if (!r) return;
+  window.__folioUpdated = r; // for tests: what the last update fetched
+  notify(r.error ? t('saveFailed', { reason: r.error }) : t('updated', { files: r.files, mb: (r.fetched / 1048576).toFixed(1) }));
+}, () => {});
 
 let installPrompt = null;
 window.addEventListener('beforeinstallprompt', (e) => {

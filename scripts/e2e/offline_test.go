@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -12,6 +13,9 @@ import (
 
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
+
+	"folio/internal/builder"
+	"folio/site"
 )
 
 // offlinePlan is the part of the build's offline plan (data/o/…) the tests read.
@@ -256,4 +260,95 @@ func TestSaveQuota(t *testing.T) {
 		t.Fatalf("resumed save: %+v, parts %+v", again, part)
 	}
 	t.Logf("out of room after %d of %d files; the resumed save fetched %d of %d bytes", kept.OK, part[0].Files, again.Fetched, again.Bytes)
+}
+
+// TestSaveUpdate: the demo is saved whole; a rebuild with 50 more posts goes live in the
+// same folder. On its next navigation the open page says so ("50 new posts — update");
+// "Update" fetches only the files whose names changed, deletes the ones no longer used
+// (the saved copy is one version again), and reloads into the new build, which then works
+// with the server gone.
+func TestSaveUpdate(t *testing.T) {
+	posts := filepath.Join(t.TempDir(), "_posts")
+	copyTree(t, filepath.Join(RepoDir(), "demo/_posts"), posts)
+	s := BuildSite(t, posts, "", nil)
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	var first struct{ Files, Bytes, Fetched int64 }
+	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &first)
+
+	for i := range 50 {
+		name := fmt.Sprintf("2030-01-%02d-update-%d.md", i%28+1, i)
+		body := fmt.Sprintf("---\ntitle: Update post %d\ncategories: tea\n---\nA new post about kettles, number %d.\n", i, i)
+		if err := os.WriteFile(filepath.Join(posts, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := builder.Build(builder.Options{Posts: posts, Out: s.Dir, Site: site.Files()}); err != nil {
+		t.Fatal(err)
+	}
+	plan := readOfflinePlan(t, s.Dir)
+
+	// The next navigation in the page asks for folio.json and shows the notice.
+	b.Run(10*time.Second, chromedp.Click(`.site-nav a[data-kind="archive"]`))
+	b.WaitText(".update-notice", "50 new posts")
+	Eval[bool](b, `(document.querySelector('#update-now').click(), true)`) // it slides in: no coordinates yet
+	waitAcrossReload(t, b, `!!window.__folioUpdated && document.querySelector('#status').textContent.includes('Updated')`)
+	var updated struct{ Files, Fetched, Removed int64 }
+	unmarshal(t, Eval[string](b, `JSON.stringify(window.__folioUpdated || null)`), &updated)
+	if updated.Fetched <= 0 || updated.Fetched >= first.Fetched {
+		t.Errorf("update fetched %d bytes; the first save %d", updated.Fetched, first.Fetched)
+	}
+	// One version: exactly the new build's files (and its folio.json) are saved.
+	names := Eval[[]string](b, `caches.open('folio-saved').then((c) => c.keys()).then((ks) => ks.map((k) => k.url.slice(k.url.indexOf('/data/') + 6)))`)
+	want := map[string]bool{"folio.json": true}
+	for _, f := range plan.Files {
+		want[f] = true
+	}
+	for _, n := range names {
+		if !want[n] {
+			t.Errorf("saved after the update but not in the new build: %s", n)
+		}
+		delete(want, n)
+	}
+	if len(want) > 0 {
+		t.Errorf("not saved after the update: %d files, e.g. %v", len(want), first5(want))
+	}
+	t.Logf("whole demo saved: %d bytes fetched; update with 50 posts: %d bytes fetched (%.0f%%), %d files fetched, %d removed",
+		first.Fetched, updated.Fetched, 100*float64(updated.Fetched)/float64(first.Fetched), updated.Files, updated.Removed)
+
+	// The new build, offline.
+	s.Server.CloseClientConnections()
+	s.Server.Close()
+	b.Allow("ERR_CONNECTION_REFUSED")
+	b.Allow("Failed to fetch")
+	b.Allow("Failed to load resource")
+	b.Run(30*time.Second, chromedp.Navigate(s.URL))
+	b.WaitText("main", "Update post 49")
+	b.Run(30*time.Second, chromedp.Navigate(s.URL+"search?q=kettles"))
+	b.WaitText("main", "Update post")
+}
+
+// waitAcrossReload waits until expr is true in the page, which may be reloading meanwhile.
+func waitAcrossReload(t *testing.T, b *Browser, expr string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+	}
+	t.Fatalf("not true within 30 s: %s", expr)
+}
+
+func first5(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		if len(out) == 5 {
+			break
+		}
+		out = append(out, k)
+	}
+	return out
 }
