@@ -32,6 +32,7 @@ const SHELL_FILES = [
   'index.html',
   'manifest.webmanifest',
   'icon.svg',
+  'icon-192.png',
   ...[
     'style.css',
     'folio.js',

@@ -197,6 +197,7 @@ func Build(o Options) (*Report, error) {
 	m.Extra[offlineKey] = planName
 	cur := generation{ID: w.ID(), Data: append(w.Names(), planName)}
 	if v != nil {
+		v.description, _ = cfg.Site["description"].(string)
 		cur.App = v.version
 		if err := v.writeApp(o.Out, !o.NoCompress); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}

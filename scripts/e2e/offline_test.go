@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 
@@ -351,4 +353,38 @@ func first5(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestInstallable: Chromium's own check finds nothing that keeps the demo from being
+// installed (manifest, icons, service worker), and the manifest names the archive.
+func TestInstallable(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), filepath.Join(RepoDir(), "demo/_config.yml"), nil)
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	var res page.GetInstallabilityErrorsResult
+	var err error
+	for range 20 { // the manifest and icons load in the background
+		res, err = chromedp.Call(b.Ctx, page.GetInstallabilityErrors, cdp.Empty{})
+		if err == nil && len(res.InstallabilityErrors) == 0 {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.InstallabilityErrors {
+		var args []string
+		for _, a := range e.ErrorArguments {
+			args = append(args, a.Name+"="+a.Value)
+		}
+		t.Errorf("installability error %s %v", e.ErrorID, args)
+	}
+	name := Eval[string](b, `fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json()).then((m) => m.name)`)
+	if !strings.Contains(name, "Willow Creek") {
+		t.Errorf("manifest name %q, want the archive's title", name)
+	}
+	if got := Eval[string](b, `document.querySelector('link[rel=apple-touch-icon]').href`); !strings.HasSuffix(got, "/apple-touch-icon.png") {
+		t.Errorf("apple-touch-icon %q", got)
+	}
 }
