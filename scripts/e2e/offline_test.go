@@ -388,3 +388,48 @@ func TestInstallable(t *testing.T) {
 		t.Errorf("apple-touch-icon %q", got)
 	}
 }
+
+// TestSavedPage drives the Saved page as a reader would: the menu leads to it, choosing a
+// category shows its size and the space left, Save shows progress and then the part in the
+// list, Remove deletes it (files too). Every control has a label; progress is announced.
+func TestSavedPage(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	cat, _ := offlineCategory(t, readOfflinePlan(t, s.Dir))
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	b.Run(10*time.Second, chromedp.Click(`.site-nav a[data-kind="saved"]`))
+	b.WaitText("main h1", "Saved for offline")
+	b.WaitText("#saved-parts", "Nothing is saved")
+	b.WaitText("#save-size", "MB")
+	// Accessible: each select has its label, the progress bar and status are announced.
+	unlabelled := Eval[string](b, `[...document.querySelectorAll('main select')].filter((s) => !document.querySelector('label[for="' + s.id + '"]')).map((s) => s.id).join()`)
+	if unlabelled != "" {
+		t.Errorf("selects without a label: %s", unlabelled)
+	}
+	if live := Eval[string](b, `document.querySelector('#save-status').getAttribute('aria-live') + ' ' + document.querySelector('#save-bar').getAttribute('aria-labelledby')`); live != "polite save-status" {
+		t.Errorf("progress: %s", live)
+	}
+	Eval[bool](b, fmt.Sprintf(`(async () => {
+		const kind = document.querySelector('#save-kind');
+		kind.value = 'category';
+		kind.dispatchEvent(new Event('change'));
+		const term = document.querySelector('#save-term');
+		while (![...term.options].some((o) => o.value === %[1]s)) await new Promise((r) => setTimeout(r, 20));
+		term.value = %[1]s;
+		term.dispatchEvent(new Event('change'));
+		return true;
+	})()`, jsString(cat)))
+	b.WaitText("#save-size", "still to download")
+	Eval[bool](b, `(async () => { const btn = document.querySelector('#save-start'); while (btn.disabled) await new Promise((r) => setTimeout(r, 20)); return true })()`)
+	b.Run(10*time.Second, chromedp.Click(`#save-start`))
+	b.WaitText("#save-status", "Saved: it now works with no network")
+	b.WaitText("#saved-parts", "Category "+cat)
+	if n := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); n == 0 {
+		t.Fatal("nothing in the saved cache after Save")
+	}
+	b.Run(10*time.Second, chromedp.Click(`#saved-parts li button`))
+	b.WaitText("#saved-parts", "Nothing is saved")
+	if n := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); n != 0 {
+		t.Errorf("%d files left in the saved cache after Remove", n)
+	}
+}
