@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"folio/internal/builder"
+	"folio/internal/server"
 	"folio/site"
 )
 
@@ -432,4 +434,41 @@ func TestSavedPage(t *testing.T) {
 	if n := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); n != 0 {
 		t.Errorf("%d files left in the saved cache after Remove", n)
 	}
+}
+
+// TestSaveResumesAfterReload: a save of the whole demo is cut by a reload midway (the
+// server answers slowly); saving again fetches only the files it did not have.
+func TestSaveResumesAfterReload(t *testing.T) {
+	slow := func(dir string) http.Handler {
+		h := server.Handler(os.DirFS(dir))
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.RawQuery, "folio-save") && !strings.HasSuffix(r.URL.Path, "folio.json") {
+				time.Sleep(40 * time.Millisecond)
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", slow)
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	Eval[bool](b, `(folio.offline.save({all: true}).catch(() => {}), true)`)
+	Eval[bool](b, `(async () => { for (;;) { const n = (await (await caches.open('folio-saved')).keys()).length; if (n > 20) return true; await new Promise((r) => setTimeout(r, 20)); } })()`)
+	b.Run(30*time.Second, chromedp.Reload())
+	Eval[bool](b, `folio.ready.then(() => true)`)
+	var part []struct {
+		State    string
+		Complete bool
+	}
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &part)
+	if len(part) != 1 || part[0].Complete || part[0].State != "partial" {
+		t.Fatalf("after the reload: %+v", part)
+	}
+	had := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`)
+	var again struct{ Files, Fetched, Bytes int64 }
+	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &again)
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &part)
+	if len(part) != 1 || !part[0].Complete || again.Fetched >= again.Bytes || again.Fetched == 0 {
+		t.Fatalf("resumed: %+v, parts %+v", again, part)
+	}
+	t.Logf("cut after %d files; the resumed save fetched %d of %d bytes", had-1, again.Fetched, again.Bytes)
 }
