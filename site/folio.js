@@ -231,7 +231,7 @@ export const offline = makeOffline({
   root: siteRoot,
   FolioError,
   emit,
-  current: () => siteInfo && { bundle: siteInfo.bundle, posts: siteInfo.posts },
+  current: () => siteInfo && { bundle: siteInfo.bundle, posts: siteInfo.posts, viewer: (/\/app\/([0-9a-f]{16})\//.exec(import.meta.url) || [])[1] || '' },
 });
 
 /**

@@ -34,7 +34,8 @@ const CHECK_EVERY = 5 * 60 * 1000;
 /**
  * makeOffline returns the folio.offline API. root is the site's root URL; FolioError the
  * error class of folio.js; emit(type, detail) sends folio events ("offline-progress",
- * "update"); current() returns the manifest ID and post count the viewer opened.
+ * "update"); current() returns the manifest ID and post count the viewer opened, and the
+ * viewer's version (its app/<version>/ folder).
  */
 export function makeOffline({ root, FolioError, emit, current }) {
   const dataURL = (name) => new URL(`data/${name}`, root).href;
@@ -425,9 +426,9 @@ export function makeOffline({ root, FolioError, emit, current }) {
   let lastCheck = 0;
   let announced = '';
   /**
-   * checkUpdate asks the server for its folio.json (no cache) and, when it is another build
-   * than the one open, emits "update" with {bundle, posts, newPosts}. It resolves with that
-   * object or null; offline it resolves null.
+   * checkUpdate asks the server for its folio.json and index.html (no cache) and, when
+   * either names another build or viewer than the one open, emits "update" with {bundle,
+   * viewer, posts, newPosts}. It resolves with that object or null; offline, null.
    */
   async function checkUpdate({ force = false } = {}) {
     const now = Date.now();
@@ -440,10 +441,22 @@ export function makeOffline({ root, FolioError, emit, current }) {
       return null;
     }
     const open = current();
-    if (!open || !open.bundle || m.id === open.bundle) return null;
-    const u = { bundle: m.id, posts: m.posts, newPosts: Math.max(0, m.posts - (open.posts || 0)) };
-    if (announced !== m.id) {
-      announced = m.id;
+    if (!open || !open.bundle) return null;
+    // A new viewer (app/<version>/ in the live index.html) counts as a new build too.
+    let viewer = open.viewer;
+    if (open.viewer) {
+      try {
+        const page = await fetchBytes(new URL(`index.html?${MARK}`, root).href);
+        const v = /app\/([0-9a-f]{16})\//.exec(await page.text());
+        if (page.ok && v) viewer = v[1];
+      } catch {
+        /* offline: nothing new */
+      }
+    }
+    if (m.id === open.bundle && viewer === open.viewer) return null;
+    const u = { bundle: m.id, viewer, posts: m.posts, newPosts: Math.max(0, m.posts - (open.posts || 0)) };
+    if (announced !== `${m.id} ${viewer}`) {
+      announced = `${m.id} ${viewer}`;
       emit('update', u);
     }
     return u;

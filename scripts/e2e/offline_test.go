@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -471,4 +473,45 @@ func TestSaveResumesAfterReload(t *testing.T) {
 		t.Fatalf("resumed: %+v, parts %+v", again, part)
 	}
 	t.Logf("cut after %d files; the resumed save fetched %d of %d bytes", had-1, again.Fetched, again.Bytes)
+}
+
+// TestViewerUpdate: a rebuild with a changed viewer (same posts) goes through the same
+// notice; after Update the page runs the new viewer, and saved data is untouched.
+func TestViewerUpdate(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	Eval[string](b, `folio.offline.save({year: 2022}).then(JSON.stringify)`)
+	old := Eval[string](b, `document.querySelector('script[src*="/folio.js"]').src`)
+
+	changed := fstest.MapFS{}
+	err := fs.WalkDir(site.Files(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(site.Files(), p)
+		if p == "app.js" {
+			data = append(data, []byte("\n// a new viewer\n")...)
+		}
+		changed[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := builder.Build(builder.Options{Posts: filepath.Join(RepoDir(), "demo/_posts"), Out: s.Dir, Site: changed}); err != nil {
+		t.Fatal(err)
+	}
+	b.Run(10*time.Second, chromedp.Click(`.site-nav a[data-kind="tags"]`))
+	b.WaitText(".update-notice", "A new version of the archive")
+	Eval[bool](b, `(document.querySelector('#update-now').click(), true)`)
+	waitAcrossReload(t, b, `!!window.__folioUpdated && !!window.folio`)
+	if now := Eval[string](b, `document.querySelector('script[src*="/folio.js"]').src`); now == old {
+		t.Errorf("still the old viewer after the update: %s", now)
+	}
+	var parts []struct{ Complete bool }
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &parts)
+	if len(parts) != 1 || !parts[0].Complete {
+		t.Errorf("saved parts after a viewer update: %+v", parts)
+	}
 }
