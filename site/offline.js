@@ -66,10 +66,10 @@ export function makeOffline({ root, FolioError, emit, current }) {
   }
   const hashOf = (name) => (/([0-9a-f]{16})\.[a-z]+$/.exec(name) || [])[1];
 
-  async function fetchBytes(url, signal) {
+  async function fetchBytes(url, signal, cache = 'no-store') {
     let resp;
     try {
-      resp = await fetch(url, { cache: 'no-store', signal });
+      resp = await fetch(url, { cache, signal });
     } catch (e) {
       if (signal && signal.aborted) throw e;
       throw new FolioError(`${url} could not be downloaded (${e.message}); are you offline?`, 'network');
@@ -446,7 +446,8 @@ export function makeOffline({ root, FolioError, emit, current }) {
     let viewer = open.viewer;
     if (open.viewer) {
       try {
-        const page = await fetchBytes(new URL(`index.html?${MARK}`, root).href);
+        // no-cache: asked every time, but answered "not modified" when it is not.
+        const page = await fetchBytes(new URL(`index.html?${MARK}`, root).href, undefined, 'no-cache');
         const v = /app\/([0-9a-f]{16})\//.exec(await page.text());
         if (page.ok && v) viewer = v[1];
       } catch {
