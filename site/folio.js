@@ -253,7 +253,11 @@ function registerServiceWorker() {
   if (document.documentElement.dataset.folioSw === 'off') return;
   const go = () => {
     try {
-      navigator.serviceWorker.register(new URL('sw.js', siteRoot), { scope: siteRoot.pathname }).catch(() => {});
+      // <html data-folio-cache-mb="N"> sets the read-as-you-go cache's budget (default 64).
+      const url = new URL('sw.js', siteRoot);
+      const mb = Number(document.documentElement.dataset.folioCacheMb);
+      if (mb > 0) url.searchParams.set('budget', String(Math.round(mb * 1048576)));
+      navigator.serviceWorker.register(url, { scope: siteRoot.pathname }).catch(() => {});
     } catch {
       /* never let the service worker break the page */
     }

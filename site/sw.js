@@ -22,7 +22,9 @@ const SAVED = 'folio-saved'; // see offline.js
 const PARTS = 'folio-saved-parts';
 const META = 'folio-meta'; // the read-as-you-go cache's use order and sizes
 const KEEP = new Set([DATA, SAVED, PARTS, META]); // caches a new viewer keeps
-const DATA_BUDGET = 64 << 20; // bytes kept in the read-as-you-go cache
+// DATA_BUDGET is how many bytes the read-as-you-go cache keeps: 64 MB, or the page's
+// <html data-folio-cache-mb> (folio.js passes it as ?budget=).
+const DATA_BUDGET = Number(new URL(self.location.href).searchParams.get('budget')) || 64 << 20;
 const ENTRY_WAIT = 4000; // ms to wait for folio.json before using the cached one
 const MARK = 'folio-save=1';
 

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,8 +79,30 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 		Files, Bytes, Fetched int64
 		Seconds               float64
 	}
+	// The largest renderer's resident memory, sampled while the save runs (the viewer's
+	// worker, with the search data of the queries above, lives in the same process).
+	base := largestRenderer(b)
+	var peak int64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			if rss := largestRenderer(b); rss > peak {
+				peak = rss
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+	}()
 	unmarshal(t, evalLong(t, b, `folio.offline.save({all: true}).then(JSON.stringify)`, 20*time.Minute), &saved)
+	close(stop)
+	<-sampled
 	after := Eval[float64](b, `navigator.storage.estimate().then((e) => e.usage)`)
+	t.Logf("largest renderer: %.0f MB resident before the save, at most %.0f MB while saving", mb(base), mb(peak))
 	t.Logf("%d files; site: %.1f MB raw, %.1f MB brotli; saved: %.1f MB stored (%.2f× brotli), browser usage +%.1f MB (%.2f× brotli)",
 		saved.Files, mb(raw), mb(brotli), mb(saved.Bytes), float64(saved.Bytes)/float64(brotli), (after-before)/1048576, (after-before)/float64(brotli))
 	t.Logf("save: %.1f MB in %.1f s = %.1f MB/s; plain parallel download: %.1f MB in %.1f s = %.1f MB/s; ratio %.2f",
@@ -142,4 +166,51 @@ func benchQueries(t *testing.T, queriesFile, needlesFile string) []string {
 		out = append(out, x.Query)
 	}
 	return out
+}
+
+// largestRenderer returns the resident bytes (VmRSS) of the largest renderer process of
+// the test's browser (its descendants started with --type=renderer), or 0 off Linux.
+func largestRenderer(b *Browser) int64 {
+	proc := chromedp.FromContext(b.Ctx).Browser.Process()
+	if proc == nil {
+		return 0
+	}
+	parents := map[int]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if i := strings.LastIndexByte(string(stat), ')'); err == nil && i >= 0 {
+			if f := strings.Fields(string(stat)[i+1:]); len(f) > 1 {
+				parents[pid], _ = strconv.Atoi(f[1])
+			}
+		}
+	}
+	var largest int64
+	for pid := range parents {
+		p, ok := pid, false
+		for range 64 {
+			if p = parents[p]; p == proc.Pid {
+				ok = true
+				break
+			} else if p <= 1 {
+				break
+			}
+		}
+		cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if !ok || !strings.Contains(string(cmd), "--type=renderer") {
+			continue
+		}
+		status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		for _, line := range strings.Split(string(status), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				largest = max(largest, kb*1024)
+			}
+		}
+	}
+	return largest
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -514,4 +515,72 @@ func TestViewerUpdate(t *testing.T) {
 	if len(parts) != 1 || !parts[0].Complete {
 		t.Errorf("saved parts after a viewer update: %+v", parts)
 	}
+}
+
+// TestReadCacheBudget: the read-as-you-go cache keeps to its byte budget (here 40 kB, set
+// with data-folio-cache-mb), dropping the least recently used files first, and never
+// touches the saved parts.
+func TestReadCacheBudget(t *testing.T) {
+	const budget = 40_000
+	withBudget := fstest.MapFS{}
+	err := fs.WalkDir(site.Files(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(site.Files(), p)
+		if p == "index.html" {
+			data = []byte(strings.Replace(string(data), `<html lang="en">`, fmt.Sprintf(`<html lang="en" data-folio-cache-mb="%g">`, budget/1048576.0), 1))
+		}
+		withBudget[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := builder.Build(builder.Options{Posts: filepath.Join(RepoDir(), "demo/_posts"), Out: out, Site: withBudget}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.Handler(os.DirFS(out)))
+	t.Cleanup(srv.Close)
+	b := NewBrowser(t)
+	withServiceWorker(b, srv.URL+"/")
+	if got := Eval[string](b, `navigator.serviceWorker.controller.scriptURL`); !strings.Contains(got, fmt.Sprintf("budget=%d", budget)) {
+		t.Fatalf("service worker %s, want its budget in the URL", got)
+	}
+	// Read every post and search: far more than 40 kB of files go through the cache.
+	readAll := `(async () => {
+		const {items} = await folio.list({limit: 100});
+		for (const it of items) {
+			await folio.post(it.id);
+			await fetch('data/' + 'folio.json'); // the entry is not counted
+		}
+		await folio.search('茶');
+		await new Promise((r) => setTimeout(r, 500));
+		const c = await caches.open('folio-data');
+		let bytes = 0, largest = 0, n = 0;
+		for (const req of await c.keys()) {
+			if (req.url.endsWith('/folio.json')) continue;
+			const size = (await (await c.match(req)).arrayBuffer()).byteLength;
+			bytes += size; largest = Math.max(largest, size); n++;
+		}
+		return JSON.stringify({bytes, largest, n});
+	})()`
+	res := Eval[string](b, readAll)
+	var kept struct{ Bytes, Largest, N int64 }
+	unmarshal(t, res, &kept)
+	// At most the budget (no file here is bigger than it), and files were evicted.
+	if kept.Bytes > budget || kept.Largest > budget || kept.N == 0 {
+		t.Errorf("read-as-you-go cache holds %s, budget %d bytes", res, budget)
+	}
+	// Saved parts are apart: reading everything again (from a fresh viewer) evicts none.
+	Eval[string](b, `folio.offline.save({year: 2019}).then(JSON.stringify)`)
+	savedBefore := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`)
+	b.Run(30*time.Second, chromedp.Reload())
+	Eval[bool](b, `folio.ready.then(() => true)`)
+	Eval[string](b, readAll)
+	if after := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); after != savedBefore {
+		t.Errorf("saved files: %d before reading, %d after", savedBefore, after)
+	}
+	t.Logf("read-as-you-go cache after reading every post: %s (budget %d)", res, budget)
 }
