@@ -164,7 +164,7 @@ func Build(o Options) (*Report, error) {
 	}
 	var notes []string
 	if sh := shadowed(res.Posts); len(sh) > 0 {
-		notes = append(notes, fmt.Sprintf("%d posts have an original URL that a viewer page uses (/, /category/…, /tag/…, /archive/…, /search); they are reachable from lists and search, not by that URL: %s", len(sh), strings.Join(first(sh, 5), ", ")))
+		notes = append(notes, fmt.Sprintf("%d posts have an original URL that a viewer page uses (/, /category/…, /tag/…, /archive/…, /search, /saved/); they are reachable from lists and search, not by that URL: %s", len(sh), strings.Join(first(sh, 5), ", ")))
 	}
 	assets := o.Assets
 	if assets == nil {
