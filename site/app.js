@@ -8,6 +8,7 @@ import { home, category, tag, archiveYear, archiveMonth } from './views/lists.js
 import { categories, tags, archive } from './views/terms.js';
 import { post } from './views/post.js';
 import { search } from './views/search.js';
+import { saved, scopeLabel } from './views/saved.js';
 
 const $ = (sel) => document.querySelector(sel);
 const main = $('#main');
@@ -25,6 +26,7 @@ const ROUTES = [
   ['categories', /^\/categories\/?$/, categories],
   ['tags', /^\/tags\/?$/, tags],
   ['search', /^\/search(?:\.html)?\/?$/, search],
+  ['saved', /^\/saved\/?$/, saved],
 ];
 
 const decode = (s) => {
@@ -105,10 +107,18 @@ function fatal(err) {
   return { title: t('fatalTitle'), node: block, error: true };
 }
 
-function failure(err) {
+async function failure(err) {
   if (err.code === 'not_found') return { title: t('notFound'), node: message('notfound', t('notFound'), t('notFoundText'), h('a', { class: 'btn', href: href('/') }, t('backHome'))) };
   const retry = h('button', { type: 'button', class: 'btn primary', onclick: () => render({ focus: true }) }, t('retry'));
-  if (err.code === 'network' || !navigator.onLine) return { title: t('offlineTitle'), node: message('offline', t('offlineTitle'), t('offlineText'), retry), error: err };
+  if (err.code === 'network' || !navigator.onLine) {
+    // With parts saved for offline use, say plainly that this one is not among them.
+    const parts = await folio.offline.list().catch(() => []);
+    if (parts.length) {
+      const names = parts.map((p) => scopeLabel(p.scope)).join(', ');
+      return { title: t('notSavedTitle'), node: message('offline notsaved', t('notSavedTitle'), t('notSavedText', { parts: names }), retry, h('a', { class: 'btn', href: href('/saved/') }, t('savedTitle'))), error: err };
+    }
+    return { title: t('offlineTitle'), node: message('offline', t('offlineTitle'), t('offlineText'), retry), error: err };
+  }
   const text = err.code === 'timeout' ? t('timeout') : err.code === 'data' || err.code === 'version' ? t('fatalData') : t('errorTitle');
   const block = message('error', t('errorTitle'), text, retry);
   if (err.message) block.append(h('details', {}, h('summary', {}, t('details')), h('p', {}, h('code', {}, err.message))));
@@ -130,6 +140,7 @@ async function render(opts = {}) {
     if (my === token && (route.kind !== shownKind || shownError)) loading(site ? '' : t('startingViewer'));
   }, site ? 250 : 0);
   let out;
+  if (site) folio.offline.checkUpdate().catch(() => {}); // a new build? (at most every 30 s)
   try {
     if (!site && !folio.hasState()) await folio.ready;
     if (!site) {
@@ -141,7 +152,7 @@ async function render(opts = {}) {
     const ctx = { url, query: url.searchParams, params: route.params, decodedPath: decode(route.path), site, navigate };
     out = await route.view(ctx);
   } catch (err) {
-    out = !site || ['version', 'wasm', 'nowasm'].includes(err.code) ? fatal(err) : failure(err);
+    out = !site || ['version', 'wasm', 'nowasm'].includes(err.code) ? fatal(err) : await failure(err);
   }
   clearTimeout(slow);
   if (my !== token) return;
@@ -318,6 +329,72 @@ window.addEventListener('offline', () => notify(t('offlineBanner'), true));
 window.addEventListener('online', () => {
   notify(t('onlineBanner'));
   if (shownError && (shownError.code === 'network' || shownError.code === 'timeout' || shownError.code === 'error')) render({ keepFocus: true });
+});
+
+// ---- offline: the Saved page in the menu, new builds, installing ----
+
+{
+  const nav = $('.site-nav ul');
+  if (nav && 'caches' in window) nav.append(h('li', {}, h('a', { href: href('/saved/'), 'data-kind': 'saved', 'data-i18n': 'saved' }, t('saved'))));
+}
+
+let notice = null;
+// A new build was deployed: say so, and switch only when the reader agrees (or at the next
+// start). Saved parts are brought up to date first, so they never mix two builds.
+folio.on('update', (u) => {
+  if (notice) notice.remove();
+  const btn = h('button', { type: 'button', class: 'btn primary', id: 'update-now' }, t('updateButton'));
+  notice = h('div', { class: 'status show update-notice', role: 'status', 'aria-live': 'polite' }, `${t('updateNotice', { n: u.newPosts })} — `, btn);
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    btn.textContent = t('updating');
+    let r;
+    try {
+      r = await folio.offline.update();
+    } catch (err) {
+      r = { error: err.message };
+    }
+    try {
+      sessionStorage.setItem('folio:updated', JSON.stringify(r));
+    } catch {
+      /* storage off: the page reloads without the summary */
+    }
+    location.reload();
+  });
+  notice.style.bottom = '4.5rem'; // above the status line, which may show at the same time
+  document.body.append(notice);
+});
+folio.ready.then(() => {
+  folio.offline.watch();
+  let r = null;
+  try {
+    r = JSON.parse(sessionStorage.getItem('folio:updated') || 'null');
+    sessionStorage.removeItem('folio:updated');
+  } catch {
+    r = null;
+  }
+  if (!r) return;
+  window.__folioUpdated = r; // for tests: what the last update fetched
+  notify(r.error ? t('saveFailed', { reason: r.error }) : t('updated', { files: r.files, mb: (r.fetched / 1048576).toFixed(1) }));
+}, () => {});
+
+let installPrompt = null;
+window.addEventListener('beforeinstallprompt', (e) => {
+  e.preventDefault();
+  installPrompt = e;
+  if ($('#install')) return;
+  const btn = h('button', { type: 'button', class: 'lang', id: 'install' }, t('install'));
+  btn.addEventListener('click', async () => {
+    btn.remove();
+    const p = installPrompt;
+    installPrompt = null;
+    if (p) await p.prompt().catch(() => {});
+  });
+  $('#lang').before(btn);
+});
+window.addEventListener('appinstalled', () => {
+  const btn = $('#install');
+  if (btn) btn.remove();
 });
 
 // ---- start ----

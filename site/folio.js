@@ -5,6 +5,8 @@
 // gets no answer within 15 s fails with code "timeout"; start-up fails with a clear
 // message when the worker, the wasm program or the bundle cannot be loaded.
 
+import { makeOffline } from './offline.js';
+
 /** TIMEOUT is how long one API call may take, in milliseconds. */
 export const TIMEOUT = 15000;
 
@@ -263,7 +265,22 @@ export function search(q, { sort, filters = {}, offset = 0, limit = 20, exact = 
   return request(query('/api/search', { q, sort, category, tag, year, offset, limit, exact: exact ? 1 : '', prefix: prefix ? 1 : '' }));
 }
 
-/** on listens to "progress" (start-up) and "failed" events; it returns a function that stops listening. */
+/**
+ * offline saves the archive, or a part of it, for use with no network (see offline.js and
+ * API.md): estimate(scope), save(scope, {onProgress}), list(), remove(scope), and
+ * checkUpdate()/update() for a newly deployed build.
+ */
+export const offline = makeOffline({
+  root: siteRoot,
+  FolioError,
+  emit,
+  current: () => siteInfo && { bundle: siteInfo.bundle, posts: siteInfo.posts, viewer: (/\/app\/([0-9a-f]{16})\//.exec(import.meta.url) || [])[1] || '' },
+});
+
+/**
+ * on listens to "progress" (start-up), "failed", "offline-progress" (a save) and "update"
+ * (a new build was deployed) events; it returns a function that stops listening.
+ */
 export function on(type, fn) {
   const h = (e) => fn(e.detail);
   events.addEventListener(type, h);
@@ -279,7 +296,11 @@ function registerServiceWorker() {
   if (document.documentElement.dataset.folioSw === 'off') return;
   const go = () => {
     try {
-      navigator.serviceWorker.register(new URL('sw.js', siteRoot), { scope: siteRoot.pathname }).catch(() => {});
+      // <html data-folio-cache-mb="N"> sets the read-as-you-go cache's budget (default 64).
+      const url = new URL('sw.js', siteRoot);
+      const mb = Number(document.documentElement.dataset.folioCacheMb);
+      if (mb > 0) url.searchParams.set('budget', String(Math.round(mb * 1048576)));
+      navigator.serviceWorker.register(url, { scope: siteRoot.pathname }).catch(() => {});
     } catch {
       /* never let the service worker break the page */
     }
@@ -291,6 +312,6 @@ readState();
 start();
 registerServiceWorker();
 
-const api = { ready, site, hasState, list, post, resolve, terms, search, request, on, FolioError, TIMEOUT };
+const api = { ready, site, hasState, list, post, resolve, terms, search, request, on, offline, FolioError, TIMEOUT };
 window.folio = api;
 export default api;

@@ -2,10 +2,15 @@
 //
 // - install: precache the app shell (page, styles, scripts, wasm);
 // - app shell: network first (revalidated, so a new deploy shows at once), cache when offline;
-// - data/ files: cache first — every name but data/folio.json is a content hash, checked
-//   before a file is kept and when it is read back, so nothing damaged is ever served;
-// - data/folio.json: network first, the cached copy when offline or slow;
-// - navigations: network first, else the cached index.html, so every deep link opens offline.
+// - data/ files: first the parts the reader saved for offline use (offline.js: the
+//   folio-saved cache, never evicted here), then the read-as-you-go cache, then the
+//   network. Every name but data/folio.json is a content hash, checked before a file is
+//   kept in the read-as-you-go cache and when it is read back, so nothing damaged is ever
+//   served; that cache keeps at most DATA_BUDGET bytes, dropping the least recently used;
+// - data/folio.json: network first; when offline, the entry the saved parts were saved
+//   from (so saved files and entry always match), else the last one seen;
+// - navigations: network first, else the cached index.html, so every deep link opens offline;
+// - requests marked ?folio-save=1 (a save under way) go to the network untouched.
 'use strict';
 
 // VERSION names the caches; `folio build` stamps it with a hash of the site files, so a
@@ -13,8 +18,15 @@
 const VERSION = 'folio-__FOLIO_VERSION__';
 const SHELL = `${VERSION}-shell`;
 const DATA = 'folio-data';
-const DATA_MAX = 4000; // entries kept in the data cache
+const SAVED = 'folio-saved'; // see offline.js
+const PARTS = 'folio-saved-parts';
+const META = 'folio-meta'; // the read-as-you-go cache's use order and sizes
+const KEEP = new Set([DATA, SAVED, PARTS, META]); // caches a new viewer keeps
+// DATA_BUDGET is how many bytes the read-as-you-go cache keeps: 64 MB, or the page's
+// <html data-folio-cache-mb> (folio.js passes it as ?budget=).
+const DATA_BUDGET = Number(new URL(self.location.href).searchParams.get('budget')) || 64 << 20;
 const ENTRY_WAIT = 4000; // ms to wait for folio.json before using the cached one
+const MARK = 'folio-save=1';
 
 // APP is this viewer's folder: every version has its own, so its files never change.
 const APP = 'app/__FOLIO_VERSION__/';
@@ -22,9 +34,11 @@ const SHELL_FILES = [
   'index.html',
   'manifest.webmanifest',
   'icon.svg',
+  'icon-192.png',
   ...[
     'style.css',
     'folio.js',
+    'offline.js',
     'app.js',
     'i18n.js',
     'worker.js',
@@ -33,6 +47,7 @@ const SHELL_FILES = [
     'views/post.js',
     'views/search.js',
     'views/terms.js',
+    'views/saved.js',
     'wasm/wasm_exec.js',
     'wasm/app.wasm',
   ].map((f) => APP + f),
@@ -59,7 +74,7 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith('folio-') && name !== SHELL && name !== DATA) await caches.delete(name);
+        if (name.startsWith('folio-') && name !== SHELL && !KEEP.has(name)) await caches.delete(name);
       }
       await self.clients.claim();
     })(),
@@ -81,16 +96,84 @@ async function networkFirst(request, cacheName, wait = 0) {
     const slow = new Promise((resolve) => setTimeout(() => resolve(cached), wait));
     return await Promise.race([network.catch(() => cached), slow]);
   } catch (err) {
-    const cached = await cache.match(request, { ignoreVary: true });
+    const cached = (await savedEntry(request)) || (await cache.match(request, { ignoreVary: true }));
     if (cached) return cached;
     throw err;
   }
 }
 
-let puts = 0;
-async function trim(cache) {
-  const keys = await cache.keys();
-  for (const k of keys.slice(0, Math.max(0, keys.length - DATA_MAX))) await cache.delete(k);
+// savedEntry is the folio.json the saved parts were saved from, for a request of it.
+async function savedEntry(request) {
+  if (!new URL(request.url).pathname.endsWith('/data/folio.json')) return null;
+  return (await caches.open(SAVED)).match(request.url, { ignoreSearch: true, ignoreVary: true });
+}
+
+// ---- the read-as-you-go cache's byte budget ----
+//
+// lru maps each URL in DATA to its size, least recently used first (a Map keeps insertion
+// order; a use moves the URL to the end). It is kept in META now and then, so that the
+// order survives the worker being stopped; entries it does not know (a lost record) are
+// measured once.
+let lru = null;
+let lruBytes = 0;
+let lruSaving = 0;
+const LRU_KEY = new URL('.folio-lru', self.registration.scope).href;
+
+async function loadLRU() {
+  if (lru) return lru;
+  const map = new Map();
+  let known = [];
+  try {
+    const r = await (await caches.open(META)).match(LRU_KEY);
+    if (r) known = await r.json();
+  } catch {
+    known = [];
+  }
+  const cache = await caches.open(DATA);
+  const present = new Set((await cache.keys()).map((k) => k.url));
+  for (const [url, n] of known) if (present.has(url)) map.set(url, n);
+  for (const url of present) {
+    if (map.has(url)) continue;
+    const r = await cache.match(url, { ignoreVary: true });
+    map.set(url, r ? (await r.arrayBuffer()).byteLength : 0);
+  }
+  if (!lru) {
+    lru = map;
+    lruBytes = 0;
+    for (const n of map.values()) lruBytes += n;
+  }
+  return lru;
+}
+
+function saveLRU() {
+  clearTimeout(lruSaving);
+  lruSaving = setTimeout(async () => {
+    try {
+      await (await caches.open(META)).put(LRU_KEY, new Response(JSON.stringify([...lru])));
+    } catch {
+      /* the order is a hint: losing it costs one measuring pass */
+    }
+  }, 1000);
+}
+
+async function used(url, bytes) {
+  const map = await loadLRU();
+  if (map.has(url)) {
+    lruBytes -= map.get(url);
+    map.delete(url);
+  }
+  map.set(url, bytes);
+  lruBytes += bytes;
+  if (lruBytes > DATA_BUDGET) {
+    const cache = await caches.open(DATA);
+    for (const [old, n] of map) {
+      if (lruBytes <= DATA_BUDGET || old === url) break;
+      map.delete(old);
+      lruBytes -= n;
+      await cache.delete(old, { ignoreVary: true });
+    }
+  }
+  saveLRU();
 }
 
 // intact checks a data file's bytes against the content hash in its name (every data
@@ -108,17 +191,35 @@ async function intact(url, resp) {
   return hex === m[1];
 }
 
+// fromSaved answers a data file from the saved parts, decoding the .gz copies they keep.
+async function fromSaved(url) {
+  const saved = await (await caches.open(SAVED)).match(url, { ignoreSearch: true, ignoreVary: true });
+  if (!saved) return null;
+  const type = saved.headers.get('content-type') || 'application/octet-stream';
+  if (!saved.headers.get('x-folio-gzip')) return saved;
+  return new Response(saved.body.pipeThrough(new DecompressionStream('gzip')), { headers: { 'content-type': type } });
+}
+
 async function cacheFirst(request) {
+  const saved = await fromSaved(request.url);
+  if (saved) return saved;
   const cache = await caches.open(DATA);
   const cached = await cache.match(request, { ignoreVary: true });
   if (cached) {
-    if (await intact(request.url, cached.clone()).catch(() => false)) return cached;
+    const bytes = await cached.clone().arrayBuffer().catch(() => null);
+    if (bytes && (await intact(request.url, new Response(bytes)).catch(() => false))) {
+      used(request.url, bytes.byteLength).catch(() => {});
+      return cached;
+    }
     await cache.delete(request, { ignoreVary: true }); // kept by an older viewer: fetch again
   }
   const resp = await fetch(request);
-  if (resp.ok && (await intact(request.url, resp.clone()).catch(() => false))) {
-    await cache.put(request, resp.clone()).catch(() => {});
-    if (++puts % 100 === 0) trim(cache).catch(() => {});
+  if (resp.ok) {
+    const bytes = await resp.clone().arrayBuffer().catch(() => null);
+    if (bytes && (await intact(request.url, new Response(bytes)).catch(() => false))) {
+      await cache.put(request, resp.clone()).catch(() => {});
+      used(request.url, bytes.byteLength).catch(() => {});
+    }
   }
   return resp;
 }
@@ -138,6 +239,7 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  if (url.search.includes(MARK)) return; // a save under way: straight to the network
   const rel = url.pathname.slice(scope.pathname.length);
   let answer;
   if (req.mode === 'navigate') answer = page(req);

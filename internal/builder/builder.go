@@ -223,7 +223,7 @@ func Build(o Options) (*Report, error) {
 	}
 	var notes []string
 	if sh := shadowed(res.Posts); len(sh) > 0 {
-		notes = append(notes, fmt.Sprintf("%d posts have an original URL that a viewer page uses (/, /category/…, /tag/…, /archive/…, /search); they are reachable from lists and search, not by that URL: %s", len(sh), strings.Join(first(sh, 5), ", ")))
+		notes = append(notes, fmt.Sprintf("%d posts have an original URL that a viewer page uses (/, /category/…, /tag/…, /archive/…, /search, /saved/); they are reachable from lists and search, not by that URL: %s", len(sh), strings.Join(first(sh, 5), ", ")))
 	}
 	if jsite != nil {
 		n, left, err := copySite(jsite, o.Out)
@@ -265,8 +265,17 @@ func Build(o Options) (*Report, error) {
 		}
 		notes = append(notes, "data written, but no viewer: "+err.Error())
 	}
-	cur := generation{ID: w.ID(), Data: w.Names()}
+	planName, err := writeOfflinePlan(filepath.Join(o.Out, "data"), w, res.Posts, layout, !o.NoCompress)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	if m.Extra == nil {
+		m.Extra = map[string]string{}
+	}
+	m.Extra[offlineKey] = planName
+	cur := generation{ID: w.ID(), Data: append(w.Names(), planName)}
 	if v != nil {
+		v.description, _ = cfg.Site["description"].(string)
 		cur.App = v.version
 		if err := v.writeApp(o.Out, !o.NoCompress); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}

@@ -83,6 +83,9 @@ func recordGeneration(out string, g generation) error {
 // temporary files left by killed builds. It returns how many data files it removed.
 func removeStale(out string, w *bundle.Writer, cur, prev generation, hadPrev bool) (int, error) {
 	keepData := map[string]bool{}
+	for _, n := range cur.Data {
+		keepData[n] = true // w's own files, and those written beside it (the offline plan)
+	}
 	if hadPrev {
 		for _, n := range prev.Data {
 			keepData[strings.TrimSuffix(strings.TrimSuffix(n, ".br"), ".gz")] = true

@@ -74,7 +74,7 @@ var reservedPrefixes = []string{"/category/", "/tag/", "/archive/", "/categories
 func shadowed(posts []*post.Post) []string {
 	var out []string
 	for _, p := range posts {
-		if p.URL == "/" || p.URL == "/index.html" {
+		if p.URL == "/" || p.URL == "/index.html" || p.URL == "/saved" || p.URL == "/saved/" { // home, the Saved page
 			out = append(out, p.File)
 			continue
 		}

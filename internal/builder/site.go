@@ -53,6 +53,8 @@ type viewer struct {
 	files   map[string][]byte // by name in site/ (slash-separated)
 	names   []string          // sorted, without .br/.gz copies
 	copies  map[string]bool   // names that have precompressed .br/.gz copies in site/
+	// description is the archive's, for the web app manifest ("" for one made up).
+	description string
 }
 
 // loadViewer reads the viewer's files and computes its version.
@@ -141,6 +143,11 @@ func (v *viewer) writeApp(out string, compress bool) error {
 // writeRoot writes the files at the site root, in rootFiles' order: the pages, which
 // load app/<version>/, come last. Each replaces its former version in one rename.
 func (v *viewer) writeRoot(out string, m *bundle.Manifest, compress bool, home []byte) error {
+	if _, ok := v.files["manifest.webmanifest"]; ok {
+		if err := writeAppIcons(out); err != nil {
+			return err
+		}
+	}
 	for _, name := range rootFiles {
 		src := name
 		if name == "404.html" {
@@ -165,6 +172,11 @@ func (v *viewer) writeRoot(out string, m *bundle.Manifest, compress bool, home [
 			}
 		case "sw.js":
 			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(v.version))
+		case "manifest.webmanifest":
+			var err error
+			if data, err = webManifest(m, v.description); err != nil {
+				return err
+			}
 		}
 		if err := writeWithCopies(filepath.Join(out, name), data, compress && compressible(name)); err != nil {
 			return err
