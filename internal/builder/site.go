@@ -118,8 +118,9 @@ func (v *viewer) writeApp(out string, compress bool) error {
 		}
 		dst := filepath.Join(dir, filepath.FromSlash(name))
 		data := v.files[name]
-		if v.copies[name] {
-			// make wasm precompressed the runtime: ship its copies as they are
+		if v.copies[name] && compress {
+			// make wasm precompressed the runtime: ship its copies as they are (unless the
+			// host compresses itself and serves no copies)
 			if err := writeIfChanged(dst+".br", v.files[name+".br"]); err != nil {
 				return err
 			}
