@@ -1,7 +1,9 @@
-// Command folio builds a Folio site from a Jekyll posts folder and serves it.
+// Command folio builds a Folio site from a Jekyll posts folder, serves it, and writes a
+// Cloudflare Worker that serves it at the edge.
 //
 //	folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
 //	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
+//	folio worker -site DIR -out DIR [-name NAME]
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 const usage = `usage:
   folio build -posts DIR -out DIR [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
   folio serve -dir DIR [-addr HOST:PORT] [-max-conns N]
+  folio worker -site DIR -out DIR [-name NAME]
 `
 
 func main() {
@@ -33,6 +36,8 @@ func main() {
 		os.Exit(runBuild(os.Args[2:], os.Stdout, os.Stderr))
 	case "serve":
 		os.Exit(runServe(os.Args[2:], os.Stderr))
+	case "worker":
+		os.Exit(runWorker(os.Args[2:], os.Stderr))
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 	default:

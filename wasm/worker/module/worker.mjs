@@ -1,6 +1,6 @@
 // Folio's worker glue: one Go instance per isolate answers every /api/ request (the glue
-// that syumai/workers generates, build/worker.mjs, starts a new instance per request).
-// Every other path is a static asset.
+// that syumai/workers generates starts a new instance per request). Every other path is a
+// static asset. folio worker writes it beside app.wasm and wasm_exec.js.
 //
 // Go reaches the assets binding through the runtime context of the request that started
 // the instance (env is the same for every request of an isolate; that request's ctx is
@@ -12,12 +12,37 @@
 // may begin during one request and be awaited by the next: at 100k posts, without the
 // two measures below, every search after the second hung in 2 of 3 runs. So
 //  - every request stays alive (ctx.waitUntil) until Go has no asset fetch under way and
-//    no timer pending, and Go's fetches are read whole before Go sees them;
+//    no timer pending, and Go's fetches are read whole before Go sees them. Go's timers
+//    are counted through the global setTimeout/clearTimeout, which wasm_exec.js calls
+//    (see counting below); the glue's own timers use the originals;
 //  - a request holds a timer of its own while it waits for Go: one waiting for another
 //    request's fetch has no I/O of its own, and Workers would cancel it as hung. The timer
 //    also ends a request that Go leaves unanswered.
-import "./build/wasm_exec.js";
-import mod from "./build/app.wasm";
+import "./wasm_exec.js";
+import mod from "./app.wasm";
+
+// The glue's own timers; everything else (Go's runtime) gets the counting ones below.
+const ownSetTimeout = globalThis.setTimeout.bind(globalThis);
+const ownClearTimeout = globalThis.clearTimeout.bind(globalThis);
+const timers = new Set(); // timers set by Go (through wasm_exec.js) and not yet run or cleared
+
+// counting replaces the global timer functions with ones that keep track of the timers
+// pending, so that the glue can tell when Go has nothing scheduled.
+function counting() {
+  globalThis.setTimeout = (fn, ms, ...args) => {
+    const id = ownSetTimeout(() => {
+      timers.delete(id);
+      fn(...args);
+    }, ms);
+    timers.add(id);
+    return id;
+  };
+  globalThis.clearTimeout = (id) => {
+    timers.delete(id);
+    ownClearTimeout(id);
+  };
+}
+counting();
 
 // syumai/workers runs JavaScript calls that may throw through globalThis.tryCatch.
 globalThis.tryCatch ??= (fn) => {
@@ -44,13 +69,12 @@ function counted(assets) {
   };
 }
 
-// quiet resolves once Go has no fetch under way and no timer pending (wasm_exec.js keeps
-// Go's timeouts in go._scheduledTimeouts). It looks after the current task, when Go has
-// started all that the last event lets it start.
-function quiet(go) {
+// quiet resolves once Go has no fetch under way and no timer pending. It looks after the
+// current task, when Go has started all that the last event lets it start.
+function quiet() {
   return new Promise((resolve) => {
-    const check = () => (inFlight === 0 && go._scheduledTimeouts.size === 0 ? resolve() : setTimeout(check, 5));
-    setTimeout(check, 0);
+    const check = () => (inFlight === 0 && timers.size === 0 ? resolve() : ownSetTimeout(check, 5));
+    ownSetTimeout(check, 0);
   });
 }
 
@@ -61,8 +85,8 @@ const deadline = 30_000;
 // the request's own pending I/O while it waits for a fetch started by another request.
 function withDeadline(response) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Go did not answer within ${deadline} ms`)), deadline);
-    response.then(resolve, reject).finally(() => clearTimeout(timer));
+    const timer = ownSetTimeout(() => reject(new Error(`Go did not answer within ${deadline} ms`)), deadline);
+    response.then(resolve, reject).finally(() => ownClearTimeout(timer));
   });
 }
 
@@ -105,7 +129,7 @@ export default {
       throw err;
     }
     const response = binding.handleRequest(request);
-    const settled = () => quiet(current.go);
+    const settled = () => quiet();
     ctx.waitUntil(response.then(settled, settled));
     return withDeadline(response);
   },
