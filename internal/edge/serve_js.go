@@ -76,6 +76,9 @@ func buffered(h http.Handler) http.Handler {
 			w.Header()[k] = v
 		}
 		w.WriteHeader(rec.Code)
+		if rec.Body.Len() == 0 {
+			return // a 204 or 304: a Response of those statuses may not have a body
+		}
 		raw, ok := w.(rawBodyWriter)
 		if !ok {
 			_, _ = w.Write(rec.Body.Bytes()) // a failed write has no one left to tell
