@@ -40,8 +40,9 @@ worker: folio
 	$(BIN) build -posts $(WORKER_POSTS) -out $(WORKER)/site -quiet -no-compress
 	$(BIN) worker -site $(WORKER)/site -out $(WORKER)
 
-## test-edge: the Cloudflare Workers preview under wrangler dev (workerd), offline
-test-edge: wasm
+## test-edge: only the Cloudflare Worker under wrangler dev (workerd), offline, with its
+## figures (make test runs it too)
+test-edge: wasm worker-wasm
 	FOLIO_REQUIRE_EDGE=1 $(GO) test -count=1 -v -run TestWorkerUnderWrangler ./scripts/edge
 
 ## demo: build the demo archive and serve it on http://$(ADDR)/
@@ -49,8 +50,9 @@ demo: folio
 	$(BIN) build -posts demo/_posts -out $(DEMO)
 	$(BIN) serve -dir $(DEMO) -addr $(ADDR)
 
-## test: every test: Go (native), Go under Node (js/wasm), real Chromium
-test: wasm
+## test: every test: Go (native), Go under Node (js/wasm), real Chromium, the Worker under
+## wrangler dev (wrangler from npm, pinned in scripts/edge)
+test: wasm worker-wasm
 	@command -v node >/dev/null || { echo "make test: Node.js is needed for the js/wasm tests: apt-get install nodejs"; exit 1; }
 	@FOLIO_CHROMIUM=$$(scripts/ensure-chromium.sh) && echo "browser tests use $$FOLIO_CHROMIUM"
 	$(GO) vet ./...
