@@ -30,10 +30,11 @@ func Assets(binding string) (*fetch.Client, error) {
 	return fetch.NewClient(fetch.WithBinding(b)), nil
 }
 
-// DataFetcher returns the bundle fetcher over the assets: dir is the bundle folder's path
-// in the site ("/data/"). Redirects are not followed (a data file never moves).
+// DataFetcher returns the bundle fetcher over the assets as the glue wraps them (it checks
+// content hashes itself; see GlueFetcher): dir is the bundle folder's path in the site
+// ("/data/"). Redirects are not followed (a data file never moves).
 func DataFetcher(assets *fetch.Client, dir string) bundle.Fetcher {
-	return Fetcher(roundTripper(func(r *http.Request) (*http.Response, error) {
+	return GlueFetcher(roundTripper(func(r *http.Request) (*http.Response, error) {
 		return assets.Do(&fetch.Request{Request: r}, &fetch.RequestInit{Redirect: fetch.RedirectModeManual})
 	}), AssetsOrigin+dir)
 }
