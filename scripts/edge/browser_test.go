@@ -74,6 +74,8 @@ func oneRequestSearch(t *testing.T, base string, queries []query) {
 	b := e2e.NewBrowser(t)
 	b.Open(srv.URL + "/")
 	e2e.Eval[int](b, `folio.search(`+jsString(queries[0].q)+`).then(r => r.total)`)
+	// The service worker caches the app's files when it installs: wait until it is active.
+	e2e.Eval[bool](b, `navigator.serviceWorker.ready.then(() => true)`)
 	for _, q := range queries[1:4] {
 		n := log.quiet(time.Second) // the page's start-up and the service worker's caching
 		var got searchAnswer
