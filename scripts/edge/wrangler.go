@@ -14,6 +14,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -167,3 +169,42 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// WorkerdCPU is the CPU time (user and system) that the workerd processes of this wrangler
+// have used so far: the Worker's isolate (Go, the glue) and the runtime's own serving of
+// static assets. It reads /proc, so it works on Linux only.
+func (w *Wrangler) WorkerdCPU() (time.Duration, error) {
+	procs, err := filepath.Glob("/proc/[0-9]*/stat")
+	if err != nil {
+		return 0, err
+	}
+	var ticks int64
+	found := false
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// pid (comm) state ppid pgrp … utime(14) stime(15): comm may hold spaces.
+		end := bytes.LastIndexByte(data, ')')
+		open := bytes.IndexByte(data, '(')
+		if end < 0 || open < 0 {
+			continue
+		}
+		fields := strings.Fields(string(data[end+2:]))
+		if len(fields) < 13 || string(data[open+1:end]) != "workerd" || fields[2] != strconv.Itoa(w.cmd.Process.Pid) {
+			continue
+		}
+		u, _ := strconv.ParseInt(fields[11], 10, 64)
+		s, _ := strconv.ParseInt(fields[12], 10, 64)
+		ticks += u + s
+		found = true
+	}
+	if !found {
+		return 0, errors.New("no workerd process of this wrangler in /proc")
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// clockTicks is the unit of /proc's CPU times (USER_HZ, 100 on Linux everywhere).
+const clockTicks = 100

@@ -11,7 +11,9 @@
 //   - for /api/search (the queries in turn) and /api/post (posts spread over the archive,
 //     in turn; the post page's data), at each number of clients, for the duration: req/s,
 //     p50/p99 latency, errors (status ≠ 200 or a failed request);
-//   - the isolate's Go memory (/api/memory) after each run.
+//   - the isolate's Go memory (/api/memory) after each run;
+//   - CPU per request: the workerd processes' CPU time (Go, the glue, and the runtime's
+//     serving of the assets Go fetches) over the requests of a run (Linux /proc).
 //
 // The clients, wrangler (Node.js) and workerd share the machine's cores: req/s is a floor.
 // workerd runs one isolate, single-threaded, as a Workers isolate is; it does not enforce
@@ -89,6 +91,7 @@ func main() {
 	}
 	var first []time.Duration
 	errs := 0
+	cpu0 := workerdCPU(w)
 	for _, u := range searchURLs {
 		d, err := fetch(c, u)
 		if err != nil {
@@ -97,21 +100,23 @@ func main() {
 		}
 		first = append(first, d)
 	}
-	fmt.Printf("/api/search, first run of each of %d queries, one at a time: p50 %s ms, p99 %s ms, max %s ms, %d errors\n",
-		len(queries), ms(pct(first, 50)), ms(pct(first, 99)), ms(slices.Max(first)), errs)
+	fmt.Printf("/api/search, first run of each of %d queries, one at a time: p50 %s ms, p99 %s ms, max %s ms, %d errors; workerd CPU %s ms per request\n",
+		len(queries), ms(pct(first, 50)), ms(pct(first, 99)), ms(slices.Max(first)), errs, ms((workerdCPU(w)-cpu0)/time.Duration(len(first))))
 	printMemory(c, w.URL, "after the first runs")
 
 	postURLs := postSample(c, w.URL, site.Posts, *posts)
-	fmt.Printf("\n| run | clients | req/s | p50 ms | p99 ms | errors | Go heap MB | Go sys MB |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	fmt.Printf("\n| run | clients | req/s | p50 ms | p99 ms | errors | workerd CPU ms/request | Go heap MB | Go sys MB |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, run := range []struct {
 		name string
 		urls []string
 	}{{"/api/search", searchURLs}, {"/api/post", postURLs}} {
 		for _, n := range clients {
+			cpu0 := workerdCPU(w)
 			r := load(c, run.urls, n, *duration)
+			cpu := (workerdCPU(w) - cpu0) / time.Duration(max(1, len(r.times)+r.errors))
 			heap, sys := memory(c, w.URL)
-			fmt.Printf("| %s | %d | %.0f | %s | %s | %d | %.1f | %.1f |\n", run.name, n, float64(len(r.times))/r.wall.Seconds(),
-				ms(pct(r.times, 50)), ms(pct(r.times, 99)), r.errors, heap, sys)
+			fmt.Printf("| %s | %d | %.0f | %s | %s | %d | %s | %.1f | %.1f |\n", run.name, n, float64(len(r.times))/r.wall.Seconds(),
+				ms(pct(r.times, 50)), ms(pct(r.times, 99)), r.errors, ms(cpu), heap, sys)
 		}
 	}
 }
@@ -200,6 +205,15 @@ func postSample(c *http.Client, base string, total, n int) []string {
 		urls = append(urls, base+"/api/post?id="+url.QueryEscape(l.Items[0].ID))
 	}
 	return urls
+}
+
+// workerdCPU is wrangler's workerd CPU time so far (0 where /proc cannot tell).
+func workerdCPU(w *edge.Wrangler) time.Duration {
+	d, err := w.WorkerdCPU()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadedge: CPU time:", err)
+	}
+	return d
 }
 
 // memory is the isolate's Go heap and memory from the system, in MB.
