@@ -147,6 +147,7 @@ func load(c *http.Client, urls []string, n int, d time.Duration) result {
 				t, err := fetch(c, u)
 				if err != nil {
 					errs++
+					noteError(err)
 					continue
 				}
 				times = append(times, t)
@@ -160,6 +161,15 @@ func load(c *http.Client, urls []string, n int, d time.Duration) result {
 	wg.Wait()
 	res.wall = time.Since(start)
 	return res
+}
+
+// errorsShown counts the errors printed: the first few of a run say what went wrong.
+var errorsShown atomic.Int32
+
+func noteError(err error) {
+	if errorsShown.Add(1) <= 5 {
+		fmt.Fprintf(os.Stderr, "loadedge: %v\n", err)
+	}
 }
 
 // fetch GETs u and reads the body; a status other than 200 is an error.
