@@ -22,22 +22,9 @@ func Fetcher(rt http.RoundTripper, base string) bundle.Fetcher {
 	return httpFetcher{rt: rt, base: base}
 }
 
-// ContentHeader is the header by which the Worker's glue says it compared a file with the
-// hash in its name (with the runtime's own SHA-256, which is native code; Go's, compiled
-// to WebAssembly, is several times slower): "checked" or "damaged".
-const ContentHeader = "Folio-Content"
-
-// GlueFetcher is Fetcher for the Worker's assets binding as the glue wraps it: a file
-// whose ContentHeader says "checked" is not hashed again; any other is checked here.
-// Only the glue may set that header, so only the binding it wraps may use this fetcher.
-func GlueFetcher(rt http.RoundTripper, base string) bundle.Fetcher {
-	return httpFetcher{rt: rt, base: base, trustGlue: true}
-}
-
 type httpFetcher struct {
-	rt        http.RoundTripper
-	base      string
-	trustGlue bool // ContentHeader comes from the glue
+	rt   http.RoundTripper
+	base string
 }
 
 // ChecksContent implements bundle.ContentChecker: Fetch checks every file it returns.
@@ -59,9 +46,6 @@ func (f httpFetcher) Fetch(ctx context.Context, name string) ([]byte, error) {
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
-	}
-	if f.trustGlue && resp.Header.Get(ContentHeader) == "checked" {
-		return data, nil
 	}
 	if err := bundle.CheckContent(name, data); err != nil {
 		return nil, err

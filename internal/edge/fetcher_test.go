@@ -2,7 +2,6 @@ package edge
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -110,50 +109,5 @@ func TestFetcherStatusAndOffline(t *testing.T) {
 	srv.Close()
 	if code := apiGet(t, archive.New(Fetcher(srv.Client().Transport, srv.URL+"/data/")), "/api/list", &e); code != http.StatusServiceUnavailable || e.Code != "network" {
 		t.Errorf("host gone: status %d %+v, want 503 network", code, e)
-	}
-}
-
-// TestGlueFetcherTrustsOnlyTheGlue: a file the glue marked checked is not hashed again
-// (so its bytes pass as they are), one marked damaged or unmarked is checked here; the
-// plain Fetcher ignores the mark (any server could send it).
-func TestGlueFetcherTrustsOnlyTheGlue(t *testing.T) {
-	dir := demoBundle(t)
-	var m struct{ Terms map[string]string }
-	raw, err := os.ReadFile(dir + "/" + bundle.EntryFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &m); err != nil || m.Terms["tags"] == "" {
-		t.Fatalf("no tag index (%v)", err)
-	}
-	name := m.Terms["tags"]
-	mark := ""
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if mark != "" {
-			w.Header().Set(ContentHeader, mark)
-		}
-		_, _ = w.Write([]byte(`{"changed": true}`)) // not what the name's hash says
-	}))
-	defer srv.Close()
-	ctx := t.Context()
-	for _, c := range []struct {
-		mark    string
-		glue    bool
-		damaged bool
-	}{
-		{"checked", true, false},
-		{"damaged", true, true},
-		{"", true, true},
-		{"checked", false, true},
-	} {
-		mark = c.mark
-		f := Fetcher(srv.Client().Transport, srv.URL+"/")
-		if c.glue {
-			f = GlueFetcher(srv.Client().Transport, srv.URL+"/")
-		}
-		_, err := f.Fetch(ctx, name)
-		if got := errors.Is(err, bundle.ErrDamaged); got != c.damaged {
-			t.Errorf("mark %q, glue %v: error %v, want damaged %v", c.mark, c.glue, err, c.damaged)
-		}
 	}
 }

@@ -26,11 +26,11 @@ const (
 
 func main() {
 	debug.SetMemoryLimit(memoryLimit)
-	assets, err := edge.Assets("ASSETS")
+	binding, assets, err := edge.Assets("ASSETS")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "folio worker:", err)
 		os.Exit(1)
 	}
-	data := edge.DataFetcher(assets, "/data/")
+	data := edge.DataFetcher(binding, "/data/")
 	edge.Serve(archive.New(data, archive.SearchExtension(search.WithCacheBytes(searchCache))).Public(), assets)
 }

@@ -55,17 +55,25 @@ globalThis.tryCatch ??= (fn) => {
 
 let inFlight = 0; // asset fetches of Go under way
 
-// counted returns the assets binding as Go sees it: each fetch is counted until its body
-// has been read, and a content-addressed file ("p/1a2b3c4d5e6f7a8b.json") is compared
-// with the hash in its name here, with the runtime's SHA-256 (native code; Go's, in
-// WebAssembly, is several times slower), which the header Folio-Content tells Go.
+// counted returns the assets binding as Go sees it. Go reads data files with read(url),
+// which resolves to plain values {status, bytes, content}: a Response body is an I/O
+// object of the request during which it was made, and Go may read it while running for
+// another request, which Workers refuses ("Cannot perform I/O on behalf of a different
+// request"). Each read is counted until its body has been read, and a content-addressed
+// file ("p/1a2b3c4d5e6f7a8b.json") is compared with the hash in its name here, with the
+// runtime's SHA-256 (native code; Go's, in WebAssembly, is several times slower): content
+// is "checked" or "damaged", or "" where Go checks. fetch stays for syumai/workers' client.
 function counted(assets) {
   return {
-    fetch(input, init) {
+    fetch: (input, init) => assets.fetch(input, init),
+    read(url) {
       inFlight++;
       return assets
-        .fetch(input, init)
-        .then((res) => (res.body ? checked(typeof input === "string" ? input : input.url, res) : res))
+        .fetch(url)
+        .then(async (res) => {
+          const bytes = new Uint8Array(await res.arrayBuffer());
+          return { status: res.status, bytes, content: res.ok ? await contentOf(url, bytes) : "" };
+        })
         .finally(() => inFlight--);
     },
   };
@@ -73,20 +81,35 @@ function counted(assets) {
 
 const hashedName = /\/([0-9a-f]{16})\.[a-z]+$/;
 
-// checked reads res whole and returns it with Folio-Content: checked or damaged when its
-// URL names a hash (Go checks any other answer itself).
-async function checked(url, res) {
-  const bytes = await res.arrayBuffer();
+// contentOf compares bytes with the hash in url's file name: "checked", "damaged", or ""
+// for a name without a hash.
+async function contentOf(url, bytes) {
+  const m = hashedName.exec(new URL(url).pathname);
+  if (!m) return "";
+  const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  let hex = "";
+  for (let i = 0; i < 8; i++) hex += sum[i].toString(16).padStart(2, "0");
+  return hex === m[1] ? "checked" : "damaged";
+}
+
+// answers holds Go's API answers until the request they belong to takes them: Go answers
+// with a bodiless 204 whose headers name the body here (Folio-Answer) and the real status
+// (Folio-Status), and the request builds its Response itself, in its own context.
+const answers = new Map();
+globalThis.folioAnswers = answers;
+
+// answer turns Go's response into the request's own.
+function answer(res) {
+  const id = res.headers.get("Folio-Answer");
+  if (!id) return res;
+  const body = answers.get(id);
+  answers.delete(id);
+  const status = Number(res.headers.get("Folio-Status")) || 500;
   const headers = new Headers(res.headers);
-  headers.delete("Folio-Content");
-  const m = res.ok && hashedName.exec(new URL(url).pathname);
-  if (m) {
-    const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    let hex = "";
-    for (let i = 0; i < 8; i++) hex += sum[i].toString(16).padStart(2, "0");
-    headers.set("Folio-Content", hex === m[1] ? "checked" : "damaged");
-  }
-  return new Response(bytes, { status: res.status, statusText: res.statusText, headers });
+  headers.delete("Folio-Answer");
+  headers.delete("Folio-Status");
+  const empty = status === 204 || status === 304 || body === undefined || body.length === 0;
+  return new Response(empty ? null : body, { status, headers });
 }
 
 // quiet resolves once Go has no fetch under way and no timer pending. It looks after the
@@ -151,6 +174,6 @@ export default {
     const response = binding.handleRequest(request);
     const settled = () => quiet();
     ctx.waitUntil(response.then(settled, settled));
-    return withDeadline(response);
+    return withDeadline(response).then(answer);
   },
 };
