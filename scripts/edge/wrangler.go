@@ -81,12 +81,17 @@ func Start(wrangler, dir string) (*Wrangler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The inspector's port too: its default (9229) is taken while another wrangler runs.
+	inspector, err := freePort()
+	if err != nil {
+		return nil, err
+	}
 	home, err := os.MkdirTemp("", "folio-wrangler-home-")
 	if err != nil {
 		return nil, err
 	}
 	w := &Wrangler{URL: "http://127.0.0.1:" + port, exited: make(chan struct{}), home: home}
-	w.cmd = exec.Command("node", wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--show-interactive-dev-session=false")
+	w.cmd = exec.Command("node", wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", inspector, "--show-interactive-dev-session=false")
 	w.cmd.Dir = dir
 	w.cmd.Env = append(append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config")), Offline...)
 	w.cmd.Stdout, w.cmd.Stderr = &w.out, &w.out
