@@ -9,10 +9,10 @@ WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.m
 # The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt stand-in.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
-.PHONY: folio wasm worker demo test test-edge lint fuzz bench bench-build bench-viewer bench-search bench-compare check clean
+.PHONY: folio wasm worker-wasm worker demo test test-edge lint fuzz bench bench-build bench-viewer bench-search bench-compare check clean
 
-## folio: build the command with the viewer embedded (bin/folio)
-folio: wasm
+## folio: build the command with the viewer and the Cloudflare Worker embedded (bin/folio)
+folio: wasm worker-wasm
 	$(GO) build -trimpath -o $(BIN) ./build
 
 ## wasm: build the viewer's WebAssembly runtime into site/wasm/
@@ -22,22 +22,27 @@ $(WASM): $(WASM_SRC)
 	cp $(GOROOT)/lib/wasm/wasm_exec.js site/wasm/wasm_exec.js
 	$(GO) run ./scripts/precompress $@
 
-## worker: the Cloudflare Workers preview in $(WORKER)/: the API in Go (wasm/worker, through
-## syumai/workers), its glue, wrangler.jsonc, and site/ built from WORKER_POSTS (no .br/.gz
-## copies: Workers compresses itself). Run it with
-## scripts/edge/dev.sh, or check it with go test ./scripts/edge.
+## worker-wasm: build the Cloudflare Worker (wasm/worker) into wasm/worker/module/, with
+## the wasm_exec.js of syumai/workers (Go's, passing the worker's env to Go)
+WORKER_WASM := wasm/worker/module/app.wasm
+worker-wasm: $(WORKER_WASM)
+$(WORKER_WASM): $(WASM_SRC)
+	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/worker
+	tmp=$$(mktemp -d) && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $$tmp \
+		&& cp $$tmp/wasm_exec.js wasm/worker/module/wasm_exec.js; status=$$?; rm -rf $$tmp; exit $$status
+
+## worker: the Cloudflare Worker for the site built from WORKER_POSTS, in $(WORKER)/
+## (bin/folio worker; site/ is its static assets). Run it with scripts/edge/dev.sh.
 WORKER       ?= dist/worker
 WORKER_POSTS ?= demo/_posts
 worker: folio
 	rm -rf $(WORKER) && mkdir -p $(WORKER)
-	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(WORKER)/build
-	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $(WORKER)/build/app.wasm ./wasm/worker
-	cp wasm/worker/worker.mjs wasm/worker/wrangler.jsonc $(WORKER)/
 	$(BIN) build -posts $(WORKER_POSTS) -out $(WORKER)/site -quiet -no-compress
-	printf '.folio\n' > $(WORKER)/site/.assetsignore
+	$(BIN) worker -site $(WORKER)/site -out $(WORKER)
 
-## test-edge: the Cloudflare Workers preview under wrangler dev (workerd), offline
-test-edge: wasm
+## test-edge: only the Cloudflare Worker under wrangler dev (workerd), offline, with its
+## figures (make test runs it too)
+test-edge: wasm worker-wasm
 	FOLIO_REQUIRE_EDGE=1 $(GO) test -count=1 -v -run TestWorkerUnderWrangler ./scripts/edge
 
 ## demo: build the demo archive and serve it on http://$(ADDR)/
@@ -45,8 +50,9 @@ demo: folio
 	$(BIN) build -posts demo/_posts -out $(DEMO)
 	$(BIN) serve -dir $(DEMO) -addr $(ADDR)
 
-## test: every test: Go (native), Go under Node (js/wasm), real Chromium
-test: wasm
+## test: every test: Go (native), Go under Node (js/wasm), real Chromium, the Worker under
+## wrangler dev (wrangler from npm, pinned in scripts/edge)
+test: wasm worker-wasm
 	@command -v node >/dev/null || { echo "make test: Node.js is needed for the js/wasm tests: apt-get install nodejs"; exit 1; }
 	@FOLIO_CHROMIUM=$$(scripts/ensure-chromium.sh) && echo "browser tests use $$FOLIO_CHROMIUM"
 	$(GO) vet ./...
@@ -116,4 +122,4 @@ check:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin dist site/wasm/app.wasm* site/wasm/wasm_exec.js
+	rm -rf bin dist site/wasm/app.wasm* site/wasm/wasm_exec.js wasm/worker/module/app.wasm wasm/worker/module/wasm_exec.js

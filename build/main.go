@@ -1,7 +1,9 @@
-// Command folio builds a Folio site from a Jekyll site (or a bare posts folder) and serves it.
+// Command folio builds a Folio site from a Jekyll site (or a bare posts folder), serves it,
+// and writes a Cloudflare Worker that serves it at the edge.
 //
 //	folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
 //	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
+//	folio worker -site DIR -out DIR [-name NAME]
 //	folio version
 //
 // Every command takes -h (or --help), which lists its flags and exits 0.
@@ -27,6 +29,7 @@ import (
 const usage = `usage:
   folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
   folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
+  folio worker -site DIR -out DIR [-name NAME]
   folio version
   folio COMMAND -h    lists the command's flags
 `
@@ -39,6 +42,7 @@ func main() {
 var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
 	"build":   runBuild,
 	"serve":   func(args []string, _, stderr io.Writer) int { return runServe(args, stderr) },
+	"worker":  func(args []string, _, stderr io.Writer) int { return runWorker(args, stderr) },
 	"version": runVersion,
 }
 

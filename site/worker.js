@@ -6,6 +6,11 @@
 // started (see instantiate). The Go program sets globalThis.folioHandle(url) and
 // calls globalThis.folioReady() (or folioFailed(message[, code])); it fetches the data
 // bundle itself from the site's data/ (folioDataURL), through globalThis.folioFetch.
+//
+// On the edge (folio worker: the site's entry file comes with the header Folio-Edge: api),
+// searches go to the host's /api/search, one request each, instead of the Go program,
+// which would fetch the search data and a post shard per hit; when the host cannot be
+// reached the Go program answers (from what the service worker keeps).
 'use strict';
 
 // The worker lives in app/<version>/ of the site; the data bundle is at the site's root.
@@ -38,9 +43,25 @@ self.folioFailed = (message, code) => {
   fail(text, code ? String(code) : /version/i.test(text) ? 'version' : 'data');
 };
 
+// edgeAPI is the base URL of the host's API once the entry file said it has one.
+let edgeAPI = null;
+
+// fromEdge asks the host's API; it resolves to {status, body}, or null when the host
+// cannot be reached or fails (the Go program answers then).
+async function fromEdge(url) {
+  try {
+    const resp = await fetch(new URL(url.slice(1), edgeAPI), { signal: AbortSignal.timeout(STALL_MS) });
+    if (resp.status >= 500) return null;
+    return { status: resp.status, body: await resp.text() };
+  } catch {
+    return null;
+  }
+}
+
 async function handle({ id, url }) {
   try {
-    const r = await self.folioHandle(String(url));
+    url = String(url);
+    const r = (edgeAPI && /^\/api\/search(\?|$)/.test(url) && (await fromEdge(url))) || (await self.folioHandle(url));
     const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? null);
     self.postMessage({ id, status: Number(r.status) || 0, body });
   } catch (e) {
@@ -75,6 +96,7 @@ const poolMaxBytes = 1 << 20; // larger buffers are not kept (at most 12 MB kept
 // block every later one). The page's own timeout is longer (folio.js TIMEOUT).
 const STALL_MS = 10000;
 const hashedName = /\/([0-9a-f]{16})\.[a-z]+$/;
+const entryURL = new URL('folio.json', self.folioDataURL).href;
 const none = new Uint8Array(0);
 
 // damagedBy compares bytes with the content hash in the URL's file name: it returns a
@@ -133,6 +155,7 @@ self.folioFetch = async (url, revalidate) => {
       throw e;
     }
     if (!resp.ok) return { status: resp.status, bytes: none, release() {} };
+    if (url === entryURL) edgeAPI = resp.headers.get('folio-edge') === 'api' ? new URL('../../', self.location.href) : null;
     const damaged = await damagedBy(url, got.bytes);
     if (damaged) {
       got.release();

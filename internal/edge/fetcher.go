@@ -15,9 +15,9 @@ import (
 // Fetcher returns a bundle fetcher that GETs base+name ("https://assets/data/" +
 // "p/1a2b….json") through rt. It takes a RoundTripper, not an http.Client: a Client
 // links net/http's own Transport (with crypto/tls), 3.6 MB of WebAssembly the worker
-// never runs. It does not check content itself, so bundle.Open checks
-// every content-addressed file against the hash in its name: a host that answers a
-// missing file with an HTML page and status 200 gives a damaged-file error, not bad data.
+// never runs. It checks every content-addressed file against the hash in its name: a host
+// that answers a missing file with an HTML page and status 200 gives a damaged-file error,
+// not bad data.
 func Fetcher(rt http.RoundTripper, base string) bundle.Fetcher {
 	return httpFetcher{rt: rt, base: base}
 }
@@ -26,6 +26,9 @@ type httpFetcher struct {
 	rt   http.RoundTripper
 	base string
 }
+
+// ChecksContent implements bundle.ContentChecker: Fetch checks every file it returns.
+func (f httpFetcher) ChecksContent() bool { return true }
 
 func (f httpFetcher) Fetch(ctx context.Context, name string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.base+name, nil)
@@ -43,6 +46,9 @@ func (f httpFetcher) Fetch(ctx context.Context, name string) ([]byte, error) {
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if err := bundle.CheckContent(name, data); err != nil {
+		return nil, err
 	}
 	return data, nil
 }

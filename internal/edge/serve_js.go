@@ -3,10 +3,13 @@
 package edge
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
 	"syscall/js"
 
 	"folio/internal/bundle"
@@ -20,28 +23,86 @@ import (
 // the path, so any origin does.
 const AssetsOrigin = "https://assets.invalid"
 
-// Assets returns a client for the worker's static assets: the binding named binding
-// (wrangler's assets.binding, "ASSETS"), reached through syumai/workers' fetch.
-func Assets(binding string) (*fetch.Client, error) {
+// Assets returns the worker's static assets binding named binding (wrangler's
+// assets.binding, "ASSETS") as the glue wraps it, and a client for it through
+// syumai/workers' fetch.
+func Assets(binding string) (js.Value, *fetch.Client, error) {
 	b := cloudflare.GetBinding(binding)
 	if b.Type() != js.TypeObject || b.Get("fetch").Type() != js.TypeFunction {
-		return nil, fmt.Errorf("the worker has no assets binding %q (wrangler config: assets.binding)", binding)
+		return js.Value{}, nil, fmt.Errorf("the worker has no assets binding %q (wrangler config: assets.binding)", binding)
 	}
-	return fetch.NewClient(fetch.WithBinding(b)), nil
+	return b, fetch.NewClient(fetch.WithBinding(b)), nil
 }
 
-// DataFetcher returns the bundle fetcher over the assets: dir is the bundle folder's path
-// in the site ("/data/"). Redirects are not followed (a data file never moves).
-func DataFetcher(assets *fetch.Client, dir string) bundle.Fetcher {
-	return Fetcher(roundTripper(func(r *http.Request) (*http.Response, error) {
-		return assets.Do(&fetch.Request{Request: r}, &fetch.RequestInit{Redirect: fetch.RedirectModeManual})
-	}), AssetsOrigin+dir)
+// DataFetcher returns the bundle fetcher over the assets binding as the glue wraps it:
+// its read(url) resolves to {status, bytes, content}, plain values, never a Response. A
+// Response body is an I/O object of the request during which it was made, and Go's
+// goroutines run during whichever request's event woke them: a body read by a search
+// begun in another request fails ("Cannot perform I/O on behalf of a different
+// request"). The glue also compares each content-addressed file with the hash in its name
+// (content "checked" or "damaged"; the runtime's SHA-256 is native code, Go's in
+// WebAssembly several times slower); any file it did not check is checked here. dir is
+// the bundle folder's path in the site ("/data/").
+func DataFetcher(binding js.Value, dir string) bundle.Fetcher {
+	return glueFetcher{binding: binding, base: AssetsOrigin + dir}
 }
 
-// roundTripper adapts a function to http.RoundTripper.
-type roundTripper func(*http.Request) (*http.Response, error)
+type glueFetcher struct {
+	binding js.Value
+	base    string
+}
 
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+// ChecksContent implements bundle.ContentChecker: Fetch checks every file it returns.
+func (g glueFetcher) ChecksContent() bool { return true }
+
+func (g glueFetcher) Fetch(ctx context.Context, name string) ([]byte, error) {
+	if g.binding.Get("read").Type() != js.TypeFunction {
+		return nil, fmt.Errorf("the assets binding has no read(): the worker needs Folio's glue (worker.mjs)")
+	}
+	res, err := await(ctx, g.binding.Call("read", g.base+name))
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s (%v): %w", name, err, bundle.ErrOffline)
+	}
+	if st := res.Get("status").Int(); st < 200 || st > 299 {
+		return nil, fmt.Errorf("HTTP %d", st)
+	}
+	arr := res.Get("bytes")
+	data := make([]byte, arr.Get("length").Int())
+	js.CopyBytesToGo(data, arr)
+	if res.Get("content").String() == "checked" {
+		return data, nil
+	}
+	if err := bundle.CheckContent(name, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// await waits for a JavaScript promise, or for ctx.
+func await(ctx context.Context, p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	ok := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{v: args[0]}
+		return nil
+	})
+	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{err: js.Error{Value: args[0]}}
+		return nil
+	})
+	defer ok.Release()
+	defer fail.Release()
+	p.Call("then", ok, fail)
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		return js.Value{}, ctx.Err()
+	}
+}
 
 // Serve answers the worker's requests through syumai/workers and never returns: paths
 // under /api/ from api, every other path from the static assets.
@@ -67,7 +128,14 @@ type rawBodyWriter interface {
 	WriteRawJSBody(body js.Value)
 }
 
-// buffered runs h into a recorder and sends the whole answer as one Uint8Array.
+// answerSeq numbers the answers handed to the glue.
+var answerSeq atomic.Uint64
+
+// buffered runs h into a recorder and hands the whole answer over as one Uint8Array.
+// With Folio's glue (globalThis.folioAnswers, a Map) the body goes into that map under a
+// number and the runtime gets a bodiless 204 with the number and the real status in
+// headers: the glue builds the Response in the context of its own request (a body stream
+// made while Go ran for another request could not be read in this one).
 func buffered(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
@@ -75,7 +143,20 @@ func buffered(h http.Handler) http.Handler {
 		for k, v := range rec.Header() {
 			w.Header()[k] = v
 		}
+		if answers := js.Global().Get("folioAnswers"); answers.Type() == js.TypeObject {
+			id := strconv.FormatUint(answerSeq.Add(1), 10)
+			body := js.Global().Get("Uint8Array").New(rec.Body.Len())
+			js.CopyBytesToJS(body, rec.Body.Bytes())
+			answers.Call("set", id, body)
+			w.Header().Set("Folio-Answer", id)
+			w.Header().Set("Folio-Status", strconv.Itoa(rec.Code))
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
 		w.WriteHeader(rec.Code)
+		if rec.Body.Len() == 0 {
+			return // a 204 or 304: a Response of those statuses may not have a body
+		}
 		raw, ok := w.(rawBodyWriter)
 		if !ok {
 			_, _ = w.Write(rec.Body.Bytes()) // a failed write has no one left to tell

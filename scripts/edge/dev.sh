@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs the Cloudflare Workers preview locally under wrangler dev, fully offline: no login,
-# no telemetry, no update check, no request.cf download. Build it first with make worker.
+# Runs a Folio Worker (written by folio worker; make worker writes the demo's into
+# dist/worker) locally under wrangler dev, fully offline: no login, no telemetry, no update
+# check, no request.cf download.
 #
 #   scripts/edge/dev.sh [WORKER_DIR]      # default dist/worker; PORT=8787 by default
 #

@@ -2,8 +2,9 @@
 
 // Command worker serves Folio's archive API (/api/list, /api/post, /api/search, …) from
 // Cloudflare Workers through github.com/syumai/workers, reading the bundle from the
-// worker's static assets; every other path is a static file. make worker builds it with
-// its glue and wrangler config into dist/worker/.
+// worker's static assets; every other path is a static file. The API is cacheable and
+// open to other origins (archive.Handler.Public). make worker-wasm builds it into
+// wasm/worker/module/, which folio worker writes out with its glue and wrangler config.
 package main
 
 import (
@@ -25,11 +26,11 @@ const (
 
 func main() {
 	debug.SetMemoryLimit(memoryLimit)
-	assets, err := edge.Assets("ASSETS")
+	binding, assets, err := edge.Assets("ASSETS")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "folio worker:", err)
 		os.Exit(1)
 	}
-	data := edge.DataFetcher(assets, "/data/")
-	edge.Serve(archive.New(data, archive.SearchExtension(search.WithCacheBytes(searchCache))), assets)
+	data := edge.DataFetcher(binding, "/data/")
+	edge.Serve(archive.New(data, archive.SearchExtension(search.WithCacheBytes(searchCache))).Public(), assets)
 }

@@ -1,0 +1,215 @@
+// Package edge runs Folio's Cloudflare Worker locally under wrangler dev (workerd), fully
+// offline, for its test (edge_test.go) and the load generator (scripts/loadedge). wrangler
+// is pinned in package.json (4.86.0, the newest that runs on Node 20) and installed with
+// npm ci into scripts/edge/node_modules on first use.
+package edge
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Offline is the environment that keeps wrangler off the network: no telemetry, no
+// request.cf download, no banner (its update check), colourless logs.
+var Offline = []string{"WRANGLER_SEND_METRICS=false", "CLOUDFLARE_CF_FETCH_ENABLED=false", "WRANGLER_HIDE_BANNER=true", "NO_COLOR=1"}
+
+// Install returns the path of wrangler's command in dir (scripts/edge), running npm ci
+// there first when it is not installed.
+func Install(dir string) (string, error) {
+	js, err := filepath.Abs(filepath.Join(dir, "node_modules", "wrangler", "bin", "wrangler.js"))
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(js); err == nil {
+		return js, nil
+	}
+	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
+	}
+	if _, err := os.Stat(js); err != nil {
+		return "", fmt.Errorf("npm ci in %s did not install wrangler: %w", dir, err)
+	}
+	return js, nil
+}
+
+// BuildFolio builds the folio command into dir and returns its path. It needs the Worker
+// module (make worker-wasm) and the viewer (make wasm) embedded.
+func BuildFolio(repo, dir string) (string, error) {
+	for _, f := range []string{"wasm/worker/module/app.wasm", "wasm/worker/module/wasm_exec.js", "site/wasm/app.wasm"} {
+		if _, err := os.Stat(filepath.Join(repo, f)); err != nil {
+			return "", fmt.Errorf("%s is missing: run `make wasm worker-wasm` (make test does)", f)
+		}
+	}
+	bin := filepath.Join(dir, "folio")
+	cmd := exec.Command("go", "build", "-o", bin, "./build")
+	cmd.Dir = repo
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./build: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// Wrangler is a running wrangler dev.
+type Wrangler struct {
+	URL   string        // http://127.0.0.1:PORT
+	Ready time.Duration // from start until it served the site's entry file
+
+	cmd    *exec.Cmd
+	out    lockedBuffer
+	exited chan struct{}
+	home   string
+}
+
+// Start runs wrangler dev (the command from Install) in the Worker folder dir on a free
+// loopback port, offline and with a scratch HOME, and waits until it serves the site.
+func Start(wrangler, dir string) (*Wrangler, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	// The inspector's port too: its default (9229) is taken while another wrangler runs.
+	inspector, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	home, err := os.MkdirTemp("", "folio-wrangler-home-")
+	if err != nil {
+		return nil, err
+	}
+	w := &Wrangler{URL: "http://127.0.0.1:" + port, exited: make(chan struct{}), home: home}
+	w.cmd = exec.Command("node", wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", inspector, "--show-interactive-dev-session=false")
+	w.cmd.Dir = dir
+	w.cmd.Env = append(append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config")), Offline...)
+	w.cmd.Stdout, w.cmd.Stderr = &w.out, &w.out
+	w.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // to stop workerd with it
+	start := time.Now()
+	if err := w.cmd.Start(); err != nil {
+		_ = os.RemoveAll(home) // nothing was written yet
+		return nil, fmt.Errorf("start wrangler: %w", err)
+	}
+	go func() {
+		_ = w.cmd.Wait() // its exit status says nothing: Stop ends it
+		close(w.exited)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, "GET", w.URL+"/data/folio.json", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			_ = resp.Body.Close() // only the status matters
+			if resp.StatusCode == 200 {
+				w.Ready = time.Since(start)
+				return w, nil
+			}
+		}
+		select {
+		case <-w.exited:
+			w.Stop()
+			return nil, fmt.Errorf("wrangler dev exited before it served the site:\n%s", w.Output())
+		case <-ctx.Done():
+			w.Stop()
+			return nil, fmt.Errorf("wrangler dev did not serve the site within 120 s:\n%s", w.Output())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// Output is what wrangler printed so far.
+func (w *Wrangler) Output() string { return w.out.String() }
+
+// Stop ends wrangler and workerd (its process group) and removes the scratch HOME.
+func (w *Wrangler) Stop() {
+	_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGTERM) // wrangler's group: node and workerd
+	select {
+	case <-w.exited:
+	case <-time.After(10 * time.Second):
+	}
+	// workerd may outlive node and SIGTERM (it did once, spinning, after Go crashed).
+	_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
+	<-w.exited
+	_ = os.RemoveAll(w.home) // a scratch folder
+}
+
+func freePort() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close() //nolint:errcheck // a probe listener
+	_, port, err := net.SplitHostPort(l.Addr().String())
+	if err != nil {
+		return "", errors.New("no port in " + l.Addr().String())
+	}
+	return port, nil
+}
+
+// lockedBuffer collects a process's output from two pipes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// WorkerdCPU is the CPU time (user and system) that the workerd processes of this wrangler
+// have used so far: the Worker's isolate (Go, the glue) and the runtime's own serving of
+// static assets. It reads /proc, so it works on Linux only.
+func (w *Wrangler) WorkerdCPU() (time.Duration, error) {
+	procs, err := filepath.Glob("/proc/[0-9]*/stat")
+	if err != nil {
+		return 0, err
+	}
+	var ticks int64
+	found := false
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// pid (comm) state ppid pgrp … utime(14) stime(15): comm may hold spaces.
+		end := bytes.LastIndexByte(data, ')')
+		open := bytes.IndexByte(data, '(')
+		if end < 0 || open < 0 {
+			continue
+		}
+		fields := strings.Fields(string(data[end+2:]))
+		if len(fields) < 13 || string(data[open+1:end]) != "workerd" || fields[2] != strconv.Itoa(w.cmd.Process.Pid) {
+			continue
+		}
+		u, _ := strconv.ParseInt(fields[11], 10, 64)
+		s, _ := strconv.ParseInt(fields[12], 10, 64)
+		ticks += u + s
+		found = true
+	}
+	if !found {
+		return 0, errors.New("no workerd process of this wrangler in /proc")
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// clockTicks is the unit of /proc's CPU times (USER_HZ, 100 on Linux everywhere).
+const clockTicks = 100

@@ -1,0 +1,179 @@
+// Folio's worker glue: one Go instance per isolate answers every /api/ request (the glue
+// that syumai/workers generates starts a new instance per request). Every other path is a
+// static asset. folio worker writes it beside app.wasm and wasm_exec.js.
+//
+// Go reaches the assets binding through the runtime context of the request that started
+// the instance (env is the same for every request of an isolate; that request's ctx is
+// not used).
+//
+// Workers ties I/O and timers to the request during which they were started and cancels
+// them when that request ends; Go's goroutines belong to no request. A fetch shared by two
+// searches, or the search's background load of its route tables (started by a Go timer),
+// may begin during one request and be awaited by the next: at 100k posts, without the
+// two measures below, every search after the second hung in 2 of 3 runs. So
+//  - every request stays alive (ctx.waitUntil) until Go has no asset fetch under way and
+//    no timer pending, and Go's fetches are read whole before Go sees them. Go's timers
+//    are counted through the global setTimeout/clearTimeout, which wasm_exec.js calls
+//    (see counting below); the glue's own timers use the originals;
+//  - a request holds a timer of its own while it waits for Go: one waiting for another
+//    request's fetch has no I/O of its own, and Workers would cancel it as hung. The timer
+//    also ends a request that Go leaves unanswered.
+import "./wasm_exec.js";
+import mod from "./app.wasm";
+
+// The glue's own timers; everything else (Go's runtime) gets the counting ones below.
+const ownSetTimeout = globalThis.setTimeout.bind(globalThis);
+const ownClearTimeout = globalThis.clearTimeout.bind(globalThis);
+const timers = new Set(); // timers set by Go (through wasm_exec.js) and not yet run or cleared
+
+// counting replaces the global timer functions with ones that keep track of the timers
+// pending, so that the glue can tell when Go has nothing scheduled.
+function counting() {
+  globalThis.setTimeout = (fn, ms, ...args) => {
+    const id = ownSetTimeout(() => {
+      timers.delete(id);
+      fn(...args);
+    }, ms);
+    timers.add(id);
+    return id;
+  };
+  globalThis.clearTimeout = (id) => {
+    timers.delete(id);
+    ownClearTimeout(id);
+  };
+}
+counting();
+
+// syumai/workers runs JavaScript calls that may throw through globalThis.tryCatch.
+globalThis.tryCatch ??= (fn) => {
+  try {
+    return { result: fn() };
+  } catch (error) {
+    return { error };
+  }
+};
+
+let inFlight = 0; // asset fetches of Go under way
+
+// counted returns the assets binding as Go sees it. Go reads data files with read(url),
+// which resolves to plain values {status, bytes, content}: a Response body is an I/O
+// object of the request during which it was made, and Go may read it while running for
+// another request, which Workers refuses ("Cannot perform I/O on behalf of a different
+// request"). Each read is counted until its body has been read, and a content-addressed
+// file ("p/1a2b3c4d5e6f7a8b.json") is compared with the hash in its name here, with the
+// runtime's SHA-256 (native code; Go's, in WebAssembly, is several times slower): content
+// is "checked" or "damaged", or "" where Go checks. fetch stays for syumai/workers' client.
+function counted(assets) {
+  return {
+    fetch: (input, init) => assets.fetch(input, init),
+    read(url) {
+      inFlight++;
+      return assets
+        .fetch(url)
+        .then(async (res) => {
+          const bytes = new Uint8Array(await res.arrayBuffer());
+          return { status: res.status, bytes, content: res.ok ? await contentOf(url, bytes) : "" };
+        })
+        .finally(() => inFlight--);
+    },
+  };
+}
+
+const hashedName = /\/([0-9a-f]{16})\.[a-z]+$/;
+
+// contentOf compares bytes with the hash in url's file name: "checked", "damaged", or ""
+// for a name without a hash.
+async function contentOf(url, bytes) {
+  const m = hashedName.exec(new URL(url).pathname);
+  if (!m) return "";
+  const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  let hex = "";
+  for (let i = 0; i < 8; i++) hex += sum[i].toString(16).padStart(2, "0");
+  return hex === m[1] ? "checked" : "damaged";
+}
+
+// answers holds Go's API answers until the request they belong to takes them: Go answers
+// with a bodiless 204 whose headers name the body here (Folio-Answer) and the real status
+// (Folio-Status), and the request builds its Response itself, in its own context.
+const answers = new Map();
+globalThis.folioAnswers = answers;
+
+// answer turns Go's response into the request's own.
+function answer(res) {
+  const id = res.headers.get("Folio-Answer");
+  if (!id) return res;
+  const body = answers.get(id);
+  answers.delete(id);
+  const status = Number(res.headers.get("Folio-Status")) || 500;
+  const headers = new Headers(res.headers);
+  headers.delete("Folio-Answer");
+  headers.delete("Folio-Status");
+  const empty = status === 204 || status === 304 || body === undefined || body.length === 0;
+  return new Response(empty ? null : body, { status, headers });
+}
+
+// quiet resolves once Go has no fetch under way and no timer pending. It looks after the
+// current task, when Go has started all that the last event lets it start.
+function quiet() {
+  return new Promise((resolve) => {
+    const check = () => (inFlight === 0 && timers.size === 0 ? resolve() : ownSetTimeout(check, 5));
+    ownSetTimeout(check, 0);
+  });
+}
+
+// deadline is how long a request waits for Go's answer.
+const deadline = 30_000;
+
+// withDeadline is response, or an error once deadline ms have passed. Its timer is also
+// the request's own pending I/O while it waits for a fetch started by another request.
+function withDeadline(response) {
+  return new Promise((resolve, reject) => {
+    const timer = ownSetTimeout(() => reject(new Error(`Go did not answer within ${deadline} ms`)), deadline);
+    response.then(resolve, reject).finally(() => ownClearTimeout(timer));
+  });
+}
+
+let live; // the running Go instance: {go, binding: a Promise of its binding}
+
+// start runs a Go instance; its binding (handleRequest) resolves once Go is ready.
+function start(env, ctx) {
+  const go = new Go();
+  const binding = {};
+  let ready;
+  const isReady = new Promise((resolve) => (ready = resolve));
+  const instance = new WebAssembly.Instance(mod, {
+    ...go.importObject,
+    workers: { ready: () => ready() },
+  });
+  const goEnv = { ...env, ASSETS: counted(env.ASSETS) };
+  const exited = go.run(instance, { env: goEnv, ctx, binding }).then(() => {
+    throw new Error("the Go program exited before it was ready");
+  });
+  return { go, binding: Promise.race([isReady.then(() => binding), exited]) };
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    if (!new URL(request.url).pathname.startsWith("/api/")) {
+      return env.ASSETS.fetch(request);
+    }
+    // Go never exits on its own; after a crash (go.exited) the next request starts anew.
+    if (!live || live.go.exited) {
+      live = start(env, ctx);
+    }
+    const current = live;
+    let binding;
+    try {
+      binding = await current.binding;
+    } catch (err) {
+      if (live === current) {
+        live = undefined;
+      }
+      throw err;
+    }
+    const response = binding.handleRequest(request);
+    const settled = () => quiet();
+    ctx.waitUntil(response.then(settled, settled));
+    return withDeadline(response).then(answer);
+  },
+};
