@@ -69,8 +69,16 @@ func BuildSite(t testing.TB, posts, config string, handler func(dir string) http
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Notes) > 0 {
-		t.Fatalf("build notes: %v", rep.Notes)
+	// Every note is a surprise here, except that the test sites name no site URL (so they
+	// get no sitemap), which the build says once.
+	var notes []string
+	for _, n := range rep.Notes {
+		if !strings.HasPrefix(n, "no site url ") {
+			notes = append(notes, n)
+		}
+	}
+	if len(notes) > 0 {
+		t.Fatalf("build notes: %v", notes)
 	}
 	if handler == nil {
 		handler = func(dir string) http.Handler { return server.Handler(os.DirFS(dir)) }
