@@ -37,7 +37,7 @@ var layers = map[string]int{
 const hostLayer = 5
 
 // searchSteps orders search's own packages: the analysis and the file format first, then
-// the query language and the index reader, then snippets, then the runtime and the index
+// the query language and the index reader, then snippets and the file fetcher, then the runtime and the index
 // writer (which must not import each other: the viewer links the runtime, the build the
 // writer). A package imports only packages of earlier steps.
 var searchSteps = map[string]int{
@@ -45,6 +45,7 @@ var searchSteps = map[string]int{
 	"folio/internal/search/format":   0,
 	"folio/internal/search/query":    1,
 	"folio/internal/search/reader":   1,
+	"folio/internal/search/fetch":    2,
 	"folio/internal/search/snippet":  2,
 	"folio/internal/search":          3,
 	"folio/internal/search/index":    3,

@@ -137,10 +137,7 @@ func TestPhraseCache(t *testing.T) {
 			}
 		}
 	}
-	b.s.phrases.mu.Lock()
-	kept := len(b.s.phrases.items)
-	b.s.phrases.mu.Unlock()
-	if kept == 0 {
+	if b.s.phrases.Len() == 0 {
 		t.Fatal("no phrase postings kept")
 	}
 }

@@ -226,13 +226,13 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 // readChunk decodes every doc list of a term chunk and, from its position chunk, every
 // list's positions.
 func readChunk(ctx context.Context, s *Searcher, l format.Route) {
-	c, err := s.files.chunk(ctx, l.File)
+	c, err := s.files.Chunk(ctx, l.File)
 	if err != nil {
 		return
 	}
 	var pc *reader.PosChunk
 	if l.Pos != "" {
-		pc, _ = s.files.posChunk(ctx, l.Pos)
+		pc, _ = s.files.PosChunk(ctx, l.Pos)
 	}
 	for i := range c.Terms {
 		e := &c.Terms[i]

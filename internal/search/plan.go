@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"folio/internal/search/analysis"
+	"folio/internal/search/fetch"
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
@@ -107,7 +108,7 @@ func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time, pre
 		return nil
 	}
 	top := rt.awaitTop(ctx, searchBegan, rt.termTop, rt.termTable)
-	err := getAll(ctx, keys, func(ctx context.Context, key string) error {
+	err := fetch.All(ctx, keys, func(ctx context.Context, key string) error {
 		k := key[1:]
 		if key[0] == 't' {
 			r, ok, err := rt.leaf(ctx, top, []byte(k))
@@ -204,11 +205,11 @@ func (p *plan) posFiles(t *query.Text) map[string]int {
 // A word whose trigram term the index holds (see meta.Trigrams) needs no positions: it is
 // matched as that term, exactly, unless trigrams is false (ExactNever, which asks for the
 // looser match, and tests of bleve's phrases).
-func (p *plan) decide(files *fetcher, m *reader.Meta, mode Exactness, budget int, trigrams bool) bool {
+func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budget int, trigrams bool) bool {
 	cost := func(t *query.Text) int {
 		n := 0
 		for f, size := range p.posFiles(t) {
-			if _, cached := files.peek(f); !cached && !p.posFile[f] {
+			if _, cached := files.Peek(f); !cached && !p.posFile[f] {
 				n += size
 			}
 		}
@@ -274,9 +275,9 @@ func (p *plan) fetch(ctx context.Context, v *view) error {
 		names = append(names, f)
 	}
 	var mu sync.Mutex
-	return getAll(ctx, names, func(ctx context.Context, name string) error {
+	return fetch.All(ctx, names, func(ctx context.Context, name string) error {
 		if files[name] == 'X' {
-			pc, err := v.files.posChunk(ctx, name)
+			pc, err := v.files.PosChunk(ctx, name)
 			if err == nil {
 				mu.Lock()
 				v.pos[name] = pc
@@ -284,7 +285,7 @@ func (p *plan) fetch(ctx context.Context, v *view) error {
 			}
 			return err
 		}
-		c, err := v.files.chunk(ctx, name)
+		c, err := v.files.Chunk(ctx, name)
 		if err == nil {
 			mu.Lock()
 			v.chunks[name] = c

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"folio/internal/bundle"
+	"folio/internal/search/fetch"
 	"folio/internal/search/format"
 )
 
@@ -18,7 +19,7 @@ import (
 // route tables (each tree's whole leaf level in one file) have been loaded in the
 // background after the first search.
 type routes struct {
-	files             *fetcher
+	files             *fetch.Fetcher
 	termTop, shardTop *format.RouteNode
 	// termTable and shardTable name the route tables ("" when there are none).
 	termTable, shardTable string
@@ -36,7 +37,7 @@ type routes struct {
 const tablesDelay = 50 * time.Millisecond
 
 // newRoutes reads the top nodes of the root's route trees.
-func newRoutes(files *fetcher, root *format.Root) (*routes, error) {
+func newRoutes(files *fetch.Fetcher, root *format.Root) (*routes, error) {
 	r := &routes{files: files, termTable: root.TermTable, shardTable: root.ShardTable}
 	var err error
 	if r.termTop, err = format.DecodeNode(root.Terms); err != nil {
@@ -51,7 +52,7 @@ func newRoutes(files *fetcher, root *format.Root) (*routes, error) {
 // top returns a route table once it is loaded, and the tree's top node until then.
 func (r *routes) top(tree *format.RouteNode, table string) *format.RouteNode {
 	if table != "" {
-		if v, ok := r.files.peek(table); ok {
+		if v, ok := r.files.Peek(table); ok {
 			return v.(*format.RouteNode)
 		}
 	}
@@ -106,8 +107,8 @@ func (r *routes) loadTables(ctx context.Context) error {
 	if len(names) == 0 {
 		return nil
 	}
-	return getAll(ctx, names, func(ctx context.Context, name string) error {
-		_, err := r.files.node(ctx, name)
+	return fetch.All(ctx, names, func(ctx context.Context, name string) error {
+		_, err := r.files.Node(ctx, name)
 		return err
 	})
 }
@@ -120,7 +121,7 @@ func (r *routes) awaitTop(ctx context.Context, searchBegan time.Time, tree *form
 	if table == "" {
 		return tree
 	}
-	if v, ok := r.files.peek(table); ok {
+	if v, ok := r.files.Peek(table); ok {
 		return v.(*format.RouteNode)
 	}
 	r.tablesMu.Lock()
@@ -133,7 +134,7 @@ func (r *routes) awaitTop(ctx context.Context, searchBegan time.Time, tree *form
 	case <-load.done:
 		// The load has ended, and the table is not held: it failed, or the cache has
 		// pushed it out since. Load the tables again after this search.
-		if _, ok := r.files.peek(table); !ok {
+		if _, ok := r.files.Peek(table); !ok {
 			r.tablesMu.Lock()
 			if r.tables == load {
 				r.tables = nil
@@ -143,7 +144,7 @@ func (r *routes) awaitTop(ctx context.Context, searchBegan time.Time, tree *form
 		}
 	default:
 		// Join the table's fetch (each file is fetched once however many ask).
-		if n, err := r.files.node(ctx, table); err == nil {
+		if n, err := r.files.Node(ctx, table); err == nil {
 			return n
 		}
 	}
@@ -170,8 +171,8 @@ func (r *routes) leaves(ctx context.Context, top *format.RouteNode, lo, hi []byt
 			for _, e := range n.Entries[i:end] {
 				names = append(names, e.File)
 			}
-			if err := getAll(ctx, names, func(ctx context.Context, name string) error {
-				_, err := r.files.node(ctx, name)
+			if err := fetch.All(ctx, names, func(ctx context.Context, name string) error {
+				_, err := r.files.Node(ctx, name)
 				return err
 			}); err != nil {
 				return err
@@ -183,7 +184,7 @@ func (r *routes) leaves(ctx context.Context, top *format.RouteNode, lo, hi []byt
 				out = append(out, e)
 				continue
 			}
-			child, err := r.files.node(ctx, e.File)
+			child, err := r.files.Node(ctx, e.File)
 			if err != nil {
 				return err
 			}
@@ -217,18 +218,10 @@ func (r *routes) leaf(ctx context.Context, top *format.RouteNode, key []byte) (f
 		if n.Leaf {
 			return n.Entries[i], true, nil
 		}
-		child, err := r.files.node(ctx, n.Entries[i].File)
+		child, err := r.files.Node(ctx, n.Entries[i].File)
 		if err != nil {
 			return format.Route{}, false, err
 		}
 		n = child
 	}
-}
-
-func decodeNodeFile(data []byte) (any, int64, error) {
-	n, err := format.DecodeNode(data)
-	if err != nil {
-		return nil, 0, err
-	}
-	return n, 2 * int64(len(data)), nil
 }

@@ -180,18 +180,13 @@ func TestTablesAwaited(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	s.files.cache.mu.Lock()
-	if e, ok := s.files.cache.items[root.ShardTable]; ok {
-		s.files.cache.order.Remove(e)
-		delete(s.files.cache.items, root.ShardTable)
-	}
-	s.files.cache.mu.Unlock()
+	s.files.Cache.Drop(root.ShardTable)
 	if _, err := s.Search(context.Background(), "茶", Options{}); err != nil {
 		t.Fatal(err)
 	}
 	deadline = time.Now().Add(5 * time.Second)
 	for {
-		if _, ok := s.files.peek(root.ShardTable); ok {
+		if _, ok := s.files.Peek(root.ShardTable); ok {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -8,6 +8,7 @@
 //   - internal/search/query: the query language (query.Parse);
 //   - internal/search/format: encoding and decoding of every search file;
 //   - internal/search/reader: the index bleve's searchers run over (reader.Reader);
+//   - internal/search/fetch: fetching, decoding and caching the search files (fetch.Fetcher);
 //   - internal/search/snippet: the passage shown with each hit;
 //   - internal/search/index: the index writer of the build (the viewer does not link it).
 //
@@ -25,7 +26,7 @@
 //
 // Searcher.Search (searcher.go) parses the query, plans it (plan.go: the terms and prefix
 // ranges it reads, found in the route trees (routes.go), and which phrases get positions),
-// fetches their chunks in parallel through the fetcher and its cache (fetch.go, cache.go)
+// fetches their chunks in parallel through the fetcher and its cache (package fetch)
 // into the search's view (view.go), compiles the query into bleve queries (compile.go),
 // and runs bleve's query searchers and top-N collector over a reader.Reader of the view.
 // Bleve executes the query (conjunctions, disjunctions, exclusions, filters, TF-IDF

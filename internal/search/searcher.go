@@ -18,6 +18,7 @@ import (
 	"folio/internal/bundle"
 	"folio/internal/post"
 	"folio/internal/search/analysis"
+	"folio/internal/search/fetch"
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
@@ -116,9 +117,9 @@ type Searcher struct {
 	cfg     Config
 	rd      *bundle.Reader
 	root    *format.Root
-	files   *fetcher
+	files   *fetch.Fetcher
 	routes  *routes
-	phrases *cache // computed phrase postings (see phraseMatcher), apart so as not to push files out
+	phrases *fetch.Cache // computed phrase postings (see phraseMatcher), apart so as not to push files out
 	mapping mapping.IndexMapping
 
 	metaMu sync.Mutex
@@ -136,7 +137,7 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Searcher{cfg: cfg, rd: r, files: newFetcher(r.Fetcher(), cfg.CacheBytes), phrases: newCache(cfg.CacheBytes / 6)}
+	s := &Searcher{cfg: cfg, rd: r, files: fetch.New(r.Fetcher(), cfg.CacheBytes), phrases: fetch.NewCache(cfg.CacheBytes / 6)}
 	data, err := r.Fetcher().Fetch(ctx, name)
 	if err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
@@ -175,7 +176,7 @@ func (s *Searcher) loadMeta(ctx context.Context) (*reader.Meta, error) {
 	if m != nil {
 		return m, nil
 	}
-	m, err := s.files.meta(ctx, s.root.Meta)
+	m, err := s.files.Meta(ctx, s.root.Meta)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +220,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	default:
 		return nil, &QueryError{Msg: "Sort by relevance, newest or oldest."}
 	}
-	bytes0, files0 := s.files.counters()
+	bytes0, files0 := s.files.Counters()
 
 	// Plan: the terms and prefix ranges the query reads, found in the route tree while the
 	// metadata is fetched.
@@ -263,7 +264,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 		return nil, err
 	}
 	out.Hits, out.Damaged = hits, damaged
-	bytes1, files1 := s.files.counters()
+	bytes1, files1 := s.files.Counters()
 	out.Fetched = Fetched{Files: files1 - files0, Bytes: bytes1 - bytes0}
 	tm.Hits = since(&t)
 	out.Timing = tm

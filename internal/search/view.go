@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 
+	"folio/internal/search/fetch"
 	"folio/internal/search/format"
 	"folio/internal/search/reader"
 )
@@ -14,7 +15,7 @@ type view struct {
 	ctx    context.Context
 	meta   *reader.Meta
 	routes *routes
-	files  *fetcher
+	files  *fetch.Fetcher
 	chunks map[string]*reader.TermChunk
 	pos    map[string]*reader.PosChunk
 }
@@ -24,7 +25,7 @@ func (v *view) Chunk(name string) (*reader.TermChunk, error) {
 	if c := v.chunks[name]; c != nil {
 		return c, nil
 	}
-	return v.files.chunk(v.ctx, name)
+	return v.files.Chunk(v.ctx, name)
 }
 
 // PosChunk implements reader.Source.
@@ -32,7 +33,7 @@ func (v *view) PosChunk(name string) (*reader.PosChunk, error) {
 	if pc := v.pos[name]; pc != nil {
 		return pc, nil
 	}
-	return v.files.posChunk(v.ctx, name)
+	return v.files.PosChunk(v.ctx, name)
 }
 
 // Leaf implements reader.Source.

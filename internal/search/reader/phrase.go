@@ -3,6 +3,7 @@ package reader
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -332,18 +333,16 @@ func (s *phraseSource) seek(d uint32) bool {
 
 // positionsOf appends the positions of doc index i (at or after the last one read) to buf.
 func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
-	for ; s.ati < i; s.ati++ { // skip the docs in between
-		for range s.pl.Freqs[s.ati] {
-			for {
-				if s.at >= len(s.stream) {
-					return buf, format.ErrDamaged
-				}
-				s.at++
-				if s.stream[s.at-1] < 0x80 {
-					break
-				}
-			}
+	if s.ati < i { // skip the docs in between
+		n := 0
+		for _, f := range s.pl.Freqs[s.ati:i] {
+			n += int(f)
 		}
+		if s.at = skipUvarints(s.stream, s.at, n); s.at < 0 {
+			s.at = len(s.stream)
+			return buf, format.ErrDamaged
+		}
+		s.ati = i
 	}
 	p := uint64(0)
 	stream, at := s.stream, s.at
@@ -372,4 +371,24 @@ func (s *phraseSource) positionsOf(i int, buf []uint32) ([]uint32, error) {
 	s.at = at
 	s.ati = i + 1
 	return buf, nil
+}
+
+// skipUvarints returns the offset after the n uvarints that start at b[at:], or -1 when b
+// ends first. It counts the bytes that end a uvarint (top bit clear) eight at a time.
+func skipUvarints(b []byte, at, n int) int {
+	for n > 8 && at+8 <= len(b) {
+		// A word ends at most 8 < n uvarints, so it never reaches past the n-th: whole
+		// words while more than 8 are left, the rest byte by byte.
+		n -= bits.OnesCount64(^binary.LittleEndian.Uint64(b[at:]) & 0x8080808080808080)
+		at += 8
+	}
+	for ; n > 0; at++ {
+		if at >= len(b) {
+			return -1
+		}
+		if b[at] < 0x80 {
+			n--
+		}
+	}
+	return at
 }

@@ -1,4 +1,7 @@
-package search
+// Package fetch fetches the search data's files from the bundle and decodes them, once
+// however many goroutines ask at the same time, keeping the decoded files in a bounded
+// cache (Fetcher, Cache).
+package fetch
 
 import (
 	"context"
@@ -9,12 +12,12 @@ import (
 	"folio/internal/search/reader"
 )
 
-// fetcher fetches search files from the bundle and decodes them, keeping the decoded files
+// Fetcher fetches search files from the bundle and decodes them, keeping the decoded files
 // in a cache; it fetches each file once even when many goroutines ask for it at the same
 // time.
-type fetcher struct {
+type Fetcher struct {
 	fetch   bundle.Fetcher
-	cache   *cache
+	Cache   *Cache              // the decoded files
 	flights bundle.Flights[any] // fetches under way
 
 	mu      sync.Mutex
@@ -22,21 +25,22 @@ type fetcher struct {
 	files   int   // files fetched
 }
 
-func newFetcher(f bundle.Fetcher, cacheBytes int64) *fetcher {
-	return &fetcher{fetch: f, cache: newCache(cacheBytes)}
+// New returns a Fetcher of f's files caching cacheBytes of decoded files.
+func New(f bundle.Fetcher, cacheBytes int64) *Fetcher {
+	return &Fetcher{fetch: f, Cache: NewCache(cacheBytes)}
 }
 
-// peek returns a decoded file if it is cached, without fetching.
-func (f *fetcher) peek(name string) (any, bool) { return f.cache.Peek(name) }
+// Peek returns a decoded file if it is cached, without fetching.
+func (f *Fetcher) Peek(name string) (any, bool) { return f.Cache.Peek(name) }
 
 // get returns the decoded file, fetching and decoding it (decode returns the value and its
 // memory size) when it is not cached.
-func (f *fetcher) get(ctx context.Context, name string, decode func([]byte) (any, int64, error)) (any, error) {
-	if v, ok := f.cache.Peek(name); ok {
+func (f *Fetcher) get(ctx context.Context, name string, decode func([]byte) (any, int64, error)) (any, error) {
+	if v, ok := f.Cache.Peek(name); ok {
 		return v, nil
 	}
 	return f.flights.Do(ctx, name, func() (any, error) {
-		if v, ok := f.cache.Peek(name); ok { // a fetch that ended since the first look
+		if v, ok := f.Cache.Peek(name); ok { // a fetch that ended since the first look
 			return v, nil
 		}
 		data, err := f.fetch.Fetch(ctx, name)
@@ -51,13 +55,13 @@ func (f *fetcher) get(ctx context.Context, name string, decode func([]byte) (any
 		f.fetched += int64(len(data))
 		f.files++
 		f.mu.Unlock()
-		f.cache.Put(name, val, size)
+		f.Cache.Put(name, val, size)
 		return val, nil
 	})
 }
 
-// counters returns the raw bytes and number of files fetched so far.
-func (f *fetcher) counters() (int64, int) {
+// Counters returns the raw bytes and number of files fetched so far.
+func (f *Fetcher) Counters() (int64, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.fetched, f.files
@@ -65,7 +69,7 @@ func (f *fetcher) counters() (int64, int) {
 
 // Loaders of each kind of file.
 
-func (f *fetcher) node(ctx context.Context, name string) (*format.RouteNode, error) {
+func (f *Fetcher) Node(ctx context.Context, name string) (*format.RouteNode, error) {
 	v, err := f.get(ctx, name, decodeNodeFile)
 	if err != nil {
 		return nil, err
@@ -73,7 +77,7 @@ func (f *fetcher) node(ctx context.Context, name string) (*format.RouteNode, err
 	return v.(*format.RouteNode), nil
 }
 
-func (f *fetcher) chunk(ctx context.Context, name string) (*reader.TermChunk, error) {
+func (f *Fetcher) Chunk(ctx context.Context, name string) (*reader.TermChunk, error) {
 	v, err := f.get(ctx, name, reader.DecodeChunkFile)
 	if err != nil {
 		return nil, err
@@ -81,7 +85,7 @@ func (f *fetcher) chunk(ctx context.Context, name string) (*reader.TermChunk, er
 	return v.(*reader.TermChunk), nil
 }
 
-func (f *fetcher) posChunk(ctx context.Context, name string) (*reader.PosChunk, error) {
+func (f *Fetcher) PosChunk(ctx context.Context, name string) (*reader.PosChunk, error) {
 	v, err := f.get(ctx, name, reader.DecodePosFile)
 	if err != nil {
 		return nil, err
@@ -89,7 +93,7 @@ func (f *fetcher) posChunk(ctx context.Context, name string) (*reader.PosChunk, 
 	return v.(*reader.PosChunk), nil
 }
 
-func (f *fetcher) meta(ctx context.Context, name string) (*reader.Meta, error) {
+func (f *Fetcher) Meta(ctx context.Context, name string) (*reader.Meta, error) {
 	v, err := f.get(ctx, name, reader.DecodeMetaFile)
 	if err != nil {
 		return nil, err
@@ -97,8 +101,8 @@ func (f *fetcher) meta(ctx context.Context, name string) (*reader.Meta, error) {
 	return v.(*reader.Meta), nil
 }
 
-// getAll fetches names in parallel; it returns the first error.
-func getAll(ctx context.Context, names []string, get func(context.Context, string) error) error {
+// All fetches names in parallel; it returns the first error.
+func All(ctx context.Context, names []string, get func(context.Context, string) error) error {
 	if len(names) == 1 {
 		return get(ctx, names[0])
 	}
@@ -114,4 +118,12 @@ func getAll(ctx context.Context, names []string, get func(context.Context, strin
 		}
 	}
 	return nil
+}
+
+func decodeNodeFile(data []byte) (any, int64, error) {
+	n, err := format.DecodeNode(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	return n, 2 * int64(len(data)), nil
 }

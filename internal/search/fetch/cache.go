@@ -1,14 +1,14 @@
-package search
+package fetch
 
 import (
 	"container/list"
 	"sync"
 )
 
-// cache keeps values within a byte budget, least recently used out first: the decoded
-// search files (see fetcher), and apart from them the phrase postings computed from them
-// (the reader.Store of the Searcher's readers).
-type cache struct {
+// Cache keeps values within a byte budget, least recently used out first: the decoded
+// search files (see Fetcher), and apart from them the phrase postings computed from them
+// (the reader.Store of a Searcher's readers).
+type Cache struct {
 	limit int64
 
 	mu    sync.Mutex
@@ -23,12 +23,13 @@ type cacheItem struct {
 	size int64
 }
 
-func newCache(limit int64) *cache {
-	return &cache{limit: limit, items: map[string]*list.Element{}, order: list.New()}
+// NewCache returns an empty cache of limit bytes.
+func NewCache(limit int64) *Cache {
+	return &Cache{limit: limit, items: map[string]*list.Element{}, order: list.New()}
 }
 
 // Peek returns a cached value.
-func (c *cache) Peek(name string) (any, bool) {
+func (c *Cache) Peek(name string) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[name]; ok {
@@ -40,7 +41,7 @@ func (c *cache) Peek(name string) (any, bool) {
 
 // Put keeps a value of the given memory size, pushing out the least recently used values
 // beyond the limit.
-func (c *cache) Put(name string, val any, size int64) {
+func (c *Cache) Put(name string, val any, size int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[name]; ok {
@@ -56,4 +57,22 @@ func (c *cache) Put(name string, val any, size int64) {
 		delete(c.items, it.name)
 		c.size -= it.size
 	}
+}
+
+// Drop forgets a value (tests: a file pushed out of the cache).
+func (c *Cache) Drop(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[name]; ok {
+		c.size -= e.Value.(*cacheItem).size
+		c.order.Remove(e)
+		delete(c.items, name)
+	}
+}
+
+// Len returns the number of values kept.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items)
 }
