@@ -44,6 +44,8 @@ type Options struct {
 	Host string
 	// NoSearch leaves out the search data (the viewer then says search is not available).
 	NoSearch bool
+	// Full builds from scratch: nothing the previous build into Out kept is reused.
+	Full bool
 	// Log receives progress and the summary; nil discards them.
 	Log io.Writer
 	// Progress draws a progress bar on Log (use it only when Log is a terminal).
