@@ -26,6 +26,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"folio/internal/builder"
@@ -43,7 +44,7 @@ func run() error {
 	n := flag.Int("n", 10000, "posts in the generated archive")
 	work := flag.String("work", filepath.Join(os.TempDir(), "folio-bench"), "folder for the archive and the sites")
 	shared := flag.String("shared", "../shared", "the shared folder (tools/gencorpus)")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the full build to this file")
+	profile := flag.String("profile", "", "write CPU profiles of the rebuild and the full build to PROFILE-rebuild.prof and PROFILE-full.prof")
 	flag.Parse()
 	if *n < 1000 {
 		return fmt.Errorf("-n %d: use at least 1000 posts (10 are edited and 5 deleted)", *n)
@@ -65,7 +66,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("first build of %d posts: %.1fs\n", *n, first)
+	fmt.Printf("first build of %d posts: %s\n", *n, first)
 	before, err := Listing(out)
 	if err != nil {
 		return err
@@ -76,7 +77,7 @@ func run() error {
 	}
 	fmt.Printf("update: %d posts added (dated %s), %d edited, %d deleted\n", ch.added, ch.day, ch.edited, ch.deleted)
 
-	rebuild, err := build(posts, out, false)
+	rebuild, err := profiled(*profile, "rebuild", func() (timing, error) { return build(posts, out, false) })
 	if err != nil {
 		return err
 	}
@@ -84,18 +85,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-	}
-	scratch, err := build(posts, full, true)
-	pprof.StopCPUProfile()
+	scratch, err := profiled(*profile, "full", func() (timing, error) { return build(posts, full, true) })
 	if err != nil {
 		return err
 	}
@@ -104,8 +94,8 @@ func run() error {
 		return err
 	}
 
-	fmt.Printf("rebuild into the same output: %.1fs; full build of the same posts: %.1fs; rebuild/full = %.0f%%\n",
-		rebuild, scratch, 100*rebuild/scratch)
+	fmt.Printf("rebuild into the same output: %s; full build of the same posts: %s; rebuild/full = %.0f%% wall, %.0f%% CPU\n",
+		rebuild, scratch, 100*rebuild.wall/scratch.wall, 100*rebuild.cpu/scratch.cpu)
 	report(Compare(before, after))
 	same := Compare(fresh, after)
 	if same.New.Files == 0 && same.Gone.Files == 0 {
@@ -144,17 +134,51 @@ func report(d Diff) {
 
 func mb(b int64) float64 { return float64(b) / 1e6 }
 
-// build runs one build in this process and returns its seconds. full builds from scratch.
-func build(posts, out string, full bool) (float64, error) {
-	start := time.Now()
+// timing is one build's wall time and the CPU time (user and system) this process spent
+// in it: on a shared machine the CPU time compares builds better than the wall time.
+type timing struct{ wall, cpu float64 }
+
+func (t timing) String() string { return fmt.Sprintf("%.1fs wall, %.1fs CPU", t.wall, t.cpu) }
+
+// build runs one build in this process and times it. full builds from scratch.
+func build(posts, out string, full bool) (timing, error) {
+	start, cpu0 := time.Now(), cpuSeconds()
 	rep, err := builder.Build(builder.Options{Posts: posts, Out: out, Assets: []string{}, Full: full})
 	if err != nil {
-		return 0, fmt.Errorf("build %s: %w", out, err)
+		return timing{}, fmt.Errorf("build %s: %w", out, err)
 	}
 	if rep.Built == 0 {
-		return 0, fmt.Errorf("build %s: no posts built", out)
+		return timing{}, fmt.Errorf("build %s: no posts built", out)
 	}
-	return time.Since(start).Seconds(), nil
+	t := timing{time.Since(start).Seconds(), cpuSeconds() - cpu0}
+	fmt.Printf("  built %s: %d posts, %d analyses reused, %s\n", out, rep.Built, rep.Reused, t)
+	return t, nil
+}
+
+// profiled runs f under the CPU profiler into prefix-name.prof (no profile when prefix is "").
+func profiled(prefix, name string, f func() (timing, error)) (timing, error) {
+	if prefix == "" {
+		return f()
+	}
+	out, err := os.Create(prefix + "-" + name + ".prof")
+	if err != nil {
+		return timing{}, err
+	}
+	defer out.Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		return timing{}, err
+	}
+	defer pprof.StopCPUProfile()
+	return f()
+}
+
+// cpuSeconds is the CPU time this process used so far.
+func cpuSeconds() float64 {
+	var u syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &u) != nil {
+		return 0
+	}
+	return float64(u.Utime.Nano()+u.Stime.Nano()) / 1e9
 }
 
 // Listing lists the data files of the generation out serves: the entry and the files its
