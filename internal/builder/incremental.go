@@ -28,7 +28,7 @@ import (
 const analysisCacheFile = "cache-analysis.bin"
 
 // analysisCacheMagic starts the file; its last digit is the format's version.
-const analysisCacheMagic = "folio analysis cache 1\n"
+const analysisCacheMagic = "folio analysis cache 2\n"
 
 type cacheKey [16]byte
 
@@ -112,14 +112,14 @@ func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
 	sum := sha256.Sum256([]byte(text))
 	k := cacheKey(sum[:len(cacheKey{})])
 	if enc, ok := c.old[k]; ok {
-		if toks, n, err := decodeTokens(enc); err == nil {
+		if toks, n, err := decodeTokens(text, enc); err == nil {
 			c.hits.Add(1)
 			c.keep(k, enc)
 			return toks, n
 		}
 	}
 	toks, n := analysis.Analyze([]byte(text))
-	c.keep(k, encodeTokens(toks, n))
+	c.keep(k, encodeTokens(text, toks, n))
 	return toks, n
 }
 
@@ -148,25 +148,23 @@ func (c *analysisCache) save(out, stamp string) error {
 
 // Token flags in the encoding.
 const (
-	tokMark = 1 << iota
+	tokLiteral = 1 << iota // the term follows; else it is the text at Start:End (plus EndMark for a mark)
+	tokMark
 	tokSingle
 	tokDouble
+	tokFlags = 4 // bits of flags below the token's length
 )
 
-// encodeTokens packs Analyze's result: n and the count, then per token its term (length
-// and bytes), its position and start as differences from the token before, its length
-// and its flags.
-func encodeTokens(toks []analysis.Token, n int) []byte {
+// encodeTokens packs Analyze's result for text: n and the count, then per token its
+// position and start as differences from the token before, its length and flags in one
+// number, and its term only when the text does not spell it (a lower-cased or width-folded
+// word).
+func encodeTokens(text string, toks []analysis.Token, n int) []byte {
 	b := binary.AppendUvarint(nil, uint64(n))
 	b = binary.AppendUvarint(b, uint64(len(toks)))
 	pos, start := 0, 0
 	for _, t := range toks {
-		b = binary.AppendUvarint(b, uint64(len(t.Term)))
-		b = append(b, t.Term...)
-		b = binary.AppendVarint(b, int64(t.Pos-pos))
-		b = binary.AppendVarint(b, int64(t.Start-start))
-		b = binary.AppendVarint(b, int64(t.End-t.Start))
-		var f byte
+		var f uint64
 		if t.Mark {
 			f |= tokMark
 		}
@@ -176,7 +174,24 @@ func encodeTokens(toks []analysis.Token, n int) []byte {
 		if t.Double {
 			f |= tokDouble
 		}
-		b = append(b, f)
+		spelled := t.Start >= 0 && t.Start <= t.End && t.End <= len(text)
+		if spelled {
+			want := text[t.Start:t.End]
+			if t.Mark {
+				want += analysis.EndMark
+			}
+			spelled = string(t.Term) == want
+		}
+		if !spelled {
+			f |= tokLiteral
+		}
+		b = binary.AppendVarint(b, int64(t.Pos-pos))
+		b = binary.AppendVarint(b, int64(t.Start-start))
+		b = binary.AppendUvarint(b, uint64(t.End-t.Start)<<tokFlags|f)
+		if !spelled {
+			b = binary.AppendUvarint(b, uint64(len(t.Term)))
+			b = append(b, t.Term...)
+		}
 		pos, start = t.Pos, t.Start
 	}
 	return b
@@ -184,12 +199,12 @@ func encodeTokens(toks []analysis.Token, n int) []byte {
 
 var errBadTokens = errors.New("damaged cache entry")
 
-// decodeTokens unpacks encodeTokens' bytes. Terms point into b, which is never written.
-func decodeTokens(b []byte) ([]analysis.Token, int, error) {
+// decodeTokens unpacks encodeTokens' bytes for text. The terms are fresh memory.
+func decodeTokens(text string, b []byte) ([]analysis.Token, int, error) {
 	var err error
 	uv := func() int {
 		v, w := binary.Uvarint(b)
-		if w <= 0 || v > uint64(len(b))*8+1<<20 {
+		if w <= 0 || v > 1<<40 {
 			err = errBadTokens
 			return 0
 		}
@@ -198,7 +213,7 @@ func decodeTokens(b []byte) ([]analysis.Token, int, error) {
 	}
 	sv := func() int {
 		v, w := binary.Varint(b)
-		if w <= 0 {
+		if w <= 0 || v > 1<<40 || v < -1<<40 {
 			err = errBadTokens
 			return 0
 		}
@@ -209,24 +224,34 @@ func decodeTokens(b []byte) ([]analysis.Token, int, error) {
 	if err != nil || count > len(b) {
 		return nil, 0, errBadTokens
 	}
+	src := []byte(text)
 	toks := make([]analysis.Token, count)
 	pos, start := 0, 0
 	for i := range toks {
-		l := uv()
-		if err != nil || l > len(b) {
-			return nil, 0, errBadTokens
-		}
 		t := &toks[i]
-		t.Term, b = b[:l:l], b[l:]
 		pos += sv()
 		start += sv()
-		t.Pos, t.Start = pos, start
-		t.End = start + sv()
-		if err != nil || len(b) == 0 {
+		h := uv()
+		if err != nil {
 			return nil, 0, errBadTokens
 		}
-		t.Mark, t.Single, t.Double = b[0]&tokMark != 0, b[0]&tokSingle != 0, b[0]&tokDouble != 0
-		b = b[1:]
+		f := h & (1<<tokFlags - 1)
+		t.Pos, t.Start, t.End = pos, start, start+h>>tokFlags
+		t.Mark, t.Single, t.Double = f&tokMark != 0, f&tokSingle != 0, f&tokDouble != 0
+		switch {
+		case f&tokLiteral != 0:
+			l := uv()
+			if err != nil || l > len(b) {
+				return nil, 0, errBadTokens
+			}
+			t.Term, b = append([]byte(nil), b[:l]...), b[l:]
+		case t.Start < 0 || t.End < t.Start || t.End > len(src):
+			return nil, 0, errBadTokens
+		case t.Mark:
+			t.Term = append(append(make([]byte, 0, t.End-t.Start+len(analysis.EndMark)), src[t.Start:t.End]...), analysis.EndMark...)
+		default:
+			t.Term = src[t.Start:t.End:t.End]
+		}
 	}
 	if len(b) != 0 {
 		return nil, 0, errBadTokens
