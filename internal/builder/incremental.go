@@ -118,6 +118,15 @@ func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
 			return toks, n
 		}
 	}
+	// The trigram sample analyzes texts that the postings analyze again.
+	c.mu.Lock()
+	enc, ok := c.used[k]
+	c.mu.Unlock()
+	if ok {
+		if toks, n, err := decodeTokens(text, enc); err == nil {
+			return toks, n
+		}
+	}
 	toks, n := analysis.Analyze([]byte(text))
 	c.keep(k, encodeTokens(text, toks, n))
 	return toks, n
