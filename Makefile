@@ -9,7 +9,7 @@ WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.m
 # The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt stand-in.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
 
-.PHONY: folio wasm worker-wasm worker demo test test-edge lint fuzz bench bench-build bench-viewer bench-search bench-compare check clean
+.PHONY: folio wasm worker-wasm worker demo test test-edge lint fuzz bench bench-build bench-viewer bench-search bench-compare bench-update check clean
 
 ## folio: build the command with the viewer and the Cloudflare Worker embedded (bin/folio)
 folio: wasm worker-wasm
@@ -115,6 +115,14 @@ bench-compare: folio
 ## bench-build: build 10k and 100k synthetic posts; print posts/s, wall, peak RSS, bytes
 bench-build: folio
 	scripts/bench-build.sh $(if $(CORPUS),-corpus $(CORPUS),)
+
+## bench-update: a day's update of N gencorpus posts (N=10000; N=100000 settable): build, add
+## 0.5 % posts dated the next day, edit 10, delete 5, rebuild into the same output; prints the
+## rebuild's time against a full build of the same posts, the data files that changed and
+## the bytes a reader with everything cached must fetch
+N ?= 10000
+bench-update:
+	$(GO) run ./scripts/benchupdate -n $(N)
 
 ## check: formatting and vet, quick
 check:

@@ -120,6 +120,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&maxMB, "max-post-mb", 5, "skip post files bigger than this many MiB")
 	fs.BoolVar(&o.NoCompress, "no-compress", false, "do not write .br and .gz copies")
 	fs.BoolVar(&o.NoSearch, "no-search", false, "leave out the search data")
+	fs.BoolVar(&o.Full, "full", false, "build from scratch: reuse nothing a former build into -out kept (its search analysis cache)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -44,6 +44,8 @@ type Options struct {
 	Host string
 	// NoSearch leaves out the search data (the viewer then says search is not available).
 	NoSearch bool
+	// Full builds from scratch: nothing the previous build into Out kept is reused.
+	Full bool
 	// Log receives progress and the summary; nil discards them.
 	Log io.Writer
 	// Progress draws a progress bar on Log (use it only when Log is a terminal).
@@ -66,6 +68,9 @@ type Report struct {
 	// Broken lists the local links and images of posts that point at nothing in the built
 	// site (no file, post or view answers them), with the line of the post's source.
 	Broken []post.Issue `json:"broken_links"`
+	// Reused counts the titles and texts whose search analysis came from the former
+	// build's cache (an incremental build); 0 for a full build.
+	Reused int `json:"reused_analyses"`
 	// Bundle describes the data files written.
 	Bundle bundle.Stats `json:"bundle"`
 	// Search describes the search data (part of the bundle's files).
@@ -197,8 +202,13 @@ func Build(o Options) (*Report, error) {
 		close(built)
 	}()
 	var sstats index.WriteStats
+	stamp, err := cacheStamp(cfgName)
+	if err != nil {
+		return nil, err
+	}
+	cache := openAnalysisCache(o.Out, stamp, !o.Full)
 	if !o.NoSearch {
-		root, st, err := index.Write(w, res.Posts, func() bundle.Layout { <-built; return layout })
+		root, st, err := index.WriteWith(w, res.Posts, func() bundle.Layout { <-built; return layout }, cache.Analyze)
 		<-built
 		if err != nil {
 			return nil, fmt.Errorf("search data: %w", err)
@@ -304,6 +314,12 @@ func Build(o Options) (*Report, error) {
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
 	}
+	if !o.NoSearch {
+		if err := cache.save(o.Out, stamp); err != nil {
+			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+		}
+		logf(log, "search analysis: %d titles and texts reused from the former build\n", cache.hits.Load())
+	}
 	var wroteHost []string
 	if o.Host != "" {
 		var page []byte
@@ -327,7 +343,7 @@ func Build(o Options) (*Report, error) {
 	}
 	notes = append(notes, hostNotes...)
 	rep := &Report{Site: sizes, Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
-		Broken: broken, Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
+		Broken: broken, Ignored: res.Ignored, Reused: int(cache.hits.Load()), Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}
 	}

@@ -112,7 +112,7 @@ func removeStale(out string, w *bundle.Writer, cur, prev generation, hadPrev boo
 		return removed, err
 	}
 	for _, e := range records {
-		if e.Name() == filepath.Base(generationFile(out, cur.ID)) || (hadPrev && e.Name() == filepath.Base(generationFile(out, prev.ID))) {
+		if e.Name() == analysisCacheFile || e.Name() == filepath.Base(generationFile(out, cur.ID)) || (hadPrev && e.Name() == filepath.Base(generationFile(out, prev.ID))) {
 			continue
 		}
 		if err := os.Remove(filepath.Join(out, stateDir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {

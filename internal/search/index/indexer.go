@@ -27,6 +27,8 @@ type indexer struct {
 	stats WriteStats
 
 	termLeaves []format.Route // every term chunk's route entry, for the term table
+
+	analyze Analyzer // analysis.Analyze, or a build's cache of its results
 }
 
 const accBlock = 4096
@@ -56,7 +58,7 @@ func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
 		nameIndex(sorted, func(p *post.Post) []string { return p.Tags })
 	m.Categories, m.Tags = sortedKeys(catIdx), sortedKeys(tagIdx)
 
-	tri := frequentTrigrams(sorted)
+	tri := frequentTrigrams(sorted, x.analyze)
 	m.Trigrams = sortedKeys(tri)
 
 	outs := make([]docOut, n)
@@ -80,7 +82,7 @@ func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
 		wg.Go(func() {
 			groups := map[string]int{}
 			for i := range jobs {
-				outs[i] = analyzePost(sorted[i], groups, tri)
+				outs[i] = analyzePost(sorted[i], groups, tri, x.analyze)
 				close(ready[i])
 			}
 		})
@@ -123,11 +125,11 @@ func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
 
 // analyzePost tokenizes a post's title and text and groups the tokens by term, adding the
 // trigram terms of tri.
-func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut {
+func analyzePost(p *post.Post, groups map[string]int, tri map[string]int, analyze Analyzer) docOut {
 	text, cut := indexedText(p)
 	out := docOut{cut: cut}
 	for f, s := range [format.NumFields]string{p.Title, text} {
-		toks, n := analysis.Analyze([]byte(s))
+		toks, n := analyze(s)
 		out.lens[f] = n
 		clear(groups)
 		var dts []docTerm
@@ -157,7 +159,7 @@ func analyzePost(p *post.Post, groups map[string]int, tri map[string]int) docOut
 
 // frequentTrigrams returns the trigram terms to index (see TrigramShare), counted in a
 // sample of evenly spread posts.
-func frequentTrigrams(sorted []*post.Post) map[string]int {
+func frequentTrigrams(sorted []*post.Post, analyze Analyzer) map[string]int {
 	n := len(sorted)
 	need := max(TrigramMinDocs, n/max(1, TrigramShare))
 	if n < need {
@@ -171,7 +173,7 @@ func frequentTrigrams(sorted []*post.Post) map[string]int {
 		clear(seen)
 		text, _ := indexedText(p)
 		for _, s := range []string{p.Title, text} {
-			toks, _ := analysis.Analyze([]byte(s))
+			toks, _ := analyze(s)
 			analysis.Trigrams(toks, func(term string, _ int) {
 				if !seen[term] {
 					seen[term] = true

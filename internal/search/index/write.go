@@ -95,9 +95,17 @@ func indexedText(p *post.Post) (string, bool) {
 // layout says where the bundle put each post (hits are shown from the bundle's shards); it
 // is called once the term files are written, so Write may run while bundle.Build does.
 func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (string, WriteStats, error) {
+	return WriteWith(w, posts, layout, nil)
+}
+
+// WriteWith is Write with the titles and texts analyzed by analyze (nil: analysis.Analyze).
+func WriteWith(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout, analyze Analyzer) (string, WriteStats, error) {
 	start := time.Now()
 	sorted := bundle.Sorted(posts)
-	x := &indexer{w: w, terms: map[string]uint32{}}
+	if analyze == nil {
+		analyze = Analyze
+	}
+	x := &indexer{w: w, terms: map[string]uint32{}, analyze: analyze}
 	x.stats.Docs = len(sorted)
 	m, err := x.collect(sorted)
 	if err != nil {

@@ -1,0 +1,269 @@
+package builder
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"folio/internal/safefile"
+	"folio/internal/search/analysis"
+)
+
+// An incremental build reuses what former builds into the same output computed, keyed by
+// content: the search analysis of every title and text (a third of a build's work) is kept
+// in OUT/.folio/cache-analysis.bin, by the hash of the text analyzed. A text that did not
+// change is not analyzed again; a new or edited one is. The cache is never wrong about a
+// text, only incomplete, so a build killed at any point leaves nothing to undo. It is
+// dropped whole when its stamp differs: another folio binary (the analyzer or this format
+// may have changed) or another _config.yml. -full ignores it.
+
+// analysisCacheFile is the cache's name in stateDir; removeStale keeps it.
+const analysisCacheFile = "cache-analysis.bin"
+
+// analysisCacheMagic starts the file; its last digit is the format's version.
+const analysisCacheMagic = "folio analysis cache 2\n"
+
+type cacheKey [16]byte
+
+// analysisCache remembers index.Analyzer results. Analyze may be called from many
+// goroutines.
+type analysisCache struct {
+	old  map[cacheKey][]byte // the former build's entries, read only
+	mu   sync.Mutex
+	used map[cacheKey][]byte // the entries of this build, kept for the next
+	hits atomic.Int64
+}
+
+// cacheStamp names what the cached results depend on besides the text: the folio binary
+// and the config file's bytes.
+func cacheStamp(configName string) (string, error) {
+	exe, err := executableHash()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.New()
+	sum.Write(exe)
+	if configName != "" {
+		cfg, err := os.ReadFile(configName)
+		if err != nil {
+			return "", fmt.Errorf("config file: %w", err)
+		}
+		sum.Write(cfg)
+	}
+	return hex.EncodeToString(sum.Sum(nil)[:16]), nil
+}
+
+var executableHash = sync.OnceValues(func() ([]byte, error) {
+	name, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find the folio binary: %w", err)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read the folio binary: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	return sum[:], nil
+})
+
+// openAnalysisCache reads out's cache when its stamp matches (and reuse is set); a missing,
+// stale or damaged cache gives an empty one.
+func openAnalysisCache(out, stamp string, reuse bool) *analysisCache {
+	c := &analysisCache{old: map[cacheKey][]byte{}, used: map[cacheKey][]byte{}}
+	if !reuse {
+		return c
+	}
+	data, err := os.ReadFile(filepath.Join(out, stateDir, analysisCacheFile))
+	if err != nil {
+		return c
+	}
+	head := analysisCacheMagic + stamp + "\n"
+	if !bytes.HasPrefix(data, []byte(head)) {
+		return c
+	}
+	entries := map[cacheKey][]byte{}
+	for rest := data[len(head):]; len(rest) > 0; {
+		var k cacheKey
+		if len(rest) < len(k) {
+			return c
+		}
+		copy(k[:], rest)
+		size, w := binary.Uvarint(rest[len(k):])
+		at := len(k) + w
+		if w <= 0 || size > uint64(len(rest)-at) {
+			return c // damaged: start afresh
+		}
+		entries[k] = rest[at : at+int(size) : at+int(size)]
+		rest = rest[at+int(size):]
+	}
+	c.old = entries
+	return c
+}
+
+// Analyze is an index.Analyzer: the cached result for text, or analysis.Analyze's.
+func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
+	sum := sha256.Sum256([]byte(text))
+	k := cacheKey(sum[:len(cacheKey{})])
+	if enc, ok := c.old[k]; ok {
+		if toks, n, err := decodeTokens(text, enc); err == nil {
+			c.hits.Add(1)
+			c.keep(k, enc)
+			return toks, n
+		}
+	}
+	// The trigram sample analyzes texts that the postings analyze again.
+	c.mu.Lock()
+	enc, ok := c.used[k]
+	c.mu.Unlock()
+	if ok {
+		if toks, n, err := decodeTokens(text, enc); err == nil {
+			return toks, n
+		}
+	}
+	toks, n := analysis.Analyze([]byte(text))
+	c.keep(k, encodeTokens(text, toks, n))
+	return toks, n
+}
+
+func (c *analysisCache) keep(k cacheKey, enc []byte) {
+	c.mu.Lock()
+	c.used[k] = enc
+	c.mu.Unlock()
+}
+
+// save writes the entries this build used, replacing the former cache in one rename.
+func (c *analysisCache) save(out, stamp string) error {
+	var b bytes.Buffer
+	b.WriteString(analysisCacheMagic + stamp + "\n")
+	var size [binary.MaxVarintLen64]byte
+	for k, enc := range c.used {
+		b.Write(k[:])
+		b.Write(size[:binary.PutUvarint(size[:], uint64(len(enc)))])
+		b.Write(enc)
+	}
+	dir := filepath.Join(out, stateDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return safefile.Write(filepath.Join(dir, analysisCacheFile), b.Bytes())
+}
+
+// Token flags in the encoding.
+const (
+	tokLiteral = 1 << iota // the term follows; else it is the text at Start:End (plus EndMark for a mark)
+	tokMark
+	tokSingle
+	tokDouble
+	tokFlags = 4 // bits of flags below the token's length
+)
+
+// encodeTokens packs Analyze's result for text: n and the count, then per token its
+// position and start as differences from the token before, its length and flags in one
+// number, and its term only when the text does not spell it (a lower-cased or width-folded
+// word).
+func encodeTokens(text string, toks []analysis.Token, n int) []byte {
+	b := binary.AppendUvarint(nil, uint64(n))
+	b = binary.AppendUvarint(b, uint64(len(toks)))
+	pos, start := 0, 0
+	for _, t := range toks {
+		var f uint64
+		if t.Mark {
+			f |= tokMark
+		}
+		if t.Single {
+			f |= tokSingle
+		}
+		if t.Double {
+			f |= tokDouble
+		}
+		spelled := t.Start >= 0 && t.Start <= t.End && t.End <= len(text)
+		if spelled {
+			want := text[t.Start:t.End]
+			if t.Mark {
+				want += analysis.EndMark
+			}
+			spelled = string(t.Term) == want
+		}
+		if !spelled {
+			f |= tokLiteral
+		}
+		b = binary.AppendVarint(b, int64(t.Pos-pos))
+		b = binary.AppendVarint(b, int64(t.Start-start))
+		b = binary.AppendUvarint(b, uint64(t.End-t.Start)<<tokFlags|f)
+		if !spelled {
+			b = binary.AppendUvarint(b, uint64(len(t.Term)))
+			b = append(b, t.Term...)
+		}
+		pos, start = t.Pos, t.Start
+	}
+	return b
+}
+
+var errBadTokens = errors.New("damaged cache entry")
+
+// decodeTokens unpacks encodeTokens' bytes for text. The terms are fresh memory.
+func decodeTokens(text string, b []byte) ([]analysis.Token, int, error) {
+	var err error
+	uv := func() int {
+		v, w := binary.Uvarint(b)
+		if w <= 0 || v > 1<<40 {
+			err = errBadTokens
+			return 0
+		}
+		b = b[w:]
+		return int(v)
+	}
+	sv := func() int {
+		v, w := binary.Varint(b)
+		if w <= 0 || v > 1<<40 || v < -1<<40 {
+			err = errBadTokens
+			return 0
+		}
+		b = b[w:]
+		return int(v)
+	}
+	n, count := uv(), uv()
+	if err != nil || count > len(b) {
+		return nil, 0, errBadTokens
+	}
+	src := []byte(text)
+	toks := make([]analysis.Token, count)
+	pos, start := 0, 0
+	for i := range toks {
+		t := &toks[i]
+		pos += sv()
+		start += sv()
+		h := uv()
+		if err != nil {
+			return nil, 0, errBadTokens
+		}
+		f := h & (1<<tokFlags - 1)
+		t.Pos, t.Start, t.End = pos, start, start+h>>tokFlags
+		t.Mark, t.Single, t.Double = f&tokMark != 0, f&tokSingle != 0, f&tokDouble != 0
+		switch {
+		case f&tokLiteral != 0:
+			l := uv()
+			if err != nil || l > len(b) {
+				return nil, 0, errBadTokens
+			}
+			t.Term, b = append([]byte(nil), b[:l]...), b[l:]
+		case t.Start < 0 || t.End < t.Start || t.End > len(src):
+			return nil, 0, errBadTokens
+		case t.Mark:
+			t.Term = append(append(make([]byte, 0, t.End-t.Start+len(analysis.EndMark)), src[t.Start:t.End]...), analysis.EndMark...)
+		default:
+			t.Term = src[t.Start:t.End:t.End]
+		}
+	}
+	if len(b) != 0 {
+		return nil, 0, errBadTokens
+	}
+	return toks, n, nil
+}
