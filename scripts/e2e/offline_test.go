@@ -277,6 +277,14 @@ func TestSaveQuota(t *testing.T) {
 func TestSaveUpdate(t *testing.T) {
 	posts := filepath.Join(t.TempDir(), "_posts")
 	copyTree(t, filepath.Join(RepoDir(), "demo/_posts"), posts)
+	// The demo's _config.yml goes beside the posts too (its url: no build note).
+	config, err := os.ReadFile(filepath.Join(RepoDir(), "demo/_config.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(posts), "_config.yml"), config, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	s := BuildSite(t, posts, "", nil)
 	b := NewBrowser(t)
 	withServiceWorker(b, s.URL)
