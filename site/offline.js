@@ -8,8 +8,9 @@
 //
 // Storage (the Cache API; the service worker, sw.js, answers from it):
 //  - SAVED holds the saved data files under their own URLs, shared by every part; a file
-//    with a .gz copy on the server is kept as that copy (x-folio-gzip: 1), which sw.js
-//    decodes when it answers, so the archive takes about its compressed size;
+//    with a .gz copy on the server is kept as that copy (the response of name.gz as it
+//    came, see storeFile), which sw.js decodes when it answers, so the archive takes about
+//    its compressed size;
 //  - PARTS holds one record per part: its scope, the bundle it was saved from (manifest ID
 //    and the folio.json bytes, which sw.js answers offline), its files and its state.
 // A record is written before the first file and again at the end, so a save cut short by a
@@ -23,8 +24,8 @@ const PROBE = 'folio-probe';
 const PROBE_MAX = 16 << 20;
 
 // CONCURRENCY is how many files a save fetches at once (browsers open six connections per
-// host over HTTP/1.1; more keeps them busy while earlier answers are hashed and stored).
-const CONCURRENCY = 8;
+// host over HTTP/1.1; more keeps them busy while earlier answers are written to disk).
+const CONCURRENCY = 12;
 // MARK is a query the service worker lets through to the network untouched: saved files
 // must not also go into its read-as-you-go cache (or the HTTP cache: no-store).
 const MARK = 'folio-save=1';
@@ -242,7 +243,15 @@ export function makeOffline({ root, FolioError, emit, current }) {
 
   let job = null; // the one save under way
 
-  /** storeFile fetches data file i of plan and puts it into cache; it returns its stored size. */
+  /**
+   * storeFile fetches data file i of plan and puts it into cache; it returns its stored
+   * size. The body goes from the network into the cache without passing through this page
+   * (cache.put of the fetch's own response), so a save holds no file's bytes and does no
+   * work per byte here. The response keeps its URL: a body fetched from name.gz and not
+   * decoded on the way (no Content-Encoding) is that .gz copy, which sw.js decodes when it
+   * answers. Its content hash is checked by sw.js when it reads the file back (a damaged
+   * file is dropped, then fetched again); here the size must match the plan's.
+   */
   async function storeFile(cache, plan, i, signal) {
     const name = plan.files[i];
     const gz = plan.gzip[i] > 0;
@@ -254,16 +263,16 @@ export function makeOffline({ root, FolioError, emit, current }) {
       zipped = false;
     }
     if (!resp.ok) throw new FolioError(`data/${name}: HTTP ${resp.status}`, resp.status >= 500 ? 'network' : 'data', resp.status);
-    let bytes = new Uint8Array(await resp.arrayBuffer());
-    // A host may have decoded the copy on the way (Content-Encoding: gzip on .gz files).
-    if (zipped && !(bytes[0] === 0x1f && bytes[1] === 0x8b)) zipped = false;
-    const plain = zipped ? new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) : bytes;
-    if ((await hex16(plain)) !== hashOf(name)) throw new FolioError(`data/${name} is damaged on the server (its bytes do not match its name)`, 'data');
-    const headers = { 'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' };
-    if (zipped) headers['x-folio-gzip'] = '1';
-    else bytes = plain;
-    await cache.put(dataURL(name), new Response(bytes, { headers }));
-    return bytes.byteLength;
+    // A host may have decoded the copy on the way (Content-Encoding: gzip on .gz files):
+    // then the body is the file itself, and its length is not known before it is read.
+    const decoded = resp.headers.has('content-encoding');
+    const size = zipped && !decoded ? plan.gzip[i] : plan.bytes[i];
+    const length = resp.headers.get('content-length');
+    if (!decoded && length !== null && Number(length) !== size) {
+      throw new FolioError(`data/${name} is damaged on the server (${length} bytes, the build made ${size})`, 'data');
+    }
+    await cache.put(dataURL(name), resp);
+    return size;
   }
 
   const isQuota = (e) => e && (e.name === 'QuotaExceededError' || /quota/i.test(String(e.message || '')));

@@ -5,8 +5,8 @@
 // - data/ files: first the parts the reader saved for offline use (offline.js: the
 //   folio-saved cache, never evicted here), then the read-as-you-go cache, then the
 //   network. Every name but data/folio.json is a content hash, checked before a file is
-//   kept in the read-as-you-go cache and when it is read back, so nothing damaged is ever
-//   served; that cache keeps at most DATA_BUDGET bytes, dropping the least recently used;
+//   kept in the read-as-you-go cache and whenever a kept or saved file is read back, so
+//   nothing damaged is ever served; that cache keeps at most DATA_BUDGET bytes, dropping the least recently used;
 // - data/folio.json: network first; when offline, the entry the saved parts were saved
 //   from (so saved files and entry always match), else the last one seen;
 // - navigations: network first, else the cached index.html, so every deep link opens offline;
@@ -105,7 +105,7 @@ async function networkFirst(request, cacheName, wait = 0) {
 // savedEntry is the folio.json the saved parts were saved from, for a request of it.
 async function savedEntry(request) {
   if (!new URL(request.url).pathname.endsWith('/data/folio.json')) return null;
-  return (await caches.open(SAVED)).match(request.url, { ignoreSearch: true, ignoreVary: true });
+  return (await caches.open(SAVED)).match(savedKey(request.url), { ignoreVary: true });
 }
 
 // ---- the read-as-you-go cache's byte budget ----
@@ -191,13 +191,32 @@ async function intact(url, resp) {
   return hex === m[1];
 }
 
-// fromSaved answers a data file from the saved parts, decoding the .gz copies they keep.
+// savedKey is the URL a data file is saved under: its own, with no query. An exact key
+// (not ignoreSearch, which makes the browser walk every saved entry) keeps reads quick
+// however many files are saved.
+function savedKey(url) {
+  const u = new URL(url);
+  u.search = '';
+  u.hash = '';
+  return u.href;
+}
+
+// fromSaved answers a data file from the saved parts, decoding the .gz copies they keep:
+// offline.js stores the response of name.gz as it came (so its URL ends in .gz, with no
+// Content-Encoding when the host did not decode it on the way); older saves marked their
+// copies x-folio-gzip. Saves do not check content hashes (the bodies never pass through
+// the page): this does, and drops a damaged file, which is then fetched again.
 async function fromSaved(url) {
-  const saved = await (await caches.open(SAVED)).match(url, { ignoreSearch: true, ignoreVary: true });
+  const cache = await caches.open(SAVED);
+  const key = savedKey(url);
+  const saved = await cache.match(key, { ignoreVary: true });
   if (!saved) return null;
-  const type = saved.headers.get('content-type') || 'application/octet-stream';
-  if (!saved.headers.get('x-folio-gzip')) return saved;
-  return new Response(saved.body.pipeThrough(new DecompressionStream('gzip')), { headers: { 'content-type': type } });
+  const gzip = saved.headers.has('x-folio-gzip') || (new URL(saved.url || key).pathname.endsWith('.gz') && !saved.headers.has('content-encoding'));
+  const type = new URL(key).pathname.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+  const bytes = await new Response(gzip ? saved.body.pipeThrough(new DecompressionStream('gzip')) : saved.body).arrayBuffer().catch(() => null);
+  if (bytes && (await intact(key, new Response(bytes)).catch(() => false))) return new Response(bytes, { headers: { 'content-type': type } });
+  await cache.delete(key, { ignoreVary: true });
+  return null;
 }
 
 async function cacheFirst(request) {

@@ -53,7 +53,7 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 	online := ask()
 
 	// A plain parallel download of the files a save fetches (8 at a time, nothing stored).
-	plain := Eval[string](b, `(async () => {
+	plain := evalLong(t, b, `(async () => {
 		const m = await (await fetch('data/folio.json?folio-save=1', {cache: 'no-store'})).json();
 		const plan = await (await fetch('data/' + m.extra.offline + '?folio-save=1', {cache: 'no-store'})).json();
 		const urls = plan.files.map((f, i) => 'data/' + f + (plan.gzip[i] ? '.gz' : '') + '?folio-save=1');
@@ -67,7 +67,7 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 			}
 		}));
 		return JSON.stringify({bytes, seconds: (performance.now() - t0) / 1000});
-	})()`)
+	})()`, 20*time.Minute)
 	var dl struct {
 		Bytes   int64
 		Seconds float64

@@ -241,7 +241,7 @@ func TestSaveQuota(t *testing.T) {
 			if (req.url.endsWith('/folio.json')) continue;
 			const r = await c.match(req);
 			let body = r.body;
-			if (r.headers.get('x-folio-gzip')) body = body.pipeThrough(new DecompressionStream('gzip'));
+			if (new URL(r.url).pathname.endsWith('.gz') && !r.headers.has('content-encoding')) body = body.pipeThrough(new DecompressionStream('gzip'));
 			const bytes = await new Response(body).arrayBuffer();
 			const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 			const hex = [...sum.slice(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join('');
@@ -277,6 +277,14 @@ func TestSaveQuota(t *testing.T) {
 func TestSaveUpdate(t *testing.T) {
 	posts := filepath.Join(t.TempDir(), "_posts")
 	copyTree(t, filepath.Join(RepoDir(), "demo/_posts"), posts)
+	// The demo's _config.yml goes beside the posts too (its url: no build note).
+	config, err := os.ReadFile(filepath.Join(RepoDir(), "demo/_config.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(posts), "_config.yml"), config, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	s := BuildSite(t, posts, "", nil)
 	b := NewBrowser(t)
 	withServiceWorker(b, s.URL)
@@ -583,4 +591,51 @@ func TestReadCacheBudget(t *testing.T) {
 		t.Errorf("saved files: %d before reading, %d after", savedBefore, after)
 	}
 	t.Logf("read-as-you-go cache after reading every post: %s (budget %d)", res, budget)
+}
+
+// TestSavedFileDamaged: saves keep bodies as they came from the network (no hash check in
+// the page), so the service worker checks each saved file when it reads it back. A saved
+// file whose bytes no longer match its name is not served: the page gets the real file
+// (from the network here), the damaged copy is dropped, and saving again fetches just it.
+func TestSavedFileDamaged(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	plan := readOfflinePlan(t, s.Dir)
+	victim := -1
+	for i, f := range plan.Files {
+		if strings.HasPrefix(f, "p/") {
+			victim = i
+			break
+		}
+	}
+	if victim < 0 {
+		t.Fatal("the demo has no post shard")
+	}
+	name := plan.Files[victim]
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	var saved struct{ Files, Fetched int64 }
+	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &saved)
+
+	// The saved copy is replaced by other bytes, as a damaged disk or a bad write would.
+	got := Eval[string](b, fmt.Sprintf(`(async () => {
+		const url = new URL('data/' + %[1]s, document.baseURI).href;
+		const c = await caches.open('folio-saved');
+		await c.put(url, new Response('{"damaged": true}', {headers: {'content-type': 'application/json'}}));
+		const bytes = await (await fetch(url)).arrayBuffer();
+		const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+		const hex = [...sum.slice(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join('');
+		return JSON.stringify({intact: url.includes(hex), kept: !!(await c.match(url))});
+	})()`, jsString(name)))
+	if got != `{"intact":true,"kept":false}` {
+		t.Fatalf("reading a damaged saved file %s: %s, want the real bytes and the copy dropped", name, got)
+	}
+	var again struct{ Fetched int64 }
+	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &again)
+	want := plan.Gzip[victim]
+	if want == 0 {
+		want = plan.Bytes[victim]
+	}
+	if again.Fetched != want {
+		t.Fatalf("saving again fetched %d bytes, want %d (the dropped file only)", again.Fetched, want)
+	}
 }
