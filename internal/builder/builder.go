@@ -188,16 +188,20 @@ func Build(o Options) (*Report, error) {
 	logf(log, "writing %d posts…\n", len(res.Posts))
 	// The search index is built while the bundle is written: both are CPU-bound, and the
 	// bundle alone leaves a core idle much of the time.
+	bundleSizes, searchSizes, note := fileSizes(host)
+	if note != "" {
+		hostNotes = append(hostNotes, note)
+	}
 	var m *bundle.Manifest
 	var layout bundle.Layout
 	built := make(chan struct{})
 	go func() {
-		m, layout = bundle.BuildLayout(w, res.Posts, site)
+		m, layout = bundle.BuildSized(w, res.Posts, site, bundleSizes)
 		close(built)
 	}()
 	var sstats index.WriteStats
 	if !o.NoSearch {
-		root, st, err := index.Write(w, res.Posts, func() bundle.Layout { <-built; return layout })
+		root, st, err := index.WriteSized(w, res.Posts, func() bundle.Layout { <-built; return layout }, searchSizes)
 		<-built
 		if err != nil {
 			return nil, fmt.Errorf("search data: %w", err)

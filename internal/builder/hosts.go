@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 
+	"folio/internal/bundle"
 	"folio/internal/post"
 	"folio/internal/safefile"
+	"folio/internal/search/index"
 )
 
 // Host is a static host the site is published on: what it needs beside the site, and
@@ -48,6 +50,18 @@ func HostNames() []string {
 	}
 	sort.Strings(n)
 	return n
+}
+
+// fileSizes returns the sizes of the data files for host h: bigger, fewer files where the
+// host limits their number (bundle.FewerFiles, index.FewerFiles: a 100k-post site then
+// fits in Cloudflare's 20,000 files), the defaults elsewhere; and a note saying so, or "".
+func fileSizes(h Host) (bundle.Sizes, index.Sizes, string) {
+	if h.MaxFiles <= 0 {
+		return bundle.DefaultSizes(), index.DefaultSizes(), ""
+	}
+	bs, is := bundle.FewerFiles, index.FewerFiles
+	return bs, is, fmt.Sprintf("fewer, bigger data files for %s's %d-file limit: post shards of %s, lookup buckets of %d posts, search chunks of %s (positions %s)",
+		h.Name, h.MaxFiles, Size(int64(bs.ShardBytes)), bs.BucketPosts, Size(int64(is.ChunkBytes)), Size(int64(is.PosChunkBytes)))
 }
 
 // HostReport is the site's size against the host's limits.
