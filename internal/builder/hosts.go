@@ -60,8 +60,8 @@ func fileSizes(h Host) (bundle.Sizes, index.Sizes, string) {
 		return bundle.DefaultSizes(), index.DefaultSizes(), ""
 	}
 	bs, is := bundle.FewerFiles, index.FewerFiles
-	return bs, is, fmt.Sprintf("fewer, bigger data files for %s's %d-file limit: post shards of %s, lookup buckets of %d posts, search chunks of %s (positions %s)",
-		h.Name, h.MaxFiles, Size(int64(bs.ShardBytes)), bs.BucketPosts, Size(int64(is.ChunkBytes)), Size(int64(is.PosChunkBytes)))
+	return bs, is, fmt.Sprintf("fewer, bigger data files for %s's %d-file limit: post shards of up to %d KiB, lookup buckets of %d posts, search chunks of %d KiB (positions %d KiB)",
+		h.Name, h.MaxFiles, bs.ShardBytes>>10, bs.BucketPosts, is.ChunkBytes>>10, is.PosChunkBytes>>10)
 }
 
 // HostReport is the site's size against the host's limits.
