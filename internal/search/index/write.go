@@ -60,9 +60,10 @@ type Sizes struct {
 func DefaultSizes() Sizes { return Sizes{ChunkBytes: ChunkBytes, PosChunkBytes: PosChunkBytes} }
 
 // FewerFiles are the sizes for hosts that limit the number of files: term chunks of twice
-// and position chunks of four times the default (at 100k generated posts, 12,522 term and
-// 8,379 position chunks become about 6,300 and 2,100), for a few kB more per cold query
-// and, for a phrase, some 24 kB more per rare word pair.
+// and position chunks of four times the default. At 10k generated posts 2,176 term and
+// 1,435 position chunks become 1,000 and 413; a cold query fetches more (the peers' 20
+// queries: p50 68 → 213 kB, a third of it the root, which then holds every route), and a
+// phrase some 24 kB more per rare word pair.
 var FewerFiles = Sizes{ChunkBytes: 16 << 10, PosChunkBytes: 32 << 10}
 
 // WriteStats describes the search data written.
