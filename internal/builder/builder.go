@@ -194,11 +194,15 @@ func Build(o Options) (*Report, error) {
 	logf(log, "writing %d posts…\n", len(res.Posts))
 	// The search index is built while the bundle is written: both are CPU-bound, and the
 	// bundle alone leaves a core idle much of the time.
+	bundleSizes, searchSizes, note := fileSizes(host, len(res.Posts))
+	if note != "" {
+		hostNotes = append(hostNotes, note)
+	}
 	var m *bundle.Manifest
 	var layout bundle.Layout
 	built := make(chan struct{})
 	go func() {
-		m, layout = bundle.BuildLayout(w, res.Posts, site)
+		m, layout = bundle.BuildSized(w, res.Posts, site, bundleSizes)
 		close(built)
 	}()
 	var sstats index.WriteStats
@@ -208,7 +212,7 @@ func Build(o Options) (*Report, error) {
 	}
 	cache := openAnalysisCache(o.Out, stamp, !o.Full)
 	if !o.NoSearch {
-		root, st, err := index.WriteWith(w, res.Posts, func() bundle.Layout { <-built; return layout }, cache.Analyze)
+		root, st, err := index.WriteWith(w, res.Posts, func() bundle.Layout { <-built; return layout }, cache.Analyze, searchSizes)
 		<-built
 		if err != nil {
 			return nil, fmt.Errorf("search data: %w", err)

@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 
+	"folio/internal/bundle"
 	"folio/internal/post"
 	"folio/internal/safefile"
+	"folio/internal/search/index"
 )
 
 // Host is a static host the site is published on: what it needs beside the site, and
@@ -48,6 +50,27 @@ func HostNames() []string {
 	}
 	sort.Strings(n)
 	return n
+}
+
+// estFilesPerPost is how many data files a post costs with the default sizes, rounded up
+// from builds of generated news archives (0.54 per post at 10k posts, 0.38 at 100k).
+const estFilesPerPost = 0.6
+
+// fewerFilesShare: the fewer, bigger files are used once the default sizes' estimated file
+// count reaches this share of the host's limit (a variable for tests).
+var fewerFilesShare = 0.5
+
+// fileSizes returns the sizes of the data files for host h and a site of posts posts:
+// bigger, fewer files where the host limits their number and the site comes near it
+// (bundle.FewerFiles, index.FewerFiles; they cost a cold search about three times the
+// bytes), the defaults elsewhere; and a note saying so, or "".
+func fileSizes(h Host, posts int) (bundle.Sizes, index.Sizes, string) {
+	if h.MaxFiles <= 0 || float64(posts)*estFilesPerPost < fewerFilesShare*float64(h.MaxFiles) {
+		return bundle.DefaultSizes(), index.DefaultSizes(), ""
+	}
+	bs, is := bundle.FewerFiles, index.FewerFiles
+	return bs, is, fmt.Sprintf("fewer, bigger data files for %s's %d-file limit: post shards of up to %d KiB, lookup buckets of %d posts, search chunks of %d KiB (positions %d KiB)",
+		h.Name, h.MaxFiles, bs.ShardBytes>>10, bs.BucketPosts, is.ChunkBytes>>10, is.PosChunkBytes>>10)
 }
 
 // HostReport is the site's size against the host's limits.

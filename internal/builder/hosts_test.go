@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,5 +108,68 @@ func TestCheckHost(t *testing.T) {
 	}
 	if r, _ := checkHost(Hosts["cloudflare"], out); len(r.Over) != 0 {
 		t.Errorf("a small site over Cloudflare's limits: %q", r.Over)
+	}
+}
+
+// TestFewerFilesForFileLimits: for a host that limits the number of files (Cloudflare),
+// the build writes fewer, bigger post shards, lookup buckets and search chunks than for
+// one without (the same posts, and the same posts found); the report says so.
+func TestFewerFilesForFileLimits(t *testing.T) {
+	posts := filepath.Join(t.TempDir(), "_posts")
+	files := map[string]string{}
+	rnd := uint32(1)
+	for i := range 400 {
+		var b strings.Builder
+		for range 500 {
+			rnd = rnd*1664525 + 1013904223
+			fmt.Fprintf(&b, "w%d ", rnd>>20)
+		}
+		files[fmt.Sprintf("2020-01-%02d-post-%d.md", i%28+1, i)] = fmt.Sprintf("---\ntitle: Post %d\n---\n%s\n", i, b.String())
+	}
+	writeFiles(t, posts, files)
+	count := func(out, kind string) int {
+		entries, err := os.ReadDir(filepath.Join(out, "data", kind))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	build := func(host string) (string, *Report) {
+		out := filepath.Join(t.TempDir(), "site")
+		rep, err := Build(Options{Posts: posts, Out: out, Host: host, NoCompress: true, Site: fakeViewer("1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, rep
+	}
+	plain, plainRep := build("netlify") // compresses, no file limit
+	// 400 posts are far from Cloudflare's 20,000 files: the default sizes, and no note.
+	small, smallRep := build("cloudflare")
+	if n, m := count(small, "p"), count(plain, "p"); n != m || strings.Contains(strings.Join(smallRep.Notes, "\n"), "fewer, bigger") {
+		t.Errorf("a small site on cloudflare: %d shards (netlify %d), notes %q: want the default sizes", n, m, smallRep.Notes)
+	}
+	defer func(share float64) { fewerFilesShare = share }(fewerFilesShare)
+	fewerFilesShare = 0 // as if the site came near the limit
+	fewer, fewerRep := build("cloudflare")
+	if n, m := count(fewer, "p"), count(plain, "p"); n*4 > m*3 || m < 8 {
+		t.Errorf("data/p: %d shards for cloudflare, %d for netlify: want under three quarters", n, m)
+	}
+	if n, m := count(fewer, "k"), count(plain, "k"); n*4 != m {
+		t.Errorf("data/k: %d buckets for cloudflare, %d for netlify: want a quarter", n, m)
+	}
+	if n, m := fewerRep.Search.Chunks, plainRep.Search.Chunks; n*3 > m*2 || m < 8 {
+		t.Errorf("%d term chunks for cloudflare, %d for netlify: want under two thirds", n, m)
+	}
+	if n, m := fewerRep.Search.PosChunks, plainRep.Search.PosChunks; n*2 > m {
+		t.Errorf("%d position chunks for cloudflare, %d for netlify: want under half", n, m)
+	}
+	if fewerRep.Site.Files >= plainRep.Site.Files || fewerRep.Built != plainRep.Built {
+		t.Errorf("cloudflare: %d files for %d posts, netlify: %d for %d", fewerRep.Site.Files, fewerRep.Built, plainRep.Site.Files, plainRep.Built)
+	}
+	if !strings.Contains(strings.Join(fewerRep.Notes, "\n"), "fewer, bigger data files for cloudflare's 20000-file limit") {
+		t.Errorf("cloudflare's notes do not say the files are bigger: %q", fewerRep.Notes)
+	}
+	if strings.Contains(strings.Join(plainRep.Notes, "\n"), "fewer, bigger") {
+		t.Errorf("netlify's notes say the files are bigger: %q", plainRep.Notes)
 	}
 }

@@ -34,6 +34,18 @@ type Layout struct {
 
 // BuildLayout is Build, also returning the shard layout.
 func BuildLayout(w *Writer, posts []*post.Post, site Site) (*Manifest, Layout) {
+	return BuildSized(w, posts, site, DefaultSizes())
+}
+
+// BuildSized is BuildLayout with shards and lookup buckets of the given sizes (a size of
+// 0 or less is the default's).
+func BuildSized(w *Writer, posts []*post.Post, site Site, sizes Sizes) (*Manifest, Layout) {
+	if sizes.ShardBytes <= 0 {
+		sizes.ShardBytes = ShardBytes
+	}
+	if sizes.BucketPosts <= 0 {
+		sizes.BucketPosts = BucketPosts
+	}
 	sorted := Sorted(posts)
 	m := &Manifest{Format: Format, Version: Version, Title: site.Title, BaseURL: site.BaseURL,
 		URL: site.URL, Lang: site.Lang, Description: site.Description, Posts: len(sorted), Terms: map[string]string{}}
@@ -50,7 +62,7 @@ func BuildLayout(w *Writer, posts []*post.Post, site Site) (*Manifest, Layout) {
 
 	var wg sync.WaitGroup
 	var locs []Location
-	wg.Go(func() { locs = writeShards(w, sorted, entries) })
+	wg.Go(func() { locs = writeShards(w, sorted, entries, sizes.ShardBytes) })
 	wg.Go(func() {
 		all := make([]Entry, len(listed))
 		for i, e := range listed {
@@ -71,7 +83,7 @@ func BuildLayout(w *Writer, posts []*post.Post, site Site) (*Manifest, Layout) {
 	}
 	wg.Wait()
 	m.Terms = terms
-	m.Lookup = writeLookup(w, entries, locs)
+	m.Lookup = writeLookup(w, entries, locs, sizes.BucketPosts)
 	var lay Layout
 	for i, l := range locs {
 		if l.Index == 0 {
@@ -124,11 +136,11 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// writeShards cuts the posts (oldest first) into shards and returns each post's location.
-// A shard closes after a post whose ID hash ends in four zero bits once the shard is a
-// quarter full, or when it is full: boundaries depend on the posts themselves, so adding
+// writeShards cuts the posts (oldest first) into shards of about target bytes and returns
+// each post's location. A shard closes after a post whose ID hash ends in four zero bits
+// once the shard is a quarter full, or when it is full: boundaries depend on the posts themselves, so adding
 // or removing one post changes only the shards around it.
-func writeShards(w *Writer, sorted []*post.Post, entries []Entry) []Location {
+func writeShards(w *Writer, sorted []*post.Post, entries []Entry, target int) []Location {
 	locs := make([]Location, len(sorted))
 	var batch [][]byte
 	start, size := 0, 0
@@ -162,12 +174,12 @@ func writeShards(w *Writer, sorted []*post.Post, entries []Entry) []Location {
 			sp.Newer = &Link{ID: sorted[i+1].ID, URL: sorted[i+1].URL, Title: sorted[i+1].Title}
 		}
 		pj := encode(sp)
-		if size > 0 && size+len(pj) > ShardBytes {
+		if size > 0 && size+len(pj) > target {
 			flush(i)
 		}
 		batch = append(batch, pj)
 		size += len(pj)
-		if size >= ShardBytes/4 && BucketOf(p.ID, 1<<30)&15 == 0 {
+		if size >= target/4 && BucketOf(p.ID, 1<<30)&15 == 0 {
 			flush(i + 1)
 		}
 	}
@@ -264,10 +276,11 @@ func writeTerms(w *Writer, kind string, entries, listed []Entry) string {
 	return w.PutJSON("i", idx)
 }
 
-// writeLookup writes the lookup buckets: post ID to shard, and URL to post ID.
-func writeLookup(w *Writer, entries []Entry, locs []Location) Table {
+// writeLookup writes the lookup buckets, about perBucket posts each: post ID to shard, and
+// URL to post ID.
+func writeLookup(w *Writer, entries []Entry, locs []Location, perBucket int) Table {
 	n := 1
-	for n*BucketPosts < len(entries) {
+	for n*perBucket < len(entries) {
 		n *= 2
 	}
 	buckets := make([]Bucket, n)

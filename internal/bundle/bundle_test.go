@@ -914,3 +914,56 @@ func TestShardPost(t *testing.T) {
 		t.Errorf("three posts of one shard at once: %d fetches, posts %q; want 1 fetch, a b c", n, got)
 	}
 }
+
+// TestBuildSized checks that bigger Sizes make fewer, bigger shards and buckets, none
+// over its target, and a bundle that reads back every post as the default one does.
+func TestBuildSized(t *testing.T) {
+	ctx := context.Background()
+	posts := synthPosts(500)
+	build := func(sizes Sizes) (*Reader, Layout, string) {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, false, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, lay := BuildSized(w, posts, Site{}, sizes)
+		if _, err := w.Finish(m); err != nil {
+			t.Fatal(err)
+		}
+		return openDir(t, dir), lay, dir
+	}
+	small, smallLay, _ := build(Sizes{})
+	bigSizes := Sizes{ShardBytes: 4 * ShardBytes, BucketPosts: 4 * BucketPosts}
+	big, bigLay, bigDir := build(bigSizes)
+	if len(bigLay.Shards)*2 > len(smallLay.Shards) || len(smallLay.Shards) < 4 {
+		t.Errorf("%d shards at %d bytes, %d at %d: want fewer than half", len(bigLay.Shards), bigSizes.ShardBytes, len(smallLay.Shards), ShardBytes)
+	}
+	if got, want := big.Manifest().Lookup.Len, small.Manifest().Lookup.Len/4; got != want || want < 1 {
+		t.Errorf("%d lookup buckets of %d posts, want %d", got, bigSizes.BucketPosts, want)
+	}
+	for _, name := range bigLay.Shards {
+		data, err := os.ReadFile(filepath.Join(bigDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) > bigSizes.ShardBytes && bytes.Count(data, []byte("\n")) > 0 {
+			t.Errorf("shard %s is %d bytes with several posts, over %d", name, len(data), bigSizes.ShardBytes)
+		}
+	}
+	for _, p := range posts {
+		want, err := small.Post(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := big.Post(ctx, p.ID)
+		if err != nil {
+			t.Fatalf("Post(%q) of the bigger bundle: %v", p.ID, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("post %s differs between sizes", p.ID)
+		}
+		if id, err := big.IDForURL(ctx, p.URL); err != nil || id != p.ID {
+			t.Fatalf("IDForURL(%q) = %q, %v", p.URL, id, err)
+		}
+	}
+}

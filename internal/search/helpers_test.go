@@ -42,13 +42,19 @@ func build(t testing.TB, postsDir string, opts ...Option) *built {
 
 func buildPosts(t testing.TB, posts []*post.Post, opts ...Option) *built {
 	t.Helper()
+	return buildSized(t, posts, bundle.DefaultSizes(), index.DefaultSizes(), opts...)
+}
+
+// buildSized is buildPosts with the given shard, bucket and chunk sizes.
+func buildSized(t testing.TB, posts []*post.Post, bs bundle.Sizes, is index.Sizes, opts ...Option) *built {
+	t.Helper()
 	dir := t.TempDir()
 	w, err := bundle.NewWriter(dir, false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, lay := bundle.BuildLayout(w, posts, bundle.Site{Title: "test"})
-	root, stats, err := index.Write(w, posts, func() bundle.Layout { return lay })
+	m, lay := bundle.BuildSized(w, posts, bundle.Site{Title: "test"}, bs)
+	root, stats, err := index.WriteSized(w, posts, func() bundle.Layout { return lay }, is)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 // indexer accumulates postings in doc order.
 type indexer struct {
 	w     *bundle.Writer
+	sizes Sizes
 	terms map[string]uint32 // term → index into accs
 	accs  [][]termAcc       // in blocks of accBlock, so growing never copies
 	n     uint32            // terms so far
@@ -273,8 +274,8 @@ func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
 }
 
 // writeTerms writes term and position chunks from terms (sorted) and returns the top
-// route node over them. A term chunk closes at ChunkBytes; a term bigger than that (or
-// with positions bigger than PosChunkBytes) gets chunks of its own. A position chunk holds
+// route node over them. A term chunk closes at x.sizes.ChunkBytes; a term bigger than that
+// (or with positions bigger than x.sizes.PosChunkBytes) gets chunks of its own. A position chunk holds
 // the positions of one or more whole term chunks (a group). Cuts are planned from the
 // sizes counted while adding; groups are split into streams and encoded in parallel.
 func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
@@ -294,6 +295,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 			}
 		})
 	}
+	chunkBytes, posChunkBytes := x.sizes.ChunkBytes, x.sizes.PosChunkBytes
 	g := &group{}
 	var chunk []termEntryAcc
 	chunkSize, groupSize := 0, 0
@@ -325,7 +327,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 				}
 			}
 		}
-		big := size >= ChunkBytes || psize >= PosChunkBytes
+		big := size >= chunkBytes || psize >= posChunkBytes
 		if big {
 			closeGroup()
 		}
@@ -335,9 +337,9 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 		switch {
 		case big:
 			closeGroup()
-		case chunkSize >= ChunkBytes:
+		case chunkSize >= chunkBytes:
 			closeChunk()
-			if groupSize >= PosChunkBytes {
+			if groupSize >= posChunkBytes {
 				closeGroup()
 			}
 		}

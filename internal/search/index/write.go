@@ -49,6 +49,23 @@ var (
 
 const trigramSample = 4096
 
+// Sizes are the chunk sizes of one build (see ChunkBytes and PosChunkBytes).
+type Sizes struct {
+	ChunkBytes    int
+	PosChunkBytes int
+}
+
+// DefaultSizes are ChunkBytes and PosChunkBytes: small chunks, so that a cold query
+// fetches little.
+func DefaultSizes() Sizes { return Sizes{ChunkBytes: ChunkBytes, PosChunkBytes: PosChunkBytes} }
+
+// FewerFiles are the sizes for hosts that limit the number of files: term chunks of twice
+// and position chunks of four times the default. At 10k generated posts 2,176 term and
+// 1,435 position chunks become 1,000 and 413; a cold query fetches more (the peers' 20
+// queries: p50 68 → 213 kB, a third of it the root, which then holds every route), and a
+// phrase some 24 kB more per rare word pair.
+var FewerFiles = Sizes{ChunkBytes: 16 << 10, PosChunkBytes: 32 << 10}
+
 // WriteStats describes the search data written.
 type WriteStats struct {
 	Docs      int `json:"docs"`
@@ -95,17 +112,30 @@ func indexedText(p *post.Post) (string, bool) {
 // layout says where the bundle put each post (hits are shown from the bundle's shards); it
 // is called once the term files are written, so Write may run while bundle.Build does.
 func Write(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout) (string, WriteStats, error) {
-	return WriteWith(w, posts, layout, nil)
+	return WriteWith(w, posts, layout, nil, DefaultSizes())
 }
 
-// WriteWith is Write with the titles and texts analyzed by analyze (nil: analysis.Analyze).
-func WriteWith(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout, analyze Analyzer) (string, WriteStats, error) {
+// WriteSized is Write with chunks of the given sizes (a size of 0 or less is the
+// default's).
+func WriteSized(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout, sizes Sizes) (string, WriteStats, error) {
+	return WriteWith(w, posts, layout, nil, sizes)
+}
+
+// WriteWith is WriteSized with the titles and texts analyzed by analyze (nil:
+// analysis.Analyze).
+func WriteWith(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout, analyze Analyzer, sizes Sizes) (string, WriteStats, error) {
+	if sizes.ChunkBytes <= 0 {
+		sizes.ChunkBytes = ChunkBytes
+	}
+	if sizes.PosChunkBytes <= 0 {
+		sizes.PosChunkBytes = PosChunkBytes
+	}
 	start := time.Now()
 	sorted := bundle.Sorted(posts)
 	if analyze == nil {
 		analyze = Analyze
 	}
-	x := &indexer{w: w, terms: map[string]uint32{}, analyze: analyze}
+	x := &indexer{w: w, sizes: sizes, terms: map[string]uint32{}, analyze: analyze}
 	x.stats.Docs = len(sorted)
 	m, err := x.collect(sorted)
 	if err != nil {
