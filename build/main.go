@@ -1,6 +1,6 @@
 // Command folio builds a Folio site from a Jekyll site (or a bare posts folder) and serves it.
 //
-//	folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
+//	folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-prerender] [-report FILE] [-strict]
 //	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
 //	folio version
 //
@@ -25,7 +25,7 @@ import (
 )
 
 const usage = `usage:
-  folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
+  folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-prerender] [-report FILE] [-strict]
   folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
   folio version
   folio COMMAND -h    lists the command's flags
@@ -95,7 +95,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		say(fs.Output(), "usage: folio build (-site DIR | -posts DIR) -out DIR [flags]\n\nBuilds a Folio site from a whole Jekyll site or a bare posts folder. The options\n(out, title, base-url, site-url, host, strict, quiet, no-compress, no-search,\nmax-post-mb, report) may also be set in folio.yml in the site folder (beside\n_posts), or under a folio: key of _config.yml; the command line wins.\n\nFlags:\n")
+		say(fs.Output(), "usage: folio build (-site DIR | -posts DIR) -out DIR [flags]\n\nBuilds a Folio site from a whole Jekyll site or a bare posts folder. The options\n(out, title, base-url, site-url, host, strict, quiet, no-compress, no-search,\nmax-post-mb, report, prerender) may also be set in folio.yml in the site folder (beside\n_posts), or under a folio: key of _config.yml; the command line wins.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	var o builder.Options
@@ -116,6 +116,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&maxMB, "max-post-mb", 5, "skip post files bigger than this many MiB")
 	fs.BoolVar(&o.NoCompress, "no-compress", false, "do not write .br and .gz copies")
 	fs.BoolVar(&o.NoSearch, "no-search", false, "leave out the search data")
+	fs.BoolVar(&o.Prerender, "prerender", false, "also write each post's page, as folio serve renders it, at its original URL (one HTML file a post, for static hosts without an edge)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -191,6 +192,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		for _, over := range s.Over {
 			say(stderr, "folio build: over the host's limit: %s\n", post.Printable(over))
 		}
+	}
+	if p := rep.PostPages; p != nil {
+		say(stderr, "folio build: %d post pages at their original URLs, %s (without copies), in %.1fs\n", p.Files, builder.Size(p.Bytes), p.Seconds)
 	}
 	for _, n := range rep.Notes {
 		say(stderr, "folio build: note: %s\n", post.Printable(n)) // notes list post files
