@@ -341,6 +341,9 @@ func Build(o Options) (*Report, error) {
 		sizes.Host = ""
 	}
 	notes = append(notes, hostNotes...)
+	if err := recordOptions(o); err != nil { // for folio serve -watch
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
 	rep := &Report{Site: sizes, PostPages: postPages, Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
 		Broken: broken, Ignored: res.Ignored, Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
