@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -82,7 +83,7 @@ func (r *reloads) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 func (r *reloads) watching(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Server-Timing", "folio-watch")
-		if req.URL.Path == WatchPath {
+		if strings.HasSuffix(req.URL.Path, WatchPath) { // under the base path too
 			r.ServeHTTP(w, req)
 			return
 		}
