@@ -16,7 +16,7 @@ import (
 func TestHelpExitsZero(t *testing.T) {
 	flags := map[string][]string{
 		"build":   buildFlagNames(t),
-		"serve":   {"dir", "addr", "max-conns"},
+		"serve":   {"dir", "addr", "max-conns", "static", "watch"},
 		"version": nil,
 	}
 	if len(flags) != len(commands) {

@@ -14,6 +14,9 @@ import (
 // listen; other servers have no such path and never say so.
 const WatchPath = "/api/watch"
 
+// streamPing is how often an idle stream gets a comment, so proxies keep it open.
+const streamPing = 20 * time.Second
+
 // reloads tells the open pages of a watching server that the site was rebuilt.
 type reloads struct {
 	mu      sync.Mutex
@@ -33,9 +36,12 @@ func (r *reloads) notify() {
 }
 
 // ServeHTTP keeps the stream open, sending "reload" after each rebuild and a comment
-// every 20 s so proxies keep the connection.
+// every streamPing.
 func (r *reloads) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	rc := http.NewResponseController(w)
+	// The stream outlives the server's read and write timeouts: no read deadline (the
+	// request has no body), and a write deadline renewed at each send.
+	_ = rc.SetReadDeadline(time.Time{})
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
@@ -52,7 +58,7 @@ func (r *reloads) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.mu.Unlock()
 	}()
 	send := func(s string) bool {
-		_ = rc.SetWriteDeadline(time.Now().Add(10 * time.Second)) // the stream outlives WriteTimeout
+		_ = rc.SetWriteDeadline(time.Now().Add(2 * streamPing)) // until after the next ping
 		if _, err := fmt.Fprint(w, s); err != nil {
 			return false
 		}
@@ -61,7 +67,7 @@ func (r *reloads) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if !send(": watching\n\n") {
 		return
 	}
-	tick := time.NewTicker(20 * time.Second)
+	tick := time.NewTicker(streamPing)
 	defer tick.Stop()
 	for {
 		select {
