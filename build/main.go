@@ -1,7 +1,7 @@
 // Command folio builds a Folio site from a Jekyll site (or a bare posts folder) and serves it.
 //
 //	folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-prerender] [-report FILE] [-strict]
-//	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
+//	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static] [-watch]
 //	folio version
 //
 // Every command takes -h (or --help), which lists its flags and exits 0.
@@ -26,7 +26,7 @@ import (
 
 const usage = `usage:
   folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-prerender] [-report FILE] [-strict]
-  folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
+  folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static] [-watch]
   folio version
   folio COMMAND -h    lists the command's flags
 `
