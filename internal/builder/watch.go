@@ -77,21 +77,24 @@ func RecordedOptions(out string) (Options, error) {
 
 // Watch rebuilds the site with o whenever its sources change, until ctx ends: it looks
 // at the site folder (or the posts folder, its config and assets) every interval, and
-// builds once they have stayed the same for one more look, so a save of many files makes
+// builds once they have stayed the same for one more look (looks are spaced further
+// apart when one takes long), so a save of many files makes
 // one build. done receives each build's report or error; after an error the site on disk
 // is still the previous one (a build switches only what it has finished).
 func Watch(ctx context.Context, o Options, interval time.Duration, done func(*Report, error)) {
 	last := fingerprint(o)
 	pending := false
-	t := time.NewTicker(interval)
-	defer t.Stop()
+	wait := interval
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 		}
+		start := time.Now()
 		now := fingerprint(o)
+		// A look at a big site (100k posts) takes a while: look at most a fifth of the time.
+		wait = max(interval, 4*time.Since(start))
 		switch {
 		case now != last:
 			last, pending = now, true // changing: wait until it settles
@@ -128,6 +131,9 @@ func fingerprint(o Options) uint64 {
 			}
 			if d.IsDir() && p != root && (d.Name()[0] == '.' || samePath(p, out)) {
 				return filepath.SkipDir
+			}
+			if d.IsDir() {
+				return nil // a folder's time changes with the output folder in it: files only
 			}
 			if info, err := d.Info(); err == nil {
 				fmt.Fprintf(h, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
