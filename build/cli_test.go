@@ -16,7 +16,7 @@ import (
 func TestHelpExitsZero(t *testing.T) {
 	flags := map[string][]string{
 		"build":   buildFlagNames(t),
-		"serve":   {"dir", "addr", "max-conns", "static"},
+		"serve":   {"dir", "addr", "max-conns", "static", "watch"},
 		"worker":  {"site", "out", "name"},
 		"version": nil,
 	}

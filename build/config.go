@@ -17,7 +17,7 @@ import (
 // folder.
 var configKeys = map[string]bool{
 	"out": true, "title": true, "base-url": true, "site-url": true, "host": true, "strict": true,
-	"quiet": true, "no-compress": true, "no-search": true, "max-post-mb": true, "report": true,
+	"quiet": true, "no-compress": true, "no-search": true, "max-post-mb": true, "report": true, "prerender": true,
 }
 
 var configPaths = map[string]bool{"out": true, "report": true}

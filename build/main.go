@@ -1,8 +1,8 @@
 // Command folio builds a Folio site from a Jekyll site (or a bare posts folder), serves it,
 // and writes a Cloudflare Worker that serves it at the edge.
 //
-//	folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
-//	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
+//	folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-prerender] [-report FILE] [-strict]
+//	folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static] [-watch]
 //	folio worker -site DIR -out DIR [-name NAME]
 //	folio version
 //
@@ -27,8 +27,8 @@ import (
 )
 
 const usage = `usage:
-  folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-report FILE] [-strict]
-  folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static]
+  folio build (-site DIR | -posts DIR) -out DIR [-host HOST] [-site-url URL] [-config FILE] [-title T] [-base-url PATH] [-prerender] [-report FILE] [-strict]
+  folio serve -dir DIR [-addr HOST:PORT] [-max-conns N] [-static] [-watch]
   folio worker -site DIR -out DIR [-name NAME]
   folio version
   folio COMMAND -h    lists the command's flags
@@ -99,7 +99,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		say(fs.Output(), "usage: folio build (-site DIR | -posts DIR) -out DIR [flags]\n\nBuilds a Folio site from a whole Jekyll site or a bare posts folder. The options\n(out, title, base-url, site-url, host, strict, quiet, no-compress, no-search,\nmax-post-mb, report) may also be set in folio.yml in the site folder (beside\n_posts), or under a folio: key of _config.yml; the command line wins.\n\nFlags:\n")
+		say(fs.Output(), "usage: folio build (-site DIR | -posts DIR) -out DIR [flags]\n\nBuilds a Folio site from a whole Jekyll site or a bare posts folder. The options\n(out, title, base-url, site-url, host, strict, quiet, no-compress, no-search,\nmax-post-mb, report, prerender) may also be set in folio.yml in the site folder (beside\n_posts), or under a folio: key of _config.yml; the command line wins.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	var o builder.Options
@@ -121,6 +121,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.NoCompress, "no-compress", false, "do not write .br and .gz copies")
 	fs.BoolVar(&o.NoSearch, "no-search", false, "leave out the search data")
 	fs.BoolVar(&o.Full, "full", false, "build from scratch: reuse nothing a former build into -out kept (its search analysis cache)")
+	fs.BoolVar(&o.Prerender, "prerender", false, "also write each post's page, as folio serve renders it, at its original URL (one HTML file a post, for static hosts without an edge)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -196,6 +197,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		for _, over := range s.Over {
 			say(stderr, "folio build: over the host's limit: %s\n", post.Printable(over))
 		}
+	}
+	if p := rep.PostPages; p != nil {
+		say(stderr, "folio build: %d post pages at their original URLs, %s (without copies), in %.1fs\n", p.Files, builder.Size(p.Bytes), p.Seconds)
 	}
 	for _, n := range rep.Notes {
 		say(stderr, "folio build: note: %s\n", post.Printable(n)) // notes list post files

@@ -415,3 +415,10 @@ if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
 applyStrings();
 render({ scroll: history.state && typeof history.state.scroll === 'number' ? history.state.scroll : undefined });
 if (!navigator.onLine) notify(t('offlineBanner'), true);
+
+// folio serve -watch names itself in a Server-Timing entry of the page: then the page
+// reloads when the server says the site was rebuilt. Other hosts never say so.
+const served = performance.getEntriesByType('navigation')[0];
+if (served && (served.serverTiming || []).some((e) => e.name === 'folio-watch')) {
+  new EventSource('api/watch').addEventListener('reload', () => location.reload());
+}

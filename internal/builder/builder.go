@@ -42,6 +42,9 @@ type Options struct {
 	// needs, leaves out copies it would not serve, and checks the site against its limits.
 	// "" checks nothing and writes nothing for a host.
 	Host string
+	// Prerender writes one HTML page per post at its original URL (see postpages.go),
+	// for static hosts without an edge.
+	Prerender bool
 	// NoSearch leaves out the search data (the viewer then says search is not available).
 	NoSearch bool
 	// Full builds from scratch: nothing the previous build into Out kept is reused.
@@ -78,8 +81,10 @@ type Report struct {
 	// Notes are problems with the build as a whole that did not stop it.
 	Notes []string `json:"notes,omitempty"`
 	// Site is the built folder's size (what a host publishes), against -host's limits.
-	Site    *HostReport `json:"site,omitempty"`
-	Seconds float64     `json:"seconds"`
+	Site *HostReport `json:"site,omitempty"`
+	// PostPages describes the post pages written (Options.Prerender).
+	PostPages *PostPagesReport `json:"post_pages,omitempty"`
+	Seconds   float64          `json:"seconds"`
 }
 
 // UsageError is a problem with the folders given, not with a post.
@@ -296,6 +301,15 @@ func Build(o Options) (*Report, error) {
 		}
 	}
 	crashAt("app")
+	var postPages *PostPagesReport
+	var pageURLs map[string]string
+	if o.Prerender && v != nil {
+		var kept []string
+		cur.Pages, pageURLs, kept = postPageNames(res.Posts, o.Out)
+		if len(kept) > 0 {
+			notes = append(notes, fmt.Sprintf("%d post pages not written: a file of the site has their name: %s", len(kept), strings.Join(first(kept, 5), ", ")))
+		}
+	}
 	if err := recordGeneration(o.Out, cur); err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
@@ -304,6 +318,16 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	crashAt("entry")
+	if o.Prerender && v != nil {
+		t := time.Now()
+		n, err := writePostPages(o.Out, v.page(m), m.BaseURL, cur.Pages, pageURLs, !o.NoCompress)
+		if err != nil {
+			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+		}
+		postPages = &PostPagesReport{Files: len(cur.Pages), Bytes: n, Seconds: time.Since(t).Seconds()}
+		logf(log, "wrote %d post pages, %s, in %.1fs\n", postPages.Files, Size(n), postPages.Seconds)
+	}
+	crashAt("post-pages")
 	if v != nil {
 		home, err := prerender(m.Title, res.Posts)
 		if err != nil {
@@ -346,7 +370,10 @@ func Build(o Options) (*Report, error) {
 		sizes.Host = ""
 	}
 	notes = append(notes, hostNotes...)
-	rep := &Report{Site: sizes, Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
+	if err := recordOptions(o); err != nil { // for folio serve -watch
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+	}
+	rep := &Report{Site: sizes, PostPages: postPages, Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
 		Broken: broken, Ignored: res.Ignored, Reused: int(cache.hits.Load()), Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}

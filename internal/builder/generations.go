@@ -25,6 +25,8 @@ type generation struct {
 	ID   string   `json:"id"`   // the manifest ID
 	App  string   `json:"app"`  // the viewer version (app/<version>/)
 	Data []string `json:"data"` // data file names, sorted
+	// Pages are the post pages written (Options.Prerender), relative to the output folder.
+	Pages []string `json:"pages,omitempty"`
 }
 
 func generationFile(out, id string) string {
@@ -114,6 +116,9 @@ func removeStale(out string, w *bundle.Writer, cur, prev generation, hadPrev boo
 	for _, e := range records {
 		if e.Name() == analysisCacheFile || e.Name() == filepath.Base(generationFile(out, cur.ID)) || (hadPrev && e.Name() == filepath.Base(generationFile(out, prev.ID))) {
 			continue
+		}
+		if err := removePostPagesOf(out, e.Name(), cur, prev); err != nil {
+			return removed, err
 		}
 		if err := os.Remove(filepath.Join(out, stateDir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return removed, err

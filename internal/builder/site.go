@@ -163,9 +163,7 @@ func (v *viewer) writeRoot(out string, m *bundle.Manifest, compress bool, home [
 			data = bytes.Replace(data, []byte(baseTag), []byte(`<base href="`+html.EscapeString(m.BaseURL)+`">`), 1)
 			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(v.version))
 		case "index.html":
-			data = bytes.Replace(data, []byte(baseTag), []byte(`<base href="`+html.EscapeString(m.BaseURL)+`">`), 1)
-			data = bytes.Replace(data, []byte("<title>Folio</title>"), []byte("<title>"+html.EscapeString(m.Title)+"</title>"), 1)
-			data = bytes.ReplaceAll(data, []byte(versionMark), []byte(v.version))
+			data = v.page(m)
 			// 404.html (any other URL) keeps the plain loading block; the home page gets
 			// the newest posts in place of it.
 			if i := bytes.Index(data, []byte(loadingBlock)); name == "index.html" && i >= 0 && len(home) > 0 {
@@ -184,6 +182,14 @@ func (v *viewer) writeRoot(out string, m *bundle.Manifest, compress bool, home [
 		}
 	}
 	return nil
+}
+
+// page is the viewer's page of the site m describes, as 404.html has it: base, title and
+// version filled in.
+func (v *viewer) page(m *bundle.Manifest) []byte {
+	data := bytes.Replace(v.files["index.html"], []byte(baseTag), []byte(`<base href="`+html.EscapeString(m.BaseURL)+`">`), 1)
+	data = bytes.Replace(data, []byte("<title>Folio</title>"), []byte("<title>"+html.EscapeString(m.Title)+"</title>"), 1)
+	return bytes.ReplaceAll(data, []byte(versionMark), []byte(v.version))
 }
 
 func compressible(name string) bool {

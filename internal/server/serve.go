@@ -43,6 +43,9 @@ type Options struct {
 	// file gets the viewer's page, which renders it in the browser. By default the
 	// server also renders pages and answers the JSON API (see SiteHandler).
 	Static bool
+	// Watch serves WatchPath, the stream that tells open pages to reload after Reload
+	// (folio serve -watch).
+	Watch bool
 }
 
 // Defaults.
@@ -94,6 +97,9 @@ type Server struct {
 	root   *os.Root
 	http   *http.Server
 	listen atomic.Pointer[limitListener]
+	// current is the handler in use; Reload replaces it.
+	current atomic.Pointer[http.Handler]
+	reloads reloads
 }
 
 // New prepares a server for the site in dir. Files are opened through an os.Root, so a
@@ -104,10 +110,7 @@ func New(dir string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open site: %w", err)
 	}
-	if opts.Static {
-		return newServer(root, newHandler(root.FS(), opts.withDefaults().WriteTimeout), opts), nil
-	}
-	h, err := newSiteHandler(root.FS(), opts.withDefaults().WriteTimeout)
+	h, err := siteHandler(root, opts.withDefaults())
 	if err != nil {
 		_ = root.Close() // opened to read: closing it loses nothing
 		return nil, fmt.Errorf("%s: %w", dir, err)
@@ -115,9 +118,23 @@ func New(dir string, opts Options) (*Server, error) {
 	return newServer(root, h, opts), nil
 }
 
+// siteHandler is the handler of the site as it is on disk now.
+func siteHandler(root *os.Root, opts Options) (http.Handler, error) {
+	if opts.Static {
+		return newHandler(root.FS(), opts.WriteTimeout), nil
+	}
+	return newSiteHandler(root.FS(), opts.WriteTimeout)
+}
+
 func newServer(root *os.Root, h http.Handler, opts Options) *Server {
 	opts = opts.withDefaults()
 	s := &Server{opts: opts, root: root}
+	first := h
+	s.current.Store(&first)
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*s.current.Load()).ServeHTTP(w, r) })
+	if opts.Watch {
+		h = s.reloads.watching(h)
+	}
 	s.http = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: opts.ReadHeaderTimeout,
