@@ -1,6 +1,8 @@
-// Folio's worker glue: one Go instance per isolate answers every /api/ request (the glue
-// that syumai/workers generates starts a new instance per request). Every other path is a
-// static asset. folio worker writes it beside app.wasm and wasm_exec.js.
+// Folio's worker glue: one Go instance per isolate answers every request that reaches the
+// worker (the glue that syumai/workers generates starts a new instance per request): the
+// API and the pages rendered on the server. Static files never reach it (wrangler.jsonc
+// gives the worker only what is not a file, and the viewer's pages). folio worker writes
+// it beside app.wasm and wasm_exec.js.
 //
 // Go reaches the assets binding through the runtime context of the request that started
 // the instance (env is the same for every request of an isolate; that request's ctx is
@@ -154,9 +156,6 @@ function start(env, ctx) {
 
 export default {
   async fetch(request, env, ctx) {
-    if (!new URL(request.url).pathname.startsWith("/api/")) {
-      return env.ASSETS.fetch(request);
-    }
     // Go never exits on its own; after a crash (go.exited) the next request starts anew.
     if (!live || live.go.exited) {
       live = start(env, ctx);
