@@ -28,6 +28,10 @@ const (
 	assetsBinding   = "ASSETS" // the binding name wasm/worker reads the bundle through
 )
 
+// workerFirst are the paths the worker answers even where a static file matches: the API
+// and the viewer's pages at the root (wrangler's run_worker_first).
+var workerFirst = []string{"/api/*", "/", "/index", "/index.html", "/404", "/404.html"}
+
 // assetsIgnore lists what wrangler leaves out of the static assets: the build records and
 // the precompressed copies (Workers compresses by itself and never serves a .br in place of
 // its file; at 100k posts they are two thirds of the files).
@@ -163,7 +167,7 @@ func checkSite(dir string) error {
 }
 
 // wranglerConfig is the Worker's wrangler.jsonc: the glue as its main module, the site as
-// its static assets (a path relative to out when there is one), Go only for /api/.
+// its static assets (a path relative to out when there is one), Go for all but the files.
 func wranglerConfig(siteDir, out, name string) (string, error) {
 	absSite, err := filepath.Abs(siteDir)
 	if err != nil {
@@ -185,10 +189,18 @@ func wranglerConfig(siteDir, out, name string) (string, error) {
 		"assets": map[string]any{
 			"directory": assets,
 			"binding":   assetsBinding,
-			// Only the API runs Go; every other path is a file, and an unknown path gets
-			// 404.html (the viewer page, which opens deep links and original post URLs).
-			"run_worker_first":   []string{"/api/*"},
-			"not_found_handling": "404-page",
+			// Go answers every path that is not a static file (not_found_handling "none":
+			// the worker runs), as folio serve does: the API, the viewer's URLs and the
+			// posts' original URLs, rendered on the server. The viewer's own pages go to Go
+			// first: index.html and 404.html are the shell of its rendered pages, and
+			// html_handling (auto-trailing-slash) would serve them as /, /index, /404.
+			"run_worker_first":   workerFirst,
+			"not_found_handling": "none",
+			"html_handling":      "auto-trailing-slash", // wasm/worker reads its shell as /404
+		},
+		"vars": map[string]any{
+			// The pages' Content-Security-Policy (the assets get theirs from _headers).
+			"FOLIO_PAGE_CSP": server.CSP + "; frame-ancestors 'self'",
 		},
 	}
 	data, err := json.MarshalIndent(cfg, "", "  ")

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -57,14 +58,17 @@ func TestWorkerWritesADeployableFolder(t *testing.T) {
 		Assets     struct {
 			Directory, Binding string
 			RunWorkerFirst     []string `json:"run_worker_first"`
+			NotFoundHandling   string   `json:"not_found_handling"`
 		}
+		Vars map[string]string
 	}
 	body := regexp.MustCompile(`(?m)^//.*$`).ReplaceAll(raw, nil) // JSON with comments
 	if err := json.Unmarshal(body, &cfg); err != nil {
 		t.Fatalf("wrangler.jsonc: %v\n%s", err, raw)
 	}
 	if cfg.Name != "blog" || cfg.Main != "worker.mjs" || cfg.Assets.Directory != "../site" || cfg.Assets.Binding != assetsBinding ||
-		len(cfg.Assets.RunWorkerFirst) != 1 || cfg.Assets.RunWorkerFirst[0] != "/api/*" {
+		!slices.Equal(cfg.Assets.RunWorkerFirst, workerFirst) || cfg.Assets.NotFoundHandling != "none" ||
+		cfg.Vars["FOLIO_PAGE_CSP"] != server.CSP+"; frame-ancestors 'self'" {
 		t.Errorf("wrangler.jsonc: %+v", cfg)
 	}
 	ignore, _ := os.ReadFile(filepath.Join(site, ".assetsignore"))

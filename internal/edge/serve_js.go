@@ -5,7 +5,6 @@ package edge
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -105,21 +104,40 @@ func await(ctx context.Context, p js.Value) (js.Value, error) {
 }
 
 // Serve answers the worker's requests through syumai/workers and never returns: paths
-// under /api/ from api, every other path from the static assets.
+// under /api/ from api, every other path from pages. The worker only sees what is not a
+// static file (and the paths wrangler.jsonc's run_worker_first gives it first): the
+// viewer's URLs and the posts' original URLs, rendered on the server.
 //
-// An api response is buffered and handed to the runtime as one byte array, and an asset's
-// body is passed on as the runtime's own stream, so Go never streams a body itself. That
-// keeps the instance able to answer again: syumai/workers v0.32.0 ends its instance (closes
-// its Done channel, once only) when a body streamed from Go is fully read, which makes a
-// second response from the same instance panic. The glue of the package starts a new
-// instance per request and is not affected; worker.mjs keeps one instance per isolate.
-func Serve(api http.Handler, assets *fetch.Client) {
+// Every answer is buffered and handed to the runtime as one byte array, so Go never
+// streams a body itself. That keeps the instance able to answer again: syumai/workers
+// v0.32.0 ends its instance (closes its Done channel, once only) when a body streamed from
+// Go is fully read, which makes a second response from the same instance panic. The glue
+// of the package starts a new instance per request and is not affected; worker.mjs keeps
+// one instance per isolate.
+func Serve(api, pages http.Handler) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", buffered(api))
-	mux.Handle("/", passThrough(assets))
+	mux.Handle("/", buffered(pages))
 	workers.ServeNonBlock(mux)
 	workers.Ready()
 	select {}
+}
+
+// PageHeaders wraps the pages' handler with the headers folio serve sends with a rendered
+// page: the Content-Security-Policy csp (empty: none), nosniff, no referrer, and
+// revalidation (the pages change with every build). The static assets get the same from
+// _headers, which Workers applies to assets only.
+func PageHeaders(h http.Handler, csp string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hdr := w.Header()
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		if csp != "" {
+			hdr.Set("Content-Security-Policy", csp)
+		}
+		hdr.Set("Referrer-Policy", "no-referrer")
+		hdr.Set("Cache-Control", "no-cache")
+		h.ServeHTTP(w, r)
+	})
 }
 
 // rawBodyWriter is the part of syumai/workers' ResponseWriter that takes a JavaScript
@@ -165,30 +183,5 @@ func buffered(h http.Handler) http.Handler {
 		body := js.Global().Get("Uint8Array").New(rec.Body.Len())
 		js.CopyBytesToJS(body, rec.Body.Bytes())
 		raw.WriteRawJSBody(body)
-	})
-}
-
-// passThrough answers with the static asset of the request's path (the assets' own
-// not-found handling included), its body passed on as the runtime's stream.
-func passThrough(assets *fetch.Client) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, err := fetch.NewRequest(r.Context(), r.Method, AssetsOrigin+r.URL.RequestURI(), nil)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		req.Header = r.Header.Clone()
-		resp, err := assets.Do(req, &fetch.RequestInit{Redirect: fetch.RedirectModeManual})
-		if err != nil {
-			http.Error(w, "static assets: "+err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close() //nolint:errcheck // copied to the client below; nothing to report
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		// The fetched body is the runtime's stream: syumai/workers hands it on as it is.
-		_, _ = io.Copy(w, resp.Body)
 	})
 }

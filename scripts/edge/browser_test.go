@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"folio/scripts/e2e"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 )
 
 // requestLog is a reverse proxy in front of wrangler dev that notes every request's path
@@ -100,4 +103,41 @@ func oneRequestSearch(t *testing.T, base string, queries []query) {
 func jsString(s string) string {
 	b, _ := json.Marshal(s) // a string always encodes
 	return string(b)
+}
+
+// hostilePost is the demo's post with XSS payloads in its body, at its original URL.
+const hostilePost = "/tech/notes/2022/01/20/sanitizer-safety-test.html"
+
+// inertMain lists what in <main> could run: scripts (but the page's state), frames,
+// objects, event handlers, javascript: URLs.
+const inertMain = `(() => { const m = document.querySelector('main');
+  const bad = [...m.querySelectorAll('script:not(#folio-state), iframe, object, embed')].map((e) => e.tagName);
+  for (const e of m.querySelectorAll('*')) for (const a of e.attributes) if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)) bad.push(e.tagName + ' ' + a.name);
+  return bad.join(', '); })()`
+
+// hostilePostIsInert opens the hostile post as the worker renders it in Chromium, with
+// JavaScript off and on: no dialog (the browser fails the test on one), nothing live in
+// <main>, no payload's marker set.
+func hostilePostIsInert(t *testing.T, base string) {
+	t.Helper()
+	for _, js := range []bool{false, true} {
+		b := e2e.NewBrowser(t)
+		b.Allow("2022/01/20/x") // the post's <img src=x onerror=…>: a missing image, as meant
+		if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !js}); err != nil {
+			t.Fatal(err)
+		}
+		b.Run(30*time.Second, chromedp.Navigate(base+hostilePost))
+		if js {
+			e2e.Eval[bool](b, `(async () => { await window.folio.ready; return true })()`)
+		}
+		b.WaitText("main .prose", "bold text")
+		if bad := e2e.Eval[string](b, inertMain); bad != "" {
+			t.Errorf("JavaScript %v: live markup in the worker's page of the post: %s", js, bad)
+		}
+		// Give a handler that slipped through the time to fire (an <img onerror> does at once).
+		time.Sleep(300 * time.Millisecond)
+		if js && e2e.Eval[bool](b, `window.__xss === undefined && window.__pwned === undefined`) != true {
+			t.Error("a payload of the post ran")
+		}
+	}
 }

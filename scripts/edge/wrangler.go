@@ -91,7 +91,11 @@ func Start(wrangler, dir string) (*Wrangler, error) {
 		return nil, err
 	}
 	w := &Wrangler{URL: "http://127.0.0.1:" + port, exited: make(chan struct{}), home: home}
-	w.cmd = exec.Command("node", wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", inspector, "--show-interactive-dev-session=false")
+	args := []string{wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", inspector, "--show-interactive-dev-session=false"}
+	if os.Getenv("FOLIO_EDGE_DEBUG") == "1" {
+		args = append(args, "--var", "FOLIO_DEBUG:1") // the glue logs each request's steps
+	}
+	w.cmd = exec.Command("node", args...)
 	w.cmd.Dir = dir
 	w.cmd.Env = append(append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config")), Offline...)
 	w.cmd.Stdout, w.cmd.Stderr = &w.out, &w.out

@@ -45,6 +45,7 @@ func main() {
 	clientsFlag := flag.String("clients", "1,32", "numbers of concurrent clients, one run each")
 	duration := flag.Duration("duration", 30*time.Second, "length of each run")
 	posts := flag.Int("posts", 1000, "posts to ask for in /api/post runs (spread over the archive)")
+	wlog := flag.String("wrangler-log", "", "write wrangler's output (with FOLIO_EDGE_DEBUG=1, the glue's line per request step) to this file at the end")
 	tools := flag.String("tools", "scripts/edge", "the folder with wrangler's package.json (run from the repository root)")
 	flag.Parse()
 	if *dir == "" || *qfile == "" {
@@ -73,6 +74,13 @@ func main() {
 	}
 	defer w.Stop()
 	stopWrangler = w.Stop
+	if *wlog != "" {
+		defer func() {
+			if err := os.WriteFile(*wlog, []byte(w.Output()), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, "loadedge:", err)
+			}
+		}()
+	}
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 60 * time.Second}
 
 	start := time.Now()

@@ -1,6 +1,8 @@
-// Folio's worker glue: one Go instance per isolate answers every /api/ request (the glue
-// that syumai/workers generates starts a new instance per request). Every other path is a
-// static asset. folio worker writes it beside app.wasm and wasm_exec.js.
+// Folio's worker glue: one Go instance per isolate answers every request that reaches the
+// worker (the glue that syumai/workers generates starts a new instance per request): the
+// API and the pages rendered on the server. Static files never reach it (wrangler.jsonc
+// gives the worker only what is not a file, and the viewer's pages). folio worker writes
+// it beside app.wasm and wasm_exec.js.
 //
 // Go reaches the assets binding through the runtime context of the request that started
 // the instance (env is the same for every request of an isolate; that request's ctx is
@@ -152,14 +154,26 @@ function start(env, ctx) {
   return { go, binding: Promise.race([isReady.then(() => binding), exited]) };
 }
 
+let requestSeq = 0; // numbers the requests in the debug log
+
+// trace logs a step of request n when the wrangler variable FOLIO_DEBUG is set (`wrangler
+// dev --var FOLIO_DEBUG:1`; scripts/edge passes it with FOLIO_EDGE_DEBUG=1): one line per
+// step, with the time since the request came and what Go has under way.
+function trace(env, n, since, step, extra = "") {
+  if (!env.FOLIO_DEBUG) return;
+  const ms = (performance.now() - since).toFixed(1);
+  console.log(`folio #${n} ${step} +${ms}ms fetches=${inFlight} timers=${timers.size} answers=${answers.size}${extra}`);
+}
+
 export default {
   async fetch(request, env, ctx) {
-    if (!new URL(request.url).pathname.startsWith("/api/")) {
-      return env.ASSETS.fetch(request);
-    }
+    const n = ++requestSeq;
+    const since = performance.now();
+    trace(env, n, since, "in", " " + new URL(request.url).pathname);
     // Go never exits on its own; after a crash (go.exited) the next request starts anew.
     if (!live || live.go.exited) {
       live = start(env, ctx);
+      trace(env, n, since, "go-start");
     }
     const current = live;
     let binding;
@@ -169,11 +183,18 @@ export default {
       if (live === current) {
         live = undefined;
       }
+      trace(env, n, since, "go-failed", " " + err);
       throw err;
     }
     const response = binding.handleRequest(request);
-    const settled = () => quiet();
+    const settled = () => {
+      trace(env, n, since, "answered");
+      return quiet().then(() => trace(env, n, since, "quiet"));
+    };
     ctx.waitUntil(response.then(settled, settled));
-    return withDeadline(response).then(answer);
+    return withDeadline(response).then(answer, (err) => {
+      trace(env, n, since, "failed", " " + err);
+      throw err;
+    });
   },
 };
