@@ -99,8 +99,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusOK
 	if _, err := fs.Stat(h.fsys, name); err != nil {
-		if isAsset(name) {
-			// A missing asset or data file is a real 404, not the app page.
+		if isAsset(name) && !strings.HasSuffix(r.URL.Path, "/") {
+			// A missing asset or data file is a real 404, not the app page. A path ending
+			// in "/" is a folder-style URL (a permalink such as /2014/11/03/use-console.js/),
+			// never a file.
 			http.Error(w, "not found", http.StatusNotFound)
 			return
 		}

@@ -41,6 +41,8 @@ func TestServe(t *testing.T) {
 		{"/category/新闻/", "", 200, "text/html; charset=utf-8", "", "<!doctype html>app", "no-cache"},
 		{"/archive/", "", 200, "text/html; charset=utf-8", "", "dir index", "no-cache"},
 		{"/release/2013/05/06/jekyll-1.0", "", 200, "text/html; charset=utf-8", "", "<!doctype html>app", "no-cache"},
+		// A folder-style permalink whose last segment looks like a file name is a page.
+		{"/javascript/2014/11/03/use-console.js/", "", 200, "text/html; charset=utf-8", "", "<!doctype html>app", "no-cache"},
 		// Missing assets and data are real 404s.
 		{"/missing.js", "", 404, "", "", "", ""},
 		{"/data/p/nope.json", "", 404, "", "", "", ""},
