@@ -185,9 +185,15 @@ const mainText = `(() => { const m = document.querySelector('main'); let s = m.i
   for (const e of m.querySelectorAll('.sort, .term-filter')) s = s.replace(e.innerText, '');
   return s.replace(/\s+/g, ' ').trim(); })()`
 
-// shownText is mainText after the header's text and the current navigation link.
+// shownText is mainText after the header's text and the current navigation link. The
+// header's controls that only work with the viewer (class js-only: the Saved link, the
+// Install button) are left out: the viewer adds them at the takeover, and nothing else.
 const shownText = `(() => { const nav = document.querySelector('.site-nav [aria-current]');
-  return document.querySelector('header').innerText.replace(/\s+/g, ' ').trim() + ' | current: ' + (nav ? nav.dataset.kind : '-') + ' | ' + ` + mainText + `; })()`
+  const header = document.querySelector('header'), extra = [...header.querySelectorAll('.js-only')];
+  extra.forEach((e) => { e.style.display = 'none'; });
+  const text = header.innerText.replace(/\s+/g, ' ').trim();
+  extra.forEach((e) => { e.style.display = ''; });
+  return text + ' | current: ' + (nav ? nav.dataset.kind : '-') + ' | ' + ` + mainText + `; })()`
 
 // spinnerWatch runs before any page script: it records whether <main> ever shows the
 // viewer's loading block.
