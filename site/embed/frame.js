@@ -4,7 +4,69 @@
 // {id, op, args} and is answered {id, ok: true, result} or {id, ok: false, error}. The
 // calls are those of the public API (folio.js), reduced to what the widget shows: post
 // text leaves this page as plain strings, never as HTML.
-import folio from '../folio.js';
+//
+// Where the archive's server answers the JSON API itself (folio serve, the edge: the
+// entry file data/folio.json comes with the header Folio-Edge: api, as the viewer's
+// worker checks), every call is one request to it, a few milliseconds; the viewer's
+// engine (folio.js, its worker and the 14 MB wasm program) starts only on plain static
+// hosting, or when the server fails. Both ask the same URL of the same handler.
+
+const siteRoot = new URL('../../', import.meta.url);
+
+// engine starts the viewer's engine once and resolves with its API.
+let engineStarted = null;
+function engine() {
+  engineStarted ||= import('../folio.js').then((m) => m.default);
+  return engineStarted;
+}
+
+// hasAPI resolves to whether the server answers the API: asked as soon as the frame loads
+// (the reader has shown intent), and the engine is started at once when it does not.
+const hasAPI = fetch(new URL('data/folio.json', siteRoot), { signal: AbortSignal.timeout(10000) }).then(
+  (r) => r.ok && r.headers.get('folio-edge') === 'api',
+  () => false,
+);
+hasAPI.then((yes) => {
+  if (!yes) engine();
+});
+
+// viaServer asks the server's API for url ("/api/…?…"): the parsed answer, a FolioError-like
+// error for the server's own errors (a bad query, 404), or null when the server cannot be
+// reached or fails (the engine answers then).
+async function viaServer(url) {
+  let resp;
+  let data;
+  try {
+    resp = await fetch(new URL(url.slice(1), siteRoot), { signal: AbortSignal.timeout(10000) });
+    if (resp.status >= 500 || !/json/.test(resp.headers.get('content-type') || '')) return null;
+    data = await resp.json();
+  } catch {
+    return null;
+  }
+  if (resp.status >= 400) {
+    throw Object.assign(new Error((data && data.error) || `status ${resp.status}`), { code: (data && data.code) || 'error' });
+  }
+  return data;
+}
+
+// request answers url through the server when it has the API, else through the engine.
+async function request(url) {
+  if (await hasAPI) {
+    const data = await viaServer(url);
+    if (data) return data;
+  }
+  return (await engine()).request(url);
+}
+
+// query builds an API URL the way folio.js does (empty parameters left out, in this order).
+function query(path, params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
 
 const MAX_LIMIT = 50;
 let port = null;
@@ -50,15 +112,17 @@ function post(x, withSnippet) {
 const ops = {
   async search(a) {
     const q = text(a.q, 500);
-    const r = await folio.search(q, { limit: limit(a.limit, 8) });
+    // As folio.search(q, {limit}) asks it.
+    const r = await request(query('/api/search', { q, offset: 0, limit: limit(a.limit, 8) }));
     return { total: r.total, exact: r.exact !== false, hits: (r.hits || []).map((h) => post(h, true)) };
   },
   async list(a) {
-    const r = await folio.list({ category: text(a.category, 200) || undefined, tag: text(a.tag, 200) || undefined, limit: limit(a.limit, 5) });
+    // As folio.list({category, tag, limit}) asks it.
+    const r = await request(query('/api/list', { category: text(a.category, 200), tag: text(a.tag, 200), offset: 0, limit: limit(a.limit, 5) }));
     return { total: r.total, items: (r.items || []).map((x) => post(x, false)) };
   },
   async site() {
-    const s = await folio.site();
+    const s = await request('/api/site');
     return { title: text(s.title, 300), posts: s.posts };
   },
 };
