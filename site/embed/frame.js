@@ -11,7 +11,8 @@
 // engine (folio.js, its worker and the 14 MB wasm program) starts only on plain static
 // hosting, or when the server fails. Both ask the same URL of the same handler.
 
-const siteRoot = new URL('../../', import.meta.url);
+// This module lives in app/<version>/embed/ of the site; the site's root is three folders up.
+const siteRoot = new URL('../../../', import.meta.url);
 
 // engine starts the viewer's engine once and resolves with its API.
 let engineStarted = null;
