@@ -65,14 +65,15 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	fmt.Println("ms from Ctrl+K to the first results on screen; cold: empty profile; warm: the host page opened")
-	fmt.Printf("again in the same browser; intent: warm, the button focused %v before; floor: the host page's\n", *lead)
-	fmt.Println("fetch of a trivial URL of its own server. RSS: the renderer processes, host page alone → widget open.")
+	fmt.Println("ms from Ctrl+K (in brackets: from the query typed) to the first results on screen; cold: empty")
+	fmt.Println("profile; warm: the host page opened again in the same browser; intent: warm, the button focused")
+	fmt.Printf("%v before; floor: the host page's fetch of a trivial URL of its own server. RSS: the renderer\n", *lead)
+	fmt.Println("processes, host page alone → widget open (+: a new one, the archive's frame).")
 	for _, hosting := range []string{"static", "serve"} {
 		if *only != "" && *only != hosting {
 			continue
 		}
-		var cold, warm, intent, floor []float64
+		var cold, warm, intent, floor, coldT, warmT, intentT []float64
 		for i := range *runs {
 			q := qs[i%len(qs)]
 			r, err := run(*chromium, *dir, hosting, q, *lead)
@@ -80,11 +81,13 @@ func main() {
 				fmt.Fprintf(os.Stderr, "benchwidget: %s run %d (%q): %v\n", hosting, i+1, q, err)
 				os.Exit(1)
 			}
-			fmt.Printf("%-6s run %d %-12q cold %6.0f  warm %6.0f  intent %6.0f  floor %4.1f  hits %d  RSS %s\n",
-				hosting, i+1, q, r.cold, r.warm, r.intent, r.floor, r.hits, r.rss)
-			cold, warm, intent, floor = append(cold, r.cold), append(warm, r.warm), append(intent, r.intent), append(floor, r.floor)
+			fmt.Printf("%-6s run %d %-12q cold %6.0f (%5.0f)  warm %6.0f (%5.0f)  intent %6.0f (%5.0f)  floor %4.1f  hits %d  RSS %s\n",
+				hosting, i+1, q, r.cold[0], r.cold[1], r.warm[0], r.warm[1], r.intent[0], r.intent[1], r.floor, r.hits, r.rss)
+			cold, warm, intent, floor = append(cold, r.cold[0]), append(warm, r.warm[0]), append(intent, r.intent[0]), append(floor, r.floor)
+			coldT, warmT, intentT = append(coldT, r.cold[1]), append(warmT, r.warm[1]), append(intentT, r.intent[1])
 		}
 		fmt.Printf("%-6s median (min–max) of %d: cold %s, warm %s, intent %s, floor %s\n", hosting, *runs, spread(cold), spread(warm), spread(intent), spread(floor))
+		fmt.Printf("%-6s  typed → results:          cold %s, warm %s, intent %s\n", hosting, spread(coldT), spread(warmT), spread(intentT))
 	}
 }
 
@@ -101,8 +104,9 @@ func spread(xs []float64) string {
 }
 
 type result struct {
-	cold, warm, intent, floor float64
-	hits                      int
+	cold, warm, intent [2]float64 // shortcut → results, query typed → results
+	floor              float64
+	hits               int
 	rss                       string
 }
 
@@ -197,14 +201,22 @@ func run(chromium, dir, hosting, q string, lead time.Duration) (result, error) {
 		return err
 	}
 	// measure presses Ctrl+K, types q and waits for its results.
-	measure := func() (float64, error) {
+	measure := func() ([2]float64, error) {
+		var ms [2]float64
 		if err := chromedp.Do(ctx, chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
-			return 0, err
+			return ms, err
 		}
 		if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: q}); err != nil {
-			return 0, err
+			return ms, err
 		}
-		ms, err := chromedp.Run(ctx, chromedp.Poll[float64](`__t1 ? __t1 - __t0 : 0`, chromedp.WithPollingInterval(2*time.Millisecond), chromedp.WithPollingTimeout(120*time.Second)))
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`__t1 > 0`, chromedp.WithPollingInterval(2*time.Millisecond), chromedp.WithPollingTimeout(120*time.Second)))
+		if err == nil {
+			var v []float64
+			v, err = chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[__t1 - __t0, __t1 - __tIn]`))
+			if len(v) == 2 {
+				ms = [2]float64(v)
+			}
+		}
 		if err == nil {
 			r.hits, err = chromedp.Run(ctx, chromedp.Evaluate[int](`__hits`))
 		}
