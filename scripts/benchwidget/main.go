@@ -107,7 +107,7 @@ type result struct {
 	cold, warm, intent [2]float64 // shortcut → results, query typed → results
 	floor              float64
 	hits               int
-	rss                       string
+	rss                string
 }
 
 // hostCSP allows the archive only as a script source and a frame, as API.md tells site
