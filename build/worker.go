@@ -42,8 +42,9 @@ const assetsIgnore = `# Written by folio worker: not uploaded to Cloudflare Work
 `
 
 // EdgeHeader marks the entry file (data/folio.json) when the site is served by the worker:
-// the viewer then sends searches to /api/search instead of running them itself.
-const EdgeHeader = "Folio-Edge"
+// the viewer then sends searches to /api/search instead of running them itself (folio
+// serve marks it the same way).
+const EdgeHeader = server.EdgeHeader
 
 // headersFile is the static assets' _headers: the headers folio serve sets on every page,
 // and the edge mark on the entry file.

@@ -436,11 +436,11 @@
 
     show() {
       if (this.dialog.open) return;
+      this.link().open(this.root).catch(() => {}); // first: the frame's request starts now
       this.returnTo = deepActive();
       this.dialog.showModal();
       this.input.focus();
       this.input.select();
-      this.link().open(this.root).catch(() => {});
       if (this.input.value.trim()) this.search();
       else this.showRecent();
     }

@@ -15,6 +15,12 @@ import (
 	"folio/internal/pages"
 )
 
+// EdgeHeader, with the value "api", marks the entry file (data/folio.json) of a site whose
+// server answers the JSON API (folio serve without -static, the edge): the viewer's worker
+// then sends searches to /api/search, and the widget's frame (embed/frame.html) answers
+// every call through the API without starting the engine.
+const EdgeHeader = "Folio-Edge"
+
 // ErrNotASite says a folder lacks what the server-rendered pages need: the data entry
 // (data/folio.json) and the viewer's page (404.html) that `folio build` writes.
 var ErrNotASite = errors.New("not a site built by folio build")

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,6 +115,32 @@ func TestStaticServesFilesOnly(t *testing.T) {
 	for _, p := range []string{"/", "/category/news/", "/api/site"} {
 		if status, body := get(t, "http://"+addr+p); status != 200 || body != "prerendered home" {
 			t.Errorf("%s: %d %.100q, want the file index.html", p, status, body)
+		}
+	}
+}
+
+// TestServeMarksTheAPI: the entry file carries Folio-Edge: api when the server answers the
+// API (the viewer's worker and the widget's frame then ask it), and not with Static.
+func TestServeMarksTheAPI(t *testing.T) {
+	dir := demoSite(t)
+	s, err := New(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dynamic := serve(t, s)
+	_, static := serveDir(t, dir, Options{})
+	for _, c := range []struct{ addr, path, want string }{
+		{dynamic, "/data/folio.json", "api"},
+		{dynamic, "/app/v1/app.js", ""},
+		{static, "/data/folio.json", ""},
+	} {
+		resp, err := http.Get("http://" + c.addr + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close() // the header is what counts
+		if got := resp.Header.Get(EdgeHeader); resp.StatusCode != 200 || got != c.want {
+			t.Errorf("%s%s: %d, %s %q, want %q", c.addr, c.path, resp.StatusCode, EdgeHeader, got, c.want)
 		}
 	}
 }

@@ -133,6 +133,9 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	default:
 		hdr.Set("Cache-Control", "no-cache") // revalidate: these names do not change
 	}
+	if h.dynamic != nil && name == "data/folio.json" {
+		hdr.Set(EdgeHeader, "api") // this server answers the API too
+	}
 	accept := r.Header.Get("Accept-Encoding")
 	file := name
 	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {

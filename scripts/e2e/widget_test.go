@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -671,4 +673,73 @@ func TestWidgetWaitsForIME(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(b, `__seen.includes('龙井')`)
+}
+
+// TestWidgetUsesTheServersAPI: where the archive is served by folio serve (its handler
+// answers /api/ and marks data/folio.json with Folio-Edge: api), the frame answers through
+// the API and never starts the engine (no worker, no app.wasm fetched), and the widget
+// shows the same hits as folio.search running the engine on a static copy of the same
+// site; <folio-posts> is answered the same way. When the server's search fails (500), the
+// frame falls back on the engine and still shows the same hits.
+func TestWidgetUsesTheServersAPI(t *testing.T) {
+	queries := []string{"龙井", "茶", "tea", "5G", "title:茶会", "茶 -龙井", "category:tech", "量子计算机不存在的词"}
+	var failSearch atomic.Bool
+	var counter *countingHandler
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", func(dir string) http.Handler {
+		h, err := server.SiteHandler(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counter = &countingHandler{next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if failSearch.Load() && r.URL.Path == "/api/search" {
+				http.Error(w, `{"error":"down for the test","code":"error"}`, http.StatusInternalServerError)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})}
+		return counter
+	})
+	origin := strings.TrimSuffix(strings.Replace(s.URL, "127.0.0.1", "localhost", 1), "/")
+	e := &widgetEnv{archive: origin + "/", origin: origin, host: serveHost(t, origin)}
+	static := httptest.NewServer(server.Handler(os.DirFS(s.Dir)))
+	t.Cleanup(static.Close)
+	b := NewBrowser(t)
+	want := (&widgetEnv{archive: static.URL + "/"}).apiTitles(b, queries, 8)
+
+	counter.take()
+	e.openHost(b, "")
+	waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length === 3`)
+	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+	compare := func(when string) {
+		t.Helper()
+		for _, q := range queries {
+			var got []string
+			unmarshal(t, Eval[string](b, `__w.query(`+jsString(q)+`).then(JSON.stringify)`), &got)
+			if strings.Join(got, "\n") != strings.Join(want[q], "\n") {
+				t.Errorf("%s: %q: the widget shows %q, folio.search %q", when, q, got, want[q])
+			}
+		}
+	}
+	compare("through the API")
+	paths, _ := counter.take()
+	searches := 0
+	for _, p := range paths {
+		if strings.HasSuffix(p, "/worker.js") || strings.HasSuffix(p, "/app.wasm") || strings.HasSuffix(p, "/folio.js") {
+			t.Errorf("the frame started the engine although the server answers the API: %s", p)
+		}
+		if p == "/api/search" {
+			searches++
+		}
+	}
+	if searches < len(queries) {
+		t.Errorf("%d requests to /api/search for %d queries: %v", searches, len(queries), paths)
+	}
+
+	failSearch.Store(true)
+	Eval[bool](b, `(__w.sr().querySelector('input').value = '', true)`)
+	compare("the API failing")
+	paths, _ = counter.take()
+	if !slices.ContainsFunc(paths, func(p string) bool { return strings.HasSuffix(p, "/app.wasm") }) {
+		t.Errorf("the API failed but the engine was not started: %v", paths)
+	}
 }

@@ -4,7 +4,92 @@
 // {id, op, args} and is answered {id, ok: true, result} or {id, ok: false, error}. The
 // calls are those of the public API (folio.js), reduced to what the widget shows: post
 // text leaves this page as plain strings, never as HTML.
-import folio from '../folio.js';
+//
+// Where the archive's server answers the JSON API itself (folio serve, the edge: the
+// entry file data/folio.json comes with the header Folio-Edge: api, as the viewer's
+// worker checks), every call is one request to it, a few milliseconds; the viewer's
+// engine (folio.js, its worker and the 14 MB wasm program) starts only on plain static
+// hosting, or when the server fails. Both ask the same URL of the same handler.
+
+// This module lives in app/<version>/embed/ of the site; the site's root is three folders up.
+const siteRoot = new URL('../../../', import.meta.url);
+
+// engine starts the viewer's engine once and resolves with its API.
+let engineStarted = null;
+function engine() {
+  engineStarted ||= import('../folio.js').then((m) => m.default);
+  return engineStarted;
+}
+
+// hasAPI resolves to whether the server answers the API: asked as soon as the frame loads
+// (the reader has shown intent), and the engine is started at once when it does not.
+const hasAPI = fetch(new URL('data/folio.json', siteRoot), { signal: AbortSignal.timeout(10000) }).then(
+  (r) => r.ok && r.headers.get('folio-edge') === 'api',
+  () => false,
+);
+hasAPI.then((yes) => {
+  if (!yes) engine().then(warmUp, () => {});
+});
+
+// warmUp runs one search in the engine as soon as it is ready, unless the reader's own
+// came first: a new engine's first search costs seconds more than its next ones (the wasm
+// program compiles its code as it first runs it; measured at 10k posts: a search for a
+// word that is nowhere 1.3–2.2 s as the first, natively 1 ms), so a reader who showed
+// intent a little before searching finds that already paid. The word is the first of
+// the newest post's title (two characters of Chinese), so the search also finds posts and
+// reads a snippet's.
+let searched = false;
+async function warmUp(folio) {
+  try {
+    await folio.ready;
+    if (searched) return;
+    const r = await folio.list({ limit: 1 });
+    const title = (r.items && r.items[0] && r.items[0].title) || '';
+    const first = title.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).find(Boolean) || '';
+    const word = /\p{Script=Han}/u.test(first) ? first.slice(0, 2) : first.slice(0, 20);
+    if (word && !searched) await folio.search(word, { limit: 8 });
+  } catch {
+    /* a warm-up only: the reader's search reports its own errors */
+  }
+}
+
+// viaServer asks the server's API for url ("/api/…?…"): the parsed answer, a FolioError-like
+// error for the server's own errors (a bad query, 404), or null when the server cannot be
+// reached or fails (the engine answers then).
+async function viaServer(url) {
+  let resp;
+  let data;
+  try {
+    resp = await fetch(new URL(url.slice(1), siteRoot), { signal: AbortSignal.timeout(10000) });
+    if (resp.status >= 500 || !/json/.test(resp.headers.get('content-type') || '')) return null;
+    data = await resp.json();
+  } catch {
+    return null;
+  }
+  if (resp.status >= 400) {
+    throw Object.assign(new Error((data && data.error) || `status ${resp.status}`), { code: (data && data.code) || 'error' });
+  }
+  return data;
+}
+
+// request answers url through the server when it has the API, else through the engine.
+async function request(url) {
+  if (await hasAPI) {
+    const data = await viaServer(url);
+    if (data) return data;
+  }
+  return (await engine()).request(url);
+}
+
+// query builds an API URL the way folio.js does (empty parameters left out, in this order).
+function query(path, params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
 
 const MAX_LIMIT = 50;
 let port = null;
@@ -50,15 +135,18 @@ function post(x, withSnippet) {
 const ops = {
   async search(a) {
     const q = text(a.q, 500);
-    const r = await folio.search(q, { limit: limit(a.limit, 8) });
+    searched = true;
+    // As folio.search(q, {limit}) asks it.
+    const r = await request(query('/api/search', { q, offset: 0, limit: limit(a.limit, 8) }));
     return { total: r.total, exact: r.exact !== false, hits: (r.hits || []).map((h) => post(h, true)) };
   },
   async list(a) {
-    const r = await folio.list({ category: text(a.category, 200) || undefined, tag: text(a.tag, 200) || undefined, limit: limit(a.limit, 5) });
+    // As folio.list({category, tag, limit}) asks it.
+    const r = await request(query('/api/list', { category: text(a.category, 200), tag: text(a.tag, 200), offset: 0, limit: limit(a.limit, 5) }));
     return { total: r.total, items: (r.items || []).map((x) => post(x, false)) };
   },
   async site() {
-    const s = await folio.site();
+    const s = await request('/api/site');
     return { title: text(s.title, 300), posts: s.posts };
   },
 };
