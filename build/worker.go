@@ -13,7 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"folio/internal/builder"
 	"folio/internal/bundle"
+	"folio/internal/pages"
 	"folio/internal/server"
 	"folio/wasm/worker/module"
 )
@@ -46,13 +48,15 @@ const assetsIgnore = `# Written by folio worker: not uploaded to Cloudflare Work
 // serve marks it the same way).
 const EdgeHeader = server.EdgeHeader
 
-// headersFile is the static assets' _headers: the headers folio serve sets on every page,
-// and the edge mark on the entry file.
+// headersFile is the static assets' _headers: the headers folio serve sets on every page
+// (the widget's pages with their own policy; Cloudflare sends every matching rule's
+// headers, so those rules detach the general one), and the edge mark on the entry file.
 var headersFile = "# Written by folio worker: the headers of the static assets on Cloudflare Workers.\n" +
 	"/*\n" +
-	"  Content-Security-Policy: " + server.CSP + "; frame-ancestors 'self'\n" +
+	"  Content-Security-Policy: " + pages.Policy(server.CSP, "") + "\n" +
 	"  X-Content-Type-Options: nosniff\n" +
 	"  Referrer-Policy: no-referrer\n" +
+	builder.WidgetPageRules("/", server.CSP, true) +
 	"/data/" + bundle.EntryFile + "\n" +
 	"  " + EdgeHeader + ": api\n"
 
@@ -201,7 +205,7 @@ func wranglerConfig(siteDir, out, name string) (string, error) {
 		},
 		"vars": map[string]any{
 			// The pages' Content-Security-Policy (the assets get theirs from _headers).
-			"FOLIO_PAGE_CSP": server.CSP + "; frame-ancestors 'self'",
+			"FOLIO_PAGE_CSP": pages.Policy(server.CSP, ""),
 		},
 	}
 	data, err := json.MarshalIndent(cfg, "", "  ")

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"folio/internal/bundle"
+	"folio/internal/pages"
 	"folio/internal/post"
 	"folio/internal/safefile"
 	"folio/internal/search/index"
@@ -110,7 +111,7 @@ func writeHostFiles(h Host, out, base string, page []byte, posts []*post.Post) (
 			return nil, err
 		}
 	case "cloudflare", "netlify":
-		if err := put("_headers", headersFile(out, base, csp)); err != nil {
+		if err := put("_headers", headersFile(out, base, csp, h.Name == "cloudflare")); err != nil {
 			return nil, err
 		}
 		if len(redirects) > 0 {
@@ -170,19 +171,52 @@ func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
 }
 
-// headersFile is _headers: the CSP and the viewer's other headers on every path, and
-// immutable caching on the content-addressed files (data/*/…, app/<version>/), never on
-// data/folio.json, the entry that switches builds.
-func headersFile(out, base, csp string) []byte {
+// headersFile is _headers: the CSP and the viewer's other headers on every path, the
+// widget's pages with their own policy (pages.Policy), and immutable caching on the
+// content-addressed files (data/*/…, app/<version>/), never on data/folio.json, the entry
+// that switches builds. Where several rules match a path, Cloudflare sends every rule's
+// headers (detach removes one: "! Name"), Netlify the last rule's value of each header.
+func headersFile(out, base, csp string, detach bool) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n", base)
 	if csp != "" {
-		fmt.Fprintf(&b, "  Content-Security-Policy: %s; frame-ancestors 'self'\n", csp)
+		fmt.Fprintf(&b, "  Content-Security-Policy: %s\n", pages.Policy(csp, ""))
+		b.WriteString(WidgetPageRules(base, csp, detach))
 	}
 	for _, d := range immutableDirs(out) {
 		fmt.Fprintf(&b, "%s%s/*\n  Cache-Control: public, max-age=31536000, immutable\n", base, d)
 	}
 	return b.Bytes()
+}
+
+// WidgetPageRules are the _headers rules that give the widget's pages their own policy
+// (pages.Policy) over the one every path gets from the rule "BASE*"; detach for a host
+// that sends every matching rule's headers (Cloudflare) rather than the last (Netlify).
+func WidgetPageRules(base, csp string, detach bool) string {
+	var b strings.Builder
+	for _, name := range pages.WidgetPages {
+		for _, p := range pagePaths(base, name) {
+			fmt.Fprintf(&b, "%s\n", p)
+			if detach {
+				b.WriteString("  ! Content-Security-Policy\n")
+			}
+			fmt.Fprintf(&b, "  Content-Security-Policy: %s\n", pages.Policy(csp, name))
+		}
+	}
+	return b.String()
+}
+
+// pagePaths are the URL paths under base that serve the page name on hosts that drop
+// ".html" (and "index.html") from URLs: name as it is, without ".html", and a folder's
+// index as the folder.
+func pagePaths(base, name string) []string {
+	paths := []string{base + name}
+	if dir, ok := strings.CutSuffix(name, "index.html"); ok {
+		paths = append(paths, base+strings.TrimSuffix(name, ".html"), base+dir)
+	} else if stem, ok := strings.CutSuffix(name, ".html"); ok {
+		paths = append(paths, base+stem)
+	}
+	return paths
 }
 
 // immutableDirs are the output's folders whose files are named after their content.
@@ -208,7 +242,7 @@ func nginxConf(out, base, csp string, redirects []redirect) []byte {
 	}
 	headers := "add_header X-Content-Type-Options nosniff always;\nadd_header Referrer-Policy no-referrer always;\n"
 	if csp != "" {
-		headers += fmt.Sprintf("add_header Content-Security-Policy \"%s; frame-ancestors 'self'\" always;\n", csp)
+		headers += fmt.Sprintf("add_header Content-Security-Policy \"%s\" always;\n", pages.Policy(csp, ""))
 	}
 	indent := func(s, pad string) string {
 		return pad + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+pad) + "\n"
@@ -235,6 +269,12 @@ location %[1]s {
 `, base, dir, indent(headers, "    "))
 	for _, d := range immutableDirs(out) {
 		fmt.Fprintf(&b, "    location %s%s/ {\n        add_header Cache-Control \"public, max-age=31536000, immutable\" always;\n%s    }\n", base, d, indent(headers, "        "))
+	}
+	if csp != "" {
+		for _, name := range pages.WidgetPages {
+			own := strings.Replace(headers, fmt.Sprintf("%s; frame-ancestors 'self'", csp), pages.Policy(csp, name), 1)
+			fmt.Fprintf(&b, "    location = %s%s {\n        add_header Cache-Control \"no-cache\" always;\n%s    }\n", base, name, indent(own, "        "))
+		}
 	}
 	for _, r := range redirects {
 		fmt.Fprintf(&b, "    location = %s { return 301 %s; }\n", r.from, r.to)

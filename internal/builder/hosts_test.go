@@ -10,7 +10,7 @@ import (
 	"folio/internal/post"
 )
 
-const testPage = `<head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; object-src 'none'"></head>`
+const testPage = `<head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; frame-src 'none'; object-src 'none'"></head>`
 
 func hostOut(t *testing.T) string {
 	t.Helper()
@@ -43,13 +43,27 @@ func TestHostFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := read(t, out, "_headers")
-		for _, w := range []string{"/b/*\n", "Content-Security-Policy: default-src 'self'; object-src 'none'; frame-ancestors 'self'", "/b/data/p/*\n  Cache-Control: public, max-age=31536000, immutable", "/b/data/k/*", "/b/app/*"} {
+		for _, w := range []string{"/b/*\n", "Content-Security-Policy: default-src 'self'; frame-src 'none'; object-src 'none'; frame-ancestors 'self'", "/b/data/p/*\n  Cache-Control: public, max-age=31536000, immutable", "/b/data/k/*", "/b/app/*"} {
 			if !strings.Contains(h, w) {
 				t.Errorf("%s: _headers lacks %q:\n%s", name, w, h)
 			}
 		}
 		if strings.Contains(h, "/b/data/*") || strings.Contains(h, "folio.json") {
 			t.Errorf("%s: _headers makes the entry immutable:\n%s", name, h)
+		}
+		// The policy each path gets, as the host combines the rules that match it.
+		for path, want := range map[string]string{
+			"/b/":                 "frame-ancestors 'self'",
+			"/b/2020/01/01/new":   "frame-ancestors 'self'",
+			"/b/embed/frame.html": "frame-ancestors *",
+			"/b/embed/frame":      "frame-ancestors *",
+			"/b/embed/":           "frame-src 'self'; object-src 'none'; frame-ancestors 'self'",
+			"/b/embed/index.html": "frame-src 'self'; object-src 'none'; frame-ancestors 'self'",
+		} {
+			got := hostHeader(t, h, name == "cloudflare", path, "Content-Security-Policy")
+			if len(got) != 1 || !strings.HasSuffix(got[0], want) {
+				t.Errorf("%s: %s gets Content-Security-Policy %q, want one ending %q", name, path, got, want)
+			}
 		}
 		if r := read(t, out, "_redirects"); r != "/b/old/ /b/2020/01/01/new.html 301\n/b/older.html /b/2020/01/01/new.html 301\n" {
 			t.Errorf("%s: _redirects %q", name, r)
@@ -76,10 +90,13 @@ func TestHostFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	conf := read(t, out, ".folio/nginx.conf")
-	for _, w := range []string{"root " + out + ";", "brotli_static on;", "gzip_static on;", "error_page 404 /404.html;", "location /data/p/ {", `add_header Content-Security-Policy "default-src 'self'; object-src 'none'; frame-ancestors 'self'" always;`, "location = /old/ { return 301 /2020/01/01/new.html; }", `location ~ /\.(?!well-known/) { return 404; }`} {
+	for _, w := range []string{"root " + out + ";", "brotli_static on;", "gzip_static on;", "error_page 404 /404.html;", "location /data/p/ {", `add_header Content-Security-Policy "default-src 'self'; frame-src 'none'; object-src 'none'; frame-ancestors 'self'" always;`, "location = /old/ { return 301 /2020/01/01/new.html; }", `location ~ /\.(?!well-known/) { return 404; }`} {
 		if !strings.Contains(conf, w) {
 			t.Errorf("nginx.conf lacks %q:\n%s", w, conf)
 		}
+	}
+	if !strings.Contains(conf, "location = /embed/frame.html {") || !strings.Contains(conf, "frame-src 'none'; object-src 'none'; frame-ancestors *\" always;") {
+		t.Errorf("nginx.conf lacks the widget frame's own policy:\n%s", conf)
 	}
 	if strings.Count(conf, "{") != strings.Count(conf, "}") {
 		t.Errorf("nginx.conf braces do not balance:\n%s", conf)
@@ -172,4 +189,40 @@ func TestFewerFilesForFileLimits(t *testing.T) {
 	if strings.Contains(strings.Join(plainRep.Notes, "\n"), "fewer, bigger") {
 		t.Errorf("netlify's notes say the files are bigger: %q", plainRep.Notes)
 	}
+}
+
+// hostHeader is the values of header name that a host sends for path under the _headers
+// file h, as the hosts document their rules: a rule is a path pattern ("*" matches the
+// rest) and its headers; every matching rule applies in order. Cloudflare (detach) adds
+// every rule's values and drops a header on "! Name"; Netlify keeps the last value.
+func hostHeader(t *testing.T, h string, detach bool, path, name string) []string {
+	t.Helper()
+	var values []string
+	matching := false
+	for _, line := range strings.Split(h, "\n") {
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case !strings.HasPrefix(line, " "):
+			pattern := strings.TrimSpace(line)
+			prefix, wild := strings.CutSuffix(pattern, "*")
+			matching = pattern == path || wild && strings.HasPrefix(path, prefix)
+		case !matching:
+		case strings.TrimSpace(line) == "! "+name:
+			if !detach {
+				t.Errorf("a detach line for a host that does not know it: %q", line)
+			}
+			values = nil
+		default:
+			k, v, ok := strings.Cut(strings.TrimSpace(line), ": ")
+			if !ok || k != name {
+				continue
+			}
+			if detach {
+				values = append(values, v)
+			} else {
+				values = []string{v}
+			}
+		}
+	}
+	return values
 }

@@ -21,6 +21,7 @@ import (
 	"folio/internal/archive"
 	"folio/internal/bundle"
 	"folio/internal/search"
+	"folio/internal/pages"
 	"folio/internal/server"
 	"folio/internal/sharedtest"
 )
@@ -379,6 +380,24 @@ func checkSiteFiles(t *testing.T, base, site string) {
 		}
 		if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") && !strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), server.CSP) {
 			t.Errorf("%s: Content-Security-Policy %q, want folio serve's", c.path, resp.Header.Get("Content-Security-Policy"))
+		}
+	}
+	// The widget's pages have their own policy, as under folio serve: any site may frame
+	// the engine's frame, and the embed page frames it. One header each: the general
+	// rule's is detached, or the browser would enforce both.
+	for _, c := range []struct{ path, name string }{
+		{"/embed/frame.html", "embed/frame.html"},
+		{"/embed/", "embed/index.html"},
+		{"/", "index.html"},
+	} {
+		resp, err := http.Get(base + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close() // the headers are what counts
+		got := resp.Header.Values("Content-Security-Policy")
+		if want := pages.Policy(server.CSP, c.name); resp.StatusCode != 200 || len(got) != 1 || got[0] != want {
+			t.Errorf("%s: status %d, Content-Security-Policy %q; want 200 and %q", c.path, resp.StatusCode, got, want)
 		}
 	}
 }
