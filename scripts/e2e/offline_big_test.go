@@ -24,8 +24,9 @@ import (
 // offline (server stopped and the browser's network off), and runs the benchmark queries
 // (shared/bench/peers/queries.json and the corpus's needles) in a fresh viewer: the same
 // totals and hit ids as online. It prints the figures: bytes stored against the site's
-// brotli size, and save throughput against a plain parallel download of the same files.
-// Heavy (minutes at 10k posts), so it runs only when asked.
+// brotli size, save throughput against a plain parallel download of the same files (in
+// FOLIO_OFFLINE_ROUNDS rounds, for the spread), and where the memory goes while saving
+// (see memProbe). Heavy (minutes at 10k posts), so it runs only when asked.
 func TestSaveWholeArchiveOffline(t *testing.T) {
 	dir := os.Getenv("FOLIO_OFFLINE_SITE")
 	if dir == "" {
@@ -131,8 +132,9 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 		ratios = append(ratios, (mb(res.Fetched)/res.Seconds)/plainSpeed)
 	}
 	sorted := slices.Sorted(slices.Values(ratios))
+	median := (sorted[(len(sorted)-1)/2] + sorted[len(sorted)/2]) / 2
 	t.Logf("save throughput / plain download's, %d rounds: %.2f (min %.2f, median %.2f, max %.2f)",
-		len(ratios), ratios, sorted[0], sorted[len(sorted)/2], sorted[len(sorted)-1])
+		len(ratios), ratios, sorted[0], median, sorted[len(sorted)-1])
 
 	// Offline: the server stops, the browser's network is off, and a fresh viewer starts.
 	srv.CloseClientConnections()
