@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -27,13 +29,14 @@ type memProbe struct {
 	mu    sync.Mutex
 	first map[string]int64
 	peak  map[string]int64
+	last  map[string]int64
 	stop  chan struct{}
 	done  chan struct{}
 }
 
 // newMemProbe attaches to the page's workers (the viewer's worker, the service worker).
 func newMemProbe(b *Browser) *memProbe {
-	p := &memProbe{b: b, targets: map[string]context.Context{"page": b.Ctx}, first: map[string]int64{}, peak: map[string]int64{}}
+	p := &memProbe{b: b, targets: map[string]context.Context{"page": b.Ctx}, first: map[string]int64{}, peak: map[string]int64{}, last: map[string]int64{}}
 	infos, err := chromedp.Targets(b.Ctx)
 	if err != nil {
 		b.t.Fatalf("targets: %v", err)
@@ -54,9 +57,25 @@ func newMemProbe(b *Browser) *memProbe {
 			b.t.Logf("memory probe: attach to %s: %v", label, err)
 			continue
 		}
+		// The DevTools network domain (chromedp enables it) keeps data about every
+		// request in the renderer: off, as in a reader's browser.
+		if _, err := chromedp.Call(ctx, network.Disable, cdp.Empty{}); err != nil {
+			b.t.Logf("memory probe: %s: network off: %v", label, err)
+		}
 		p.targets[label] = ctx
 	}
 	return p
+}
+
+// collect makes every target run a full garbage collection, then samples once more.
+func (p *memProbe) collect() {
+	for _, ctx := range p.targets {
+		c, cancel := context.WithTimeout(ctx, 30*time.Second)
+		_, _ = chromedp.Call(c, heapprofiler.CollectGarbage, cdp.Empty{})
+		cancel()
+	}
+	time.Sleep(time.Second)
+	p.sample()
 }
 
 // start samples every interval until finish.
@@ -86,6 +105,7 @@ func (p *memProbe) record(k string, v int64) {
 		p.first[k] = v
 	}
 	p.peak[k] = max(p.peak[k], v)
+	p.last[k] = v
 }
 
 func (p *memProbe) sample() {
@@ -147,7 +167,7 @@ func (p *memProbe) wasmMemory() int64 {
 	return int64(n)
 }
 
-// report returns one line per figure: first value → highest, in MB.
+// report returns one line per figure: first value → highest → last, in MB.
 func (p *memProbe) report() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -158,7 +178,7 @@ func (p *memProbe) report() string {
 	sort.Strings(keys)
 	var s strings.Builder
 	for _, k := range keys {
-		fmt.Fprintf(&s, "  %-52s %6.1f → at most %6.1f MB\n", k, mb(p.first[k]), mb(p.peak[k]))
+		fmt.Fprintf(&s, "  %-56s %6.1f → %6.1f → %6.1f MB\n", k, mb(p.first[k]), mb(p.peak[k]), mb(p.last[k]))
 	}
 	return s.String()
 }
