@@ -23,9 +23,12 @@ const PROBE = 'folio-probe';
 // PROBE_MAX bounds the scratch write that checks for room before a save (see room).
 const PROBE_MAX = 16 << 20;
 
-// CONCURRENCY is how many files a save fetches at once (browsers open six connections per
-// host over HTTP/1.1; more keeps them busy while earlier answers are written to disk).
-const CONCURRENCY = 12;
+// FETCHES is how many files a save asks for at once (browsers open six connections per
+// host over HTTP/1.1). A file's body then streams from the network into the cache while
+// its slot asks for the next one; WRITES bounds those writes under way (back-pressure:
+// a slot waits for one to end before it asks again), and so what the browser buffers.
+const FETCHES = 8;
+const WRITES = 16;
 // MARK is a query the service worker lets through to the network untouched: saved files
 // must not also go into its read-as-you-go cache (or the HTTP cache: no-store).
 const MARK = 'folio-save=1';
@@ -244,13 +247,15 @@ export function makeOffline({ root, FolioError, emit, current }) {
   let job = null; // the one save under way
 
   /**
-   * storeFile fetches data file i of plan and puts it into cache; it returns its stored
-   * size. The body goes from the network into the cache without passing through this page
-   * (cache.put of the fetch's own response), so a save holds no file's bytes and does no
-   * work per byte here. The response keeps its URL: a body fetched from name.gz and not
-   * decoded on the way (no Content-Encoding) is that .gz copy, which sw.js decodes when it
-   * answers. Its content hash is checked by sw.js when it reads the file back (a damaged
-   * file is dropped, then fetched again); here the size must match the plan's.
+   * storeFile fetches data file i of plan and starts putting it into cache; it resolves,
+   * once the answer's headers are in, with the write under way, which resolves with the
+   * file's stored size when the body is in the cache. The body goes from the network into
+   * the cache without passing through this page (cache.put of the fetch's own response),
+   * so a save holds no file's bytes and does no work per byte here. The response keeps its
+   * URL: a body fetched from name.gz and not decoded on the way (no Content-Encoding) is
+   * that .gz copy, which sw.js decodes when it answers. Its content hash is checked by
+   * sw.js when it reads the file back (a damaged file is dropped, then fetched again);
+   * here the size must match the plan's.
    */
   async function storeFile(cache, plan, i, signal) {
     const name = plan.files[i];
@@ -271,8 +276,7 @@ export function makeOffline({ root, FolioError, emit, current }) {
     if (!decoded && length !== null && Number(length) !== size) {
       throw new FolioError(`data/${name} is damaged on the server (${length} bytes, the build made ${size})`, 'data');
     }
-    await cache.put(dataURL(name), resp);
-    return size;
+    return { write: cache.put(dataURL(name), resp).then(() => size) };
   }
 
   const isQuota = (e) => e && (e.name === 'QuotaExceededError' || /quota/i.test(String(e.message || '')));
@@ -346,9 +350,14 @@ export function makeOffline({ root, FolioError, emit, current }) {
       me.state = 'saving';
       progress('saving');
       let failure = null;
+      const fail = (e) => {
+        if (!failure) failure = e;
+        ctl.abort();
+      };
       let next = 0;
       let last = 0;
-      const worker = async () => {
+      const writing = new Set(); // the writes under way
+      const slot = async () => {
         while (!failure && next < todo.length) {
           if (paused) {
             const t0 = performance.now();
@@ -356,25 +365,35 @@ export function makeOffline({ root, FolioError, emit, current }) {
             pausedFor += performance.now() - t0;
           }
           if (failure || cancelled) return;
+          while (writing.size >= WRITES && !failure) await Promise.race(writing);
+          if (failure || next >= todo.length) return; // other slots took the rest meanwhile
           const i = todo[next++];
+          let write;
           try {
-            const n = await storeFile(cache, plan, i, ctl.signal);
-            fetched += n;
-            done += stored(plan, i);
-            files++;
+            ({ write } = await storeFile(cache, plan, i, ctl.signal));
           } catch (e) {
-            if (!failure) failure = e;
-            ctl.abort();
+            fail(e);
             return;
           }
-          const now = performance.now();
-          if (now - last > 200) {
-            last = now;
-            progress('saving');
-          }
+          const w = write.then(
+            (n) => {
+              fetched += n;
+              done += stored(plan, i);
+              files++;
+              const now = performance.now();
+              if (now - last > 200) {
+                last = now;
+                progress('saving');
+              }
+            },
+            fail,
+          );
+          writing.add(w);
+          w.then(() => writing.delete(w));
         }
       };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(FETCHES, todo.length) }, slot));
+      while (writing.size) await Promise.all(writing);
       if (cancelled) throw new FolioError('The save was cancelled.', 'cancelled');
       if (failure) {
         rec.state = 'partial';

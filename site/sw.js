@@ -10,7 +10,8 @@
 // - data/folio.json: network first; when offline, the entry the saved parts were saved
 //   from (so saved files and entry always match), else the last one seen;
 // - navigations: network first, else the cached index.html, so every deep link opens offline;
-// - requests marked ?folio-save=1 (a save under way) go to the network untouched.
+// - requests marked ?folio-save=1 (a save under way) go to the network untouched, routed
+//   past this worker where the browser can (see install).
 'use strict';
 
 // VERSION names the caches; `folio build` stamps it with a hash of the site files, so a
@@ -60,6 +61,12 @@ const shellSet = new Set(SHELL_FILES.map(abs));
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
+      // A save's requests (?folio-save=1) go straight to the network without waking this
+      // worker for each of them (the static routing API, where the browser has it; the
+      // fetch handler lets them through otherwise).
+      if (typeof event.addRoutes === 'function' && typeof URLPattern === 'function') {
+        await event.addRoutes({ condition: { urlPattern: new URLPattern({ search: MARK }) }, source: 'network' }).catch(() => {});
+      }
       const cache = await caches.open(SHELL);
       // Revalidate (no-cache) so the shell matches the server; a missing file does not
       // stop the rest from being cached.

@@ -152,6 +152,24 @@ func TestSaveCategoryOffline(t *testing.T) {
 		t.Fatalf("saved parts: %s", res)
 	}
 	t.Logf("saved category %s: %d files, %d bytes stored, %d fetched", cat, saved.R.Files, saved.R.Bytes, saved.R.Fetched)
+	// The save's requests went past the service worker (its static route), where the
+	// browser reports how a request was routed (Resource Timing's workerMatchedSourceType).
+	var routed struct{ Saved, Network, Unknown int }
+	unmarshal(t, Eval[string](b, `(() => {
+		const r = {saved: 0, network: 0, unknown: 0};
+		for (const e of performance.getEntriesByType('resource')) {
+			if (!e.name.includes('/data/') || !e.name.endsWith('folio-save=1')) continue;
+			r.saved++;
+			if (e.workerMatchedSourceType === undefined) r.unknown++;
+			else if (e.workerMatchedSourceType === 'network') r.network++;
+		}
+		return JSON.stringify(r);
+	})()`), &routed)
+	// (The page keeps 250 entries: a save of more files shows only its first ones.)
+	if routed.Saved == 0 || (routed.Unknown == 0 && routed.Network != routed.Saved) {
+		t.Errorf("a save's requests in Resource Timing: %+v, want every one routed straight to the network", routed)
+	}
+	t.Logf("a save's requests in Resource Timing: %+v", routed)
 
 	// The server goes away.
 	s.Server.CloseClientConnections()
