@@ -152,14 +152,10 @@ const RequestHeader = "Folio-Request"
 //
 // With Folio's glue (globalThis.folioAnswers, a Map; the request numbered in the
 // Folio-Request header) the answer goes into that map as plain values, {status, headers,
-// body}, under the request's number, and the runtime gets a bodiless 204 that the glue
-// ignores. The glue looks for its answer from timers of its own request and builds the
-// Response there. It does not wait for the promise of syumai/workers' handleRequest:
-// Go resolves that promise from whichever request's event woke the goroutine (a fetch or
-// timer of another request), and workerd does not run the waiting request's continuation
-// then (measured: at 10k, 24 of 28 concurrent first-run searches were answered by Go
-// and never sent). A body stream made while Go ran for another request could not be read
-// in this one either.
+// body}, under the request's number, and the runtime gets a bodiless 204 that only wakes
+// the glue: the glue builds the Response in the context of its own request. Go runs
+// during whichever request's event woke it, and a Response (or body stream) made then
+// would be an I/O object of that other request.
 func buffered(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestHeader)

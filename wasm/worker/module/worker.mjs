@@ -17,12 +17,9 @@
 //    no timer pending, and Go's fetches are read whole before Go sees them. Go's timers
 //    are counted through the global setTimeout/clearTimeout, which wasm_exec.js calls
 //    (see counting below); the glue's own timers use the originals;
-//  - a request learns of Go's answer from timers of its own (waitAnswer), never from a
-//    promise that Go resolves: Go answers during whichever request's event woke it, and
-//    workerd does not run a continuation of one request from another's (at 10k, 24 of 28
-//    concurrent first-run searches were answered by Go and never sent). The timers also
-//    keep a request that waits for another's fetch from being cancelled as hung, and end
-//    a request that Go leaves unanswered.
+//  - a request holds a timer of its own while it waits for Go (waitAnswer): one waiting
+//    for another request's fetch has no I/O of its own, and Workers would cancel it as
+//    hung. The timer also ends a request that Go leaves unanswered.
 import "./wasm_exec.js";
 import mod from "./app.wasm";
 
@@ -99,13 +96,10 @@ async function contentOf(url, bytes) {
 
 // answers holds Go's answers until the request they belong to takes them: the glue numbers
 // each request in the Folio-Request header, and Go files its answer here under that
-// number as plain values, {status, headers: [[name, value], …], body}. The request looks
-// for it from timers of its own (waitAnswer) and builds its Response itself, in its own
-// context. It does not wait for the promise that syumai/workers' handleRequest returns:
-// Go resolves it from whichever request's event woke the goroutine that answers (another
-// request's fetch or timer), and workerd did not run the continuation of the waiting
-// request then: at 10k, 24 of 28 concurrent first-run searches were answered by Go and
-// never sent, and the runtime cancelled them as hung.
+// number as plain values, {status, headers: [[name, value], …], body}; the request builds
+// its Response itself, in its own context (see waitAnswer). A Response that Go made while
+// it ran for another request (Go runs during whichever request's event woke it) would be
+// an I/O object of that request.
 const answers = new Map();
 globalThis.folioAnswers = answers;
 
@@ -119,7 +113,15 @@ function toResponse(a) {
 // current task, when Go has started all that the last event lets it start.
 function quiet() {
   return new Promise((resolve) => {
-    const check = () => (inFlight === 0 && timers.size === 0 ? resolve() : ownSetTimeout(check, 5));
+    let wait = 5;
+    const check = () => {
+      if (inFlight === 0 && timers.size === 0) {
+        resolve();
+        return;
+      }
+      ownSetTimeout(check, wait);
+      wait = Math.min(2 * wait, 100); // looking costs CPU: a busy isolate is looked at less often
+    };
     ownSetTimeout(check, 0);
   });
 }
@@ -127,32 +129,47 @@ function quiet() {
 // deadline is how long a request waits for Go's answer.
 const deadline = 30_000;
 
-// waitAnswer resolves to Go's answer to request n, looking for it in answers from timers of
-// the request itself: often at first, then less so (a first-run search at 100k takes tens
-// of milliseconds, a repeated one a few). The timers are also the request's own pending
-// I/O while Go works for it on events of other requests (a fetch another search started),
-// so that workerd does not cancel it as hung. It fails when Go exits or after deadline ms.
-function waitAnswer(n, go, since) {
+// waitAnswer resolves to Go's answer to request n once it is in answers. Two things wake
+// it: the promise of syumai/workers' handleRequest (settled), which Go resolves right after
+// filing the answer, and a slow look from a timer of the request itself (every lookEvery
+// ms), for an answer whose promise Go resolved from another request's event and whose
+// continuation has not come. The timer is also the request's own pending I/O while Go
+// works for it on events of other requests (a fetch another search started), so that
+// workerd does not cancel it as hung. It fails when Go exits, or after deadline ms
+// without an answer.
+function waitAnswer(n, go, since, settled) {
   return new Promise((resolve, reject) => {
-    const look = () => {
+    let timer;
+    const take = () => {
       const a = answers.get(n);
-      if (a !== undefined) {
-        answers.delete(n);
-        resolve(a);
-        return;
-      }
-      const waited = performance.now() - since;
+      if (a === undefined) return false;
+      answers.delete(n);
+      ownClearTimeout(timer);
+      resolve(a);
+      return true;
+    };
+    const look = () => {
+      if (take()) return;
       if (go.exited) {
         reject(new Error("the Go program exited"));
-      } else if (waited > deadline) {
+      } else if (performance.now() - since > deadline) {
         reject(new Error(`Go did not answer within ${deadline} ms`));
       } else {
-        ownSetTimeout(look, waited < 50 ? 1 : waited < 1000 ? 2 : 10);
+        timer = ownSetTimeout(look, lookEvery);
       }
     };
-    look();
+    settled.then(take, (err) => {
+      if (!take()) {
+        ownClearTimeout(timer);
+        reject(err);
+      }
+    });
+    timer = ownSetTimeout(look, lookEvery);
   });
 }
+
+// lookEvery is how often (ms) a request looks for its answer besides being woken.
+const lookEvery = 100;
 
 let live; // the running Go instance: {go, binding: a Promise of its binding}
 
@@ -208,11 +225,10 @@ export default {
     const id = String(n);
     const headers = new Headers(request.headers);
     headers.set("Folio-Request", id);
-    // Go's answer comes through answers; the promise only tells of a failure to start.
-    binding.handleRequest(new Request(request, { headers })).catch((err) => {
-      trace(env, n, since, "go-error", " " + err);
-    });
-    const answer = waitAnswer(id, current.go, since);
+    // Go's answer comes through answers; the promise wakes the request.
+    const handled = binding.handleRequest(new Request(request, { headers }));
+    handled.catch((err) => trace(env, n, since, "go-error", " " + err));
+    const answer = waitAnswer(id, current.go, since, handled);
     const settled = () => {
       trace(env, n, since, "answered");
       return quiet().then(() => trace(env, n, since, "quiet"));
