@@ -85,4 +85,3 @@ func runEdgeWarm(workerDir, url, label string, queries []string) {
 	fmt.Printf("warm, 1st run, edge: p50 %.1f ms, p95 %.1f ms (each query's first run in a page that has searched before); %.2f requests per search, %.2f of them to /api/search\n",
 		benchkit.Pct(first, 50), benchkit.Pct(first, 95), float64(reqs)/float64(max(1, n)), float64(apis)/float64(max(1, n)))
 }
-
