@@ -17,9 +17,10 @@
 //    no timer pending, and Go's fetches are read whole before Go sees them. Go's timers
 //    are counted through the global setTimeout/clearTimeout, which wasm_exec.js calls
 //    (see counting below); the glue's own timers use the originals;
-//  - a request holds a timer of its own while it waits for Go (waitAnswer): one waiting
-//    for another request's fetch has no I/O of its own, and Workers would cancel it as
-//    hung. The timer also ends a request that Go leaves unanswered.
+//  - a request takes Go's answer from timers of its own (waitAnswer), never from a promise
+//    that Go resolved while it ran for another request. The timers also keep a request
+//    that waits for another's fetch from being cancelled as hung, and end a request that
+//    Go leaves unanswered.
 import "./wasm_exec.js";
 import mod from "./app.wasm";
 
@@ -129,47 +130,47 @@ function quiet() {
 // deadline is how long a request waits for Go's answer.
 const deadline = 30_000;
 
-// waitAnswer resolves to Go's answer to request n once it is in answers. Two things wake
-// it: the promise of syumai/workers' handleRequest (settled), which Go resolves right after
-// filing the answer, and a slow look from a timer of the request itself (every lookEvery
-// ms), for an answer whose promise Go resolved from another request's event and whose
-// continuation has not come. The timer is also the request's own pending I/O while Go
-// works for it on events of other requests (a fetch another search started), so that
-// workerd does not cancel it as hung. It fails when Go exits, or after deadline ms
-// without an answer.
-function waitAnswer(n, go, since, settled) {
+// waitAnswer resolves to Go's answer to request n once it is in answers, looking for it
+// from timers of the request itself: often at first, then less so (nextLook). It does not
+// resolve from the promise of syumai/workers' handleRequest: Go resolves that promise
+// during whichever request's event woke the goroutine that answers, and a request whose
+// response hung on such a chain was never answered, its deadline timer cleared by the same
+// chain (the stall at 10k and 100k: the isolate answered others, the client gave up). The
+// timers are also the request's own pending I/O while Go works for it on events of other
+// requests (a fetch another search started), so that workerd does not cancel it as hung.
+// It fails when Go exits or reports an error, or after deadline ms without an answer.
+function waitAnswer(n, go, since) {
   return new Promise((resolve, reject) => {
-    let timer;
-    const take = () => {
-      const a = answers.get(n);
-      if (a === undefined) return false;
-      answers.delete(n);
-      ownClearTimeout(timer);
-      resolve(a);
-      return true;
-    };
+    let looks = 0;
     const look = () => {
-      if (take()) return;
-      if (go.exited) {
+      const a = answers.get(n);
+      if (a !== undefined) {
+        answers.delete(n);
+        if (a instanceof Error) reject(a);
+        else resolve(a);
+      } else if (go.exited) {
         reject(new Error("the Go program exited"));
       } else if (performance.now() - since > deadline) {
         reject(new Error(`Go did not answer within ${deadline} ms`));
       } else {
-        timer = ownSetTimeout(look, lookEvery);
+        ownSetTimeout(look, nextLook(looks++));
       }
     };
-    settled.then(take, (err) => {
-      if (!take()) {
-        ownClearTimeout(timer);
-        reject(err);
-      }
-    });
-    timer = ownSetTimeout(look, lookEvery);
+    look();
   });
 }
 
-// lookEvery is how often (ms) a request looks for its answer besides being woken.
-const lookEvery = 100;
+// nextLook is the wait (ms) before a request's next look for its answer: 1-2 ms for the
+// first 25 ms (a search of data held, a page), then 5 ms to 200 ms (a first-run search),
+// then 20 ms, then 100 ms after 2 s. Each look is a timer event of the isolate, so a
+// request that waits long looks seldom.
+function nextLook(looks) {
+  if (looks < 5) return 1;
+  if (looks < 15) return 2;
+  if (looks < 50) return 5;
+  if (looks < 140) return 20;
+  return 100;
+}
 
 let live; // the running Go instance: {go, binding: a Promise of its binding}
 
@@ -225,10 +226,13 @@ export default {
     const id = String(n);
     const headers = new Headers(request.headers);
     headers.set("Folio-Request", id);
-    // Go's answer comes through answers; the promise wakes the request.
-    const handled = binding.handleRequest(new Request(request, { headers }));
-    handled.catch((err) => trace(env, n, since, "go-error", " " + err));
-    const answer = waitAnswer(id, current.go, since, handled);
+    // Go's answer comes through answers; the promise only reports a failure to handle it,
+    // which the request's next look finds.
+    binding.handleRequest(new Request(request, { headers })).catch((err) => {
+      trace(env, n, since, "go-error", " " + err);
+      if (!answers.has(id)) answers.set(id, err instanceof Error ? err : new Error(String(err)));
+    });
+    const answer = waitAnswer(id, current.go, since);
     const settled = () => {
       trace(env, n, since, "answered");
       return quiet().then(() => trace(env, n, since, "quiet"));
