@@ -128,7 +128,7 @@ func main() {
 			r := load(c, run.urls, n, *duration)
 			cpu := (workerdCPU(w) - cpu0) / time.Duration(max(1, len(r.times)+r.errors))
 			heap, sys := memory(c, w.URL)
-			fmt.Printf("| %s | %d | %.0f | %s | %s | %d | %s | %.1f | %.1f |\n", run.name, n, float64(len(r.times))/r.wall.Seconds(),
+			fmt.Printf("| %s | %d | %.1f | %s | %s | %d | %s | %.1f | %.1f |\n", run.name, n, float64(len(r.times))/r.wall.Seconds(),
 				ms(pct(r.times, 50)), ms(pct(r.times, 99)), r.errors, ms(cpu), heap, sys)
 		}
 	}
