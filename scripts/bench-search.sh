@@ -5,7 +5,10 @@
 # scripts/benchsearch with shared/bench/peers/queries.json plus the corpus's needles:
 # cold and warm query times (warm first runs beside their fetch floor), bytes per cold
 # query, renderer memory, a fully cold first search. The peers' figures
-# (shared/research/peers.md) follow for comparison.
+# (shared/research/peers.md) follow for comparison. With Node.js (npm) present, each site is
+# also written as a Cloudflare Worker (bin/folio worker) and run under wrangler dev
+# (scripts/edge, offline) for the warm first runs through the edge, where a new search is
+# one request to /api/search; EDGE=0 leaves that out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=../shared
@@ -38,6 +41,12 @@ for n in "${sizes[@]}"; do
 	printf 'build: %.1f s; search data (data/s): %s bytes\n' "$(echo "$end - $start" | bc)" "$(du -sb "$site/data/s" | cut -f1)"
 	"$work/benchsearch" -site "$site" -queries "$shared/bench/peers/queries.json" -needles "$corpus/needles.json" -posts "$corpus/_posts" \
 		-label "gencorpus-$n" -chromium "$chromium"
+	if [[ ${EDGE:-1} != 0 ]] && command -v npm >/dev/null; then
+		rm -rf "$work/worker-gc-$n"
+		bin/folio worker -site "$site" -out "$work/worker-gc-$n" >/dev/null
+		"$work/benchsearch" -edge "$work/worker-gc-$n" -queries "$shared/bench/peers/queries.json" -needles "$corpus/needles.json" \
+			-label "gencorpus-$n" -chromium "$chromium"
+	fi
 done
 
 echo

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
-	"sync/atomic"
 	"syscall/js"
 
 	"folio/internal/bundle"
@@ -146,30 +144,31 @@ type rawBodyWriter interface {
 	WriteRawJSBody(body js.Value)
 }
 
-// answerSeq numbers the answers handed to the glue.
-var answerSeq atomic.Uint64
+// RequestHeader is the header in which Folio's glue numbers each request it hands to Go;
+// Go files the answer under that number in globalThis.folioAnswers.
+const RequestHeader = "Folio-Request"
 
 // buffered runs h into a recorder and hands the whole answer over as one Uint8Array.
-// With Folio's glue (globalThis.folioAnswers, a Map) the body goes into that map under a
-// number and the runtime gets a bodiless 204 with the number and the real status in
-// headers: the glue builds the Response in the context of its own request (a body stream
-// made while Go ran for another request could not be read in this one).
+//
+// With Folio's glue (globalThis.folioAnswers, a Map; the request numbered in the
+// Folio-Request header) the answer goes into that map as plain values, {status, headers,
+// body}, under the request's number, and the runtime gets a bodiless 204 that only wakes
+// the glue: the glue builds the Response in the context of its own request. Go runs
+// during whichever request's event woke it, and a Response (or body stream) made then
+// would be an I/O object of that other request.
 func buffered(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get(RequestHeader)
+		r.Header.Del(RequestHeader)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		if answers := js.Global().Get("folioAnswers"); answers.Type() == js.TypeObject {
-			id := strconv.FormatUint(answerSeq.Add(1), 10)
-			body := js.Global().Get("Uint8Array").New(rec.Body.Len())
-			js.CopyBytesToJS(body, rec.Body.Bytes())
-			answers.Call("set", id, body)
-			w.Header().Set("Folio-Answer", id)
-			w.Header().Set("Folio-Status", strconv.Itoa(rec.Code))
+		if answers := js.Global().Get("folioAnswers"); id != "" && answers.Type() == js.TypeObject {
+			answers.Call("set", id, toJSAnswer(rec))
 			w.WriteHeader(http.StatusNoContent)
 			return
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
 		}
 		w.WriteHeader(rec.Code)
 		if rec.Body.Len() == 0 {
@@ -184,4 +183,26 @@ func buffered(h http.Handler) http.Handler {
 		js.CopyBytesToJS(body, rec.Body.Bytes())
 		raw.WriteRawJSBody(body)
 	})
+}
+
+// toJSAnswer is rec as the glue takes it: {status, headers: [[name, value], …], body: a
+// Uint8Array or null}.
+func toJSAnswer(rec *httptest.ResponseRecorder) js.Value {
+	var headers []any
+	for k, vs := range rec.Header() {
+		for _, v := range vs {
+			headers = append(headers, []any{k, v})
+		}
+	}
+	a := js.Global().Get("Object").New()
+	a.Set("status", rec.Code)
+	a.Set("headers", headers)
+	if rec.Body.Len() == 0 {
+		a.Set("body", js.Null())
+		return a
+	}
+	body := js.Global().Get("Uint8Array").New(rec.Body.Len())
+	js.CopyBytesToJS(body, rec.Body.Bytes())
+	a.Set("body", body)
+	return a
 }

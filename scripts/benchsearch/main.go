@@ -5,6 +5,7 @@
 // blank page's), and a fully cold first search (empty profile).
 //
 //	go run ./scripts/benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME] [-only warm|memory|abuse|paging]
+//	go run ./scripts/benchsearch -edge WORKER_DIR|-url URL -queries FILE [-needles FILE] [-label NAME]
 //
 // DIR is a site written by `bin/folio build`. FILE is JSON: a list of strings, a list of
 // objects with a "query" field, or an object with such a list under "queries"; -needles
@@ -12,6 +13,10 @@
 // `Cache-Control: no-store` for data/ files, so the browser's HTTP cache never keeps them,
 // and answers 404 for sw.js, so no service worker caches them either; app/ and the page
 // stay cacheable. Bytes are counted by the server as written (compressed).
+//
+// With -edge or -url it measures only the warm first runs, with the site served by a host
+// that answers the archive API (the Cloudflare Worker under wrangler dev, or folio serve):
+// the viewer then sends a new search as one request to /api/search (edge.go).
 package main
 
 import (
@@ -53,6 +58,8 @@ func main() {
 	only := flag.String("only", "", "measure one thing, quickly: warm (warm query times, per query), memory, abuse (broad and over-limit queries) or paging (every hit of every query, 500 asked at a time, then memory)")
 	flag.StringVar(&chromium, "chromium", chrome.Path, "Chromium binary")
 	compress := flag.Bool("compress", false, "the site has no .br copies of its data files (built for a host that compresses): count each data file as brotli 11, compressed here before its first answer (its times then include that work: read the bytes, not the cold times)")
+	edgeDir := flag.String("edge", "", "a Worker folder written by folio worker: run it under wrangler dev (scripts/edge) and measure warm first runs through it (the viewer's one-request search); -site is then not needed")
+	edgeURL := flag.String("url", "", "like -edge, for a host already serving the site and its API at this URL (folio serve, wrangler dev)")
 	flag.BoolVar(&askPrefix, "prefix", false, "ask each query as typed so far (type-ahead: the last Latin word or number is a prefix); -posts is then ignored")
 	flag.Parse()
 	if askPrefix {
@@ -62,6 +69,21 @@ func main() {
 	case "", "warm", "memory", "abuse", "paging":
 	default:
 		fail("-only takes warm, memory, abuse or paging")
+	}
+	if (*edgeDir != "" || *edgeURL != "") && *qfile != "" {
+		queries, err := benchkit.ReadQueries(*qfile)
+		if err != nil {
+			fail("%v", err)
+		}
+		if *nfile != "" {
+			more, err := benchkit.ReadQueries(*nfile)
+			if err != nil {
+				fail("%v", err)
+			}
+			queries = append(queries, more...)
+		}
+		runEdgeWarm(*edgeDir, strings.TrimSuffix(*edgeURL, "/"), *label, queries)
+		return
 	}
 	if *dir == "" || *qfile == "" {
 		fmt.Fprintln(os.Stderr, "usage: benchsearch -site DIR -queries FILE [-needles FILE] [-label NAME]")
@@ -341,7 +363,11 @@ func checkTotals(ctx context.Context, dir string, queries []string) {
 	fmt.Printf("query totals equal to substring truth: %d of %d\n", same, len(queries))
 }
 
+// stop ends what runEdgeWarm started (wrangler dev), when benchsearch fails.
+var stop = func() {}
+
 func fail(format string, args ...any) {
+	stop()
 	fmt.Fprintf(os.Stderr, "benchsearch: "+format+"\n", args...)
 	os.Exit(1)
 }

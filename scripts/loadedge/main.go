@@ -8,6 +8,8 @@
 //   - start: wrangler ready (it serves the entry file), then the cold start: the first API
 //     request (/api/site: the Go instance starts and opens the bundle);
 //   - search, first run: each query once, in turn, in the fresh isolate (p50/p99);
+//   - static data files: post shards fetched as files, one at a time (what serving a data
+//     file costs in wrangler dev, a floor under the API's figures);
 //   - for /api/search (the queries in turn) and /api/post (posts spread over the archive,
 //     in turn; the post page's data), at each number of clients, for the duration: req/s,
 //     p50/p99 latency, errors (status ≠ 200 or a failed request);
@@ -28,6 +30,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,6 +115,8 @@ func main() {
 		len(queries), ms(pct(first, 50)), ms(pct(first, 99)), ms(slices.Max(first)), errs, ms((workerdCPU(w)-cpu0)/time.Duration(len(first))))
 	printMemory(c, w.URL, "after the first runs")
 
+	staticFiles(c, w, *dir)
+
 	postURLs := postSample(c, w.URL, site.Posts, *posts)
 	fmt.Printf("\n| run | clients | req/s | p50 ms | p99 ms | errors | workerd CPU ms/request | Go heap MB | Go sys MB |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, run := range []struct {
@@ -123,7 +128,7 @@ func main() {
 			r := load(c, run.urls, n, *duration)
 			cpu := (workerdCPU(w) - cpu0) / time.Duration(max(1, len(r.times)+r.errors))
 			heap, sys := memory(c, w.URL)
-			fmt.Printf("| %s | %d | %.0f | %s | %s | %d | %s | %.1f | %.1f |\n", run.name, n, float64(len(r.times))/r.wall.Seconds(),
+			fmt.Printf("| %s | %d | %.1f | %s | %s | %d | %s | %.1f | %.1f |\n", run.name, n, float64(len(r.times))/r.wall.Seconds(),
 				ms(pct(r.times, 50)), ms(pct(r.times, 99)), r.errors, ms(cpu), heap, sys)
 		}
 	}
@@ -223,6 +228,49 @@ func postSample(c *http.Client, base string, total, n int) []string {
 		urls = append(urls, base+"/api/post?id="+url.QueryEscape(l.Items[0].ID))
 	}
 	return urls
+}
+
+// staticFiles fetches up to 200 post shards (data/p/) of the Worker's site as static files,
+// one at a time, and prints their time and workerd CPU each: the cost of serving a data
+// file in wrangler dev (the proxy, the asset service, reading the file), which Go's reads
+// through the assets binding share (without the proxy and HTTP), as a floor under the
+// API's figures.
+func staticFiles(c *http.Client, w *edge.Wrangler, dir string) {
+	data, err := os.ReadFile(filepath.Join(dir, "wrangler.jsonc"))
+	if err != nil {
+		fail("%v", err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "//") {
+			lines = append(lines, l)
+		}
+	}
+	var cfg struct{ Assets struct{ Directory string } }
+	if err := json.Unmarshal([]byte(strings.Join(lines, "\n")), &cfg); err != nil {
+		fail("%s: %v", filepath.Join(dir, "wrangler.jsonc"), err)
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, cfg.Assets.Directory, "data", "p", "*.json"))
+	if len(names) == 0 {
+		fmt.Println("static data files: none found")
+		return
+	}
+	step := max(1, len(names)/200)
+	var times []time.Duration
+	var bytes int64
+	cpu0 := workerdCPU(w)
+	for i := 0; i < len(names) && len(times) < 200; i += step {
+		if st, err := os.Stat(names[i]); err == nil {
+			bytes += st.Size()
+		}
+		d, err := fetch(c, w.URL+"/data/p/"+filepath.Base(names[i]))
+		if err != nil {
+			fail("static %s: %v", names[i], err)
+		}
+		times = append(times, d)
+	}
+	fmt.Printf("static data files (post shards, %.0f kB on average), one at a time: p50 %s ms, p99 %s ms; workerd CPU %s ms per file\n",
+		float64(bytes)/1e3/float64(len(times)), ms(pct(times, 50)), ms(pct(times, 99)), ms((workerdCPU(w)-cpu0)/time.Duration(len(times))))
 }
 
 // workerdCPU is wrangler's workerd CPU time so far (0 where /proc cannot tell).

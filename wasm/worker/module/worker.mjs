@@ -17,9 +17,10 @@
 //    no timer pending, and Go's fetches are read whole before Go sees them. Go's timers
 //    are counted through the global setTimeout/clearTimeout, which wasm_exec.js calls
 //    (see counting below); the glue's own timers use the originals;
-//  - a request holds a timer of its own while it waits for Go: one waiting for another
-//    request's fetch has no I/O of its own, and Workers would cancel it as hung. The timer
-//    also ends a request that Go leaves unanswered.
+//  - a request takes Go's answer from timers of its own (waitAnswer), never from a promise
+//    that Go resolved while it ran for another request. The timers also keep a request
+//    that waits for another's fetch from being cancelled as hung, and end a request that
+//    Go leaves unanswered.
 import "./wasm_exec.js";
 import mod from "./app.wasm";
 
@@ -94,31 +95,34 @@ async function contentOf(url, bytes) {
   return hex === m[1] ? "checked" : "damaged";
 }
 
-// answers holds Go's API answers until the request they belong to takes them: Go answers
-// with a bodiless 204 whose headers name the body here (Folio-Answer) and the real status
-// (Folio-Status), and the request builds its Response itself, in its own context.
+// answers holds Go's answers until the request they belong to takes them: the glue numbers
+// each request in the Folio-Request header, and Go files its answer here under that
+// number as plain values, {status, headers: [[name, value], …], body}; the request builds
+// its Response itself, in its own context (see waitAnswer). A Response that Go made while
+// it ran for another request (Go runs during whichever request's event woke it) would be
+// an I/O object of that request.
 const answers = new Map();
 globalThis.folioAnswers = answers;
 
-// answer turns Go's response into the request's own.
-function answer(res) {
-  const id = res.headers.get("Folio-Answer");
-  if (!id) return res;
-  const body = answers.get(id);
-  answers.delete(id);
-  const status = Number(res.headers.get("Folio-Status")) || 500;
-  const headers = new Headers(res.headers);
-  headers.delete("Folio-Answer");
-  headers.delete("Folio-Status");
-  const empty = status === 204 || status === 304 || body === undefined || body.length === 0;
-  return new Response(empty ? null : body, { status, headers });
+// toResponse turns Go's answer into the request's own Response.
+function toResponse(a) {
+  const empty = a.status === 204 || a.status === 304 || !a.body || a.body.length === 0;
+  return new Response(empty ? null : a.body, { status: a.status, headers: new Headers(a.headers) });
 }
 
 // quiet resolves once Go has no fetch under way and no timer pending. It looks after the
 // current task, when Go has started all that the last event lets it start.
 function quiet() {
   return new Promise((resolve) => {
-    const check = () => (inFlight === 0 && timers.size === 0 ? resolve() : ownSetTimeout(check, 5));
+    let wait = 5;
+    const check = () => {
+      if (inFlight === 0 && timers.size === 0) {
+        resolve();
+        return;
+      }
+      ownSetTimeout(check, wait);
+      wait = Math.min(2 * wait, 100); // looking costs CPU: a busy isolate is looked at less often
+    };
     ownSetTimeout(check, 0);
   });
 }
@@ -126,13 +130,46 @@ function quiet() {
 // deadline is how long a request waits for Go's answer.
 const deadline = 30_000;
 
-// withDeadline is response, or an error once deadline ms have passed. Its timer is also
-// the request's own pending I/O while it waits for a fetch started by another request.
-function withDeadline(response) {
+// waitAnswer resolves to Go's answer to request n once it is in answers, looking for it
+// from timers of the request itself: often at first, then less so (nextLook). It does not
+// resolve from the promise of syumai/workers' handleRequest: Go resolves that promise
+// during whichever request's event woke the goroutine that answers, and a request whose
+// response hung on such a chain was never answered, its deadline timer cleared by the same
+// chain (the stall at 10k and 100k: the isolate answered others, the client gave up). The
+// timers are also the request's own pending I/O while Go works for it on events of other
+// requests (a fetch another search started), so that workerd does not cancel it as hung.
+// It fails when Go exits or reports an error, or after deadline ms without an answer.
+function waitAnswer(n, go, since) {
   return new Promise((resolve, reject) => {
-    const timer = ownSetTimeout(() => reject(new Error(`Go did not answer within ${deadline} ms`)), deadline);
-    response.then(resolve, reject).finally(() => ownClearTimeout(timer));
+    let looks = 0;
+    const look = () => {
+      const a = answers.get(n);
+      if (a !== undefined) {
+        answers.delete(n);
+        if (a instanceof Error) reject(a);
+        else resolve(a);
+      } else if (go.exited) {
+        reject(new Error("the Go program exited"));
+      } else if (performance.now() - since > deadline) {
+        reject(new Error(`Go did not answer within ${deadline} ms`));
+      } else {
+        ownSetTimeout(look, nextLook(looks++));
+      }
+    };
+    look();
   });
+}
+
+// nextLook is the wait (ms) before a request's next look for its answer: 1-2 ms for the
+// first 25 ms (a search of data held, a page), then 5 ms to 200 ms (a first-run search),
+// then 20 ms, then 100 ms after 2 s. Each look is a timer event of the isolate, so a
+// request that waits long looks seldom.
+function nextLook(looks) {
+  if (looks < 5) return 1;
+  if (looks < 15) return 2;
+  if (looks < 50) return 5;
+  if (looks < 140) return 20;
+  return 100;
 }
 
 let live; // the running Go instance: {go, binding: a Promise of its binding}
@@ -186,13 +223,22 @@ export default {
       trace(env, n, since, "go-failed", " " + err);
       throw err;
     }
-    const response = binding.handleRequest(request);
+    const id = String(n);
+    const headers = new Headers(request.headers);
+    headers.set("Folio-Request", id);
+    // Go's answer comes through answers; the promise only reports a failure to handle it,
+    // which the request's next look finds.
+    binding.handleRequest(new Request(request, { headers })).catch((err) => {
+      trace(env, n, since, "go-error", " " + err);
+      if (!answers.has(id)) answers.set(id, err instanceof Error ? err : new Error(String(err)));
+    });
+    const answer = waitAnswer(id, current.go, since);
     const settled = () => {
       trace(env, n, since, "answered");
       return quiet().then(() => trace(env, n, since, "quiet"));
     };
-    ctx.waitUntil(response.then(settled, settled));
-    return withDeadline(response).then(answer, (err) => {
+    ctx.waitUntil(answer.then(settled, settled));
+    return answer.then(toResponse, (err) => {
       trace(env, n, since, "failed", " " + err);
       throw err;
     });
