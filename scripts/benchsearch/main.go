@@ -57,7 +57,7 @@ func main() {
 	label := flag.String("label", "", "name printed above the table")
 	only := flag.String("only", "", "measure one thing, quickly: warm (warm query times, per query), memory, abuse (broad and over-limit queries) or paging (every hit of every query, 500 asked at a time, then memory)")
 	flag.StringVar(&chromium, "chromium", chrome.Path, "Chromium binary")
-	compress := flag.Bool("compress", false, "the site has no .br copies of its data files (built for a host that compresses): count each data file as brotli 11, compressed here before its first answer (its times then include that work: read the bytes, not the cold times)")
+	compress := flag.Bool("compress", false, "the site has no .br copies of its data files (built for a host that compresses): count each data file as brotli 5 (a host compressing on the fly), compressed here before its first answer (its times then include that work: read the bytes, not the cold times)")
 	edgeDir := flag.String("edge", "", "a Worker folder written by folio worker: run it under wrangler dev (scripts/edge) and measure warm first runs through it (the viewer's one-request search); -site is then not needed")
 	edgeURL := flag.String("url", "", "like -edge, for a host already serving the site and its API at this URL (folio serve, wrangler dev)")
 	flag.BoolVar(&askPrefix, "prefix", false, "ask each query as typed so far (type-ahead: the last Latin word or number is a prefix); -posts is then ignored")
@@ -120,7 +120,7 @@ func main() {
 	var files fs.FS = os.DirFS(*dir)
 	if *compress {
 		files = &hostCompressed{FS: files}
-		fmt.Println("data files counted as brotli 11, compressed by the benchmark (the site has no copies)")
+		fmt.Printf("data files counted as brotli %d, compressed by the benchmark (the site has no copies)\n", hostQuality)
 	}
 	c := &counter{h: server.Handler(files)}
 	srv := httptest.NewServer(c)
