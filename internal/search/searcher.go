@@ -119,7 +119,7 @@ type Searcher struct {
 	root    *format.Root
 	files   *fetch.Fetcher
 	routes  *routes
-	segs    *segments // nil: one segment
+	segs    *segments    // nil: one segment
 	phrases *fetch.Cache // computed phrase postings (see phraseMatcher), apart so as not to push files out
 	mapping mapping.IndexMapping
 

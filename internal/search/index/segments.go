@@ -139,7 +139,7 @@ type update struct {
 	// fresh is the segment to write (nil: none), with its posts.
 	fresh      *SegState
 	freshPosts []*post.Post
-	freshIdx   []int // the sorted indexes of freshPosts
+	freshIdx   []int    // the sorted indexes of freshPosts
 	kept       [][]byte // the kept segments' files, read back, in the order of keptFiles
 	keptFiles  []SegFile
 	next       *State

@@ -12,7 +12,6 @@
 package index
 
 import (
-
 	"folio/internal/bundle"
 	"folio/internal/post"
 )
