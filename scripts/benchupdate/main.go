@@ -101,9 +101,13 @@ func run() error {
 	if same.New.Files == 0 && same.Gone.Files == 0 {
 		fmt.Println("the rebuild's data files equal the full build's: yes")
 	} else {
-		fmt.Printf("the rebuild's data files equal the full build's: NO (%d names only in the rebuild, %d only in the full build)\n", same.New.Files, same.Gone.Files)
+		fmt.Printf("the rebuild's data files differ from the full build's: %d names only in the rebuild, %d only in the full build (by kind: %s)\n", same.New.Files, same.Gone.Files, byKind(same))
 	}
-	return nil
+	queries, err := benchQueries(*shared, gen)
+	if err != nil {
+		return fmt.Errorf("the benchmark queries: %w", err)
+	}
+	return compareAnswers(out, full, queries)
 }
 
 // report prints what changed between two generations.
@@ -134,6 +138,17 @@ func report(d Diff) {
 
 func mb(b int64) float64 { return float64(b) / 1e6 }
 
+// byKind lists the new names of a diff per kind.
+func byKind(d Diff) string {
+	s := ""
+	for _, k := range Kinds(d.NewByKind, d.GoneByKind) {
+		if t := d.NewByKind[k]; t != nil {
+			s += fmt.Sprintf("%s %d ", k, t.Files)
+		}
+	}
+	return s
+}
+
 // timing is one build's wall time and the CPU time (user and system) this process spent
 // in it: on a shared machine the CPU time compares builds better than the wall time.
 type timing struct{ wall, cpu float64 }
@@ -152,6 +167,9 @@ func build(posts, out string, full bool) (timing, error) {
 	}
 	t := timing{time.Since(start).Seconds(), cpuSeconds() - cpu0}
 	fmt.Printf("  built %s: %d posts, %d analyses reused, %s\n", out, rep.Built, rep.Reused, t)
+	ss := rep.Search
+	fmt.Printf("    search: %d segments (written afresh: %v; %d posts new or edited, %d tombstones, %d segments merged, %d files kept); %d of %d data files compressed\n",
+		ss.Segments, ss.Rebuilt, ss.Fresh, ss.Tombstones, ss.Merged, ss.Kept, rep.Bundle.Compressed, rep.Bundle.Files)
 	return t, nil
 }
 
