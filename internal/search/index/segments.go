@@ -339,7 +339,9 @@ func (u *update) write() error {
 		return nil
 	}
 	x := &indexer{w: u.w, sizes: u.sizes, terms: map[string]uint32{}, analyze: u.analyze}
-	if u.tri != nil {
+	if !u.stats.Rebuilt {
+		// The trigram terms of the first segment, even none: every segment must hold the
+		// same ones.
 		x.tri = map[string]int{}
 		for _, t := range u.tri {
 			x.tri[t] = 0
@@ -352,7 +354,7 @@ func (u *update) write() error {
 		}
 		return err
 	}
-	if u.tri == nil {
+	if u.stats.Rebuilt {
 		u.tri = sortedKeys(x.tri)
 	}
 	terms := x.memoryTerms()
@@ -378,7 +380,6 @@ func (u *update) write() error {
 	st.TermBytes += x.stats.TermBytes
 	st.PosBytes += x.stats.PosBytes
 	st.NodeBytes += x.stats.NodeBytes
-	st.Cut = append(st.Cut, x.stats.Cut...)
 	return nil
 }
 
@@ -390,6 +391,11 @@ func (u *update) finish(layout func() bundle.Layout) (string, error) {
 	for i, a := range u.at {
 		d := &u.segs[a.seg].Docs[a.local]
 		lens[i] = docLens{Title: d.Title, Body: d.Body, Cut: d.Cut}
+	}
+	for i, l := range lens {
+		if l.Cut {
+			u.stats.Cut = append(u.stats.Cut, u.sorted[i].File)
+		}
 	}
 	m := metaOf(u.sorted, lens, u.tri)
 	x := &indexer{w: u.w}
