@@ -19,6 +19,10 @@
 // Root.ShardTable) hold each tree's whole leaf level in one node. Position chunks are written
 // without .br/.gz copies: varint positions compress by only ~10%.
 //
+// A rebuild appends: the term and position chunks (and their route trees) form segments,
+// new and edited posts going into a new one, deleted posts becoming tombstones; the root
+// lists the segments and the layout of the docs in them (segments.go).
+//
 // Encoding and decoding of each file live together here, shared by the index writer
 // (internal/search/index) and the search runtime (internal/search).
 package format
