@@ -126,7 +126,8 @@ func TestSegmentsAnswerAsFromScratch(t *testing.T) {
 		}
 		differ := 0
 		for _, q := range queries {
-			for _, o := range []Options{{}, {Sort: SortNewest}, {Sort: SortOldest, Offset: 10, Limit: 20}, {Limit: 50}} {
+			// blevePhrases: bleve's phrase searcher, which reads term vectors (positions).
+			for _, o := range []Options{{}, {Sort: SortNewest}, {Sort: SortOldest, Offset: 10, Limit: 20}, {Limit: 50, blevePhrases: true}} {
 				if g, w := answer(t, got, q, o), answer(t, want, q, o); g != w {
 					differ++
 					if differ <= 5 {

@@ -164,7 +164,7 @@ func (u *update) afresh() {
 		u.at[i] = docAt{0, i}
 		u.freshIdx[i] = i
 	}
-	u.stats.Rebuilt = true
+	u.stats.Rebuilt, u.stats.Fresh, u.stats.Merged, u.stats.Tombstones = true, 0, 0, 0
 }
 
 // plan plans an update of prev: the docs it holds unchanged stay, the rest go into a new
