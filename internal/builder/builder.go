@@ -216,8 +216,11 @@ func Build(o Options) (*Report, error) {
 		return nil, err
 	}
 	cache := openAnalysisCache(o.Out, stamp, !o.Full)
+	var searchNext *index.State
 	if !o.NoSearch {
-		root, st, err := index.WriteWith(w, res.Posts, func() bundle.Layout { <-built; return layout }, cache.Analyze, searchSizes)
+		prevSearch := loadSearchState(o.Out, stamp, !o.Full)
+		root, st, next, err := index.Update(w, res.Posts, func() bundle.Layout { <-built; return layout }, cache.Analyze, searchSizes, prevSearch)
+		searchNext = next
 		<-built
 		if err != nil {
 			return nil, fmt.Errorf("search data: %w", err)
@@ -343,7 +346,10 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
 	}
 	if !o.NoSearch {
-		if err := cache.save(o.Out, stamp); err != nil {
+		if err := cache.save(o.Out, stamp, !sstats.Rebuilt); err != nil {
+			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+		}
+		if err := saveSearchState(o.Out, stamp, searchNext); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
 		logf(log, "search analysis: %d titles and texts reused from the former build\n", cache.hits.Load())

@@ -138,11 +138,22 @@ func (c *analysisCache) keep(k cacheKey, enc []byte) {
 	c.mu.Unlock()
 }
 
-// save writes the entries this build used, replacing the former cache in one rename.
-func (c *analysisCache) save(out, stamp string) error {
+// save writes the entries this build used, and with keepOld those of the former cache
+// too (a search index that appends analyzes only new posts, but a later merge of its
+// segments needs the others), replacing the former cache in one rename.
+func (c *analysisCache) save(out, stamp string, keepOld bool) error {
 	var b bytes.Buffer
 	b.WriteString(analysisCacheMagic + stamp + "\n")
 	var size [binary.MaxVarintLen64]byte
+	if keepOld {
+		for k, enc := range c.old {
+			if _, ok := c.used[k]; !ok {
+				b.Write(k[:])
+				b.Write(size[:binary.PutUvarint(size[:], uint64(len(enc)))])
+				b.Write(enc)
+			}
+		}
+	}
 	for k, enc := range c.used {
 		b.Write(k[:])
 		b.Write(size[:binary.PutUvarint(size[:], uint64(len(enc)))])

@@ -2,13 +2,16 @@ package builder
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"folio/internal/bundle"
+	"folio/internal/search"
 	"folio/internal/search/analysis"
 )
 
@@ -52,8 +55,25 @@ func liveData(t *testing.T, out string) map[string][]byte {
 	return files
 }
 
-func sameData(t *testing.T, step string, got, want map[string][]byte) {
+// sameData checks that two outputs hold the same data: the same files, byte for byte,
+// but for the search data, which appends (see index.Update), and the entry and offline
+// plan, which name its files; those must give the same answers to every query.
+func sameData(t *testing.T, step string, got, want map[string][]byte, gotOut, wantOut string) {
 	t.Helper()
+	appended := func(name string) bool {
+		return name == bundle.EntryFile || strings.HasPrefix(name, "s/") || strings.HasPrefix(name, "o/")
+	}
+	for name := range got {
+		if appended(name) {
+			delete(got, name)
+		}
+	}
+	for name := range want {
+		if appended(name) {
+			delete(want, name)
+		}
+	}
+	sameAnswers(t, step, gotOut, wantOut)
 	for name, b := range want {
 		if g, ok := got[name]; !ok {
 			t.Errorf("%s: %s missing from the incremental build", step, name)
@@ -68,9 +88,52 @@ func sameData(t *testing.T, step string, got, want map[string][]byte) {
 	}
 }
 
+// archiveQueries are queries over archivePost's posts: words, phrases, Latin words,
+// numbers, exclusions, filters and the words of edits.
+var archiveQueries = []string{"市场", "新能源汽车", "market", "Analysts shares", "数字金融 -新能源", "更正", "数据有误", "新增",
+	"上涨 OR 投资", "title:快讯", "tag:t3", "category:news 成交额", "12", "37", "date:2024-01-05..2024-01-09", "\"项目总投资\""}
+
+// sameAnswers checks that two outputs' search data answer every query of archiveQueries
+// alike (in every sort order): totals, hits and their order, snippets, facets.
+func sameAnswers(t *testing.T, step, gotOut, wantOut string) {
+	t.Helper()
+	open := func(out string) *search.Searcher {
+		rd, err := bundle.Open(context.Background(), bundle.FS(os.DirFS(filepath.Join(out, "data"))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := search.Open(context.Background(), rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	got, want := open(gotOut), open(wantOut)
+	if got.Docs() != want.Docs() {
+		t.Errorf("%s: the search data holds %d docs, the full build's %d", step, got.Docs(), want.Docs())
+	}
+	answer := func(s *search.Searcher, q string, o search.Options) string {
+		res, err := s.Search(context.Background(), q, o)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		res.Timing = search.Timing{}
+		b, _ := json.Marshal(res)
+		return string(b)
+	}
+	for _, q := range archiveQueries {
+		for _, o := range []search.Options{{}, {Sort: search.SortNewest}, {Sort: search.SortOldest, Offset: 5}} {
+			if g, w := answer(got, q, o), answer(want, q, o); g != w {
+				t.Errorf("%s: %q %+v: the rebuild answers\n%.400s\nthe full build\n%.400s", step, q, o, g, w)
+			}
+		}
+	}
+}
+
 // TestIncrementalEqualsFull updates an archive in steps (add, edit, delete, add), rebuilding
-// into the same output each time: every rebuild reuses the former build's analysis and its
-// data equals, byte for byte, a full build of the same posts into a new folder.
+// into the same output each time: every rebuild appends to the former build's search data
+// rather than write it afresh, and its data equals a full build of the same posts into a
+// new folder: byte for byte, but for the search data, which gives the same answers.
 func TestIncrementalEqualsFull(t *testing.T) {
 	posts, out := filepath.Join(t.TempDir(), "_posts"), filepath.Join(t.TempDir(), "out")
 	files := map[string]string{}
@@ -116,8 +179,8 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if rep.Reused == 0 {
-			t.Errorf("%s: the rebuild reused no analysis of the former build", s.name)
+		if rep.Search.Rebuilt || rep.Search.Kept == 0 {
+			t.Errorf("%s: the rebuild wrote the search data afresh (%+v)", s.name, rep.Search)
 		}
 		fresh := filepath.Join(t.TempDir(), fmt.Sprint("full", n))
 		full, err := Build(Options{Posts: posts, Out: fresh, Site: fakeViewer("1"), Full: true})
@@ -127,12 +190,14 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		if full.Reused != 0 || full.Built != rep.Built {
 			t.Errorf("%s: full build reused %d analyses and built %d posts, the rebuild %d", s.name, full.Reused, full.Built, rep.Built)
 		}
-		sameData(t, s.name, liveData(t, out), liveData(t, fresh))
+		sameData(t, s.name, liveData(t, out), liveData(t, fresh), out, fresh)
 	}
 }
 
-// TestIncrementalCacheDropped checks what makes a rebuild analyze everything again: -full,
-// another _config.yml, a damaged cache. The output stays that of a full build.
+// TestIncrementalCacheDropped checks what makes a rebuild analyze everything again (-full,
+// another _config.yml, a damaged cache) and what makes it write the search data afresh
+// rather than append to it (the same, and a damaged search state or search file). The
+// output stays that of a full build.
 func TestIncrementalCacheDropped(t *testing.T) {
 	root := t.TempDir()
 	posts, out := filepath.Join(root, "_posts"), filepath.Join(t.TempDir(), "out")
@@ -148,33 +213,75 @@ func TestIncrementalCacheDropped(t *testing.T) {
 		}
 		return rep
 	}
-	build(false)
-	if rep := build(false); rep.Reused == 0 {
-		t.Fatal("a rebuild of the same posts reused nothing")
+	edits := 0
+	edit := func() {
+		edits++
+		writeFiles(t, posts, map[string]string{postName(edits): archivePost(edits, fmt.Sprintf("更正%d。", edits))})
 	}
-	if rep := build(true); rep.Reused != 0 {
-		t.Errorf("-full reused %d analyses", rep.Reused)
+	first := build(false)
+	if rep := build(false); rep.Search.Rebuilt || rep.Search.Fresh != 0 || rep.Search.Segments != 1 || rep.Bundle.Written != 0 {
+		t.Errorf("a rebuild of the same posts: search %+v, %d files written, want none", rep.Search, rep.Bundle.Written)
+	} else if rep.Search.Kept != first.Search.Chunks+first.Search.PosChunks {
+		t.Errorf("a rebuild of the same posts kept %d search files, want %d", rep.Search.Kept, first.Search.Chunks+first.Search.PosChunks)
+	}
+	edit()
+	if rep := build(false); rep.Reused == 0 || rep.Search.Rebuilt || rep.Search.Fresh != 1 {
+		t.Errorf("an edit: %d analyses reused (want the title's), search %+v", rep.Reused, rep.Search)
+	}
+	if rep := build(true); rep.Reused != 0 || !rep.Search.Rebuilt {
+		t.Errorf("-full reused %d analyses, search %+v", rep.Reused, rep.Search)
 	}
 	writeFiles(t, root, map[string]string{"_config.yml": "title: Two\n"})
-	if rep := build(false); rep.Reused != 0 {
-		t.Errorf("after a _config.yml change the rebuild reused %d analyses", rep.Reused)
+	if rep := build(false); rep.Reused != 0 || !rep.Search.Rebuilt {
+		t.Errorf("after a _config.yml change the rebuild reused %d analyses, search %+v", rep.Reused, rep.Search)
 	}
-	cache := filepath.Join(out, stateDir, analysisCacheFile)
-	data, err := os.ReadFile(cache)
+	damage := func(name string) {
+		t.Helper()
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, data[:len(data)-3], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	damage(filepath.Join(out, stateDir, analysisCacheFile))
+	edit()
+	if rep := build(false); rep.Reused != 0 || rep.Search.Rebuilt {
+		t.Errorf("a damaged cache gave %d analyses, search %+v", rep.Reused, rep.Search)
+	}
+	damage(filepath.Join(out, stateDir, searchStateFile))
+	edit()
+	if rep := build(false); !rep.Search.Rebuilt {
+		t.Errorf("a damaged search state: search %+v", rep.Search)
+	}
+	// A search file damaged in place (same name, other bytes).
+	var st searchState
+	data, err := os.ReadFile(filepath.Join(out, stateDir, searchStateFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(cache, data[:len(data)-3], 0o644); err != nil {
+	if err := json.Unmarshal(data, &st); err != nil {
 		t.Fatal(err)
 	}
-	if rep := build(false); rep.Reused != 0 {
-		t.Errorf("a damaged cache gave %d analyses", rep.Reused)
+	chunk := filepath.Join(out, "data", st.State.Segments[0].Files[0].Name)
+	data, err = os.ReadFile(chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-1] ^= 1
+	if err := os.WriteFile(chunk, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edit()
+	if rep := build(false); !rep.Search.Rebuilt {
+		t.Errorf("a damaged search file: search %+v", rep.Search)
 	}
 	fresh := filepath.Join(t.TempDir(), "fresh")
 	if _, err := Build(Options{Posts: posts, Out: fresh, Site: fakeViewer("1"), Full: true}); err != nil {
 		t.Fatal(err)
 	}
-	sameData(t, "after a damaged cache", liveData(t, out), liveData(t, fresh))
+	sameData(t, "after damages", liveData(t, out), liveData(t, fresh), out, fresh)
 }
 
 // TestAnalysisCacheRoundTrip checks that a cached analysis gives back exactly what

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -64,6 +65,9 @@ type Stats struct {
 	Bytes, BrotliBytes, GzipBytes int64
 	// Removed counts stale files of former builds that were deleted.
 	Removed int
+	// Compressed counts the files whose copies this build made; the others' copies were
+	// kept from a former build, or there are none.
+	Compressed int
 }
 
 // NewWriter prepares dir (created when missing) for a bundle. With compress set, every
@@ -144,8 +148,20 @@ func (w *Writer) write(j job) error {
 	fresh := !sameContent(path, j.data)
 	compress := w.compress && j.compress
 	var br, gz []byte
+	var brKept, gzKept bool
 	if compress {
-		br, gz = brotliBytes(j.data), gzipBytes(j.data)
+		// Compressing is most of a rebuild's writing: copies of a former build that
+		// decompress to the data are kept (decompressing costs a fraction).
+		if !fresh {
+			br, brKept = keptCopy(path+".br", j.data, func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil })
+			gz, gzKept = keptCopy(path+".gz", j.data, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
+		}
+		if !brKept {
+			br = brotliBytes(j.data)
+		}
+		if !gzKept {
+			gz = gzipBytes(j.data)
+		}
 	}
 	if fresh {
 		if err := w.mkdir(filepath.Dir(path)); err != nil {
@@ -160,7 +176,7 @@ func (w *Writer) write(j job) error {
 	}
 	if compress {
 		for ext, b := range map[string][]byte{".br": br, ".gz": gz} {
-			if fresh || !sameContent(path+ext, b) {
+			if kept := ext == ".br" && brKept || ext == ".gz" && gzKept; !kept && (fresh || !sameContent(path+ext, b)) {
 				if err := safefile.Write(path+ext, b); err != nil {
 					return err
 				}
@@ -172,6 +188,9 @@ func (w *Writer) write(j job) error {
 	w.stats.Bytes += int64(len(j.data))
 	if w.compress && !j.compress { // served as it is
 		br, gz = j.data, j.data
+	}
+	if compress && (!brKept || !gzKept) {
+		w.stats.Compressed++
 	}
 	w.stats.BrotliBytes += int64(len(br))
 	w.stats.GzipBytes += int64(len(gz))
@@ -187,6 +206,29 @@ func sameContent(path string, data []byte) bool {
 	}
 	have, err := os.ReadFile(path)
 	return err == nil && bytes.Equal(have, data)
+}
+
+// keptCopy returns the compressed copy at path, and true, when it is a regular file that
+// decompresses (through open) to exactly data.
+func keptCopy(path string, data []byte, open func(io.Reader) (io.Reader, error)) ([]byte, bool) {
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	r, err := open(bytes.NewReader(b))
+	if err != nil {
+		return nil, false
+	}
+	// One byte more than data: a longer stream is not a copy of it.
+	got, err := io.ReadAll(io.LimitReader(r, int64(len(data))+1))
+	if err != nil || !bytes.Equal(got, data) {
+		return nil, false
+	}
+	return b, true
 }
 
 // mkdir creates a kind folder once.

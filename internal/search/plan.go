@@ -30,6 +30,8 @@ type plan struct {
 	rangeOf map[string][]format.Route // prefix → leaf entries of its range
 	wordOf  map[string][]format.Route // word prefix → the chunks of its range it reads (see pickWordChunks)
 	posFile map[string]bool           // position chunks to fetch
+
+	more []*plan // the plans of the segments after the first (segments.go)
 }
 
 // phrase is a query word of several tokens; neg when it is excluded. Exact says it is
@@ -208,7 +210,7 @@ func (p *plan) posFiles(t *query.Text) map[string]int {
 func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budget int, trigrams bool) bool {
 	cost := func(t *query.Text) int {
 		n := 0
-		for f, size := range p.posFiles(t) {
+		for f, size := range p.allPosFiles(t) {
 			if _, cached := files.Peek(f); !cached && !p.posFile[f] {
 				n += size
 			}
@@ -222,7 +224,9 @@ func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budg
 				ph.useTri, ph.exact = true, true
 				continue
 			}
-			delete(p.leafOf, ph.tri) // not held (or not wanted): its chunk need not be fetched
+			for _, q := range p.all() {
+				delete(q.leafOf, ph.tri) // not held (or not wanted): its chunk need not be fetched
+			}
 		}
 		order = append(order, ph)
 	}
@@ -244,7 +248,7 @@ func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budg
 			continue
 		}
 		spent += c
-		for f := range p.posFiles(ph.t) {
+		for f := range p.allPosFiles(ph.t) {
 			p.posFile[f] = true
 		}
 	}
@@ -254,17 +258,19 @@ func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budg
 // fetch gets the term chunks and the chosen position chunks into the view.
 func (p *plan) fetch(ctx context.Context, v *view) error {
 	files := map[string]byte{}
-	for _, r := range p.leafOf {
-		files[r.File] = 'D'
-	}
-	for _, rs := range p.rangeOf {
-		for _, r := range rs {
+	for _, q := range p.all() {
+		for _, r := range q.leafOf {
 			files[r.File] = 'D'
 		}
-	}
-	for _, rs := range p.wordOf {
-		for _, r := range rs {
-			files[r.File] = 'D'
+		for _, rs := range q.rangeOf {
+			for _, r := range rs {
+				files[r.File] = 'D'
+			}
+		}
+		for _, rs := range q.wordOf {
+			for _, r := range rs {
+				files[r.File] = 'D'
+			}
 		}
 	}
 	for f := range p.posFile {
@@ -298,6 +304,9 @@ func (p *plan) fetch(ctx context.Context, v *view) error {
 // alternatives lists the terms a slot may match in field f: its terms that occur in the
 // field, and with a prefix, the field's bigrams starting with it.
 func (p *plan) alternatives(v *view, sl analysis.Slot, f int) []string {
+	if v.segs != nil {
+		return p.segAlternatives(v, sl, f)
+	}
 	var out []string
 	for _, t := range sl.Terms {
 		if r, ok := p.leafOf[t]; ok {
@@ -329,6 +338,9 @@ func (p *plan) alternatives(v *view, sl analysis.Slot, f int) []string {
 // terms starting with it, longer than it, in the chunks pickWordChunks kept; at most max,
 // the commonest in the field first (ties in term order).
 func (p *plan) completions(v *view, prefix string, f, max int) []string {
+	if v.segs != nil {
+		return p.segCompletions(v, prefix, f, max)
+	}
 	type cand struct {
 		term string
 		df   int

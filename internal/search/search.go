@@ -37,5 +37,7 @@
 // the field (recall stays complete; the result says Exact: false). The hits' posts come
 // from their shards, with a snippet each (package snippet); the result's Marks say what a
 // viewer marks (query.Marks). Type-ahead (Options.Prefix) also matches the completions of
-// the last Latin word, read from the biggest chunks of its range (plan.go).
+// the last Latin word, read from the biggest chunks of its range (plan.go). Search data of
+// several segments (a rebuild appends) is planned and fetched in every segment, and the
+// reader merges the segments' doc lists into those of one (segments.go).
 package search

@@ -119,6 +119,7 @@ type Searcher struct {
 	root    *format.Root
 	files   *fetch.Fetcher
 	routes  *routes
+	segs    *segments    // nil: one segment
 	phrases *fetch.Cache // computed phrase postings (see phraseMatcher), apart so as not to push files out
 	mapping mapping.IndexMapping
 
@@ -154,6 +155,9 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	}
 	s.root = &root
 	if s.routes, err = newRoutes(s.files, &root); err != nil {
+		return nil, &bundle.DataError{File: name, Err: err}
+	}
+	if s.segs, err = openSegments(s.files, &root); err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
 	m := mapping.NewIndexMapping()
@@ -228,11 +232,12 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	began := time.Now()
 	t := began
 	p := newPlan(x)
+	p.morePlans(x, s.segs)
 	var m *reader.Meta
 	var metaErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { m, metaErr = s.loadMeta(ctx) })
-	routeErr := p.route(ctx, s.routes, began, s.cfg.PrefixBytes)
+	routeErr := p.routeAll(ctx, s.routes, s.segs, began, s.cfg.PrefixBytes)
 	wg.Wait()
 	if metaErr != nil {
 		return nil, metaErr
@@ -242,7 +247,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	exact := p.decide(s.files, m, o.Exact, s.cfg.PhraseBytes, !o.blevePhrases && o.Exact != ExactNever)
 	tm.Route = since(&t)
-	v := &view{ctx: ctx, meta: m, routes: s.routes, files: s.files, chunks: map[string]*reader.TermChunk{}, pos: map[string]*reader.PosChunk{}}
+	v := &view{ctx: ctx, meta: m, routes: s.routes, segs: s.segs, files: s.files, chunks: map[string]*reader.TermChunk{}, pos: map[string]*reader.PosChunk{}}
 	if err := p.fetch(ctx, v); err != nil {
 		return nil, err
 	}
@@ -271,6 +276,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	// The route tables spare later searches their route nodes. Fetch them a moment after
 	// the first search has returned its results (failures only leave the trees in use).
 	s.routes.scheduleTables()
+	s.segs.scheduleTables()
 	return out, nil
 }
 
@@ -278,7 +284,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 // view, as a bleve index would (scoring, sorting, paging), and returns the doc numbers of
 // the page of hits, the total, and the facets of every hit.
 func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
-	rd := reader.New(v, v.meta, s.phrases)
+	rd := s.newReader(v)
 	opts := search.SearcherOptions{}
 	if !scored {
 		opts.Score = "none"

@@ -15,6 +15,7 @@ type view struct {
 	ctx    context.Context
 	meta   *reader.Meta
 	routes *routes
+	segs   *segments // nil: one segment
 	files  *fetch.Fetcher
 	chunks map[string]*reader.TermChunk
 	pos    map[string]*reader.PosChunk

@@ -9,7 +9,9 @@
 // WORK/update-N/full (the full build, same run). It prints both times, the data files of
 // the new generation against the previous one (names new and names gone, by kind), the
 // bytes a reader who had everything cached must fetch to see the new state (the brotli
-// copies, as served), and whether the rebuild's data equals the full build's.
+// copies, as served), whether the rebuild's data equals the full build's, and whether its
+// answers to the benchmark queries do. With -days D it does D such updates in a row, each
+// rebuilt (a line per day), and builds the last day's posts from scratch.
 package main
 
 import (
@@ -44,6 +46,7 @@ func run() error {
 	n := flag.Int("n", 10000, "posts in the generated archive")
 	work := flag.String("work", filepath.Join(os.TempDir(), "folio-bench"), "folder for the archive and the sites")
 	shared := flag.String("shared", "../shared", "the shared folder (tools/gencorpus)")
+	days := flag.Int("days", 1, "daily updates in a row, each rebuilt into the same output (the full build is of the last day's posts)")
 	profile := flag.String("profile", "", "write CPU profiles of the rebuild and the full build to PROFILE-rebuild.prof and PROFILE-full.prof")
 	flag.Parse()
 	if *n < 1000 {
@@ -71,19 +74,31 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	ch, err := update(posts, int(math.Ceil(float64(*n)*0.005)), 10, 5)
-	if err != nil {
-		return fmt.Errorf("update the posts: %w", err)
-	}
-	fmt.Printf("update: %d posts added (dated %s), %d edited, %d deleted\n", ch.added, ch.day, ch.edited, ch.deleted)
-
-	rebuild, err := profiled(*profile, "rebuild", func() (timing, error) { return build(posts, out, false) })
-	if err != nil {
-		return err
-	}
-	after, err := Listing(out)
-	if err != nil {
-		return err
+	var rebuild timing
+	var firstDiff Diff
+	for d := 1; d <= *days; d++ {
+		ch, err := update(posts, int(math.Ceil(float64(*n)*0.005)), 10, 5)
+		if err != nil {
+			return fmt.Errorf("update the posts: %w", err)
+		}
+		fmt.Printf("update %d: %d posts added (dated %s), %d edited, %d deleted\n", d, ch.added, ch.day, ch.edited, ch.deleted)
+		if rebuild, err = profiled(*profile, "rebuild", func() (timing, error) { return build(posts, out, false) }); err != nil {
+			return err
+		}
+		after, err := Listing(out)
+		if err != nil {
+			return err
+		}
+		diff := Compare(before, after)
+		if d == 1 {
+			firstDiff = diff
+		}
+		if *days > 1 {
+			fmt.Printf("day %d: rebuild %s; new names %d of %d files (%.1f%%), %.2f of %.1f MB (%.1f%%); a reader with everything cached fetches %.2f MB\n",
+				d, rebuild, diff.New.Files, diff.After.Files, 100*float64(diff.New.Files)/float64(diff.After.Files),
+				mb(diff.New.Bytes), mb(diff.After.Bytes), 100*float64(diff.New.Bytes)/float64(diff.After.Bytes), mb(diff.New.Sent))
+		}
+		before = after
 	}
 	scratch, err := profiled(*profile, "full", func() (timing, error) { return build(posts, full, true) })
 	if err != nil {
@@ -94,16 +109,21 @@ func run() error {
 		return err
 	}
 
-	fmt.Printf("rebuild into the same output: %s; full build of the same posts: %s; rebuild/full = %.0f%% wall, %.0f%% CPU\n",
+	fmt.Printf("rebuild into the same output (the last): %s; full build of the same posts: %s; rebuild/full = %.0f%% wall, %.0f%% CPU\n",
 		rebuild, scratch, 100*rebuild.wall/scratch.wall, 100*rebuild.cpu/scratch.cpu)
-	report(Compare(before, after))
-	same := Compare(fresh, after)
+	fmt.Println("the first update's rebuild against the build before it:")
+	report(firstDiff)
+	same := Compare(fresh, before)
 	if same.New.Files == 0 && same.Gone.Files == 0 {
 		fmt.Println("the rebuild's data files equal the full build's: yes")
 	} else {
-		fmt.Printf("the rebuild's data files equal the full build's: NO (%d names only in the rebuild, %d only in the full build)\n", same.New.Files, same.Gone.Files)
+		fmt.Printf("the rebuild's data files differ from the full build's: %d names only in the rebuild, %d only in the full build (by kind: %s)\n", same.New.Files, same.Gone.Files, byKind(same))
 	}
-	return nil
+	queries, err := benchQueries(*shared, gen)
+	if err != nil {
+		return fmt.Errorf("the benchmark queries: %w", err)
+	}
+	return compareAnswers(out, full, queries)
 }
 
 // report prints what changed between two generations.
@@ -134,6 +154,17 @@ func report(d Diff) {
 
 func mb(b int64) float64 { return float64(b) / 1e6 }
 
+// byKind lists the new names of a diff per kind.
+func byKind(d Diff) string {
+	s := ""
+	for _, k := range Kinds(d.NewByKind, d.GoneByKind) {
+		if t := d.NewByKind[k]; t != nil {
+			s += fmt.Sprintf("%s %d ", k, t.Files)
+		}
+	}
+	return s
+}
+
 // timing is one build's wall time and the CPU time (user and system) this process spent
 // in it: on a shared machine the CPU time compares builds better than the wall time.
 type timing struct{ wall, cpu float64 }
@@ -152,6 +183,9 @@ func build(posts, out string, full bool) (timing, error) {
 	}
 	t := timing{time.Since(start).Seconds(), cpuSeconds() - cpu0}
 	fmt.Printf("  built %s: %d posts, %d analyses reused, %s\n", out, rep.Built, rep.Reused, t)
+	ss := rep.Search
+	fmt.Printf("    search: %d segments (written afresh: %v; %d posts new or edited, %d tombstones, %d segments merged, %d files kept); %d of %d data files compressed\n",
+		ss.Segments, ss.Rebuilt, ss.Fresh, ss.Tombstones, ss.Merged, ss.Kept, rep.Bundle.Compressed, rep.Bundle.Files)
 	return t, nil
 }
 

@@ -19,6 +19,10 @@
 // Root.ShardTable) hold each tree's whole leaf level in one node. Position chunks are written
 // without .br/.gz copies: varint positions compress by only ~10%.
 //
+// A rebuild appends: the term and position chunks (and their route trees) form segments,
+// new and edited posts going into a new one, deleted posts becoming tombstones; the root
+// lists the segments and the layout of the docs in them (segments.go).
+//
 // Encoding and decoding of each file live together here, shared by the index writer
 // (internal/search/index) and the search runtime (internal/search).
 package format
@@ -29,9 +33,13 @@ import (
 )
 
 // Format and Version name the search data format; a reader refuses other versions.
+// Version 2 added segments (Root.More, Root.Layout); the binary files did not change and
+// keep fileVersion in their headers.
 const (
 	Format  = "folio-search"
-	Version = 1
+	Version = 2
+
+	fileVersion = 1
 )
 
 // Root is the search data's entry file.
@@ -57,6 +65,11 @@ type Root struct {
 	// Chunks and PosChunks count the term and position chunks.
 	Chunks    int `json:"chunks"`
 	PosChunks int `json:"posChunks"`
+	// More lists the segments after the first (Terms, TermTable, Chunks and PosChunks are
+	// the first's), and Layout (EncodeLayout) says where each doc is; both are empty when
+	// the data is one segment of docs 0..Docs-1 (see segments.go).
+	More   []Segment `json:"more,omitempty"`
+	Layout []byte    `json:"layout,omitempty"`
 }
 
 // Fields of the text index, in the order of field masks.
@@ -135,10 +148,10 @@ func (d *dec) bytes() []byte {
 func (d *dec) str() string { return string(d.bytes()) }
 
 // header writes and checks a file's magic letter and version.
-func (e *enc) header(magic byte) { e.b = append(e.b, magic, Version) }
+func (e *enc) header(magic byte) { e.b = append(e.b, magic, fileVersion) }
 
 func (d *dec) header(magic byte) {
-	if d.byte() != magic || d.byte() != Version {
+	if d.byte() != magic || d.byte() != fileVersion {
 		d.fail()
 	}
 }

@@ -28,8 +28,27 @@ type indexer struct {
 	stats WriteStats
 
 	termLeaves []format.Route // every term chunk's route entry, for the term table
+	tri        map[string]int // the trigram terms indexed (nil until collect picks them)
+
+	// filesMu guards files: the segment's files, for a later build to keep.
+	filesMu sync.Mutex
+	files   []SegFile
 
 	analyze Analyzer // analysis.Analyze, or a build's cache of its results
+}
+
+// put stores a file of the segment (plain: without compressed copies) and notes its name.
+func (x *indexer) put(data []byte, plain bool) string {
+	var name string
+	if plain {
+		name = x.w.PutPlain("s", "bin", data)
+	} else {
+		name = x.w.PutFile("s", "bin", data)
+	}
+	x.filesMu.Lock()
+	x.files = append(x.files, SegFile{Name: name, Plain: plain})
+	x.filesMu.Unlock()
+	return name
 }
 
 const accBlock = 4096
@@ -48,19 +67,23 @@ type docTerm struct {
 	pos  []uint32
 }
 
-// collect analyzes every post (in parallel, merged in doc order) into postings and returns
-// the metadata.
-func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
-	n := len(sorted)
-	m := &format.Meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n)}
-	profiles := map[string]uint32{}
-	titleTokens := 0
-	catIdx, tagIdx := nameIndex(sorted, func(p *post.Post) []string { return p.Categories }),
-		nameIndex(sorted, func(p *post.Post) []string { return p.Tags })
-	m.Categories, m.Tags = sortedKeys(catIdx), sortedKeys(tagIdx)
+// docLens is what a segment keeps of a doc besides its postings: its token counts per
+// field (for length norms) and whether its text was cut (see MaxIndexedRunes).
+type docLens struct {
+	Title, Body int32
+	Cut         bool
+}
 
-	tri := frequentTrigrams(sorted, x.analyze)
-	m.Trigrams = sortedKeys(tri)
+// collect analyzes every post (in parallel, merged in doc order) into postings and returns
+// each doc's lengths. The trigram terms are x.tri, or, when nil, those frequentTrigrams
+// picks.
+func (x *indexer) collect(sorted []*post.Post) ([]docLens, error) {
+	n := len(sorted)
+	lens := make([]docLens, n)
+	if x.tri == nil {
+		x.tri = frequentTrigrams(sorted, x.analyze)
+	}
+	tri := x.tri
 
 	outs := make([]docOut, n)
 	ready := make([]chan struct{}, n)
@@ -100,7 +123,28 @@ func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
 				x.add(dt, f, uint32(i))
 			}
 		}
-		pr := format.Profile{Cats: indexes(p.Categories, catIdx), Tags: indexes(p.Tags, tagIdx), BodyClass: format.LengthClass(out.lens[format.FieldBody])}
+		lens[i] = docLens{Title: int32(out.lens[format.FieldTitle]), Body: int32(out.lens[format.FieldBody]), Cut: out.cut}
+		*out = docOut{}
+		if x.bytes >= SpillBytes && err == nil {
+			err = x.spillRun()
+		}
+		<-slots
+	}
+	wg.Wait()
+	return lens, err
+}
+
+// metaOf makes the metadata of every doc from the posts (sorted) and their lengths.
+func metaOf(sorted []*post.Post, lens []docLens, trigrams []string) *format.Meta {
+	n := len(sorted)
+	m := &format.Meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n), Trigrams: trigrams}
+	profiles := map[string]uint32{}
+	titleTokens := 0
+	catIdx, tagIdx := nameIndex(sorted, func(p *post.Post) []string { return p.Categories }),
+		nameIndex(sorted, func(p *post.Post) []string { return p.Tags })
+	m.Categories, m.Tags = sortedKeys(catIdx), sortedKeys(tagIdx)
+	for i, p := range sorted {
+		pr := format.Profile{Cats: indexes(p.Categories, catIdx), Tags: indexes(p.Tags, tagIdx), BodyClass: format.LengthClass(int(lens[i].Body))}
 		key := fmt.Sprint(pr.Cats, pr.Tags, pr.BodyClass)
 		k, ok := profiles[key]
 		if !ok {
@@ -110,18 +154,12 @@ func (x *indexer) collect(sorted []*post.Post) (*format.Meta, error) {
 		}
 		m.DocProfile[i] = k
 		m.Days[i] = dayOf(p.Date)
-		titleTokens += out.lens[format.FieldTitle]
-		*out = docOut{}
-		if x.bytes >= SpillBytes && err == nil {
-			err = x.spillRun()
-		}
-		<-slots
+		titleTokens += int(lens[i].Title)
 	}
-	wg.Wait()
 	if n > 0 {
 		m.TitleClass = format.LengthClass(titleTokens / n)
 	}
-	return m, err
+	return m
 }
 
 // analyzePost tokenizes a post's title and text and groups the tokens by term, adding the
@@ -353,7 +391,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 		leaves = append(leaves, g.leaves...)
 	}
 	x.termLeaves = leaves
-	return x.tree(leaves)
+	return x.tree(leaves, true)
 }
 
 // termEntryAcc is a term with its accumulated postings.
@@ -378,12 +416,12 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 			terms = append(terms, t)
 		}
 		data := format.EncodeTermChunk(terms)
-		*leaves = append(*leaves, format.Route{Key: []byte(terms[0].Term), File: x.w.PutFile("s", "bin", data), Size: len(data)})
+		*leaves = append(*leaves, format.Route{Key: []byte(terms[0].Term), File: x.put(data, false), Size: len(data)})
 		termBytes += int64(len(data))
 		all = append(all, terms...)
 	}
 	data := format.EncodePosChunk(all)
-	name := x.w.PutPlain("s", "bin", data) // positions barely compress (~10%)
+	name := x.put(data, true) // positions barely compress (~10%)
 	for i := range *leaves {
 		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)
 	}
@@ -396,15 +434,16 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 }
 
 // tree writes route nodes over leaf entries, Fanout per node, and returns the top node
-// (kept in the root).
-func (x *indexer) tree(entries []format.Route) []byte {
+// (kept in the root). seg says the nodes are the segment's files (the term routes), not
+// the build's (the shard routes).
+func (x *indexer) tree(entries []format.Route, seg bool) []byte {
 	leaf := true
 	for len(entries) > TopFanout {
 		var up []format.Route
 		for i := 0; i < len(entries); i += Fanout {
 			part := entries[i:min(i+Fanout, len(entries))]
 			data := format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: part})
-			up = append(up, format.Route{Key: part[0].Key, File: x.w.PutFile("s", "bin", data), Size: len(data)})
+			up = append(up, format.Route{Key: part[0].Key, File: x.putRoute(data, seg), Size: len(data)})
 			x.stats.Nodes++
 			x.stats.NodeBytes += int64(len(data))
 		}
@@ -413,15 +452,24 @@ func (x *indexer) tree(entries []format.Route) []byte {
 	return format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: entries})
 }
 
+// putRoute stores a route node, as a file of the segment when seg is set.
+func (x *indexer) putRoute(data []byte, seg bool) string {
+	if seg {
+		return x.put(data, false)
+	}
+	return x.w.PutFile("s", "bin", data)
+}
+
 // table writes a route table, every leaf entry in one leaf node, and returns its name; ""
-// when the entries fit in the top node anyway, or are more than MaxTableEntries.
-func (x *indexer) table(entries []format.Route) string {
+// when the entries fit in the top node anyway, or are more than MaxTableEntries. seg is
+// as for tree.
+func (x *indexer) table(entries []format.Route, seg bool) string {
 	if len(entries) <= TopFanout || len(entries) > MaxTableEntries {
 		return ""
 	}
 	data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})
 	x.stats.NodeBytes += int64(len(data))
-	return x.w.PutFile("s", "bin", data)
+	return x.putRoute(data, seg)
 }
 
 // dayOf is the post's calendar date, in its own zone, as days since 1970-01-01.

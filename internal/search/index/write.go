@@ -12,14 +12,8 @@
 package index
 
 import (
-	"encoding/json"
-	"fmt"
-	"time"
-
 	"folio/internal/bundle"
 	"folio/internal/post"
-	"folio/internal/search/analysis"
-	"folio/internal/search/format"
 )
 
 // Sizes that shape the search files. Like the bundle's, they are part of the format only
@@ -82,6 +76,17 @@ type WriteStats struct {
 	// Cut lists the posts (by file) whose text is longer than MaxIndexedRunes: only their
 	// beginning is searchable.
 	Cut []string `json:"cut,omitempty"`
+	// Segments counts the segments of the search data (see Update). Rebuilt says the index
+	// was written afresh, as one segment; otherwise Fresh posts (new or edited) went into
+	// a new segment, which took in Merged smaller segments, Tombstones docs were deleted,
+	// and Kept files of former segments were kept. Counts of the segments written (terms,
+	// chunks, bytes) leave the kept ones out.
+	Segments   int  `json:"segments"`
+	Rebuilt    bool `json:"rebuilt,omitempty"`
+	Fresh      int  `json:"fresh,omitempty"`
+	Merged     int  `json:"merged,omitempty"`
+	Tombstones int  `json:"tombstones,omitempty"`
+	Kept       int  `json:"kept,omitempty"`
 }
 
 // MaxIndexedRunes is how much of a post's text is indexed for search. Real posts are far
@@ -124,54 +129,6 @@ func WriteSized(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layou
 // WriteWith is WriteSized with the titles and texts analyzed by analyze (nil:
 // analysis.Analyze).
 func WriteWith(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout, analyze Analyzer, sizes Sizes) (string, WriteStats, error) {
-	if sizes.ChunkBytes <= 0 {
-		sizes.ChunkBytes = ChunkBytes
-	}
-	if sizes.PosChunkBytes <= 0 {
-		sizes.PosChunkBytes = PosChunkBytes
-	}
-	start := time.Now()
-	sorted := bundle.Sorted(posts)
-	if analyze == nil {
-		analyze = Analyze
-	}
-	x := &indexer{w: w, sizes: sizes, terms: map[string]uint32{}, analyze: analyze}
-	x.stats.Docs = len(sorted)
-	m, err := x.collect(sorted)
-	if err != nil {
-		if x.spill != nil {
-			x.spill.remove()
-		}
-		return "", x.stats, err
-	}
-	terms := x.memoryTerms()
-	var mergeErr error
-	if x.spill != nil {
-		terms = x.mergedTerms(&mergeErr)
-	}
-	termTop := x.writeTerms(terms)
-	if mergeErr != nil {
-		return "", x.stats, mergeErr
-	}
-	lay := layout()
-	if len(lay.Shards) != len(lay.Starts) || len(sorted) > 0 && (len(lay.Starts) == 0 || lay.Starts[0] != 0) {
-		return "", x.stats, fmt.Errorf("search: bad bundle layout (%d shards, %d starts)", len(lay.Shards), len(lay.Starts))
-	}
-	shards := make([]format.Route, len(lay.Shards))
-	for i, name := range lay.Shards {
-		shards[i] = format.Route{Key: format.DocKey(lay.Starts[i]), File: name}
-	}
-	shardTop := x.tree(shards)
-	metaData := format.EncodeMeta(m)
-	x.stats.MetaBytes = int64(len(metaData))
-	root := format.Root{Format: format.Format, Version: format.Version, Analyzer: analysis.AnalyzerName, Docs: len(sorted),
-		Terms: termTop, Shards: shardTop, Meta: w.PutFile("s", "bin", metaData),
-		TermTable: x.table(x.termLeaves), ShardTable: x.table(shards),
-		Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
-	data, err := json.Marshal(root)
-	if err != nil {
-		return "", x.stats, fmt.Errorf("search root: %w", err)
-	}
-	x.stats.Seconds = time.Since(start).Seconds()
-	return w.Put("s", data), x.stats, nil
+	root, st, _, err := Update(w, posts, layout, analyze, sizes, nil)
+	return root, st, err
 }

@@ -60,6 +60,7 @@ type Reader struct {
 	src     Source
 	meta    *Meta
 	phrases *phraseMatcher
+	parts   []*part // the segments, when there are several (see NewSegmented)
 }
 
 // New returns the reader of one search over src and the metadata; phrase postings it
@@ -84,43 +85,16 @@ func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string,
 	m.prepare()
 	pr := &postingsReader{field: field, term: string(term), m: m, last: uint32(m.Docs - 1), normField: -1, vectors: includeTermVectors}
 	switch f := fieldIndex(field); {
-	case f >= 0 && isPhraseTerm(string(term)):
-		pr.normField = f
-		docs, freqs, err := r.phrases.postings(string(term), f)
-		if err != nil {
-			return nil, err
-		}
-		if n := len(docs); n > 0 && int(docs[n-1]) >= m.Docs {
-			return nil, &bundle.DataError{File: "search positions", Err: format.ErrDamaged}
-		}
-		pr.docs, pr.freqs = docs, freqs
 	case f >= 0:
 		pr.normField = f
-		e, rt, err := r.entry(string(term))
+		var err error
+		if r.parts != nil {
+			pr.docs, pr.freqs, pr.pos, pr.off, err = r.partsPostings(string(term), f, includeTermVectors)
+		} else {
+			pr.docs, pr.freqs, pr.pos, pr.off, err = r.postings(string(term), f, includeTermVectors)
+		}
 		if err != nil {
 			return nil, err
-		}
-		if e == nil || !e.Has(f) {
-			break
-		}
-		pl, err := e.Docs(f)
-		if err != nil {
-			return nil, &bundle.DataError{File: rt.File, Err: err}
-		}
-		if n := len(pl.Docs); n > 0 && int(pl.Docs[n-1]) >= m.Docs {
-			return nil, &bundle.DataError{File: rt.File, Err: format.ErrDamaged}
-		}
-		pr.docs, pr.freqs = pl.Docs, pl.Freqs
-		if includeTermVectors {
-			src, err := r.source(string(term), f, true)
-			if err != nil {
-				return nil, err
-			}
-			if src != nil {
-				if pr.pos, pr.off, err = format.Positions(src.stream, pl); err != nil {
-					return nil, &bundle.DataError{File: rt.Pos, Err: err}
-				}
-			}
 		}
 	case field == FieldCategory || field == FieldTag:
 		pr.docs = m.docsWith(field, string(term))
@@ -131,6 +105,49 @@ func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string,
 	}
 	pr.i = len(pr.docs) - 1
 	return pr, nil
+}
+
+// postings returns a term's doc list in field f (ascending), its frequencies (nil: all 1)
+// and, with vectors, its positions (pos[off[i]:off[i+1]] are those of docs[i]).
+func (r *Reader) postings(term string, f int, vectors bool) (docs, freqs, pos, off []uint32, err error) {
+	m := r.meta
+	if isPhraseTerm(term) {
+		docs, freqs, err := r.phrases.postings(term, f)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if n := len(docs); n > 0 && int(docs[n-1]) >= m.Docs {
+			return nil, nil, nil, nil, &bundle.DataError{File: "search positions", Err: format.ErrDamaged}
+		}
+		return docs, freqs, nil, nil, nil
+	}
+	e, rt, err := r.entry(term)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if e == nil || !e.Has(f) {
+		return nil, nil, nil, nil, nil
+	}
+	pl, err := e.Docs(f)
+	if err != nil {
+		return nil, nil, nil, nil, &bundle.DataError{File: rt.File, Err: err}
+	}
+	if n := len(pl.Docs); n > 0 && int(pl.Docs[n-1]) >= m.Docs {
+		return nil, nil, nil, nil, &bundle.DataError{File: rt.File, Err: format.ErrDamaged}
+	}
+	docs, freqs = pl.Docs, pl.Freqs
+	if vectors {
+		src, err := r.source(term, f, true)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if src != nil {
+			if pos, off, err = format.Positions(src.stream, pl); err != nil {
+				return nil, nil, nil, nil, &bundle.DataError{File: rt.Pos, Err: err}
+			}
+		}
+	}
+	return docs, freqs, pos, off, nil
 }
 
 func (r *Reader) DocIDReaderAll() (index.DocIDReader, error) {
@@ -173,6 +190,8 @@ func (r *Reader) dict(field string, lo, hi []byte) (index.FieldDict, error) {
 		return bytes.Compare([]byte(t), lo) >= 0 && (hi == nil || bytes.Compare([]byte(t), hi) < 0)
 	}
 	switch f := fieldIndex(field); {
+	case f >= 0 && r.parts != nil:
+		return r.partsDict(field, lo, hi)
 	case f >= 0:
 		leaves, err := r.src.Leaves(lo, hi)
 		if err != nil {

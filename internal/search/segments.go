@@ -1,0 +1,241 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"folio/internal/search/analysis"
+	"folio/internal/search/fetch"
+	"folio/internal/search/format"
+	"folio/internal/search/query"
+	"folio/internal/search/reader"
+)
+
+// Search data of several segments (see format's segments.go): every query is planned in
+// each segment (its own term routes; the chunks of all are fetched at once), the words a
+// query may match are those some segment holds for a live doc, and the reader merges each
+// term's doc lists of every segment (reader.NewSegmented), so that the answer is the one
+// a build from scratch gives. What stays approximate, as it is within one segment's
+// choices: which chunks type-ahead reads of a prefix's range, and which completions it
+// keeps (their doc counts include deleted docs).
+
+// segments are the segments after the first, and where every segment's docs are.
+type segments struct {
+	more    []*routes // the term routes of segments 1…
+	global  [][]int32 // per segment (the first included), the doc number of each local doc (-1: deleted)
+	deleted []bool    // per segment: some of its docs are deleted
+}
+
+// openSegments reads the root's segments; nil when the data is one segment.
+func openSegments(files *fetch.Fetcher, root *format.Root) (*segments, error) {
+	if len(root.More) == 0 && len(root.Layout) == 0 {
+		return nil, nil
+	}
+	l, err := format.DecodeLayout(root.Layout, root.Docs)
+	if err != nil {
+		return nil, err
+	}
+	if len(l.Sizes) != len(root.More)+1 {
+		return nil, format.ErrDamaged
+	}
+	s := &segments{global: l.Globals()}
+	for _, d := range l.Deleted {
+		s.deleted = append(s.deleted, len(d) > 0)
+	}
+	for _, seg := range root.More {
+		rt, err := newRoutes(files, &format.Root{Terms: seg.Terms, TermTable: seg.TermTable, Shards: format.EncodeNode(&format.RouteNode{Leaf: true})})
+		if err != nil {
+			return nil, err
+		}
+		s.more = append(s.more, rt)
+	}
+	return s, nil
+}
+
+// scheduleTables schedules the route tables of every segment after the first.
+func (s *segments) scheduleTables() {
+	if s == nil {
+		return
+	}
+	for _, rt := range s.more {
+		rt.scheduleTables()
+	}
+}
+
+// morePlans plans the query in the segments after the first too (p.more).
+func (p *plan) morePlans(x query.Expr, segs *segments) {
+	if segs == nil {
+		return
+	}
+	for range segs.more {
+		p.more = append(p.more, newPlan(x))
+	}
+}
+
+// routeAll is route in every segment, at once.
+func (p *plan) routeAll(ctx context.Context, rt *routes, segs *segments, searchBegan time.Time, prefixBytes int) error {
+	if len(p.more) == 0 {
+		return p.route(ctx, rt, searchBegan, prefixBytes)
+	}
+	errs := make([]error, len(p.more)+1)
+	var wg sync.WaitGroup
+	for k, q := range p.all() {
+		r := rt
+		if k > 0 {
+			r = segs.more[k-1]
+		}
+		wg.Go(func() { errs[k] = q.route(ctx, r, searchBegan, prefixBytes) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// all is the plan of every segment: p itself, then p.more.
+func (p *plan) all() []*plan { return append([]*plan{p}, p.more...) }
+
+// allPosFiles is posFiles in every segment.
+func (p *plan) allPosFiles(t *query.Text) map[string]int {
+	files := p.posFiles(t)
+	for _, q := range p.more {
+		for f, n := range q.posFiles(t) {
+			files[f] = n
+		}
+	}
+	return files
+}
+
+// live says whether segment k holds entry e's term in field f for a doc not deleted.
+func (v *view) live(k int, e *reader.TermEntry, f int) bool {
+	if !e.Has(f) {
+		return false
+	}
+	if v.segs == nil || !v.segs.deleted[k] {
+		return true
+	}
+	pl, err := e.Docs(f)
+	if err != nil {
+		return true // the reader reports the damage
+	}
+	g := v.segs.global[k]
+	for _, d := range pl.Docs {
+		if int(d) < len(g) && g[d] >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// segAlternatives is alternatives over every segment: a slot's terms (in its order) that
+// some segment holds for a live doc, then the bigrams of its prefix (in term order).
+func (p *plan) segAlternatives(v *view, sl analysis.Slot, f int) []string {
+	var out []string
+	plans := p.all()
+	for _, t := range sl.Terms {
+		for k, q := range plans {
+			if r, ok := q.leafOf[t]; ok {
+				if c := v.chunks[r.File]; c != nil {
+					if e := c.Find(t); e != nil && v.live(k, e, f) {
+						out = append(out, t)
+						break
+					}
+				}
+			}
+		}
+	}
+	if sl.Prefix != "" {
+		seen := map[string]bool{}
+		var more []string
+		for k, q := range plans {
+			for _, r := range q.rangeOf[sl.Prefix] {
+				c := v.chunks[r.File]
+				if c == nil {
+					continue
+				}
+				for i := range c.Terms {
+					e := &c.Terms[i]
+					if strings.HasPrefix(e.Term, sl.Prefix) && e.Term != sl.Prefix && e.Term != sl.Prefix+analysis.EndMark && !seen[e.Term] && v.live(k, e, f) {
+						seen[e.Term] = true
+						more = append(more, e.Term)
+					}
+				}
+			}
+		}
+		slices.Sort(more)
+		out = append(out, more...)
+	}
+	return out
+}
+
+// segCompletions is completions over every segment: a term's doc count is the sum of
+// the segments'.
+func (p *plan) segCompletions(v *view, prefix string, f, max int) []string {
+	df := map[string]int{}
+	for _, q := range p.all() {
+		rs := q.wordOf[prefix]
+		if r, ok := q.leafOf[prefix]; ok {
+			rs = append([]format.Route{r}, rs...)
+		}
+		seen := map[string]bool{}
+		for _, r := range rs {
+			c := v.chunks[r.File]
+			if c == nil || seen[r.File] {
+				continue
+			}
+			seen[r.File] = true
+			for i := range c.Terms {
+				e := &c.Terms[i]
+				if len(e.Term) > len(prefix) && strings.HasPrefix(e.Term, prefix) && e.Has(f) {
+					df[e.Term] += e.DF(f)
+				}
+			}
+		}
+	}
+	terms := make([]string, 0, len(df))
+	for t := range df {
+		terms = append(terms, t)
+	}
+	slices.SortFunc(terms, func(a, b string) int {
+		if df[a] != df[b] {
+			return df[b] - df[a]
+		}
+		return strings.Compare(a, b)
+	})
+	return terms[:min(max, len(terms))]
+}
+
+// newReader is the reader of one search over its view: of one segment, or of all.
+func (s *Searcher) newReader(v *view) *reader.Reader {
+	if s.segs == nil {
+		return reader.New(v, v.meta, s.phrases)
+	}
+	parts := []reader.Part{{Src: v, Global: s.segs.global[0]}}
+	for k, rt := range s.segs.more {
+		parts = append(parts, reader.Part{Src: &segmentView{view: v, rt: rt}, Global: s.segs.global[k+1]})
+	}
+	return reader.NewSegmented(parts, v.meta, s.phrases)
+}
+
+// segmentView is a search's view of a segment after the first: its chunks come from the
+// view, its routes are the segment's.
+type segmentView struct {
+	*view
+	rt *routes
+}
+
+// Leaf implements reader.Source.
+func (v *segmentView) Leaf(key []byte) (format.Route, bool, error) {
+	return v.rt.leaf(v.ctx, v.rt.termsTop(), key)
+}
+
+// Leaves implements reader.Source.
+func (v *segmentView) Leaves(lo, hi []byte) ([]format.Route, error) {
+	return v.rt.leaves(v.ctx, v.rt.termsTop(), lo, hi)
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"folio/internal/bundle"
+	"folio/internal/search"
+)
+
+// benchQueries are the peers' query list and the corpus's needles: the benchmark queries.
+func benchQueries(shared, gen string) ([]string, error) {
+	var q struct{ Queries []string }
+	data, err := os.ReadFile(filepath.Join(shared, "bench", "peers", "queries.json"))
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &q); err != nil {
+		return nil, fmt.Errorf("queries.json: %w", err)
+	}
+	var n struct{ Needles []struct{ Query string } }
+	if data, err = os.ReadFile(filepath.Join(gen, "needles.json")); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &n); err != nil {
+		return nil, fmt.Errorf("needles.json: %w", err)
+	}
+	out := q.Queries
+	for _, x := range n.Needles {
+		out = append(out, x.Query)
+	}
+	return out, nil
+}
+
+// coldSearch opens out's search data afresh (empty caches) and runs q: its answer as JSON
+// (without timings) and the search data it fetched, brotli as served.
+func coldSearch(out, q string, o search.Options) (string, int64, error) {
+	dir := filepath.Join(out, "data")
+	fsys := os.DirFS(dir)
+	var mu sync.Mutex
+	var names []string
+	f := bundle.FetchFunc(func(_ context.Context, name string) ([]byte, error) {
+		mu.Lock()
+		names = append(names, name)
+		mu.Unlock()
+		return fs.ReadFile(fsys, name)
+	})
+	ctx := context.Background()
+	rd, err := bundle.Open(ctx, f)
+	if err != nil {
+		return "", 0, err
+	}
+	s, err := search.Open(ctx, rd)
+	if err != nil {
+		return "", 0, err
+	}
+	defer s.Close()
+	mu.Lock()
+	names = names[:0] // the entry and the root: every search's start, not the query's
+	mu.Unlock()
+	res, err := s.Search(ctx, q, o)
+	if err != nil {
+		return "", 0, fmt.Errorf("%q: %w", q, err)
+	}
+	res.Timing = search.Timing{}
+	ans, err := json.Marshal(res)
+	if err != nil {
+		return "", 0, err
+	}
+	var sent int64
+	for _, name := range names {
+		if kind, _, _ := cutKind(name); kind != "s" {
+			continue // the hits' post shards
+		}
+		sent += served(filepath.Join(dir, filepath.FromSlash(name)))
+	}
+	return string(ans), sent, nil
+}
+
+func cutKind(name string) (string, string, bool) {
+	for i := range len(name) {
+		if name[i] == '/' {
+			return name[:i], name[i+1:], true
+		}
+	}
+	return "", name, false
+}
+
+// served is the size of a file's brotli copy, or of the file when it has none.
+func served(path string) int64 {
+	if st, err := os.Stat(path + ".br"); err == nil {
+		return st.Size()
+	}
+	if st, err := os.Stat(path); err == nil {
+		return st.Size()
+	}
+	return 0
+}
+
+// compareAnswers asks every query of a cold searcher over both outputs (relevance, and
+// newest first) and prints whether the answers are the same, and what the search data
+// of each costs a cold query (brotli as served, the root and metadata included).
+func compareAnswers(rebuilt, full string, queries []string) error {
+	differ := 0
+	var a, b []int64
+	for _, q := range queries {
+		for _, o := range []search.Options{{}, {Sort: search.SortNewest}} {
+			ra, na, err := coldSearch(rebuilt, q, o)
+			if err != nil {
+				return err
+			}
+			fa, nb, err := coldSearch(full, q, o)
+			if err != nil {
+				return err
+			}
+			if ra != fa {
+				differ++
+				if differ <= 3 {
+					fmt.Printf("  %q %+v differs:\n    rebuild %.300s\n    full    %.300s\n", q, o, ra, fa)
+				}
+			}
+			if o.Sort == "" {
+				a, b = append(a, na), append(b, nb)
+			}
+		}
+	}
+	if differ == 0 {
+		fmt.Printf("the rebuild's answers to the %d benchmark queries (relevance and newest first) equal the full build's: yes\n", len(queries))
+	} else {
+		fmt.Printf("the rebuild's answers to the %d benchmark queries equal the full build's: NO (%d of %d differ)\n", len(queries), differ, 2*len(queries))
+	}
+	med := func(v []int64) float64 {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		return float64(s[len(s)/2]) / 1e3
+	}
+	mx := func(v []int64) float64 { return float64(slices.Max(v)) / 1e3 }
+	sum := func(v []int64) (t int64) {
+		for _, x := range v {
+			t += x
+		}
+		return t
+	}
+	fmt.Printf("cold query search data (brotli, root and metadata included): rebuild p50 %.1f kB, max %.1f kB, total %.0f kB; full build p50 %.1f kB, max %.1f kB, total %.0f kB (+%.1f%%)\n",
+		med(a), mx(a), float64(sum(a))/1e3, med(b), mx(b), float64(sum(b))/1e3, 100*float64(sum(a)-sum(b))/float64(sum(b)))
+	return nil
+}
