@@ -46,9 +46,8 @@ func (pc *pageCtx) listView(l *List, res *archive.ListResult, page int) (*view, 
 	if page > 1 {
 		v.page.Title = l.Title + " · " + pc.t.PageOf(page, pageCount(res.Total))
 	}
-	main, err := Render("list", l)
-	v.page.Main = main
-	return v, err
+	v.page.Main = l.HTML()
+	return v, nil
 }
 
 // pageCount is the number of list pages for total posts (at least 1).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"html/template"
 )
 
 // Page is one rendered page: its head, its content and the data the viewer reuses.
@@ -21,25 +20,48 @@ type Page struct {
 	Query       string // the search box's value
 	Kind        string // the navigation link marked current: home, archive, categories, tags, search
 	Wording     Text   // the language of the shell's own words
-	Main        []byte // the content of <main>, from a view template
+	Main        []byte // the content of <main>, from a view
 	State       []byte // State's JSON, already safe inside <script>
 }
 
-var headTemplate = template.Must(template.New("head").Parse(`<title>{{.Title}}</title>
-<meta name="description" content="{{.Description}}">
-{{if .NoIndex}}<meta name="robots" content="noindex">
-{{end}}{{with .Canonical}}<link rel="canonical" href="{{.}}">
-{{end}}{{with .Prev}}<link rel="prev" href="{{.}}">
-{{end}}{{with .Next}}<link rel="next" href="{{.}}">
-{{end}}<meta property="og:title" content="{{.Title}}">
-<meta property="og:description" content="{{.Description}}">
-<meta property="og:type" content="{{.Type}}">
-{{with .SiteName}}<meta property="og:site_name" content="{{.}}">
-{{end}}{{with .Canonical}}<meta property="og:url" content="{{.}}">
-{{end}}{{with .Published}}<meta property="article:published_time" content="{{.}}">
-{{end}}<meta name="twitter:card" content="summary">
-<meta name="twitter:title" content="{{.Title}}">
-<meta name="twitter:description" content="{{.Description}}">`))
+// writeHead writes the page's head tags: its title, description, canonical link and
+// rel=prev/next, and the same for Open Graph and Twitter cards.
+func (p *Page) writeHead(m *markup) {
+	m.tag(`<title>`)
+	m.text(p.Title)
+	m.tag("</title>\n")
+	writeMeta(m, "name", "description", p.Description)
+	if p.NoIndex {
+		writeMeta(m, "name", "robots", "noindex")
+	}
+	for _, l := range [][2]string{{"canonical", p.Canonical}, {"prev", p.Prev}, {"next", p.Next}} {
+		if l[1] != "" {
+			m.tag(`<link rel="`, l[0], `" href="`)
+			m.link(l[1])
+			m.tag("\">\n")
+		}
+	}
+	writeMeta(m, "property", "og:title", p.Title)
+	writeMeta(m, "property", "og:description", p.Description)
+	writeMeta(m, "property", "og:type", p.Type)
+	for _, t := range [][2]string{{"og:site_name", p.SiteName}, {"og:url", p.Canonical}, {"article:published_time", p.Published}} {
+		if t[1] != "" {
+			writeMeta(m, "property", t[0], t[1])
+		}
+	}
+	writeMeta(m, "name", "twitter:card", "summary")
+	writeMeta(m, "name", "twitter:title", p.Title)
+	m.tag(`<meta name="twitter:description" content="`)
+	m.text(p.Description)
+	m.tag(`">`) // the shell's own line break follows
+}
+
+// writeMeta writes a <meta> tag: attr ("name" or "property") names it, content is a value.
+func writeMeta(m *markup, attr, name, content string) {
+	m.tag(`<meta `, attr, `="`, name, `" content="`)
+	m.text(content)
+	m.tag("\">\n")
+}
 
 // State is what the page shows, as the viewer's API answers it: the JSON of each API
 // request the viewer's first render of this URL makes (by request URL: "/api/post?id=…"),

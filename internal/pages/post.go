@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"html/template"
 	"net/url"
 	"path"
 	"strings"
@@ -33,7 +32,7 @@ func postPage(pc *pageCtx) (*view, error) {
 	pc.record("/api/post", url.Values{"id": {id}}, p)
 	text := p.Title + " " + plainText(p.HTML, 4000)
 	d := Post{T: pc.t, Title: p.Title, Date: p.Date, Day: pc.t.Date(p.Date, false), Lang: GuessLang(text),
-		Body: template.HTML(p.HTML), File: p.File, URL: p.URL, Href: pc.href(p.URL), HasNeighbours: p.Older != nil || p.Newer != nil}
+		Body: HTML(p.HTML), File: p.File, URL: p.URL, Href: pc.href(p.URL), HasNeighbours: p.Older != nil || p.Newer != nil}
 	if d.Title == "" {
 		d.Title = p.ID
 	}
@@ -49,13 +48,12 @@ func postPage(pc *pageCtx) (*view, error) {
 	if p.Newer != nil {
 		d.Newer = &Link{Href: pc.href(p.Newer.URL), Text: orID(p.Newer.Title, p.Newer.ID)}
 	}
-	main, err := Render("post", d)
 	desc := p.Excerpt
 	if utf8.RuneCountInString(desc) > descriptionRunes {
 		desc = string([]rune(desc)[:descriptionRunes-1]) + "…"
 	}
 	return &view{text: text, page: Page{Title: d.Title, Description: strings.TrimSpace(desc), Canonical: pc.abs(d.Href),
-		Type: "article", Published: p.Date, Main: main}}, err
+		Type: "article", Published: p.Date, Main: d.HTML()}}, nil
 }
 
 func orID(title, id string) string {

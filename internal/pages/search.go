@@ -2,7 +2,6 @@ package pages
 
 import (
 	"errors"
-	"html/template"
 	"net/url"
 	"slices"
 	"strconv"
@@ -99,7 +98,7 @@ func searchPage(pc *pageCtx, _ []string) (*view, error) {
 	highlight := "?" + url.Values{"highlight": {text}}.Encode()
 	for _, h := range res.Hits {
 		it := pc.item(h.Entry, highlight)
-		it.Snippet = template.HTML(h.Snippet) // HTML-escaped text with <mark>s, from internal/search
+		it.Snippet = HTML(h.Snippet) // HTML-escaped text with <mark>s, from internal/search
 		l.Items = append(l.Items, it)
 	}
 	l.Pager = pc.pager(page, res.Total, "prevPage", "nextPage", &v.page)
@@ -126,7 +125,6 @@ func (pc *pageCtx) search(params url.Values) (*search.Result, error) {
 }
 
 func (pc *pageCtx) searchView(v *view, d *Search) (*view, error) {
-	main, err := Render("search", d)
-	v.page.Main = main
-	return v, err
+	v.page.Main = d.HTML()
+	return v, nil
 }

@@ -7,9 +7,7 @@
 package pages
 
 import (
-	"bytes"
 	"errors"
-	"html/template"
 	"io"
 	"regexp"
 	"strings"
@@ -93,14 +91,14 @@ func (p shellParts) localize(t Text) shellParts {
 			if _, ok := words[g[2]]; !ok {
 				return m
 			}
-			return g[1] + template.HTMLEscapeString(t.T(g[2])) + g[4]
+			return g[1] + shellEscaper.Replace(t.T(g[2])) + g[4]
 		})
 		s = i18nAttr.ReplaceAllStringFunc(s, func(m string) string {
 			g := i18nAttr.FindStringSubmatch(m)
 			if _, ok := words[g[3]]; !ok {
 				return m
 			}
-			return g[1] + `="` + template.HTMLEscapeString(t.T(g[3])) + `"` + g[2]
+			return g[1] + `="` + shellEscaper.Replace(t.T(g[3])) + `"` + g[2]
 		})
 		other := "中文"
 		if t.zh {
@@ -113,42 +111,44 @@ func (p shellParts) localize(t Text) shellParts {
 
 // Write writes the page: the shell in the page's wording with the page's language, head,
 // search box value, current navigation link and content. The shell's own bytes come from
-// the built site and are written as they are; everything from the page goes through
-// html/template or is encoded JSON (State).
+// the built site and are written as they are; everything from the page is escaped
+// (markup.go), is a view's HTML or is encoded JSON (State).
 func (sh *Shell) Write(w io.Writer, p *Page) error {
 	parts := sh.en
 	if p.Wording.zh {
 		parts = sh.zh
 	}
-	var b bytes.Buffer
-	b.WriteString(parts.beforeLang)
-	template.HTMLEscape(&b, []byte(p.Lang))
-	b.WriteString(parts.beforeTitle)
-	if err := headTemplate.Execute(&b, p); err != nil {
-		return err
-	}
+	m := &markup{}
+	m.tag(parts.beforeLang)
+	_, _ = shellEscaper.WriteString(m, p.Lang)
+	m.tag(parts.beforeTitle)
+	p.writeHead(m)
 	if parts.beforeBrand != "" {
-		b.WriteString(parts.beforeBrand)
-		template.HTMLEscape(&b, []byte(p.SiteName))
+		m.tag(parts.beforeBrand)
+		_, _ = shellEscaper.WriteString(m, p.SiteName)
 	}
-	b.WriteString(parts.beforeQuery)
+	m.tag(parts.beforeQuery)
 	if p.Query != "" {
-		b.WriteString(` value="`)
-		template.HTMLEscape(&b, []byte(p.Query))
-		b.WriteString(`"`)
+		m.tag(` value="`)
+		_, _ = shellEscaper.WriteString(m, p.Query)
+		m.tag(`"`)
 	}
-	b.WriteString(currentNav(parts.beforeMain, p.Kind))
-	b.WriteString("\n")
-	b.Write(p.Main)
+	m.tag(currentNav(parts.beforeMain, p.Kind), "\n")
+	m.Write(p.Main)
 	if len(p.State) > 0 {
-		b.WriteString(`<script type="application/json" id="folio-state">`)
-		b.Write(p.State)
-		b.WriteString("</script>\n")
+		m.tag(`<script type="application/json" id="folio-state">`)
+		m.Write(p.State)
+		m.tag("</script>\n")
 	}
-	b.WriteString(parts.rest)
-	_, err := w.Write(b.Bytes())
+	m.tag(parts.rest)
+	_, err := w.Write(m.Bytes())
 	return err
 }
+
+// shellEscaper escapes the values that go into the shell's own markup (its language,
+// the site's name, the search box's value, its own words), as the text/template escaper
+// did before: like valueEscaper but for '+'.
+var shellEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "'", "&#39;", "&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // currentNav marks the navigation link of the page's kind as the viewer does
 // (aria-current "page" for home, "true" for the others).

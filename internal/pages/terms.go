@@ -51,8 +51,7 @@ func termsPage(pc *pageCtx, kind string) (*view, error) {
 		d.Chips = append(d.Chips, Chip{Href: pc.termHref(kind, t.Name), Name: name, Count: pc.t.Number(t.Count), Weight: w})
 		text.WriteString(t.Name + " ")
 	}
-	main, err := Render("terms", d)
-	return &view{text: text.String(), page: Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: main}}, err
+	return &view{text: text.String(), page: Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: d.HTML()}}, nil
 }
 
 // archivePage shows every year with its months.
@@ -89,8 +88,7 @@ func archivePage(pc *pageCtx, _ []string) (*view, error) {
 		d.Years = append(d.Years, year)
 	}
 	d.Sub = pc.t.Posts(total)
-	main, err := Render("archive", d)
-	return &view{page: Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: main}}, err
+	return &view{page: Page{Title: d.Title, Description: d.Sub, Canonical: pc.abs(pc.here(nil)), Main: d.HTML()}}, nil
 }
 
 // byNameLess orders names without regard to case first ("archive" before "A股"), close to

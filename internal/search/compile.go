@@ -1,15 +1,14 @@
 package search
 
 import (
-	blevequery "github.com/blevesearch/bleve/v2/search/query"
-
 	"folio/internal/search/analysis"
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
 )
 
-// compiler turns a parsed query into a bleve query over the fetched chunks.
+// compiler turns a parsed query into bleve searchers to make over the fetched chunks
+// (searchers.go).
 type compiler struct {
 	v            *view
 	p            *plan
@@ -22,8 +21,8 @@ const titleBoost = 2
 
 // top compiles the whole query: filters (and the options' facet filters) narrow without
 // scoring; excluded items go into MustNot.
-func (c *compiler) top(x query.Expr, o Options) blevequery.Query {
-	var must, mustNot, filters []blevequery.Query
+func (c *compiler) top(x query.Expr, o Options) node {
+	var must, mustNot, filters []node
 	items, ok := x.(query.And)
 	if !ok {
 		items = query.And{x}
@@ -48,19 +47,19 @@ func (c *compiler) top(x query.Expr, o Options) blevequery.Query {
 		filters = append(filters, c.days(query.DayNumber(o.Year, 1, 1), query.DayNumber(o.Year+1, 1, 1)-1))
 	}
 	if len(must) == 0 && len(mustNot) == 0 && len(filters) == 0 {
-		return blevequery.NewMatchAllQuery()
+		return matchAll{}
 	}
-	bq := blevequery.NewBooleanQuery(must, nil, mustNot)
+	bq := &boolNode{must: must, mustNot: mustNot}
 	if len(filters) > 0 {
-		bq.AddFilter(blevequery.NewConjunctionQuery(filters))
+		bq.filter = allOf(filters)
 	}
 	return bq
 }
 
-func (c *compiler) expr(x query.Expr) blevequery.Query {
+func (c *compiler) expr(x query.Expr) node {
 	switch x := x.(type) {
 	case query.And:
-		var must, mustNot []blevequery.Query
+		var must, mustNot []node
 		for _, it := range x {
 			if n, ok := it.(query.Not); ok {
 				mustNot = append(mustNot, c.expr(n.X))
@@ -69,25 +68,23 @@ func (c *compiler) expr(x query.Expr) blevequery.Query {
 			}
 		}
 		if len(mustNot) == 0 {
-			return blevequery.NewConjunctionQuery(must)
+			return allOf(must)
 		}
-		return blevequery.NewBooleanQuery(must, nil, mustNot)
+		return &boolNode{must: must, mustNot: mustNot}
 	case query.Or:
-		alts := make([]blevequery.Query, len(x))
+		alts := make(anyOf, len(x))
 		for i, it := range x {
 			alts[i] = c.expr(it)
 		}
-		return blevequery.NewDisjunctionQuery(alts)
+		return alts
 	case query.Not:
-		return blevequery.NewBooleanQuery(nil, nil, []blevequery.Query{c.expr(x.X)})
+		return &boolNode{mustNot: []node{c.expr(x.X)}}
 	case *query.Filter:
 		name := c.v.meta.Resolve(x.Field, x.Value)
 		if name == "" {
-			return blevequery.NewMatchNoneQuery()
+			return matchNone{}
 		}
-		q := blevequery.NewTermQuery(name)
-		q.SetField(x.Field)
-		return q
+		return newTerm(name, x.Field)
 	case *query.Date:
 		return c.days(x.From, x.To)
 	case *query.Text:
@@ -95,44 +92,33 @@ func (c *compiler) expr(x query.Expr) blevequery.Query {
 			return c.text(x, format.FieldTitle)
 		}
 		title, body := c.text(x, format.FieldTitle), c.text(x, format.FieldBody)
-		if b, ok := title.(blevequery.BoostableQuery); ok {
-			b.SetBoost(titleBoost)
-		}
-		return blevequery.NewDisjunctionQuery([]blevequery.Query{title, body})
+		return anyOf{withBoost(title, titleBoost), body}
 	}
-	return blevequery.NewMatchNoneQuery()
+	return matchNone{}
 }
 
-func (c *compiler) days(from, to int32) blevequery.Query {
-	q := blevequery.NewTermQuery(reader.DaysTerm(from, to))
-	q.SetField(reader.FieldDays)
-	return q
+func (c *compiler) days(from, to int32) node {
+	return newTerm(reader.DaysTerm(from, to), reader.FieldDays)
 }
 
 // text compiles a word or phrase for one field: its trigram term when the index holds it;
 // else a phrase of its slots (exact), or, when positions were not fetched, all its slots
 // anywhere in the field; both are phrase terms of the index reader (see phraseTerm). The
 // word being typed (Text.Prefix) may also be any of its completions in its last slot.
-func (c *compiler) text(t *query.Text, f int) blevequery.Query {
+func (c *compiler) text(t *query.Text, f int) node {
 	field := reader.FieldNames[f]
 	if t.Whole {
 		if c.blevePhrases {
-			q := blevequery.NewPrefixQuery(t.Slots[0].Terms[0])
-			q.SetField(field)
-			return q
+			return &prefixNode{prefix: t.Slots[0].Terms[0], field: field}
 		}
-		q := blevequery.NewTermQuery(reader.AnyPrefixTerm(t.Slots[0].Terms[0]))
-		q.SetField(field)
-		return q
+		return newTerm(reader.AnyPrefixTerm(t.Slots[0].Terms[0]), field)
 	}
 	ph := c.p.phraseOf[t] // nil for a word of one token
 	if ph != nil && ph.useTri {
 		if len(c.p.alternatives(c.v, analysis.Slot{Terms: []string{ph.tri}}, f)) == 0 {
-			return blevequery.NewMatchNoneQuery()
+			return matchNone{}
 		}
-		q := blevequery.NewTermQuery(ph.tri)
-		q.SetField(field)
-		return q
+		return newTerm(ph.tri, field)
 	}
 	exact := ph != nil && ph.exact
 	alts := make([][]string, len(t.Slots))
@@ -144,7 +130,7 @@ func (c *compiler) text(t *query.Text, f int) blevequery.Query {
 			alts[i] = append(alts[i], more...)
 		}
 		if len(alts[i]) == 0 {
-			return blevequery.NewMatchNoneQuery()
+			return matchNone{}
 		}
 	}
 	switch {
@@ -153,37 +139,32 @@ func (c *compiler) text(t *query.Text, f int) blevequery.Query {
 		// merged once), not hundreds of bleve term searchers; the typed word stays a term
 		// of its own, so that it scores as itself.
 		own := alts[0][:len(alts[0])-len(more)]
-		q := blevequery.NewTermQuery(reader.PhraseTerm([][]string{more}, false))
-		q.SetField(field)
+		q := newTerm(reader.PhraseTerm([][]string{more}, false), field)
 		if len(own) == 0 {
 			return q
 		}
-		return blevequery.NewDisjunctionQuery([]blevequery.Query{anyTerm(own, field), q})
+		return anyOf{anyTerm(own, field), q}
 	case len(alts) == 1:
 		return anyTerm(alts[0], field)
 	case c.blevePhrases && exact:
-		return blevequery.NewMultiPhraseQuery(alts, field)
+		return &phraseNode{terms: alts, field: field}
 	case c.blevePhrases:
-		conj := make([]blevequery.Query, len(alts))
+		conj := make(allOf, len(alts))
 		for i, terms := range alts {
 			conj[i] = anyTerm(terms, field)
 		}
-		return blevequery.NewConjunctionQuery(conj)
+		return conj
 	}
-	q := blevequery.NewTermQuery(reader.PhraseTerm(alts, exact))
-	q.SetField(field)
-	return q
+	return newTerm(reader.PhraseTerm(alts, exact), field)
 }
 
-func anyTerm(terms []string, field string) blevequery.Query {
-	qs := make([]blevequery.Query, len(terms))
+func anyTerm(terms []string, field string) node {
+	qs := make(anyOf, len(terms))
 	for i, t := range terms {
-		q := blevequery.NewTermQuery(t)
-		q.SetField(field)
-		qs[i] = q
+		qs[i] = newTerm(t, field)
 	}
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	return blevequery.NewDisjunctionQuery(qs)
+	return qs
 }

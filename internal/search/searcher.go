@@ -10,10 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
-	blevequery "github.com/blevesearch/bleve/v2/search/query"
 
 	"folio/internal/bundle"
 	"folio/internal/post"
@@ -121,7 +119,6 @@ type Searcher struct {
 	routes  *routes
 	segs    *segments    // nil: one segment
 	phrases *fetch.Cache // computed phrase postings (see phraseMatcher), apart so as not to push files out
-	mapping mapping.IndexMapping
 
 	metaMu sync.Mutex
 	meta   *reader.Meta
@@ -160,9 +157,6 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	if s.segs, err = openSegments(s.files, &root); err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
-	m := mapping.NewIndexMapping()
-	m.DefaultAnalyzer = analysis.AnalyzerName
-	s.mapping = m
 	return s, nil
 }
 
@@ -283,13 +277,13 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 // run executes the compiled query with bleve's searchers and top-N collector over the
 // view, as a bleve index would (scoring, sorting, paging), and returns the doc numbers of
 // the page of hits, the total, and the facets of every hit.
-func (s *Searcher) run(ctx context.Context, v *view, q blevequery.Query, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
+func (s *Searcher) run(ctx context.Context, v *view, q node, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
 	rd := s.newReader(v)
 	opts := search.SearcherOptions{}
 	if !scored {
 		opts.Score = "none"
 	}
-	sr, err := q.Searcher(ctx, rd, s.mapping, opts)
+	sr, err := q.searcher(ctx, rd, opts)
 	if err != nil {
 		return nil, 0, f, err
 	}
