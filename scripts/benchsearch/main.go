@@ -53,6 +53,7 @@ func main() {
 	only := flag.String("only", "", "measure one thing, quickly: warm (warm query times, per query), memory, abuse (broad and over-limit queries) or paging (every hit of every query, 500 asked at a time, then memory)")
 	flag.StringVar(&chromium, "chromium", chrome.Path, "Chromium binary")
 	compress := flag.Bool("compress", false, "the site has no .br copies of its data files (built for a host that compresses): count each data file as brotli 11, compressed here before its first answer (its times then include that work: read the bytes, not the cold times)")
+	cpuprofile := flag.String("cpuprofile", "", "with -only warm: write a CPU profile of the viewer's worker over the warm first runs to this file, and print its top functions")
 	flag.BoolVar(&askPrefix, "prefix", false, "ask each query as typed so far (type-ahead: the last Latin word or number is a prefix); -posts is then ignored")
 	flag.Parse()
 	if askPrefix {
@@ -186,12 +187,19 @@ func main() {
 	var first []float64
 	var floors []floorRun
 	phases := map[string][]float64{}
+	var prof *workerProfiler
 	for i, q := range queries {
 		c.log.start()
 		res, err := search(ctx, q, false)
 		files := c.log.stop()
 		if err != nil {
 			fail("warm-up %q: %v", q, err)
+		}
+		if i == 0 && *cpuprofile != "" {
+			time.Sleep(500 * time.Millisecond) // the route tables, fetched and decoded after the first search
+			if prof, err = startWorkerProfile(ctx); err != nil {
+				fail("%v", err)
+			}
 		}
 		first = append(first, res.Ms)
 		fr := floorRun{ms: res.Ms, hits: res.Timing["hits"], files: len(files)}
@@ -219,6 +227,12 @@ func main() {
 				rest -= res.Timing[k]
 			}
 			phases["other"] = append(phases["other"], rest)
+		}
+	}
+	if prof != nil {
+		// The profile includes the floors' fetches, which the worker takes no part in.
+		if err := prof.stop(*cpuprofile, 40); err != nil {
+			fail("profile: %v", err)
 		}
 	}
 	if *only != "" {
