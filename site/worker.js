@@ -225,15 +225,25 @@ async function readBody(resp, alive) {
 let collectTimer = 0;
 const collectDelay = 200; // ms after the last fetch ended
 const pressureBytes = 256 << 20;
+let lastFetchEnded = 0;
 function collectSoon() {
-  clearTimeout(collectTimer);
-  collectTimer = setTimeout(() => {
+  // As with the stall timer, one timer per burst, set again while fetches keep ending.
+  lastFetchEnded = performance.now();
+  if (collectTimer) return;
+  const check = () => {
+    const quiet = performance.now() - lastFetchEnded;
+    if (quiet < collectDelay) {
+      collectTimer = setTimeout(check, collectDelay - quiet);
+      return;
+    }
+    collectTimer = 0;
     try {
       new ArrayBuffer(pressureBytes);
     } catch {
       // no room for it: nothing to do
     }
-  }, collectDelay);
+  };
+  collectTimer = setTimeout(check, collectDelay);
 }
 
 // counted passes the download through a stream that reports progress.
