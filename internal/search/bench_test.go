@@ -39,8 +39,9 @@ var (
 	benchPrefixT = flag.Int("search.prefix.terms", DefaultConfig.PrefixTerms, "Config.PrefixTerms")
 )
 
-func BenchmarkSearch(b *testing.B) {
-	dir := *benchData
+// benchSite returns the bundle folder and the queries file the benchmarks measure.
+func benchSite(b *testing.B) (dir, queries string) {
+	dir = *benchData
 	if dir == "" {
 		postsDir := *benchPosts
 		if postsDir == "" {
@@ -48,10 +49,15 @@ func BenchmarkSearch(b *testing.B) {
 		}
 		dir = benchBuild(b, postsDir)
 	}
-	queries := *benchQueries
+	queries = *benchQueries
 	if queries == "" {
 		queries = filepath.Join(sharedtest.Dir(b), "bench", "peers", "queries.json")
 	}
+	return dir, queries
+}
+
+func BenchmarkSearch(b *testing.B) {
+	dir, queries := benchSite(b)
 	raw, br, files := folderSize(b, filepath.Join(dir, "s"))
 	b.Logf("search data: %d files, %.1f MB raw, %.1f MB as served (brotli where there is a copy)", files, float64(raw)/1e6, float64(br)/1e6)
 
@@ -172,4 +178,48 @@ func folderSize(b *testing.B, dir string) (raw, served int64, files int) {
 		files++
 	}
 	return raw, served, files
+}
+
+// BenchmarkFirstRun measures the browser's warm first runs without their network: each
+// op opens a new Searcher, searches the list's first query and loads the route tables
+// (as a page that has searched once holds them), then runs every other query once, each
+// fetching (here: reading local files) and decoding its own chunks and post shards. The
+// phases' totals per op are reported beside ns/op; run it with -cpuprofile, or count
+// allocations (-benchmem), which are stable on a shared machine.
+//
+//	go test -run XXX -bench FirstRun -benchtime 5x -benchmem ./internal/search -search.data DIR/data
+func BenchmarkFirstRun(b *testing.B) {
+	dir, queries := benchSite(b)
+	qs := readQueries(b, queries)
+	opts := Options{Prefix: *benchPrefix}
+	ctx := context.Background()
+	var tm Timing
+	ops := 0
+	for b.Loop() {
+		b.StopTimer()
+		s := openRecorded(b, dir, nil)
+		if _, err := s.Search(ctx, qs[0], opts); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.routes.loadTables(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		for _, q := range qs[1:] {
+			res, err := s.Search(ctx, q, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tm.Route += res.Timing.Route
+			tm.Fetch += res.Timing.Fetch
+			tm.Match += res.Timing.Match
+			tm.Hits += res.Timing.Hits
+		}
+		ops++
+	}
+	n := float64(ops)
+	b.ReportMetric(tm.Route/n, "route-ms")
+	b.ReportMetric(tm.Fetch/n, "fetch-ms")
+	b.ReportMetric(tm.Match/n, "match-ms")
+	b.ReportMetric(tm.Hits/n, "hits-ms")
 }

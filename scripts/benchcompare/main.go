@@ -1,7 +1,7 @@
 // Command benchcompare measures Folio beside Pagefind on one generated archive, in one
 // headless Chromium, each query run by one engine and then the other:
 //
-//	go run ./scripts/benchcompare [-n 10000] [-work DIR] [-chromium PATH]   (make bench-compare)
+//	go run ./scripts/benchcompare [-n 10000] [-work DIR] [-chromium PATH] [-only warm]   (make bench-compare)
 //
 // It generates the archive with ../shared/tools/gencorpus (seed 1; kept in
 // WORK/gencorpus-N, shared with bench-search), builds it with bin/folio, installs the
@@ -17,7 +17,8 @@
 //   - recall: every hit of every query against substring truth (the posts whose title or
 //     text hold each word of the query), counted over all queries.
 //
-// The last line is one JSON object with the headline figures.
+// The last line is one JSON object with the headline figures. With -only warm it measures
+// the warm first runs alone and prints their figures, with no JSON line.
 package main
 
 import (
@@ -53,7 +54,11 @@ func run() error {
 	folioBin := flag.String("folio", "bin/folio", "the folio command (make folio)")
 	cache := flag.String("cache", ".cache", "folder Pagefind is installed into")
 	chromium := flag.String("chromium", chrome.Path, "Chromium binary")
+	only := flag.String("only", "", "warm: measure the warm first runs alone (no cold runs, no recall), a few minutes instead of half an hour on a busy machine")
 	flag.Parse()
+	if *only != "" && *only != "warm" {
+		return fmt.Errorf("-only takes warm")
+	}
 	if _, err := os.Stat("scripts/benchcompare"); err != nil {
 		return fmt.Errorf("run it from the repository's top folder (make bench-compare): -folio and -cache are relative to it")
 	}
@@ -116,8 +121,10 @@ func run() error {
 	for i, q := range queries {
 		m.rows[i].q, m.rows[i].truth = q, c.truth(q)
 	}
-	if err := m.cold(); err != nil {
-		return err
+	if *only == "" {
+		if err := m.cold(); err != nil {
+			return err
+		}
 	}
 	tabs, err := m.warm()
 	if err != nil {
@@ -125,6 +132,11 @@ func run() error {
 	}
 	defer tabs[0].cancel()
 	defer tabs[1].cancel()
+	if *only == "warm" {
+		fmt.Printf("warm pages: %s, %s; load average %s\n\n", tabs[0].visible(), tabs[1].visible(), loadAvg())
+		printWarm(os.Stdout, m.figs[0], m.figs[1])
+		return nil
+	}
 	if err := m.recall(tabs); err != nil {
 		return err
 	}

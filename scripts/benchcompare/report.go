@@ -98,3 +98,16 @@ func printFigures(w io.Writer, f, p figures) {
 	fmt.Fprintf(w, "%-26s %10d %10d\n", "  posts found / of truth", f.recall.found, p.recall.found)
 	fmt.Fprintf(w, "%-26s %10d %10d   (truth: %d)\n", "  posts found outside it", f.recall.extra, p.recall.extra, f.recall.want)
 }
+
+// printWarm prints the warm first runs alone (-only warm).
+func printWarm(w io.Writer, f, p figures) {
+	fmt.Fprintf(w, "%-26s %10s %10s %9s\n", "figure", "Folio", "Pagefind", "ratio")
+	for _, q := range []float64{50, 95} {
+		fv, pv := benchkit.Pct(f.warmMs, q), benchkit.Pct(p.warmMs, q)
+		goal := ""
+		if q == 50 {
+			goal = "goal ≤ 0.50×"
+		}
+		fmt.Fprintf(w, "%-26s %10.1f %10.1f %8.2f×  %s\n", fmt.Sprintf("warm 1st run p%.0f (ms)", q), fv, pv, fv/pv, goal)
+	}
+}

@@ -60,6 +60,7 @@ func main() {
 	compress := flag.Bool("compress", false, "the site has no .br copies of its data files (built for a host that compresses): count each data file as brotli 5 (a host compressing on the fly), compressed here before its first answer (its times then include that work: read the bytes, not the cold times)")
 	edgeDir := flag.String("edge", "", "a Worker folder written by folio worker: run it under wrangler dev (scripts/edge) and measure warm first runs through it (the viewer's one-request search); -site is then not needed")
 	edgeURL := flag.String("url", "", "like -edge, for a host already serving the site and its API at this URL (folio serve, wrangler dev)")
+	cpuprofile := flag.String("cpuprofile", "", "with -only warm: write a CPU profile of the viewer's worker over the warm first runs to this file, and print its top functions")
 	flag.BoolVar(&askPrefix, "prefix", false, "ask each query as typed so far (type-ahead: the last Latin word or number is a prefix); -posts is then ignored")
 	flag.Parse()
 	if askPrefix {
@@ -208,12 +209,19 @@ func main() {
 	var first []float64
 	var floors []floorRun
 	phases := map[string][]float64{}
+	var prof *workerProfiler
 	for i, q := range queries {
 		c.log.start()
 		res, err := search(ctx, q, false)
 		files := c.log.stop()
 		if err != nil {
 			fail("warm-up %q: %v", q, err)
+		}
+		if i == 0 && *cpuprofile != "" {
+			time.Sleep(500 * time.Millisecond) // the route tables, fetched and decoded after the first search
+			if prof, err = startWorkerProfile(ctx); err != nil {
+				fail("%v", err)
+			}
 		}
 		first = append(first, res.Ms)
 		fr := floorRun{ms: res.Ms, hits: res.Timing["hits"], files: len(files)}
@@ -241,6 +249,12 @@ func main() {
 				rest -= res.Timing[k]
 			}
 			phases["other"] = append(phases["other"], rest)
+		}
+	}
+	if prof != nil {
+		// The profile includes the floors' fetches, which the worker takes no part in.
+		if err := prof.stop(*cpuprofile, 40); err != nil {
+			fail("profile: %v", err)
 		}
 	}
 	if *only != "" {
