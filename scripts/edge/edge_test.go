@@ -20,8 +20,8 @@ import (
 
 	"folio/internal/archive"
 	"folio/internal/bundle"
-	"folio/internal/search"
 	"folio/internal/pages"
+	"folio/internal/search"
 	"folio/internal/server"
 	"folio/internal/sharedtest"
 )
