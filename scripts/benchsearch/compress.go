@@ -14,7 +14,7 @@ import (
 // hostCompressed is a site folder built for a host that compresses by itself (-host
 // cloudflare, github-pages, netlify: no .br/.gz copies beside the data files). It answers
 // a missing data/NAME.br with NAME compressed here at brotli quality 5: hosts compress on
-// the fly at middle levels (the build's own copies, at 11, are some 10 % smaller), and 11
+// the fly at middle levels (the build's own copies, at 11, are 10–12 % smaller), and 11
 // is too slow here (a cold query at 100k would wait seconds for it). Each file is
 // compressed once, before its first answer; -compress says so in the output.
 // hostQuality is the brotli quality of hostCompressed.
