@@ -8,13 +8,6 @@ WASM     := site/wasm/app.wasm
 WASM_SRC := $(shell find internal wasm -name '*.go' -not -name '*_test.go') go.mod go.sum go.wasm.work
 # The js/wasm build runs in the workspace go.wasm.work, which swaps in our bbolt stand-in.
 WASM_ENV := GOWORK=$(CURDIR)/go.wasm.work GOOS=js GOARCH=wasm
-# Packages the WebAssembly programs link but never run (net/http brings crypto/tls, whose
-# init builds every curve; bleve's geo package brings json-iterator, whose init builds its
-# codecs) are compiled without inlining: 57 kB less gzip for the Worker, nothing slower.
-# SHA-256 checks the data files: it keeps its inlining (a later pattern wins).
-WASM_FLAGS := -trimpath -ldflags='-s -w' -gcflags=crypto/...=-l -gcflags=math/big=-l -gcflags=encoding/asn1=-l \
-	-gcflags=vendor/golang.org/x/crypto/...=-l -gcflags=github.com/json-iterator/go=-l \
-	-gcflags=crypto/sha256= -gcflags=crypto/internal/fips140/sha256=
 
 .PHONY: folio wasm worker-wasm worker demo test test-edge lint fuzz bench bench-build bench-viewer bench-search bench-compare bench-update check clean
 
@@ -25,7 +18,7 @@ folio: wasm worker-wasm
 ## wasm: build the viewer's WebAssembly runtime into site/wasm/
 wasm: $(WASM)
 $(WASM): $(WASM_SRC)
-	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -o $@ ./wasm/browser
+	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/browser
 	cp $(GOROOT)/lib/wasm/wasm_exec.js site/wasm/wasm_exec.js
 	$(GO) run ./scripts/precompress $@
 
@@ -34,7 +27,7 @@ $(WASM): $(WASM_SRC)
 WORKER_WASM := wasm/worker/module/app.wasm
 worker-wasm: $(WORKER_WASM)
 $(WORKER_WASM): $(WASM_SRC)
-	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -o $@ ./wasm/worker
+	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/worker
 	tmp=$$(mktemp -d) && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $$tmp \
 		&& cp $$tmp/wasm_exec.js wasm/worker/module/wasm_exec.js; status=$$?; rm -rf $$tmp; exit $$status
 
