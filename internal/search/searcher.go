@@ -283,7 +283,7 @@ func (s *Searcher) run(ctx context.Context, v *view, q node, order []string, sco
 	if !scored {
 		opts.Score = "none"
 	}
-	sr, err := q.searcher(ctx, rd, opts)
+	sr, err := makeSearcher(ctx, q, rd, opts)
 	if err != nil {
 		return nil, 0, f, err
 	}

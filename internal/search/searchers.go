@@ -18,6 +18,12 @@ type node interface {
 	searcher(ctx context.Context, r index.IndexReader, o search.SearcherOptions) (search.Searcher, error)
 }
 
+// makeSearcher makes the searcher of a compiled query. A test makes it through bleve's
+// query types instead, to check that both make the same searchers.
+var makeSearcher = func(ctx context.Context, q node, r index.IndexReader, o search.SearcherOptions) (search.Searcher, error) {
+	return q.searcher(ctx, r, o)
+}
+
 // termNode is a term of a field (bleve's TermQuery).
 type termNode struct {
 	term, field string
