@@ -126,7 +126,7 @@ func fingerprint(o Options) uint64 {
 		}
 		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				fmt.Fprintf(h, "%s error\n", p)
+				_, _ = fmt.Fprintf(h, "%s error\n", p) // a hash takes every write
 				return nil
 			}
 			if d.IsDir() && p != root && (d.Name()[0] == '.' || samePath(p, out)) {
@@ -136,7 +136,7 @@ func fingerprint(o Options) uint64 {
 				return nil // a folder's time changes with the output folder in it: files only
 			}
 			if info, err := d.Info(); err == nil {
-				fmt.Fprintf(h, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+				_, _ = fmt.Fprintf(h, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano()) // a hash takes every write
 			}
 			return nil
 		})

@@ -80,13 +80,20 @@ func (s summary) jsonLine() string {
 	return out + "}"
 }
 
+// sayer prints a report's lines to w; a report that cannot be printed has nowhere to say
+// so, so its errors are dropped.
+func sayer(w io.Writer) func(format string, a ...any) {
+	return func(format string, a ...any) { _, _ = fmt.Fprintf(w, format, a...) }
+}
+
 // printFigures prints each figure: Folio's, Pagefind's and their ratio, with the goal
 // where the issue sets one.
 func printFigures(w io.Writer, f, p figures) {
+	say := sayer(w)
 	row := func(name string, fv, pv float64, unit, goal string) {
-		fmt.Fprintf(w, "%-26s %10.1f %10.1f %8.2f×  %s\n", name+" ("+unit+")", fv, pv, fv/pv, goal)
+		say("%-26s %10.1f %10.1f %8.2f×  %s\n", name+" ("+unit+")", fv, pv, fv/pv, goal)
 	}
-	fmt.Fprintf(w, "%-26s %10s %10s %9s\n", "figure", "Folio", "Pagefind", "ratio")
+	say("%-26s %10s %10s %9s\n", "figure", "Folio", "Pagefind", "ratio")
 	row("cold bytes p50", benchkit.Pct(f.coldKB, 50), benchkit.Pct(p.coldKB, 50), "kB", "goal ≤ 1.00×")
 	row("cold bytes p95", benchkit.Pct(f.coldKB, 95), benchkit.Pct(p.coldKB, 95), "kB", "")
 	row("cold time p50", benchkit.Pct(f.coldMs, 50), benchkit.Pct(p.coldMs, 50), "ms", "")
@@ -94,20 +101,21 @@ func printFigures(w io.Writer, f, p figures) {
 	row("warm 1st run p50", benchkit.Pct(f.warmMs, 50), benchkit.Pct(p.warmMs, 50), "ms", "goal ≤ 0.50×")
 	row("warm 1st run p95", benchkit.Pct(f.warmMs, 95), benchkit.Pct(p.warmMs, 95), "ms", "")
 	fr, pr := f.recall.recall(), p.recall.recall()
-	fmt.Fprintf(w, "%-26s %9.2f%% %9.2f%% %8.2f×  goal 100%%\n", "recall (substring truth)", 100*fr, 100*pr, fr/pr)
-	fmt.Fprintf(w, "%-26s %10d %10d\n", "  posts found / of truth", f.recall.found, p.recall.found)
-	fmt.Fprintf(w, "%-26s %10d %10d   (truth: %d)\n", "  posts found outside it", f.recall.extra, p.recall.extra, f.recall.want)
+	say("%-26s %9.2f%% %9.2f%% %8.2f×  goal 100%%\n", "recall (substring truth)", 100*fr, 100*pr, fr/pr)
+	say("%-26s %10d %10d\n", "  posts found / of truth", f.recall.found, p.recall.found)
+	say("%-26s %10d %10d   (truth: %d)\n", "  posts found outside it", f.recall.extra, p.recall.extra, f.recall.want)
 }
 
 // printWarm prints the warm first runs alone (-only warm).
 func printWarm(w io.Writer, f, p figures) {
-	fmt.Fprintf(w, "%-26s %10s %10s %9s\n", "figure", "Folio", "Pagefind", "ratio")
+	say := sayer(w)
+	say("%-26s %10s %10s %9s\n", "figure", "Folio", "Pagefind", "ratio")
 	for _, q := range []float64{50, 95} {
 		fv, pv := benchkit.Pct(f.warmMs, q), benchkit.Pct(p.warmMs, q)
 		goal := ""
 		if q == 50 {
 			goal = "goal ≤ 0.50×"
 		}
-		fmt.Fprintf(w, "%-26s %10.1f %10.1f %8.2f×  %s\n", fmt.Sprintf("warm 1st run p%.0f (ms)", q), fv, pv, fv/pv, goal)
+		say("%-26s %10.1f %10.1f %8.2f×  %s\n", fmt.Sprintf("warm 1st run p%.0f (ms)", q), fv, pv, fv/pv, goal)
 	}
 }
