@@ -101,7 +101,16 @@ async function contentOf(url, bytes) {
 // its Response itself, in its own context (see waitAnswer). A Response that Go made while
 // it ran for another request (Go runs during whichever request's event woke it) would be
 // an I/O object of that request.
-const answers = new Map();
+// An answer that comes after its request stopped waiting (its deadline passed, or Go
+// exited) is dropped rather than kept for ever: abandoned names those requests.
+const abandoned = new Set();
+class Answers extends Map {
+  set(n, a) {
+    if (abandoned.delete(n)) return this;
+    return super.set(n, a);
+  }
+}
+const answers = new Answers();
 globalThis.folioAnswers = answers;
 
 // toResponse turns Go's answer into the request's own Response.
@@ -151,6 +160,7 @@ function waitAnswer(n, go, since) {
       } else if (go.exited) {
         reject(new Error("the Go program exited"));
       } else if (performance.now() - since > deadline) {
+        abandoned.add(n);
         reject(new Error(`Go did not answer within ${deadline} ms`));
       } else {
         ownSetTimeout(look, nextLook(looks++));
