@@ -117,12 +117,12 @@ func main() {
 
 	staticFiles(c, w, *dir)
 
-	postURLs := postSample(c, w.URL, site.Posts, *posts)
+	postURLs, pageURLs := postSample(c, w.URL, site.Posts, *posts)
 	fmt.Printf("\n| run | clients | req/s | p50 ms | p99 ms | errors | workerd CPU ms/request | Go heap MB | Go sys MB |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, run := range []struct {
 		name string
 		urls []string
-	}{{"/api/search", searchURLs}, {"/api/post", postURLs}} {
+	}{{"/api/search", searchURLs}, {"/api/post", postURLs}, {"post page (server-rendered, at its permalink)", pageURLs}} {
 		for _, n := range clients {
 			cpu0 := workerdCPU(w)
 			r := load(c, run.urls, n, *duration)
@@ -217,17 +217,19 @@ func getJSON(c *http.Client, u string, v any) error {
 }
 
 // postSample returns the /api/post URLs of n posts spread over the archive's list.
-func postSample(c *http.Client, base string, total, n int) []string {
+// postSample is n posts spread over the archive: their /api/post URLs, and their pages
+// (server-rendered) at their original permalinks.
+func postSample(c *http.Client, base string, total, n int) (api, pages []string) {
 	step := max(1, total/n)
-	var urls []string
-	for offset := 0; offset < total && len(urls) < n; offset += step {
-		var l struct{ Items []struct{ ID string } }
+	for offset := 0; offset < total && len(api) < n; offset += step {
+		var l struct{ Items []struct{ ID, URL string } }
 		if err := getJSON(c, fmt.Sprintf("%s/api/list?offset=%d&limit=1", base, offset), &l); err != nil || len(l.Items) == 0 {
 			fail("listing posts at %d: %v", offset, err)
 		}
-		urls = append(urls, base+"/api/post?id="+url.QueryEscape(l.Items[0].ID))
+		api = append(api, base+"/api/post?id="+url.QueryEscape(l.Items[0].ID))
+		pages = append(pages, base+"/"+strings.TrimPrefix(l.Items[0].URL, "/"))
 	}
-	return urls
+	return api, pages
 }
 
 // staticFiles fetches up to 200 post shards (data/p/) of the Worker's site as static files,
