@@ -86,6 +86,10 @@ func runWorker(args []string, stderr io.Writer) int {
 		*out, float64(rep.moduleBytes)/1e6, float64(rep.gzipBytes)/1e6, freeScriptBytes>>20, paidScriptBytes>>20, *siteDir, rep.assetFiles, freeAssetFiles, paidAssetFiles)
 	if rep.gzipBytes > freeScriptBytes {
 		say(stderr, "folio worker: note: the Worker is above the Free plan's %d MB: deploying it needs a paid plan\n", freeScriptBytes>>20)
+	} else if rep.gzipBytes > 3_000_000 {
+		// Cloudflare's limits page says "3 MB"; which unit the upload enforces is not known here.
+		say(stderr, "folio worker: note: the upload is %.2f MiB: within the Free plan's 3 MB if Cloudflare counts MiB, over it if it counts 3,000,000 bytes (a paid plan allows 10 MB)\n",
+			float64(rep.gzipBytes)/(1<<20))
 	}
 	if rep.assetFiles > freeAssetFiles {
 		say(stderr, "folio worker: note: %d asset files are more than the Free plan's %d: deploying them needs a paid plan\n", rep.assetFiles, freeAssetFiles)
