@@ -115,8 +115,13 @@ func TestServeWatch(t *testing.T) {
 	if err := json.Unmarshal([]byte(get(t, base+"/api/post?id="+resolved.ID)), &p); err != nil || p.Title != "Second Title" || !strings.Contains(p.HTML, "Second body.") {
 		t.Errorf("the API shows %q %q (%v) after the rebuild", p.Title, p.HTML, err)
 	}
-	if !strings.Contains(stderr.String(), "folio serve: rebuilt: 1 posts") {
-		t.Errorf("the rebuild is not reported:\n%s", stderr.String())
+	// The line is written once the open pages were told (the event above), by another
+	// goroutine: give it a moment.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stderr.String(), "folio serve: rebuilt: 1 posts"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Errorf("the rebuild is not reported:\n%s", stderr.String())
+			break
+		}
 	}
 
 	// A broken site config fails the rebuild: reported, the previous site still served.
