@@ -335,44 +335,40 @@ func (p *plan) alternatives(v *view, sl analysis.Slot, f int) []string {
 }
 
 // completions lists the terms of field f that type-ahead adds for a word prefix: the
-// terms starting with it, longer than it, in the chunks pickWordChunks kept; at most max,
-// the commonest in the field first (ties in term order).
+// terms starting with it, longer than it, in the chunks pickWordChunks kept (of every
+// segment: a term's doc count is the sum of the segments'); at most max, the commonest in
+// the field first (ties in term order).
 func (p *plan) completions(v *view, prefix string, f, max int) []string {
-	if v.segs != nil {
-		return p.segCompletions(v, prefix, f, max)
-	}
-	type cand struct {
-		term string
-		df   int
-	}
-	var cs []cand
-	rs := p.wordOf[prefix]
-	if r, ok := p.leafOf[prefix]; ok {
-		rs = append([]format.Route{r}, rs...) // the typed word's own chunk holds completions too
-	}
-	seen := map[string]bool{}
-	for _, r := range rs {
-		c := v.chunks[r.File]
-		if c == nil || seen[r.File] {
-			continue
+	df := map[string]int{}
+	for _, q := range p.all() {
+		rs := q.wordOf[prefix]
+		if r, ok := q.leafOf[prefix]; ok {
+			rs = append([]format.Route{r}, rs...) // the typed word's own chunk holds completions too
 		}
-		seen[r.File] = true
-		for i := range c.Terms {
-			e := &c.Terms[i]
-			if len(e.Term) > len(prefix) && strings.HasPrefix(e.Term, prefix) && e.Has(f) {
-				cs = append(cs, cand{e.Term, e.DF(f)})
+		seen := map[string]bool{}
+		for _, r := range rs {
+			c := v.chunks[r.File]
+			if c == nil || seen[r.File] {
+				continue
+			}
+			seen[r.File] = true
+			for i := range c.Terms {
+				e := &c.Terms[i]
+				if len(e.Term) > len(prefix) && strings.HasPrefix(e.Term, prefix) && e.Has(f) {
+					df[e.Term] += e.DF(f)
+				}
 			}
 		}
 	}
-	slices.SortFunc(cs, func(a, b cand) int {
-		if a.df != b.df {
-			return cmp.Compare(b.df, a.df)
-		}
-		return cmp.Compare(a.term, b.term)
-	})
-	out := make([]string, 0, min(max, len(cs)))
-	for _, c := range cs[:min(max, len(cs))] {
-		out = append(out, c.term)
+	terms := make([]string, 0, len(df))
+	for t := range df {
+		terms = append(terms, t)
 	}
-	return out
+	slices.SortFunc(terms, func(a, b string) int {
+		if df[a] != df[b] {
+			return cmp.Compare(df[b], df[a])
+		}
+		return strings.Compare(a, b)
+	})
+	return terms[:min(max, len(terms))]
 }

@@ -174,43 +174,6 @@ func (p *plan) segAlternatives(v *view, sl analysis.Slot, f int) []string {
 	return out
 }
 
-// segCompletions is completions over every segment: a term's doc count is the sum of
-// the segments'.
-func (p *plan) segCompletions(v *view, prefix string, f, max int) []string {
-	df := map[string]int{}
-	for _, q := range p.all() {
-		rs := q.wordOf[prefix]
-		if r, ok := q.leafOf[prefix]; ok {
-			rs = append([]format.Route{r}, rs...)
-		}
-		seen := map[string]bool{}
-		for _, r := range rs {
-			c := v.chunks[r.File]
-			if c == nil || seen[r.File] {
-				continue
-			}
-			seen[r.File] = true
-			for i := range c.Terms {
-				e := &c.Terms[i]
-				if len(e.Term) > len(prefix) && strings.HasPrefix(e.Term, prefix) && e.Has(f) {
-					df[e.Term] += e.DF(f)
-				}
-			}
-		}
-	}
-	terms := make([]string, 0, len(df))
-	for t := range df {
-		terms = append(terms, t)
-	}
-	slices.SortFunc(terms, func(a, b string) int {
-		if df[a] != df[b] {
-			return df[b] - df[a]
-		}
-		return strings.Compare(a, b)
-	})
-	return terms[:min(max, len(terms))]
-}
-
 // newReader is the reader of one search over its view: of one segment, or of all.
 func (s *Searcher) newReader(v *view) *reader.Reader {
 	if s.segs == nil {
