@@ -138,19 +138,16 @@ func subtract(want, got []string) []string {
 
 func head(s []string) []string { return s[:min(5, len(s))] }
 
-// TestRecallGencorpus checks every needle and every benchmark query on 1,000 generated
-// posts against the truth: exactly the posts that contain the words.
-func TestRecallGencorpus(t *testing.T) {
-	dir := gencorpus(t, 1000)
-	shared := sharedtest.Dir(t)
-	b := build(t, filepath.Join(dir, "_posts"))
+// needle is a query gencorpus planted, with the files that must match it.
+type needle struct {
+	Name, Query string
+	Files       []string
+}
 
-	var needles struct {
-		Needles []struct {
-			Name, Query string
-			Files       []string
-		}
-	}
+// readNeedles reads the needles of a gencorpus folder (needles.json).
+func readNeedles(t testing.TB, dir string) []needle {
+	t.Helper()
+	var needles struct{ Needles []needle }
 	data, err := os.ReadFile(filepath.Join(dir, "needles.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +155,17 @@ func TestRecallGencorpus(t *testing.T) {
 	if err := json.Unmarshal(data, &needles); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range needles.Needles {
+	return needles.Needles
+}
+
+// TestRecallGencorpus checks every needle and every benchmark query on 1,000 generated
+// posts against the truth: exactly the posts that contain the words.
+func TestRecallGencorpus(t *testing.T) {
+	dir := gencorpus(t, 1000)
+	shared := sharedtest.Dir(t)
+	b := build(t, filepath.Join(dir, "_posts"))
+
+	for _, n := range readNeedles(t, dir) {
 		got, _ := b.files(t, n.Query, Options{})
 		want := slices.Sorted(slices.Values(n.Files))
 		if !slices.Equal(got, want) {

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -114,15 +113,7 @@ func TestSearchersAsBleveQueries(t *testing.T) {
 
 	dir := gencorpus(t, 1000) // skips without ../shared (fails in CI)
 	queries := append(readQueries(t, filepath.Join(sharedtest.Dir(t), "bench", "peers", "queries.json")), forms...)
-	var needles struct{ Needles []struct{ Query string } }
-	data, err := os.ReadFile(filepath.Join(dir, "needles.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &needles); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range needles.Needles {
+	for _, n := range readNeedles(t, dir) {
 		queries = append(queries, n.Query)
 	}
 	compare("gencorpus-1k", build(t, filepath.Join(dir, "_posts")).s, queries)

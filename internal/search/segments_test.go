@@ -68,15 +68,7 @@ func TestSegmentsAnswerAsFromScratch(t *testing.T) {
 	}
 	all := bundle.Sorted(res.Posts)
 	queries := readQueries(t, filepath.Join(shared, "bench", "peers", "queries.json"))
-	var needles struct{ Needles []struct{ Query string } }
-	data, err := os.ReadFile(filepath.Join(dir, "needles.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &needles); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range needles.Needles {
+	for _, n := range readNeedles(t, dir) {
 		queries = append(queries, n.Query)
 	}
 	queries = append(queries, "title:市场", "-公司 增长", "数字 OR 金融", "date:2022")
