@@ -2,7 +2,13 @@
 // (Debian's chromium package): the browser tests, the benchmarks and the screenshot tool.
 package chrome
 
-import "github.com/chromedp/chromedp"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
 
 // Path is Debian's Chromium.
 const Path = "/usr/bin/chromium"
@@ -21,4 +27,26 @@ func Options(path, profile string, w, h int) []chromedp.ExecAllocatorOption {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(w, h),
 	}
+}
+
+// Start launches Chromium with opts and returns a browser context ready for chromedp calls,
+// and the function that closes it. A start that fails (on a loaded machine Chromium's zygote
+// can fail to fork its first child) is retried twice with a fresh process after a pause;
+// the error of the last attempt is returned with the number of attempts.
+func Start(opts []chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc, error) {
+	const attempts = 3
+	var err error
+	for i := range attempts {
+		if i > 0 {
+			time.Sleep(time.Duration(i) * 2 * time.Second)
+		}
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelC := chromedp.NewContext(actx)
+		if err = chromedp.Do(ctx); err == nil {
+			return ctx, func() { cancelC(); cancelA() }, nil
+		}
+		cancelC()
+		cancelA()
+	}
+	return nil, nil, fmt.Errorf("chromium did not start in %d attempts: %w", attempts, err)
 }

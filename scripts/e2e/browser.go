@@ -116,20 +116,16 @@ func NewBrowser(t testing.TB) *Browser {
 	t.Helper()
 	path := ChromiumPath(t)
 	opts := chrome.Options(path, t.TempDir(), 1200, 900)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	b := &Browser{Ctx: ctx, t: t}
-	t.Cleanup(func() {
-		cancelC()
-		cancelA()
-	})
-	if err := chromedp.Do(ctx); err != nil {
+	ctx, closeBrowser, err := chrome.Start(opts)
+	if err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
+	b := &Browser{Ctx: ctx, t: t}
+	t.Cleanup(closeBrowser)
 	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
 		t.Fatalf("enable log: %v", err)
 	}
-	err := chromedp.Listen(ctx, func(ev any) {
+	err = chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
 		case *runtime.EventConsoleAPICalled:
 			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
