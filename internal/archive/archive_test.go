@@ -11,30 +11,12 @@ import (
 	"testing"
 
 	"folio/internal/bundle"
-	"folio/internal/post"
+	"folio/internal/demotest"
 )
 
 // demoBundle builds the repository's demo archive into a temporary bundle folder.
 func demoBundle(t *testing.T) string {
-	t.Helper()
-	cfg, err := post.LoadConfig(os.DirFS("../../demo"), "_config.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := post.ReadAll(os.DirFS("../../demo/_posts"), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	w, err := bundle.NewWriter(dir, false, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := bundle.Build(w, res.Posts, bundle.Site{Title: "Demo", BaseURL: "/"})
-	if _, err := w.Finish(m); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return demotest.Bundle(t, t.TempDir(), demotest.Options{Site: bundle.Site{Title: "Demo", BaseURL: "/"}})
 }
 
 func get(t *testing.T, h http.Handler, target string, v any) int {

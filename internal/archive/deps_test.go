@@ -27,6 +27,7 @@ var layers = map[string]int{
 	"folio/internal/render":     2,
 	"folio/internal/search":     2, // and its subpackages (searchSteps)
 	"folio/internal/archive":    3,
+	"folio/internal/demotest":   3, // tests only: builds the demo bundle (imports search/index)
 	"folio/internal/pages":      4,
 	"folio/internal/builder":    hostLayer,
 	"folio/internal/jsbridge":   hostLayer,

@@ -9,37 +9,14 @@ import (
 	"testing"
 
 	"folio/internal/bundle"
+	"folio/internal/demotest"
 	"folio/internal/post"
-	"folio/internal/search/index"
 )
 
 // demoSearchBundle builds the demo archive with search data into a temporary bundle
 // folder.
 func demoSearchBundle(t *testing.T) string {
-	t.Helper()
-	cfg, err := post.LoadConfig(os.DirFS("../../demo"), "_config.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := post.ReadAll(os.DirFS("../../demo/_posts"), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	w, err := bundle.NewWriter(dir, false, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, lay := bundle.BuildLayout(w, res.Posts, bundle.Site{Title: "test"})
-	root, _, err := index.Write(w, res.Posts, func() bundle.Layout { return lay })
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Extra = map[string]string{"search": root}
-	if _, err := w.Finish(m); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return demotest.Bundle(t, t.TempDir(), demotest.Options{Site: bundle.Site{Title: "test"}, Search: true})
 }
 
 func TestSearchAPI(t *testing.T) {

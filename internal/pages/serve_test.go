@@ -13,8 +13,7 @@ import (
 
 	"folio/internal/archive"
 	"folio/internal/bundle"
-	"folio/internal/post"
-	"folio/internal/search/index"
+	"folio/internal/demotest"
 )
 
 // demoSite builds the demo archive with its _config.yml facts and search data, and
@@ -27,28 +26,7 @@ func demoSite(t testing.TB) http.Handler {
 // demoSiteWith is demoSite with other site facts.
 func demoSiteWith(t testing.TB, site bundle.Site) http.Handler {
 	t.Helper()
-	cfg, err := post.LoadConfig(os.DirFS("../../demo"), "_config.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := post.ReadAll(os.DirFS("../../demo/_posts"), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	w, err := bundle.NewWriter(dir, false, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, layout := bundle.BuildLayout(w, res.Posts, site)
-	root, _, err := index.Write(w, res.Posts, func() bundle.Layout { return layout })
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Extra = map[string]string{"search": root}
-	if _, err := w.Finish(m); err != nil {
-		t.Fatal(err)
-	}
+	dir := demotest.Bundle(t, t.TempDir(), demotest.Options{Site: site, Search: true})
 	page, err := os.ReadFile("../../site/index.html")
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"folio/internal/bundle"
-	"folio/internal/post"
+	"folio/internal/demotest"
 )
 
 // demoSite writes a site the way folio build lays it out, without the viewer's runtime:
@@ -19,27 +19,12 @@ import (
 // a script under app/ and a dotfile.
 func demoSite(t *testing.T) string {
 	t.Helper()
-	cfg, err := post.LoadConfig(os.DirFS("../../demo"), "_config.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := post.ReadAll(os.DirFS("../../demo/_posts"), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	page, err := os.ReadFile("../../site/index.html")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := writeSite(t, map[string]string{"404.html": string(page), "index.html": "prerendered home", "app/v1/app.js": "plain js", ".env": "SECRET", "posts/.draft.html": "SECRET"})
-	w, err := bundle.NewWriter(filepath.Join(dir, "data"), false, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := bundle.Build(w, res.Posts, bundle.Site{Title: "Willow", BaseURL: "/", Lang: "zh-CN"})
-	if _, err := w.Finish(m); err != nil {
-		t.Fatal(err)
-	}
+	demotest.Bundle(t, filepath.Join(dir, "data"), demotest.Options{Site: bundle.Site{Title: "Willow", BaseURL: "/", Lang: "zh-CN"}})
 	return dir
 }
 

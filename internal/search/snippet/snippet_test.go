@@ -2,29 +2,18 @@ package snippet
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"folio/internal/demotest"
 	"folio/internal/post"
 	"folio/internal/search/query"
 )
 
 // demoPosts reads the demo archive's posts, with its _config.yml.
 func demoPosts(t *testing.T) []*post.Post {
-	t.Helper()
-	demo := filepath.Join("..", "..", "..", "demo")
-	cfg, err := post.LoadConfig(os.DirFS(demo), "_config.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := post.ReadAll(os.DirFS(filepath.Join(demo, "_posts")), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Posts
+	return demotest.Posts(t)
 }
 
 func phrasesOf(t *testing.T, q string) []Phrase {
