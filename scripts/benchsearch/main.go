@@ -29,7 +29,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -656,65 +655,13 @@ func measureMemory(url string, queries []string) (memResult, error) {
 	return r, nil
 }
 
-// rendererMemory reads VmRSS and RssAnon of the largest of the browser's descendant
-// processes started with --type=renderer.
+// rendererMemory reads VmRSS and RssAnon of the largest of the browser's renderer
+// processes.
 func rendererMemory(ctx context.Context) memInfo {
-	var m memInfo
-	proc := chromedp.FromContext(ctx).Browser.Process()
-	if proc == nil {
-		return m
+	if rs := chrome.Renderers(ctx); len(rs) > 0 {
+		return memInfo{rss: float64(rs[0].RSS), private: float64(rs[0].Anon)}
 	}
-	parent := map[int]int{}
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		if i := strings.LastIndexByte(s, ')'); i >= 0 {
-			f := strings.Fields(s[i+1:])
-			if len(f) > 1 {
-				parent[pid], _ = strconv.Atoi(f[1])
-			}
-		}
-	}
-	under := func(pid int) bool {
-		for i := 0; i < 64 && pid > 1; i++ {
-			if pid = parent[pid]; pid == proc.Pid {
-				return true
-			}
-		}
-		return false
-	}
-	field := func(file, name string) float64 {
-		b, _ := os.ReadFile(file)
-		for _, line := range strings.Split(string(b), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == name {
-				kb, _ := strconv.ParseFloat(f[1], 64)
-				return kb * 1024
-			}
-		}
-		return 0
-	}
-	for pid := range parent {
-		if !under(pid) {
-			continue
-		}
-		dir := "/proc/" + strconv.Itoa(pid)
-		cmd, _ := os.ReadFile(dir + "/cmdline")
-		if !strings.Contains(string(cmd), "--type=renderer") {
-			continue
-		}
-		if rss := field(dir+"/status", "VmRSS:"); rss > m.rss {
-			m = memInfo{rss: rss, private: field(dir+"/status", "RssAnon:")}
-		}
-	}
-	return m
+	return memInfo{}
 }
 
 // pad pads s to w display columns, counting East Asian characters as two.

@@ -269,45 +269,12 @@ func run(chromium, dir, hosting, q string, lead time.Duration) (result, error) {
 	return r, nil
 }
 
-// rendererRSS maps the browser's renderer processes (descendants started with
-// --type=renderer) to their resident memory in MB. With site isolation the host page and
-// the archive's frame each have their own.
+// rendererRSS maps the browser's renderer processes to their resident memory in MB. With
+// site isolation the host page and the archive's frame each have their own.
 func rendererRSS(ctx context.Context) map[int]float64 {
-	proc := chromedp.FromContext(ctx).Browser.Process()
 	out := map[int]float64{}
-	if proc == nil {
-		return out
-	}
-	parent := map[int]int{}
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if i := strings.LastIndexByte(string(stat), ')'); err == nil && i >= 0 {
-			if f := strings.Fields(string(stat[i+1:])); len(f) > 1 {
-				parent[pid], _ = strconv.Atoi(f[1])
-			}
-		}
-	}
-	for pid := range parent {
-		up := pid
-		for i := 0; i < 32 && up > 1 && up != proc.Pid; i++ {
-			up = parent[up]
-		}
-		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-		if up != proc.Pid || !strings.Contains(string(cmd), "--type=renderer") {
-			continue
-		}
-		status, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-		for line := range strings.SplitSeq(string(status), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-				kb, _ := strconv.ParseFloat(f[1], 64)
-				out[pid] = kb / 1024
-			}
-		}
+	for _, r := range chrome.Renderers(ctx) {
+		out[r.PID] = float64(r.RSS) / (1 << 20)
 	}
 	return out
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"folio/scripts/chrome"
+
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/heapprofiler"
 	"github.com/chromedp/cdproto/network"
@@ -204,57 +206,13 @@ type renderer struct {
 	roles     string // what its threads say it runs: "page", "page+worker+service worker"…
 }
 
-// renderers lists the renderer processes of the test's browser (its descendants started
-// with --type=renderer), with their memory from /proc; none off Linux.
+// renderers lists the renderer processes of the test's browser, largest first, with
+// what their threads say they run; none off Linux.
 func renderers(b *Browser) []renderer {
-	proc := chromedp.FromContext(b.Ctx).Browser.Process()
-	if proc == nil {
-		return nil
-	}
-	parents := map[int]int{}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if i := strings.LastIndexByte(string(stat), ')'); err == nil && i >= 0 {
-			if f := strings.Fields(string(stat)[i+1:]); len(f) > 1 {
-				parents[pid], _ = strconv.Atoi(f[1])
-			}
-		}
-	}
 	var out []renderer
-	for pid := range parents {
-		p, ok := pid, false
-		for range 64 {
-			if p = parents[p]; p == proc.Pid {
-				ok = true
-				break
-			} else if p <= 1 {
-				break
-			}
-		}
-		cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if !ok || !strings.Contains(string(cmd), "--type=renderer") {
-			continue
-		}
-		r := renderer{pid: pid}
-		status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-		for _, line := range strings.Split(string(status), "\n") {
-			f := strings.Fields(line)
-			if len(f) < 2 {
-				continue
-			}
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			switch f[0] {
-			case "VmRSS:":
-				r.rss = kb * 1024
-			case "RssAnon:":
-				r.anon = kb * 1024
-			}
-		}
+	for _, c := range chrome.Renderers(b.Ctx) {
+		pid := c.PID
+		r := renderer{pid: pid, rss: c.RSS, anon: c.Anon}
 		// Thread names: Blink's main thread is the page's, a DedicatedWorker thread a
 		// worker, a ServiceWorker thread a service worker.
 		var roles []string

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"folio/internal/server"
+	"folio/scripts/chrome"
 )
 
 // weightGoal is what a host page may load from the archive before the reader shows any
@@ -142,50 +143,15 @@ func TestWidgetWeightAndSpeed(t *testing.T) {
 	t.Logf("folio.search on the archive's page: median %.0f ms, max %.0f ms", times[len(times)/2], times[len(times)-1])
 }
 
-// rendererRSS lists the resident memory of the browser's renderer processes (its
-// descendants started with --type=renderer), largest first. With site isolation the host
-// page and the archive's frame each have their own.
+// rendererRSS lists the resident memory of the browser's renderer processes, largest
+// first. With site isolation the host page and the archive's frame each have their own.
 func rendererRSS(b *Browser) string {
-	proc := chromedp.FromContext(b.Ctx).Browser.Process()
-	if proc == nil {
-		return "n/a"
-	}
-	parent := map[int]int{}
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if i := strings.LastIndexByte(string(stat), ')'); err == nil && i >= 0 {
-			if f := strings.Fields(string(stat[i+1:])); len(f) > 1 {
-				parent[pid], _ = strconv.Atoi(f[1])
-			}
-		}
-	}
-	var sizes []float64
-	for pid := range parent {
-		up := pid
-		for i := 0; i < 32 && up > 1 && up != proc.Pid; i++ {
-			up = parent[up]
-		}
-		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-		if up != proc.Pid || !strings.Contains(string(cmd), "--type=renderer") {
-			continue
-		}
-		status, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-		for line := range strings.SplitSeq(string(status), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-				kb, _ := strconv.ParseFloat(f[1], 64)
-				sizes = append(sizes, kb/1024)
-			}
-		}
-	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(sizes)))
 	var out []string
-	for _, mb := range sizes {
-		out = append(out, strconv.FormatFloat(mb, 'f', 0, 64)+" MB")
+	for _, r := range chrome.Renderers(b.Ctx) {
+		out = append(out, strconv.FormatFloat(float64(r.RSS)/(1<<20), 'f', 0, 64)+" MB")
+	}
+	if out == nil {
+		return "n/a"
 	}
 	return strings.Join(out, ", ")
 }
