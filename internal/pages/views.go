@@ -128,14 +128,7 @@ type List struct {
 // HTML is the list page's content.
 func (l *List) HTML() []byte {
 	m := &markup{}
-	m.tag(`<h1 tabindex="-1">`)
-	m.text(l.Title)
-	m.tag("</h1>\n")
-	if l.Sub != "" {
-		m.tag(`<p class="subtitle">`)
-		m.text(l.Sub)
-		m.tag("</p>\n")
-	}
+	writeHeading(m, l.Title, l.Sub)
 	switch {
 	case l.CrumbsLabel != "":
 		m.tag(`<nav class="crumbs" aria-label="`)
@@ -360,13 +353,16 @@ func (d *Terms) HTML() []byte {
 	return m.Bytes()
 }
 
-// writeHeading writes a page's heading and its subtitle.
+// writeHeading writes a page's heading and its subtitle, if it has one.
 func writeHeading(m *markup, title, sub string) {
 	m.tag(`<h1 tabindex="-1">`)
 	m.text(title)
-	m.tag("</h1>\n<p class=\"subtitle\">")
-	m.text(sub)
-	m.tag("</p>\n")
+	m.tag("</h1>\n")
+	if sub != "" {
+		m.tag(`<p class="subtitle">`)
+		m.text(sub)
+		m.tag("</p>\n")
+	}
 }
 
 // Archive is the years and their months.
@@ -438,14 +434,7 @@ type Search struct {
 // HTML is the search page's content.
 func (d *Search) HTML() []byte {
 	m := &markup{}
-	m.tag(`<h1 tabindex="-1">`)
-	m.text(d.Title)
-	m.tag("</h1>\n")
-	if d.Sub != "" {
-		m.tag(`<p class="subtitle">`)
-		m.text(d.Sub)
-		m.tag("</p>\n")
-	}
+	writeHeading(m, d.Title, d.Sub)
 	if d.Message != "" {
 		m.tag(`<p class="message-inline">`)
 		m.text(d.Message)
