@@ -22,7 +22,6 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"flag"
 	"fmt"
@@ -32,8 +31,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"folio/internal/server"
 	"folio/scripts/benchkit"
@@ -108,13 +105,11 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(profile) //nolint:errcheck // a temporary profile: best effort
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), chrome.Options(*chromium, profile, 1200, 900)...)
-	defer cancelA()
-	browser, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	if err := chromedp.Do(browser); err != nil {
+	browser, closeBrowser, err := chrome.Start(chrome.Options(*chromium, profile, 1200, 900))
+	if err != nil {
 		return err
 	}
+	defer closeBrowser()
 
 	fmt.Printf("== %d posts, %d queries; load average %s\n", *n, len(queries), loadAvg())
 	m := &measure{browser: browser, engines: [2]*engine{folio, pagefind}, rows: make([]row, len(queries))}

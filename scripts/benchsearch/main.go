@@ -71,17 +71,7 @@ func main() {
 		fail("-only takes warm, memory, abuse or paging")
 	}
 	if (*edgeDir != "" || *edgeURL != "") && *qfile != "" {
-		queries, err := benchkit.ReadQueries(*qfile)
-		if err != nil {
-			fail("%v", err)
-		}
-		if *nfile != "" {
-			more, err := benchkit.ReadQueries(*nfile)
-			if err != nil {
-				fail("%v", err)
-			}
-			queries = append(queries, more...)
-		}
+		queries := readQueries(*qfile, *nfile)
 		runEdgeWarm(*edgeDir, strings.TrimSuffix(*edgeURL, "/"), *label, queries)
 		return
 	}
@@ -92,17 +82,7 @@ func main() {
 	if _, err := os.Stat(filepath.Join(*dir, "index.html")); err != nil {
 		fail("%s has no index.html: build a site first", *dir)
 	}
-	queries, err := benchkit.ReadQueries(*qfile)
-	if err != nil {
-		fail("%v", err)
-	}
-	if *nfile != "" {
-		more, err := benchkit.ReadQueries(*nfile)
-		if err != nil {
-			fail("%v", err)
-		}
-		queries = append(queries, more...)
-	}
+	queries := readQueries(*qfile, *nfile)
 	if len(queries) == 0 {
 		fail("no queries in %s", *qfile)
 	}
@@ -112,6 +92,7 @@ func main() {
 
 	var needles []needle
 	if *nfile != "" {
+		var err error
 		if needles, err = readNeedles(*nfile); err != nil {
 			fail("%v", err)
 		}
@@ -449,14 +430,12 @@ func newBrowser() (context.Context, func(), error) {
 		return nil, nil, err
 	}
 	opts := chrome.Options(chromium, profile, 1200, 900)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	done := func() { cancel(); cancelA(); _ = os.RemoveAll(profile) } // a temporary profile: best effort
-	if err := chromedp.Do(ctx); err != nil {
-		done()
+	ctx, closeBrowser, err := chrome.Start(opts)
+	if err != nil {
+		_ = os.RemoveAll(profile) // a temporary profile: best effort
 		return nil, nil, err
 	}
-	return ctx, done, nil
+	return ctx, func() { closeBrowser(); _ = os.RemoveAll(profile) }, nil
 }
 
 // load navigates to the page (a fresh document and Go instance), awaits folio.ready and
@@ -653,6 +632,23 @@ func measureMemory(url string, queries []string) (memResult, error) {
 		r.goHeap = fmt.Sprintf("%.1f MB live, %.1f MB WebAssembly memory", m["heapBytes"]/1e6, m["sysBytes"]/1e6)
 	}
 	return r, nil
+}
+
+// readQueries reads the benchmark's queries, then the needles' when nfile is set; it ends
+// the program on an error.
+func readQueries(qfile, nfile string) []string {
+	queries, err := benchkit.ReadQueries(qfile)
+	if err != nil {
+		fail("%v", err)
+	}
+	if nfile != "" {
+		more, err := benchkit.ReadQueries(nfile)
+		if err != nil {
+			fail("%v", err)
+		}
+		queries = append(queries, more...)
+	}
+	return queries
 }
 
 // rendererMemory reads VmRSS and RssAnon of the largest of the browser's renderer

@@ -140,15 +140,13 @@ func run(chromium, dir string, shaped bool) (result, error) {
 	}
 	defer os.RemoveAll(profile) //nolint:errcheck // a temporary profile: best effort
 	opts := chrome.Options(chromium, profile, 1200, 900)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
-	defer cancelT()
-	if err := chromedp.Do(ctx); err != nil {
+	ctx, closeBrowser, err := chrome.Start(opts)
+	if err != nil {
 		return result{}, err
 	}
+	defer closeBrowser()
+	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
+	defer cancelT()
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: watcher}); err != nil {
 		return result{}, err
 	}

@@ -174,15 +174,13 @@ func run(chromium, dir, hosting, q string, lead time.Duration) (result, error) {
 		return result{}, err
 	}
 	defer os.RemoveAll(profile) //nolint:errcheck // a temporary profile: best effort
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), chrome.Options(chromium, profile, 1200, 900)...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 180*time.Second)
-	defer cancelT()
-	if err := chromedp.Do(ctx); err != nil {
+	ctx, closeBrowser, err := chrome.Start(chrome.Options(chromium, profile, 1200, 900))
+	if err != nil {
 		return result{}, err
 	}
+	defer closeBrowser()
+	ctx, cancelT := context.WithTimeout(ctx, 180*time.Second)
+	defer cancelT()
 
 	var r result
 	var before map[int]float64

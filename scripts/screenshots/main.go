@@ -59,15 +59,13 @@ func take(url, file string, s shot) error {
 	}
 	defer os.RemoveAll(profile) //nolint:errcheck // a temporary profile: best effort
 	opts := append(chrome.Options(chrome.Path, profile, int(s.w), int(s.h)), chromedp.Flag("lang", s.lang))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel2 := chromedp.NewContext(actx)
-	defer cancel2()
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel3()
-	if err := chromedp.Do(ctx); err != nil {
+	ctx, closeBrowser, err := chrome.Start(opts)
+	if err != nil {
 		return err
 	}
+	defer closeBrowser()
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
 	scheme := "light"
 	if s.dark {
 		scheme = "dark"
