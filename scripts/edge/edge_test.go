@@ -65,6 +65,7 @@ func TestWorkerUnderWrangler(t *testing.T) {
 	t.Run("demo", func(t *testing.T) {
 		site := buildSite(t, folio, "../../demo/_posts")
 		dir := writeWorker(t, folio, site)
+		checkUploadSize(t, wrangler, dir)
 		damaged := damageTagIndex(t, site)
 		native := nativeHandler(site)
 		want := expect(t, native, site, queriesOf(demoQueries))
@@ -124,6 +125,20 @@ func writeWorker(t *testing.T, folio, site string) string {
 	}
 	t.Logf("%s", bytes.TrimSpace(out))
 	return dir
+}
+
+// checkUploadSize fails the test when the Worker's upload, gzip as wrangler measures it,
+// is over the Free plan's 3 MiB.
+func checkUploadSize(t *testing.T, wrangler, dir string) {
+	t.Helper()
+	raw, gz, err := UploadSize(wrangler, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrangler deploy --dry-run: upload %.2f MiB, gzip %.2f MiB (%.0f KiB under the Free plan's 3 MiB)", raw/(1<<20), gz/(1<<20), (FreePlanLimit-gz)/1024)
+	if gz > FreePlanLimit {
+		t.Errorf("the Worker's upload is %.2f MiB gzip, over the Workers Free plan's 3 MiB", gz/(1<<20))
+	}
 }
 
 func startWrangler(t *testing.T, wrangler, dir string) *Wrangler {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -222,3 +223,34 @@ func (w *Wrangler) WorkerdCPU() (time.Duration, error) {
 
 // clockTicks is the unit of /proc's CPU times (USER_HZ, 100 on Linux everywhere).
 const clockTicks = 100
+
+// FreePlanLimit is the Workers Free plan's limit on a Worker's upload, gzip: Cloudflare's
+// limits page says "3 MB", and its upload API refuses a larger Worker with "Your Worker
+// exceeded the size limit of 3 MiB" (error 10027), so it is 3 MiB.
+const FreePlanLimit = 3 << 20
+
+// UploadSize runs wrangler deploy --dry-run (the command from Install) in the Worker
+// folder dir, offline, and returns the upload's size and its gzip size as wrangler
+// measures them (what Cloudflare's limit applies to), in bytes.
+func UploadSize(wrangler, dir string) (raw, gzip float64, err error) {
+	home, err := os.MkdirTemp("", "folio-wrangler-home-")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer os.RemoveAll(home) //nolint:errcheck // a scratch folder: best effort
+	cmd := exec.Command("node", wrangler, "deploy", "--dry-run", "--outdir", filepath.Join(home, "out"))
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config")), Offline...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, 0, fmt.Errorf("wrangler deploy --dry-run: %v\n%s", err, out)
+	}
+	// "Total Upload: 11646.73 KiB / gzip: 2987.60 KiB"
+	m := regexp.MustCompile(`Total Upload: ([0-9.]+) KiB / gzip: ([0-9.]+) KiB`).FindSubmatch(out)
+	if m == nil {
+		return 0, 0, fmt.Errorf("wrangler deploy --dry-run printed no upload size:\n%s", out)
+	}
+	raw, _ = strconv.ParseFloat(string(m[1]), 64)
+	gzip, _ = strconv.ParseFloat(string(m[2]), 64)
+	return raw * 1024, gzip * 1024, nil
+}
