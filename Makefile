@@ -51,10 +51,12 @@ demo: folio
 	$(BIN) serve -dir $(DEMO) -addr $(ADDR)
 
 ## test: every test: Go (native), Go under Node (js/wasm), real Chromium, the Worker under
-## wrangler dev (wrangler from npm, pinned in scripts/edge)
+## wrangler dev (wrangler from npm, pinned in scripts/edge), the nginx snippet under real
+## nginx (Debian's, installed when missing)
 test: wasm worker-wasm
 	@command -v node >/dev/null || { echo "make test: Node.js is needed for the js/wasm tests: apt-get install nodejs"; exit 1; }
 	@FOLIO_CHROMIUM=$$(scripts/ensure-chromium.sh) && echo "browser tests use $$FOLIO_CHROMIUM"
+	@FOLIO_NGINX=$$(scripts/ensure-nginx.sh) && echo "the nginx snippet's test uses $$FOLIO_NGINX"
 	$(GO) vet ./...
 	$(WASM_ENV) $(GO) vet ./internal/jsbridge ./wasm/...
 	$(GO) test -count=1 -timeout 25m ./...

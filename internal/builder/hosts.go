@@ -248,9 +248,9 @@ func nginxConf(out, base, csp string, redirects []redirect) []byte {
 		return pad + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+pad) + "\n"
 	}
 	// root serves the site at /; under a sub-path, alias maps the path to the folder.
-	dir := fmt.Sprintf("root %s;", root)
+	dir := fmt.Sprintf("root %s;", nginxQuote(root))
 	if base != "/" {
-		dir = fmt.Sprintf("alias %s/;", root)
+		dir = fmt.Sprintf("alias %s;", nginxQuote(root+"/"))
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `# Folio site: paste into a server { } block (nginx 1.21+ knows application/wasm in
@@ -276,11 +276,19 @@ location %[1]s {
 			fmt.Fprintf(&b, "    location = %s%s {\n        add_header Cache-Control \"no-cache\" always;\n%s    }\n", base, name, indent(own, "        "))
 		}
 	}
+	// Common nginx configurations have no type for .webmanifest.
+	fmt.Fprintf(&b, "    location = %smanifest.webmanifest {\n        default_type application/manifest+json;\n        add_header Cache-Control \"no-cache\" always;\n%s    }\n", base, indent(headers, "        "))
 	for _, r := range redirects {
-		fmt.Fprintf(&b, "    location = %s { return 301 %s; }\n", r.from, r.to)
+		fmt.Fprintf(&b, "    location = %s { return 301 %s; }\n", nginxQuote(r.from), nginxQuote(r.to))
 	}
 	b.WriteString("}\n")
 	return b.Bytes()
+}
+
+// nginxQuote quotes s as an nginx string, so that a path with spaces, semicolons or
+// braces stays one argument.
+func nginxQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
 // measure counts what a host would publish: every file of out but the build's own

@@ -90,7 +90,7 @@ func TestHostFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	conf := read(t, out, ".folio/nginx.conf")
-	for _, w := range []string{"root " + out + ";", "brotli_static on;", "gzip_static on;", "error_page 404 /404.html;", "location /data/p/ {", `add_header Content-Security-Policy "default-src 'self'; frame-src 'none'; object-src 'none'; frame-ancestors 'self'" always;`, "location = /old/ { return 301 /2020/01/01/new.html; }", `location ~ /\.(?!well-known/) { return 404; }`} {
+	for _, w := range []string{`root "` + out + `";`, "brotli_static on;", "gzip_static on;", "error_page 404 /404.html;", "location /data/p/ {", `add_header Content-Security-Policy "default-src 'self'; frame-src 'none'; object-src 'none'; frame-ancestors 'self'" always;`, `location = "/old/" { return 301 "/2020/01/01/new.html"; }`, `location ~ /\.(?!well-known/) { return 404; }`} {
 		if !strings.Contains(conf, w) {
 			t.Errorf("nginx.conf lacks %q:\n%s", w, conf)
 		}
