@@ -113,6 +113,12 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 	probe.collect()
 	wasmAfter := probe.wasmMemory()
 	after := Eval[float64](b, `navigator.storage.estimate().then((e) => e.usage)`)
+	var use struct{ Files, Packs, Bytes int64 }
+	unmarshal(t, Eval[string](b, `folio.offline.usage().then(JSON.stringify)`), &use)
+	if use.Files != saved.Files || use.Bytes != saved.Bytes {
+		t.Errorf("saved files as stored: %+v; the save reported %d files, %d bytes", use, saved.Files, saved.Bytes)
+	}
+	t.Logf("stored as %d files in %d packs (%.1f MB)", use.Files, use.Packs, mb(use.Bytes))
 	ratios = append(ratios, (mb(saved.Fetched)/saved.Seconds)/plainSpeed)
 	t.Logf("memory while saving (sampled every second: first sample → highest → after a full collection once saved):\n%s  worker: WebAssembly memory %.1f MB before, %.1f MB after",
 		probe.report(), mb(wasmBefore), mb(wasmAfter))
@@ -125,7 +131,9 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 	// files are dropped, then save and download run again, in alternating order.
 	rounds, _ := strconv.Atoi(os.Getenv("FOLIO_OFFLINE_ROUNDS"))
 	for r := 2; r <= rounds; r++ {
-		Eval[bool](b, `Promise.all([caches.delete('folio-saved'), caches.delete('folio-saved-parts')]).then(() => true)`)
+		if got := Eval[string](b, `folio.offline.remove({all: true}).then(() => folio.offline.usage()).then(JSON.stringify)`); got != `{"files":0,"packs":0,"bytes":0}` {
+			t.Fatalf("round %d: after removing the saved archive: %s", r, got)
+		}
 		var res result
 		if r%2 == 0 {
 			res = save()
