@@ -708,3 +708,42 @@ func TestSavedFileDamaged(t *testing.T) {
 		t.Fatalf("saving again fetched %d bytes, want %d (the dropped file only)", again.Fetched, want)
 	}
 }
+
+// TestSavedOldLayout: files saved by a viewer before packs (one Cache API entry per file,
+// under its data/ URL) are removed on the next start, and their part says so on the Saved
+// page; Resume saves it again into packs.
+func TestSavedOldLayout(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	plan := readOfflinePlan(t, s.Dir)
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	Eval[string](b, `folio.offline.save({year: 2022}).then(JSON.stringify)`)
+	// As an older viewer left it: the files as entries of their own, no packs, no index.
+	Eval[bool](b, fmt.Sprintf(`(async () => {
+		await folio.offline.remove({year: 2022});
+		const c = await caches.open('folio-saved');
+		await c.put(new URL('data/' + %s, document.baseURI).href, new Response('{}'));
+		await (await caches.open('folio-saved-parts')).put(new URL('.folio-saved/year%%3A2022', document.baseURI).href,
+			new Response(JSON.stringify({key: 'year:2022', bundle: 'old', posts: 1, files: [%[1]s], bytes: 2, state: 'saved', savedAt: '2026-01-01T00:00:00Z'})));
+		return true;
+	})()`, jsString(plan.Files[0])))
+	b.Run(30*time.Second, chromedp.Navigate(s.URL+"saved/"))
+	b.WaitText("#saved-parts", "older version of this viewer")
+	var parts []struct {
+		Complete bool
+		Reason   string
+	}
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &parts)
+	if len(parts) != 1 || parts[0].Complete || parts[0].Reason != "layout" {
+		t.Fatalf("parts after the old layout was found: %+v", parts)
+	}
+	if n := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((ks) => ks.filter((k) => k.url.includes('/data/')).length)`); n != 0 {
+		t.Errorf("%d old entries left in the saved cache", n)
+	}
+	b.Run(10*time.Second, chromedp.Click(`#saved-parts li button`)) // Resume
+	b.WaitText("#save-status", "Saved: it now works with no network")
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &parts)
+	if len(parts) != 1 || !parts[0].Complete {
+		t.Errorf("parts after Resume: %+v", parts)
+	}
+}
