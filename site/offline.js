@@ -134,15 +134,23 @@ export function makeOffline({ root, FolioError, emit, current }) {
     return packedNames();
   }
 
-  let oldChecked = false;
+  let oldDropped = null;
   /**
    * dropOldLayout deletes files saved by viewers before packs (one Cache API entry per
    * file, under its data/ URL) and marks the parts they belonged to incomplete (reason
    * "layout"): the Saved page says so, and saving them again fetches them into packs.
+   * It runs once per page.
    */
-  async function dropOldLayout() {
-    if (oldChecked) return;
-    oldChecked = true;
+  function dropOldLayout() {
+    if (!oldDropped) {
+      oldDropped = dropOld();
+      oldDropped.catch(() => {
+        oldDropped = null;
+      });
+    }
+    return oldDropped;
+  }
+  async function dropOld() {
     const cache = await caches.open(SAVED);
     const prefix = dataURL('');
     let found = 0;
@@ -245,14 +253,15 @@ export function makeOffline({ root, FolioError, emit, current }) {
 
   /**
    * prune deletes saved files no part names any more (repacking the rest, see packs.js),
-   * and the saved folio.json when no part is left; it resolves with the files removed.
+   * and the saved folio.json when no part is left; it resolves with {removed, repacked}
+   * (files deleted, files copied into new packs).
    */
   async function prune(records) {
     const keep = new Set();
     for (const r of records) for (const f of r.files) keep.add(f);
-    const { removed } = await packs.prune(keep);
+    const res = await packs.prune(keep);
     if (records.length === 0) await (await caches.open(SAVED)).delete(dataURL('folio.json'));
-    return removed;
+    return res;
   }
 
   /** remove deletes a saved part, and every saved file no other part needs. */
@@ -539,13 +548,15 @@ export function makeOffline({ root, FolioError, emit, current }) {
   /**
    * update brings every saved part to the deployed build, fetching only files whose names
    * changed, then deletes saved files no part needs. It resolves with {fetched, removed,
-   * files} (bytes downloaded, files removed, files fetched); reload the page afterwards to
-   * switch the viewer to the new build.
+   * files, repacked, seconds, pruneSeconds} (bytes downloaded, files removed, files
+   * fetched, files moved into new packs, the time saving and the time deleting); reload
+   * the page afterwards to switch the viewer to the new build.
    */
   async function update({ onProgress } = {}) {
     const parts = await readParts();
     let fetched = 0;
     let files = 0;
+    const t0 = performance.now();
     for (const r of parts) {
       const before = await savedNames();
       const res = await save(scopeOf(r.key), { onProgress });
@@ -553,8 +564,9 @@ export function makeOffline({ root, FolioError, emit, current }) {
       const after = await savedNames();
       for (const n of after) if (!before.has(n)) files++;
     }
-    const removed = await prune(await readParts());
-    return { fetched, removed, files };
+    const t1 = performance.now();
+    const { removed, repacked } = await prune(await readParts());
+    return { fetched, removed, files, repacked, seconds: (t1 - t0) / 1000, pruneSeconds: (performance.now() - t1) / 1000 };
   }
 
   let timer = 0;
