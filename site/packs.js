@@ -58,11 +58,13 @@ export function openIndex() {
 }
 
 // run runs fn(store) in a transaction over the files store and resolves with the value of
-// its last request once the transaction has committed.
+// its last request once the transaction has committed. Commits are "relaxed" (not flushed
+// to disk one by one): a record lost to a power cut costs a file fetched again, and one
+// that outlives its pack (the pack lost instead) is dropped by sw.js or prune when read.
 async function run(mode, fn) {
   const db = await openIndex();
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(FILES, mode, { durability: 'strict' });
+    const tx = db.transaction(FILES, mode, { durability: 'relaxed' });
     let result;
     const req = fn(tx.objectStore(FILES));
     if (req) req.onsuccess = () => (result = req.result);
