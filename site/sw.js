@@ -4,8 +4,8 @@
 // - app shell: network first (revalidated, so a new deploy shows at once), cache when offline;
 // - data/ files: first the parts the reader saved for offline use (offline.js and
 //   packs.js: packs in the folio-saved cache and their index in IndexedDB, never evicted
-//   here), then the read-as-you-go cache, then the network. Every name but data/folio.json is a content hash, checked before a file is
-//   kept in the read-as-you-go cache and whenever a kept or saved file is read back, so
+//   here), then the read-as-you-go cache, then the network. Every name but
+//   data/folio.json is a content hash, checked before a file is kept in the read-as-you-go cache and whenever a kept or saved file is read back, so
 //   nothing damaged is ever served; that cache keeps at most DATA_BUDGET bytes, dropping the least recently used;
 // - data/folio.json: network first; when offline, the entry the saved parts were saved
 //   from (so saved files and entry always match), else the last one seen;
