@@ -6,29 +6,30 @@
 // and year. A part is every file that is not a post shard (lists, lookups, term indexes,
 // the whole search data) plus the shards of its posts; the whole archive is every file.
 //
-// Storage (the Cache API; the service worker, sw.js, answers from it):
-//  - SAVED holds the saved data files under their own URLs, shared by every part; a file
-//    with a .gz copy on the server is kept as that copy (the response of name.gz as it
-//    came, see storeFile), which sw.js decodes when it answers, so the archive takes about
-//    its compressed size;
+// Storage (the service worker, sw.js, answers from it):
+//  - the saved data files, shared by every part, in packs of many files (packs.js): a
+//    file with a .gz copy on the server is kept as that copy, which sw.js decodes when it
+//    answers, so the archive takes about its compressed size;
 //  - PARTS holds one record per part: its scope, the bundle it was saved from (manifest ID
 //    and the folio.json bytes, which sw.js answers offline), its files and its state.
 // A record is written before the first file and again at the end, so a save cut short by a
 // reload, a crash or a lost connection resumes where it stopped: the files it has are in
-// SAVED and are not fetched again. The read-as-you-go cache of sw.js never evicts these.
+// the packs and are not fetched again. The read-as-you-go cache of sw.js never evicts these.
 
-export const SAVED = 'folio-saved';
+import { SAVED, PACK_FIRST, PACK_MOST, packStore, savedNames as packedNames } from './packs.js';
+
 export const PARTS = 'folio-saved-parts';
 const PROBE = 'folio-probe';
 // PROBE_MAX bounds the scratch write that checks for room before a save (see room).
 const PROBE_MAX = 16 << 20;
 
 // FETCHES is how many files a save asks for at once (browsers open six connections per
-// host over HTTP/1.1). A file's body then streams from the network into the cache while
-// its slot asks for the next one; WRITES bounds those writes under way (back-pressure:
-// a slot waits for one to end before it asks again), and so what the browser buffers.
+// host over HTTP/1.1). Bodies gather into a pack (packs.js) while the slots ask for the
+// next files; a full pack is written while the next one fills. WRITES bounds the packs
+// being written (back-pressure: the slots wait for one to end), so a save holds at most
+// about (WRITES + 1) × PACK_MOST bytes of bodies.
 const FETCHES = 8;
-const WRITES = 16;
+const WRITES = 2;
 // MARK is a query the service worker lets through to the network untouched: saved files
 // must not also go into its read-as-you-go cache (or the HTTP cache: no-store).
 const MARK = 'folio-save=1';
@@ -43,6 +44,7 @@ const CHECK_EVERY = 5 * 60 * 1000;
  */
 export function makeOffline({ root, FolioError, emit, current }) {
   const dataURL = (name) => new URL(`data/${name}`, root).href;
+  const packs = packStore(root);
   const partURL = (key) => new URL(`.folio-saved/${encodeURIComponent(key)}`, root).href;
 
   /** scopeKey names a scope: "all", "category:X", "tag:X" or "year:2020". */
@@ -128,9 +130,42 @@ export function makeOffline({ root, FolioError, emit, current }) {
   const stored = (plan, i) => plan.gzip[i] || plan.bytes[i];
 
   async function savedNames() {
+    await dropOldLayout();
+    return packedNames();
+  }
+
+  let oldDropped = null;
+  /**
+   * dropOldLayout deletes files saved by viewers before packs (one Cache API entry per
+   * file, under its data/ URL) and marks the parts they belonged to incomplete (reason
+   * "layout"): the Saved page says so, and saving them again fetches them into packs.
+   * It runs once per page.
+   */
+  function dropOldLayout() {
+    if (!oldDropped) {
+      oldDropped = dropOld();
+      oldDropped.catch(() => {
+        oldDropped = null;
+      });
+    }
+    return oldDropped;
+  }
+  async function dropOld() {
     const cache = await caches.open(SAVED);
     const prefix = dataURL('');
-    return new Set((await cache.keys()).map((r) => r.url.slice(prefix.length)));
+    let found = 0;
+    for (const req of await cache.keys()) {
+      if (req.url.startsWith(prefix) && req.url !== dataURL('folio.json')) {
+        await cache.delete(req);
+        found++;
+      }
+    }
+    if (!found) return;
+    for (const r of await readParts()) {
+      r.state = 'partial';
+      r.reason = 'layout';
+      await writePart(r);
+    }
   }
 
   // room tries to store n bytes in a scratch cache, and deletes them: estimate() is not the
@@ -201,6 +236,7 @@ export function makeOffline({ root, FolioError, emit, current }) {
 
   /** list returns the saved parts: [{scope, key, bytes, files, complete, state, bundle, posts, savedAt}]. */
   async function list() {
+    await dropOldLayout();
     return (await readParts()).map(({ key, bytes, files, state, bundle, posts, savedAt, reason }) => ({
       scope: scopeOf(key),
       key,
@@ -215,23 +251,17 @@ export function makeOffline({ root, FolioError, emit, current }) {
     })).sort((a, b) => (a.key < b.key ? -1 : 1));
   }
 
-  /** prune deletes saved files no record names any more, and the saved folio.json copies. */
+  /**
+   * prune deletes saved files no part names any more (repacking the rest, see packs.js),
+   * and the saved folio.json when no part is left; it resolves with {removed, repacked}
+   * (files deleted, files copied into new packs).
+   */
   async function prune(records) {
     const keep = new Set();
     for (const r of records) for (const f of r.files) keep.add(f);
-    const cache = await caches.open(SAVED);
-    const prefix = dataURL('');
-    let removed = 0;
-    for (const req of await cache.keys()) {
-      const name = req.url.slice(prefix.length);
-      if (name === 'folio.json') continue;
-      if (!keep.has(name)) {
-        await cache.delete(req);
-        removed++;
-      }
-    }
-    if (records.length === 0) await cache.delete(dataURL('folio.json'));
-    return removed;
+    const res = await packs.prune(keep);
+    if (records.length === 0) await (await caches.open(SAVED)).delete(dataURL('folio.json'));
+    return res;
   }
 
   /** remove deletes a saved part, and every saved file no other part needs. */
@@ -247,17 +277,12 @@ export function makeOffline({ root, FolioError, emit, current }) {
   let job = null; // the one save under way
 
   /**
-   * storeFile fetches data file i of plan and starts putting it into cache; it resolves,
-   * once the answer's headers are in, with the write under way, which resolves with the
-   * file's stored size when the body is in the cache. The body goes from the network into
-   * the cache without passing through this page (cache.put of the fetch's own response),
-   * so a save holds no file's bytes and does no work per byte here. The response keeps its
-   * URL: a body fetched from name.gz and not decoded on the way (no Content-Encoding) is
-   * that .gz copy, which sw.js decodes when it answers. Its content hash is checked by
-   * sw.js when it reads the file back (a damaged file is dropped, then fetched again);
-   * here the size must match the plan's.
+   * fetchFile fetches data file i of plan and resolves with {name, body, gz}: its body as
+   * it came (the .gz copy where the server has one: sw.js decodes it when it answers),
+   * which must be as long as the plan says. Its content hash is checked by sw.js when it
+   * reads the file back (a damaged file is dropped, then fetched again by the next save).
    */
-  async function storeFile(cache, plan, i, signal) {
+  async function fetchFile(plan, i, signal) {
     const name = plan.files[i];
     const gz = plan.gzip[i] > 0;
     let resp = await fetchBytes(`${dataURL(name)}${gz ? '.gz' : ''}?${MARK}`, signal);
@@ -269,14 +294,20 @@ export function makeOffline({ root, FolioError, emit, current }) {
     }
     if (!resp.ok) throw new FolioError(`data/${name}: HTTP ${resp.status}`, resp.status >= 500 ? 'network' : 'data', resp.status);
     // A host may have decoded the copy on the way (Content-Encoding: gzip on .gz files):
-    // then the body is the file itself, and its length is not known before it is read.
+    // then the body is the file itself.
     const decoded = resp.headers.has('content-encoding');
-    const size = zipped && !decoded ? plan.gzip[i] : plan.bytes[i];
-    const length = resp.headers.get('content-length');
-    if (!decoded && length !== null && Number(length) !== size) {
-      throw new FolioError(`data/${name} is damaged on the server (${length} bytes, the build made ${size})`, 'data');
+    let body;
+    try {
+      body = new Uint8Array(await resp.arrayBuffer());
+    } catch (e) {
+      if (signal && signal.aborted) throw e;
+      throw new FolioError(`data/${name} could not be downloaded (${e.message}); are you offline?`, 'network');
     }
-    return { write: cache.put(dataURL(name), resp).then(() => size) };
+    const size = decoded ? plan.bytes[i] : zipped ? plan.gzip[i] : plan.bytes[i];
+    if (body.byteLength !== size) {
+      throw new FolioError(`data/${name} is damaged on the server (${body.byteLength} bytes, the build made ${size})`, 'data');
+    }
+    return { name, body, gz: zipped && !decoded };
   }
 
   const isQuota = (e) => e && (e.name === 'QuotaExceededError' || /quota/i.test(String(e.message || '')));
@@ -356,7 +387,37 @@ export function makeOffline({ root, FolioError, emit, current }) {
       };
       let next = 0;
       let last = 0;
-      const writing = new Set(); // the writes under way
+      // The pack filling up, and the packs being written: a file counts as saved once its
+      // pack and its record are in.
+      let pack = [];
+      let packBytes = 0;
+      let target = PACK_FIRST;
+      const writing = new Set();
+      const write = () => {
+        const batch = pack;
+        pack = [];
+        packBytes = 0;
+        target = Math.min(PACK_MOST, target * 2);
+        const w = packs.write(batch).then(
+          (n) => {
+            fetched += n;
+            for (const f of batch) done += stored(plan, f.i);
+            files += batch.length;
+            const now = performance.now();
+            if (now - last > 200) {
+              last = now;
+              progress('saving');
+            }
+          },
+          fail,
+        );
+        writing.add(w);
+        w.then(() => writing.delete(w));
+      };
+      // A pause writes what has come in, so that a reload while paused keeps it.
+      me.flush = () => {
+        if (pack.length && !failure && !cancelled) write();
+      };
       const slot = async () => {
         while (!failure && next < todo.length) {
           if (paused) {
@@ -368,31 +429,23 @@ export function makeOffline({ root, FolioError, emit, current }) {
           while (writing.size >= WRITES && !failure) await Promise.race(writing);
           if (failure || next >= todo.length) return; // other slots took the rest meanwhile
           const i = todo[next++];
-          let write;
+          let file;
           try {
-            ({ write } = await storeFile(cache, plan, i, ctl.signal));
+            file = await fetchFile(plan, i, ctl.signal);
           } catch (e) {
             fail(e);
             return;
           }
-          const w = write.then(
-            (n) => {
-              fetched += n;
-              done += stored(plan, i);
-              files++;
-              const now = performance.now();
-              if (now - last > 200) {
-                last = now;
-                progress('saving');
-              }
-            },
-            fail,
-          );
-          writing.add(w);
-          w.then(() => writing.delete(w));
+          if (cancelled) return;
+          file.i = i;
+          pack.push(file);
+          packBytes += file.body.byteLength;
+          if (packBytes >= target) write();
         }
       };
       await Promise.all(Array.from({ length: Math.min(FETCHES, todo.length) }, slot));
+      // What was fetched whole is kept, unless the browser refuses room anyway.
+      if (pack.length && !cancelled && !(failure && isQuota(failure))) write();
       while (writing.size) await Promise.all(writing);
       if (cancelled) throw new FolioError('The save was cancelled.', 'cancelled');
       if (failure) {
@@ -421,6 +474,7 @@ export function makeOffline({ root, FolioError, emit, current }) {
     me.pause = () => {
       if (!paused) paused = new Promise((r) => (unpause = r));
       me.state = 'paused';
+      if (me.flush) me.flush();
       if (me.progress) report({ ...me.progress, state: 'paused' });
     };
     me.resume = () => {
@@ -494,13 +548,15 @@ export function makeOffline({ root, FolioError, emit, current }) {
   /**
    * update brings every saved part to the deployed build, fetching only files whose names
    * changed, then deletes saved files no part needs. It resolves with {fetched, removed,
-   * files} (bytes downloaded, files removed, files fetched); reload the page afterwards to
-   * switch the viewer to the new build.
+   * files, repacked, seconds, pruneSeconds} (bytes downloaded, files removed, files
+   * fetched, files moved into new packs, the time saving and the time deleting); reload
+   * the page afterwards to switch the viewer to the new build.
    */
   async function update({ onProgress } = {}) {
     const parts = await readParts();
     let fetched = 0;
     let files = 0;
+    const t0 = performance.now();
     for (const r of parts) {
       const before = await savedNames();
       const res = await save(scopeOf(r.key), { onProgress });
@@ -508,8 +564,9 @@ export function makeOffline({ root, FolioError, emit, current }) {
       const after = await savedNames();
       for (const n of after) if (!before.has(n)) files++;
     }
-    const removed = await prune(await readParts());
-    return { fetched, removed, files };
+    const t1 = performance.now();
+    const { removed, repacked } = await prune(await readParts());
+    return { fetched, removed, files, repacked, seconds: (t1 - t0) / 1000, pruneSeconds: (performance.now() - t1) / 1000 };
   }
 
   let timer = 0;
@@ -519,5 +576,11 @@ export function makeOffline({ root, FolioError, emit, current }) {
     timer = setInterval(() => checkUpdate().catch(() => {}), CHECK_EVERY);
   }
 
-  return { estimate, save, saving, list, remove, checkUpdate, update, watch, scopeKey };
+  /** usage returns what the saved files take: {files, packs, bytes} (bytes as stored). */
+  async function usage() {
+    await dropOldLayout();
+    return packs.usage();
+  }
+
+  return { estimate, save, saving, list, remove, usage, checkUpdate, update, watch, scopeKey };
 }

@@ -2,10 +2,10 @@
 //
 // - install: precache the app shell (page, styles, scripts, wasm);
 // - app shell: network first (revalidated, so a new deploy shows at once), cache when offline;
-// - data/ files: first the parts the reader saved for offline use (offline.js: the
-//   folio-saved cache, never evicted here), then the read-as-you-go cache, then the
-//   network. Every name but data/folio.json is a content hash, checked before a file is
-//   kept in the read-as-you-go cache and whenever a kept or saved file is read back, so
+// - data/ files: first the parts the reader saved for offline use (offline.js and
+//   packs.js: packs in the folio-saved cache and their index in IndexedDB, never evicted
+//   here), then the read-as-you-go cache, then the network. Every name but
+//   data/folio.json is a content hash, checked before a file is kept in the read-as-you-go cache and whenever a kept or saved file is read back, so
 //   nothing damaged is ever served; that cache keeps at most DATA_BUDGET bytes, dropping the least recently used;
 // - data/folio.json: network first; when offline, the entry the saved parts were saved
 //   from (so saved files and entry always match), else the last one seen;
@@ -40,6 +40,7 @@ const SHELL_FILES = [
     'style.css',
     'folio.js',
     'offline.js',
+    'packs.js',
     'app.js',
     'i18n.js',
     'worker.js',
@@ -198,9 +199,8 @@ async function intact(url, resp) {
   return hex === m[1];
 }
 
-// savedKey is the URL a data file is saved under: its own, with no query. An exact key
-// (not ignoreSearch, which makes the browser walk every saved entry) keeps reads quick
-// however many files are saved.
+// savedKey is the URL the saved folio.json is kept under: its own, with no query (an exact
+// key: ignoreSearch makes the browser walk every entry of the cache).
 function savedKey(url) {
   const u = new URL(url);
   u.search = '';
@@ -208,21 +208,78 @@ function savedKey(url) {
   return u.href;
 }
 
-// fromSaved answers a data file from the saved parts, decoding the .gz copies they keep:
-// offline.js stores the response of name.gz as it came (so its URL ends in .gz, with no
-// Content-Encoding when the host did not decode it on the way); older saves marked their
-// copies x-folio-gzip. Saves do not check content hashes (the bodies never pass through
-// the page): this does, and drops a damaged file, which is then fetched again.
+// ---- saved files (see packs.js, which writes them) ----
+//
+// A saved file is a slice of a pack (a Cache API entry of many files under .folio-pack/ID);
+// its record in the IndexedDB index says which pack, where and how long, and whether it is
+// a .gz copy. The database's name, version and record format are packs.js's.
+const INDEX_DB = 'folio-saved';
+const INDEX_VERSION = 1;
+const INDEX_FILES = 'files';
+let indexOpening = null;
+function openIndex() {
+  if (!indexOpening) {
+    indexOpening = new Promise((resolve, reject) => {
+      const req = indexedDB.open(INDEX_DB, INDEX_VERSION);
+      req.onupgradeneeded = () => {
+        if (!req.result.objectStoreNames.contains(INDEX_FILES)) req.result.createObjectStore(INDEX_FILES, { keyPath: 'name' });
+      };
+      req.onsuccess = () => {
+        const db = req.result;
+        db.onversionchange = () => {
+          db.close();
+          indexOpening = null;
+        };
+        db.onclose = () => {
+          indexOpening = null;
+        };
+        resolve(db);
+      };
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error('index blocked'));
+    });
+    indexOpening.catch(() => {
+      indexOpening = null;
+    });
+  }
+  return indexOpening;
+}
+async function indexDo(mode, fn) {
+  const db = await openIndex();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(INDEX_FILES, mode);
+    const req = fn(tx.objectStore(INDEX_FILES));
+    tx.oncomplete = () => resolve(req.result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
+}
+const packURL = (id) => new URL(`.folio-pack/${encodeURIComponent(id)}`, scope).href;
+
+// fromSaved answers a data file from the saved parts, decoding the .gz copies they keep.
+// Saves do not check content hashes (the page does not decode the copies): this does, and
+// drops a damaged file's record, so that the next save fetches it again.
 async function fromSaved(url) {
-  const cache = await caches.open(SAVED);
-  const key = savedKey(url);
-  const saved = await cache.match(key, { ignoreVary: true });
-  if (!saved) return null;
-  const gzip = saved.headers.has('x-folio-gzip') || (new URL(saved.url || key).pathname.endsWith('.gz') && !saved.headers.has('content-encoding'));
-  const type = new URL(key).pathname.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-  const bytes = await new Response(gzip ? saved.body.pipeThrough(new DecompressionStream('gzip')) : saved.body).arrayBuffer().catch(() => null);
-  if (bytes && (await intact(key, new Response(bytes)).catch(() => false))) return new Response(bytes, { headers: { 'content-type': type } });
-  await cache.delete(key, { ignoreVary: true });
+  const path = new URL(url).pathname;
+  const dataPath = `${scope.pathname}data/`;
+  if (!path.startsWith(dataPath)) return null;
+  const name = decodeURIComponent(path.slice(dataPath.length));
+  let rec;
+  try {
+    rec = await indexDo('readonly', (s) => s.get(name));
+  } catch {
+    return null; // no index (a browser without IndexedDB here): nothing is saved
+  }
+  if (!rec) return null;
+  const pack = await (await caches.open(SAVED)).match(packURL(rec.pack));
+  let bytes = null;
+  if (pack) {
+    const part = (await pack.blob()).slice(rec.at, rec.at + rec.size);
+    bytes = await new Response(rec.gz ? part.stream().pipeThrough(new DecompressionStream('gzip')) : part).arrayBuffer().catch(() => null);
+  }
+  const type = path.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+  if (bytes && (await intact(url, new Response(bytes)).catch(() => false))) return new Response(bytes, { headers: { 'content-type': type } });
+  await indexDo('readwrite', (s) => s.delete(name)).catch(() => {});
   return null;
 }
 

@@ -16,8 +16,10 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"folio/internal/builder"
 	"folio/internal/server"
 	"folio/internal/sharedtest"
+	"folio/site"
 )
 
 // TestSaveWholeArchiveOffline saves a whole generated archive (FOLIO_OFFLINE_SITE: a site
@@ -113,6 +115,12 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 	probe.collect()
 	wasmAfter := probe.wasmMemory()
 	after := Eval[float64](b, `navigator.storage.estimate().then((e) => e.usage)`)
+	var use struct{ Files, Packs, Bytes int64 }
+	unmarshal(t, Eval[string](b, `folio.offline.usage().then(JSON.stringify)`), &use)
+	if use.Files != saved.Files || use.Bytes != saved.Bytes {
+		t.Errorf("saved files as stored: %+v; the save reported %d files, %d bytes", use, saved.Files, saved.Bytes)
+	}
+	t.Logf("stored as %d files in %d packs (%.1f MB)", use.Files, use.Packs, mb(use.Bytes))
 	ratios = append(ratios, (mb(saved.Fetched)/saved.Seconds)/plainSpeed)
 	t.Logf("memory while saving (sampled every second: first sample → highest → after a full collection once saved):\n%s  worker: WebAssembly memory %.1f MB before, %.1f MB after",
 		probe.report(), mb(wasmBefore), mb(wasmAfter))
@@ -125,7 +133,9 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 	// files are dropped, then save and download run again, in alternating order.
 	rounds, _ := strconv.Atoi(os.Getenv("FOLIO_OFFLINE_ROUNDS"))
 	for r := 2; r <= rounds; r++ {
-		Eval[bool](b, `Promise.all([caches.delete('folio-saved'), caches.delete('folio-saved-parts')]).then(() => true)`)
+		if got := Eval[string](b, `folio.offline.remove({all: true}).then(() => folio.offline.usage()).then(JSON.stringify)`); got != `{"files":0,"packs":0,"bytes":0}` {
+			t.Fatalf("round %d: after removing the saved archive: %s", r, got)
+		}
 		var res result
 		if r%2 == 0 {
 			res = save()
@@ -204,4 +214,82 @@ func benchQueries(t *testing.T, queriesFile, needlesFile string) []string {
 		out = append(out, x.Query)
 	}
 	return out
+}
+
+// TestSaveUpdateBig measures an update of a whole saved archive (FOLIO_OFFLINE_CORPUS: a
+// gencorpus folder, whose posts it builds): save it all, add 50 posts, rebuild into the
+// same folder, and folio.offline.update(). It prints the bytes fetched against the whole
+// save, the time saving and the time rewriting packs, and checks that storage holds one
+// version afterwards: the saved files are the new build's, each intact, and the packs hold
+// no other bytes. Heavy (two builds), so it runs only when asked.
+func TestSaveUpdateBig(t *testing.T) {
+	corpus := os.Getenv("FOLIO_OFFLINE_CORPUS")
+	if corpus == "" {
+		t.Skip("set FOLIO_OFFLINE_CORPUS (a gencorpus folder) to run this measurement")
+	}
+	posts := filepath.Join(t.TempDir(), "_posts")
+	copyTree(t, filepath.Join(corpus, "_posts"), posts)
+	s := BuildSite(t, posts, "", nil)
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	if _, err := chromedp.Call(b.Ctx, network.Disable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	var first struct {
+		Files, Bytes, Fetched int64
+		Seconds               float64
+	}
+	unmarshal(t, evalLong(t, b, `folio.offline.save({all: true}).then(JSON.stringify)`, 30*time.Minute), &first)
+	usage := func() float64 { return Eval[float64](b, `navigator.storage.estimate().then((e) => e.usage)`) }
+	saved := usage()
+
+	for i := range 50 {
+		name := fmt.Sprintf("2030-01-%02d-update-%d.md", i%28+1, i)
+		body := fmt.Sprintf("---\ntitle: Update post %d\ncategories: tea\n---\nA new post about kettles, number %d.\n", i, i)
+		if err := os.WriteFile(filepath.Join(posts, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := builder.Build(builder.Options{Posts: posts, Out: s.Dir, Site: site.Files()}); err != nil {
+		t.Fatal(err)
+	}
+	plan := readOfflinePlan(t, s.Dir)
+	var up struct {
+		Fetched, Files, Removed, Repacked int64
+		Seconds, PruneSeconds             float64
+	}
+	unmarshal(t, evalLong(t, b, `folio.offline.update().then(JSON.stringify)`, 30*time.Minute), &up)
+	var stored struct {
+		Records []struct {
+			Name string
+			Size int64
+		}
+		Packs map[string]int64
+		OK    int
+		Bad   []string
+	}
+	unmarshal(t, evalLong(t, b, `(async () => { `+readSavedJS+`; return JSON.stringify(await readSaved()); })()`, 10*time.Minute), &stored)
+	var live, packed int64
+	names := map[string]bool{}
+	for _, r := range stored.Records {
+		live += r.Size
+		names[r.Name] = true
+	}
+	for _, n := range stored.Packs {
+		packed += n
+	}
+	missing := 0
+	for _, f := range plan.Files {
+		if !names[f] {
+			missing++
+		}
+	}
+	if packed != live || len(stored.Bad) > 0 || len(stored.Records) != len(plan.Files) || missing > 0 {
+		t.Errorf("after the update: %d files saved (the build has %d, %d of them missing), %d damaged; packs hold %d bytes, the files %d",
+			len(stored.Records), len(plan.Files), missing, len(stored.Bad), packed, live)
+	}
+	t.Logf("whole save: %d files, %.1f MB fetched in %.1f s; browser usage %.1f MB", first.Files, mb(first.Fetched), first.Seconds, saved/1048576)
+	t.Logf("update with 50 posts: %d files, %.2f MB fetched (%.1f %% of the whole save) in %.1f s; %d files deleted, %d moved into new packs in %.1f s",
+		up.Files, mb(up.Fetched), 100*float64(up.Fetched)/float64(first.Fetched), up.Seconds, up.Removed, up.Repacked, up.PruneSeconds)
+	t.Logf("afterwards: %d files in %d packs, %.1f MB; browser usage %.1f MB", len(stored.Records), len(stored.Packs), mb(live), usage()/1048576)
 }

@@ -51,6 +51,35 @@ func readOfflinePlan(t *testing.T, dir string) offlinePlan {
 	return p
 }
 
+// savedFilesJS evaluates to the number of saved files (folio.offline.usage).
+const savedFilesJS = `folio.offline.usage().then((u) => u.files)`
+
+// readSavedJS defines readSaved(), which reads the saved files as stored, past the
+// service worker and folio.offline: the index's records (IndexedDB folio-saved) and their
+// packs' bytes (Cache folio-saved). It resolves with {records, packs: {url: size}, ok,
+// bad}: ok counts the files whose bytes (decoded) match the hash in their name, bad lists
+// the others.
+const readSavedJS = `async function readSaved() {
+	const db = await new Promise((res, rej) => { const r = indexedDB.open('folio-saved'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+	const records = await new Promise((res, rej) => { const q = db.transaction('files').objectStore('files').getAll(); q.onsuccess = () => res(q.result); q.onerror = () => rej(q.error); });
+	db.close();
+	const cache = await caches.open('folio-saved');
+	const packs = {};
+	for (const req of await cache.keys()) if (req.url.includes('/.folio-pack/')) packs[req.url] = (await (await cache.match(req)).blob()).size;
+	let ok = 0; const bad = [];
+	for (const r of records) {
+		const url = new URL('.folio-pack/' + encodeURIComponent(r.pack), document.baseURI).href;
+		const resp = await cache.match(url);
+		if (!resp) { bad.push(r.name); continue; }
+		const part = (await resp.blob()).slice(r.at, r.at + r.size);
+		const bytes = await new Response(r.gz ? part.stream().pipeThrough(new DecompressionStream('gzip')) : part).arrayBuffer().catch(() => null);
+		const sum = bytes ? new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) : new Uint8Array(8);
+		const hex = [...sum.slice(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join('');
+		if (r.name.includes(hex)) ok++; else bad.push(r.name);
+	}
+	return {records, packs, ok, bad};
+}`
+
 // offlineCategory picks a category of the site whose posts sit in fewer shards than the
 // whole archive has, so that some posts are not saved with it.
 func offlineCategory(t *testing.T, p offlinePlan) (string, map[string]bool) {
@@ -228,7 +257,7 @@ func TestSaveQuota(t *testing.T) {
 	if got := Eval[string](b, `folio.offline.list().then(JSON.stringify)`); got != "[]" {
 		t.Errorf("a refused save left parts behind: %s", got)
 	}
-	if got := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); got != 0 {
+	if got := Eval[int](b, savedFilesJS); got != 0 {
 		t.Errorf("a refused save stored %d files", got)
 	}
 
@@ -252,21 +281,7 @@ func TestSaveQuota(t *testing.T) {
 		t.Fatalf("part after running out of room: %+v", part)
 	}
 	// Every file kept is whole: its bytes (decoded) match the hash in its name.
-	check := Eval[string](b, `(async () => {
-		const c = await caches.open('folio-saved');
-		let ok = 0, bad = [];
-		for (const req of await c.keys()) {
-			if (req.url.endsWith('/folio.json')) continue;
-			const r = await c.match(req);
-			let body = r.body;
-			if (new URL(r.url).pathname.endsWith('.gz') && !r.headers.has('content-encoding')) body = body.pipeThrough(new DecompressionStream('gzip'));
-			const bytes = await new Response(body).arrayBuffer();
-			const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-			const hex = [...sum.slice(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join('');
-			if (req.url.includes(hex)) ok++; else bad.push(req.url);
-		}
-		return JSON.stringify({ok, bad});
-	})()`)
+	check := Eval[string](b, `(async () => { `+readSavedJS+`; const r = await readSaved(); return JSON.stringify({ok: r.ok, bad: r.bad}); })()`)
 	var kept struct {
 		OK  int
 		Bad []string
@@ -332,8 +347,33 @@ func TestSaveUpdate(t *testing.T) {
 		t.Errorf("update fetched %d bytes; the first save %d", updated.Fetched, first.Fetched)
 	}
 	// One version: exactly the new build's files (and its folio.json) are saved.
-	names := Eval[[]string](b, `caches.open('folio-saved').then((c) => c.keys()).then((ks) => ks.map((k) => k.url.slice(k.url.indexOf('/data/') + 6)))`)
-	want := map[string]bool{"folio.json": true}
+	var stored struct {
+		Records []struct {
+			Name string
+			Size int64
+		}
+		Packs map[string]int64
+		OK    int
+		Bad   []string
+	}
+	unmarshal(t, Eval[string](b, `(async () => { `+readSavedJS+`; return JSON.stringify(await readSaved()); })()`), &stored)
+	var names []string
+	var live, packed int64
+	for _, r := range stored.Records {
+		names = append(names, r.Name)
+		live += r.Size
+	}
+	for _, n := range stored.Packs {
+		packed += n
+	}
+	// No dead bytes: the packs hold exactly the saved files, every one intact.
+	if packed != live || len(stored.Bad) > 0 || stored.OK != len(stored.Records) {
+		t.Errorf("after the update: packs hold %d bytes, the saved files %d; %d intact, damaged %v", packed, live, stored.OK, stored.Bad)
+	}
+	if !Eval[bool](b, `caches.open('folio-saved').then((c) => c.match(new URL('data/folio.json', document.baseURI).href)).then((r) => !!r)`) {
+		t.Error("no saved folio.json after the update")
+	}
+	want := map[string]bool{}
 	for _, f := range plan.Files {
 		want[f] = true
 	}
@@ -346,8 +386,8 @@ func TestSaveUpdate(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("not saved after the update: %d files, e.g. %v", len(want), first5(want))
 	}
-	t.Logf("whole demo saved: %d bytes fetched; update with 50 posts: %d bytes fetched (%.0f%%), %d files fetched, %d removed",
-		first.Fetched, updated.Fetched, 100*float64(updated.Fetched)/float64(first.Fetched), updated.Files, updated.Removed)
+	t.Logf("whole demo saved: %d bytes fetched; update with 50 posts: %d bytes fetched (%.0f%%), %d files fetched, %d removed; %d packs of %d bytes after",
+		first.Fetched, updated.Fetched, 100*float64(updated.Fetched)/float64(first.Fetched), updated.Files, updated.Removed, len(stored.Packs), packed)
 
 	// The new build, offline.
 	s.Server.CloseClientConnections()
@@ -455,13 +495,16 @@ func TestSavedPage(t *testing.T) {
 	b.Run(10*time.Second, chromedp.Click(`#save-start`))
 	b.WaitText("#save-status", "Saved: it now works with no network")
 	b.WaitText("#saved-parts", "Category "+cat)
-	if n := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); n == 0 {
+	if n := Eval[int](b, savedFilesJS); n == 0 {
 		t.Fatal("nothing in the saved cache after Save")
 	}
 	b.Run(10*time.Second, chromedp.Click(`#saved-parts li button`))
 	b.WaitText("#saved-parts", "Nothing is saved")
+	if n := Eval[int](b, savedFilesJS); n != 0 {
+		t.Errorf("%d files left saved after Remove", n)
+	}
 	if n := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); n != 0 {
-		t.Errorf("%d files left in the saved cache after Remove", n)
+		t.Errorf("%d entries (packs, folio.json) left in the saved cache after Remove", n)
 	}
 }
 
@@ -481,7 +524,7 @@ func TestSaveResumesAfterReload(t *testing.T) {
 	b := NewBrowser(t)
 	withServiceWorker(b, s.URL)
 	Eval[bool](b, `(folio.offline.save({all: true}).catch(() => {}), true)`)
-	Eval[bool](b, `(async () => { for (;;) { const n = (await (await caches.open('folio-saved')).keys()).length; if (n > 20) return true; await new Promise((r) => setTimeout(r, 20)); } })()`)
+	Eval[bool](b, `(async () => { for (;;) { if ((await `+savedFilesJS+`) > 20) return true; await new Promise((r) => setTimeout(r, 20)); } })()`)
 	b.Run(30*time.Second, chromedp.Reload())
 	Eval[bool](b, `folio.ready.then(() => true)`)
 	var part []struct {
@@ -492,14 +535,14 @@ func TestSaveResumesAfterReload(t *testing.T) {
 	if len(part) != 1 || part[0].Complete || part[0].State != "partial" {
 		t.Fatalf("after the reload: %+v", part)
 	}
-	had := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`)
+	had := Eval[int](b, savedFilesJS)
 	var again struct{ Files, Fetched, Bytes int64 }
 	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &again)
 	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &part)
 	if len(part) != 1 || !part[0].Complete || again.Fetched >= again.Bytes || again.Fetched == 0 {
 		t.Fatalf("resumed: %+v, parts %+v", again, part)
 	}
-	t.Logf("cut after %d files; the resumed save fetched %d of %d bytes", had-1, again.Fetched, again.Bytes)
+	t.Logf("cut after %d files; the resumed save fetched %d of %d bytes", had, again.Fetched, again.Bytes)
 }
 
 // TestViewerUpdate: a rebuild with a changed viewer (same posts) goes through the same
@@ -601,11 +644,11 @@ func TestReadCacheBudget(t *testing.T) {
 	}
 	// Saved parts are apart: reading everything again (from a fresh viewer) evicts none.
 	Eval[string](b, `folio.offline.save({year: 2019}).then(JSON.stringify)`)
-	savedBefore := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`)
+	savedBefore := Eval[int](b, savedFilesJS)
 	b.Run(30*time.Second, chromedp.Reload())
 	Eval[bool](b, `folio.ready.then(() => true)`)
 	Eval[string](b, readAll)
-	if after := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((k) => k.length)`); after != savedBefore {
+	if after := Eval[int](b, savedFilesJS); after != savedBefore || after == 0 {
 		t.Errorf("saved files: %d before reading, %d after", savedBefore, after)
 	}
 	t.Logf("read-as-you-go cache after reading every post: %s (budget %d)", res, budget)
@@ -634,18 +677,26 @@ func TestSavedFileDamaged(t *testing.T) {
 	var saved struct{ Files, Fetched int64 }
 	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &saved)
 
-	// The saved copy is replaced by other bytes, as a damaged disk or a bad write would.
+	// The saved copy's bytes in its pack are overwritten, as a damaged disk or a bad write
+	// would; the other files of the pack stay as they were.
 	got := Eval[string](b, fmt.Sprintf(`(async () => {
+		`+readSavedJS+`
 		const url = new URL('data/' + %[1]s, document.baseURI).href;
+		const {records} = await readSaved();
+		const r = records.find((x) => x.name === %[1]s);
+		if (!r) return 'not saved';
 		const c = await caches.open('folio-saved');
-		await c.put(url, new Response('{"damaged": true}', {headers: {'content-type': 'application/json'}}));
+		const packURL = new URL('.folio-pack/' + encodeURIComponent(r.pack), document.baseURI).href;
+		const pack = await (await c.match(packURL)).blob();
+		await c.put(packURL, new Response(new Blob([pack.slice(0, r.at), new Uint8Array(r.size).fill(0x7b), pack.slice(r.at + r.size)])));
 		const bytes = await (await fetch(url)).arrayBuffer();
 		const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 		const hex = [...sum.slice(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join('');
-		return JSON.stringify({intact: url.includes(hex), kept: !!(await c.match(url))});
+		const after = await readSaved();
+		return JSON.stringify({intact: url.includes(hex), kept: after.records.some((x) => x.name === %[1]s), others: after.bad.length === 0 && after.ok === records.length - 1});
 	})()`, jsString(name)))
-	if got != `{"intact":true,"kept":false}` {
-		t.Fatalf("reading a damaged saved file %s: %s, want the real bytes and the copy dropped", name, got)
+	if got != `{"intact":true,"kept":false,"others":true}` {
+		t.Fatalf("reading a damaged saved file %s: %s, want the real bytes, the copy dropped, the others intact", name, got)
 	}
 	var again struct{ Fetched int64 }
 	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &again)
@@ -655,5 +706,44 @@ func TestSavedFileDamaged(t *testing.T) {
 	}
 	if again.Fetched != want {
 		t.Fatalf("saving again fetched %d bytes, want %d (the dropped file only)", again.Fetched, want)
+	}
+}
+
+// TestSavedOldLayout: files saved by a viewer before packs (one Cache API entry per file,
+// under its data/ URL) are removed on the next start, and their part says so on the Saved
+// page; Resume saves it again into packs.
+func TestSavedOldLayout(t *testing.T) {
+	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
+	plan := readOfflinePlan(t, s.Dir)
+	b := NewBrowser(t)
+	withServiceWorker(b, s.URL)
+	Eval[string](b, `folio.offline.save({year: 2022}).then(JSON.stringify)`)
+	// As an older viewer left it: the files as entries of their own, no packs, no index.
+	Eval[bool](b, fmt.Sprintf(`(async () => {
+		await folio.offline.remove({year: 2022});
+		const c = await caches.open('folio-saved');
+		await c.put(new URL('data/' + %s, document.baseURI).href, new Response('{}'));
+		await (await caches.open('folio-saved-parts')).put(new URL('.folio-saved/year%%3A2022', document.baseURI).href,
+			new Response(JSON.stringify({key: 'year:2022', bundle: 'old', posts: 1, files: [%[1]s], bytes: 2, state: 'saved', savedAt: '2026-01-01T00:00:00Z'})));
+		return true;
+	})()`, jsString(plan.Files[0])))
+	b.Run(30*time.Second, chromedp.Navigate(s.URL+"saved/"))
+	b.WaitText("#saved-parts", "older version of this viewer")
+	var parts []struct {
+		Complete bool
+		Reason   string
+	}
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &parts)
+	if len(parts) != 1 || parts[0].Complete || parts[0].Reason != "layout" {
+		t.Fatalf("parts after the old layout was found: %+v", parts)
+	}
+	if n := Eval[int](b, `caches.open('folio-saved').then((c) => c.keys()).then((ks) => ks.filter((k) => k.url.includes('/data/')).length)`); n != 0 {
+		t.Errorf("%d old entries left in the saved cache", n)
+	}
+	b.Run(10*time.Second, chromedp.Click(`#saved-parts li button`)) // Resume
+	b.WaitText("#save-status", "Saved: it now works with no network")
+	unmarshal(t, Eval[string](b, `folio.offline.list().then(JSON.stringify)`), &parts)
+	if len(parts) != 1 || !parts[0].Complete {
+		t.Errorf("parts after Resume: %+v", parts)
 	}
 }

@@ -154,7 +154,8 @@ export async function saved(ctx) {
         { class: 'saved-list' },
         list.map((p) => {
           const label = scopeLabel(p.scope);
-          const text = p.complete ? t('partSaved', { size: MB(p.bytes), date: formatDate(p.savedAt) }) : t('partIncomplete', { size: MB(p.bytes) });
+          let text = p.complete ? t('partSaved', { size: MB(p.bytes), date: formatDate(p.savedAt) }) : t('partIncomplete', { size: MB(p.bytes) });
+          if (!p.complete && p.reason === 'layout') text += ` (${t('partOldLayout')})`;
           const remove = h('button', { type: 'button', class: 'btn', 'aria-label': `${t('saveRemove')}: ${label}`, onclick: async () => {
             await folio.offline.remove(p.scope);
             await listParts();
