@@ -915,6 +915,67 @@ func TestShardPost(t *testing.T) {
 	}
 }
 
+// TestShardLine reads the JSON line of single posts: that of a shard written one post per
+// line decodes to the post, a shard written otherwise or a post out of range has none.
+func TestShardLine(t *testing.T) {
+	ctx := context.Background()
+	posts := []Post{{Entry: Entry{ID: "a", Title: "first\nline"}}, {Entry: Entry{ID: "b"}}, {Entry: Entry{ID: "c", Title: "},\n{"}}}
+	framed := []byte(shardHead)
+	for i, p := range posts {
+		if i > 0 {
+			framed = append(framed, ",\n"...)
+		}
+		pj, _ := json.Marshal(p)
+		framed = append(framed, pj...)
+	}
+	framed = append(framed, shardTail...)
+	whole, _ := json.MarshalIndent(Shard{Posts: posts}, "", " ")
+	var fetches atomic.Int32
+	counted := FetchFunc(func(ctx context.Context, name string) ([]byte, error) {
+		fetches.Add(1)
+		return FS(fakeFS{"framed.json": framed, "whole.json": whole}).Fetch(ctx, name)
+	})
+	r := &Reader{f: counted, cache: map[string]any{}}
+	for i, want := range posts {
+		line, ok, err := r.ShardLine(ctx, "framed.json", i)
+		var p Post
+		if err != nil || !ok || json.Unmarshal(line, &p) != nil || p.ID != want.ID || p.Title != want.Title {
+			t.Errorf("line %d = %q, %v, %v; want post %q", i, line, ok, err, want.ID)
+		}
+	}
+	// The lines are kept: the posts come without fetching the shard again.
+	n := fetches.Load()
+	for i, want := range posts {
+		if p, err := r.ShardPost(ctx, "framed.json", i); err != nil || p.ID != want.ID || p.Title != want.Title {
+			t.Errorf("post %d after its line = %+v, %v; want %q", i, p, err, want.ID)
+		}
+		if line, ok, err := r.ShardLine(ctx, "framed.json", i); !ok || err != nil || !bytes.Contains(line, []byte(want.ID)) {
+			t.Errorf("line %d again = %q, %v, %v", i, line, ok, err)
+		}
+	}
+	if m := fetches.Load(); m != n {
+		t.Errorf("posts and lines kept: %d more fetches, want none", m-n)
+	}
+	// A post decoded already has no line at hand.
+	r = &Reader{f: counted, cache: map[string]any{}}
+	if _, err := r.ShardPost(ctx, "framed.json", 1); err != nil {
+		t.Fatal(err)
+	}
+	if line, ok, err := r.ShardLine(ctx, "framed.json", 1); ok || err != nil {
+		t.Errorf("line of a post decoded already = %q, %v, %v; want none", line, ok, err)
+	}
+	if line, ok, err := r.ShardLine(ctx, "framed.json", 3); ok || err != nil {
+		t.Errorf("line 3 of 3 = %q, %v, %v; want none", line, ok, err)
+	}
+	if line, ok, err := r.ShardLine(ctx, "whole.json", 0); ok || err != nil {
+		t.Errorf("line 0 of a shard not written one post per line = %q, %v, %v; want none", line, ok, err)
+	}
+	var de *DataError
+	if _, _, err := r.ShardLine(ctx, "missing.json", 0); !errors.As(err, &de) || de.File != "missing.json" {
+		t.Errorf("missing shard = %v, want a DataError naming it", err)
+	}
+}
+
 // TestBuildSized checks that bigger Sizes make fewer, bigger shards and buckets, none
 // over its target, and a bundle that reads back every post as the default one does.
 func TestBuildSized(t *testing.T) {

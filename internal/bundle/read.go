@@ -210,25 +210,30 @@ func (r *Reader) ShardPost(ctx context.Context, shard string, i int) (*Post, err
 		v = r.cache[shard]
 	}
 	r.mu.Unlock()
+	var line []byte
 	switch v := v.(type) {
 	case *Post:
 		c := *v // callers may change their copy
 		return &c, nil
 	case *Shard:
 		return postAt(shard, v, i)
+	case []byte: // kept by ShardLine
+		line = v
 	}
-	data, err := r.fetchShard(ctx, shard)
-	if err != nil {
-		return nil, &DataError{File: shard, Err: err}
-	}
-	line, ok := shardLine(data, i)
-	if !ok {
-		var s Shard
-		if err := json.Unmarshal(data, &s); err != nil {
-			return nil, &DataError{File: shard, Err: fmt.Errorf("damaged: %w", err)}
+	if line == nil {
+		data, err := r.fetchShard(ctx, shard)
+		if err != nil {
+			return nil, &DataError{File: shard, Err: err}
 		}
-		r.keep(shard, &s)
-		return postAt(shard, &s, i)
+		var ok bool
+		if line, ok = shardLine(data, i); !ok {
+			var s Shard
+			if err := json.Unmarshal(data, &s); err != nil {
+				return nil, &DataError{File: shard, Err: fmt.Errorf("damaged: %w", err)}
+			}
+			r.keep(shard, &s)
+			return postAt(shard, &s, i)
+		}
 	}
 	var p Post
 	if err := json.Unmarshal(line, &p); err != nil {
@@ -237,6 +242,32 @@ func (r *Reader) ShardPost(ctx context.Context, shard string, i int) (*Post, err
 	c := p
 	r.keep(key, &c)
 	return &p, nil
+}
+
+// ShardLine returns the JSON of post i of a shard written one post per line (what
+// ShardPost decodes), for a caller that reads only some of its fields. It keeps a copy
+// of the line, so that ShardPost gives the post later without a fetch (a search hit
+// opened). ok is false when there is no such line at hand: the shard is not written that
+// way, has no line i, or the post is decoded already; ShardPost gives the post then. The
+// line must not be changed.
+func (r *Reader) ShardLine(ctx context.Context, shard string, i int) (line []byte, ok bool, err error) {
+	key := shard + "#" + strconv.Itoa(i)
+	r.mu.Lock()
+	v, cached := r.cache[key]
+	r.mu.Unlock()
+	if cached {
+		line, ok = v.([]byte)
+		return line, ok, nil
+	}
+	data, err := r.fetchShard(ctx, shard)
+	if err != nil {
+		return nil, false, &DataError{File: shard, Err: err}
+	}
+	if line, ok = shardLine(data, i); ok {
+		line = bytes.Clone(line)
+		r.keep(key, line)
+	}
+	return line, ok, nil
 }
 
 // fetchShard fetches a shard file once for all the callers that ask while it is under way

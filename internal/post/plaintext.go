@@ -19,7 +19,8 @@ import (
 // including line ends, becomes one space, and the result has no leading or trailing space.
 func PlainText(body, format string) string {
 	body = dropSpans(strings.ReplaceAll(body, refMark, ""))
-	t := textBuilder{b: make([]byte, 0, len(body))}
+	var t textBuilder
+	t.b.Grow(len(body))
 	if format != "markdown" {
 		t.inline(body, false)
 		return t.String()
@@ -176,48 +177,104 @@ func stripLineMarkers(line string) string {
 
 // textBuilder collects text, folding white space into single spaces.
 type textBuilder struct {
-	b       []byte
+	b       strings.Builder
 	pending bool // a space is due before the next text
 }
 
-func (t *textBuilder) space() { t.pending = len(t.b) > 0 }
+// spaceBytes are the bytes that fold into one space.
+var spaceBytes = byteSet(" \t\r\n\f\v")
+
+// plainBytes are the bytes inline copies as they are, a run at a time: all but white
+// space and those that may start markup (HTML's, and in Markdown its inline marks).
+var (
+	plainHTML     = notIn(" \t\r\n\f\v<&")
+	plainMarkdown = notIn(" \t\r\n\f\v<&\\*`~_![")
+)
+
+func byteSet(s string) (set [256]bool) {
+	for i := 0; i < len(s); i++ {
+		set[s[i]] = true
+	}
+	return set
+}
+
+func notIn(s string) [256]bool {
+	set := byteSet(s)
+	for i := range set {
+		set[i] = !set[i]
+	}
+	return set
+}
+
+func (t *textBuilder) space() { t.pending = t.b.Len() > 0 }
 
 func (t *textBuilder) byte(c byte) {
-	if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' {
+	if spaceBytes[c] {
 		t.space()
 		return
 	}
 	if t.pending {
-		t.b = append(t.b, ' ')
+		t.b.WriteByte(' ')
 		t.pending = false
 	}
-	t.b = append(t.b, c)
+	t.b.WriteByte(c)
+}
+
+// run adds text that has no white space.
+func (t *textBuilder) run(s string) {
+	if t.pending {
+		t.b.WriteByte(' ')
+		t.pending = false
+	}
+	t.b.WriteString(s)
 }
 
 func (t *textBuilder) str(s string) {
-	for i := 0; i < len(s); i++ {
-		t.byte(s[i])
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && !spaceBytes[s[j]] {
+			j++
+		}
+		if j > i {
+			t.run(s[i:j])
+			i = j
+			continue
+		}
+		t.space()
+		i++
 	}
 }
 
 // raw adds text as it is (code), only folding white space.
 func (t *textBuilder) raw(s string) { t.str(s) }
 
-func (t *textBuilder) String() string { return string(t.b) }
+func (t *textBuilder) String() string { return t.b.String() }
 
 // lastRune returns the last rune written, or 0.
 func (t *textBuilder) lastRune() rune {
-	if t.pending || len(t.b) == 0 {
+	if t.pending || t.b.Len() == 0 {
 		return ' '
 	}
-	r, _ := utf8.DecodeLastRune(t.b)
+	r, _ := utf8.DecodeLastRuneInString(t.b.String())
 	return r
 }
 
 // inline adds one line of text, removing tags and entities, and in Markdown the inline
 // markup.
 func (t *textBuilder) inline(s string, md bool) {
+	plain := &plainHTML
+	if md {
+		plain = &plainMarkdown
+	}
 	for i := 0; i < len(s); {
+		if j := i; plain[s[j]] {
+			for j < len(s) && plain[s[j]] {
+				j++
+			}
+			t.run(s[i:j])
+			i = j
+			continue
+		}
 		c := s[i]
 		switch {
 		case c == '<':

@@ -1,6 +1,11 @@
 package post
 
-import "testing"
+import (
+	"html"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestPlainText(t *testing.T) {
 	cases := []struct{ in, format, want string }{
@@ -26,8 +31,171 @@ func TestPlainText(t *testing.T) {
 
 func FuzzPlainText(f *testing.F) {
 	f.Add("[a](b) <p>c</p> **d** `e` &amp; <!-- x")
+	f.Add("a_b _c_ \\_d\t\n  x&lt;y <br>z\x1a")
 	f.Fuzz(func(t *testing.T, s string) {
-		PlainText(s, "markdown")
-		PlainText(s, "html")
+		for _, format := range []string{"markdown", "html"} {
+			if got, want := PlainText(s, format), refPlainText(s, format); got != want {
+				t.Fatalf("PlainText(%q, %s) = %q, made a byte at a time %q", s, format, got, want)
+			}
+		}
 	})
+}
+
+// The plain text as it was made a byte at a time, before runs of plain bytes were copied
+// at once: PlainText must give the same text.
+
+func refPlainText(body, format string) string {
+	body = dropSpans(strings.ReplaceAll(body, refMark, ""))
+	t := refBuilder{b: make([]byte, 0, len(body))}
+	if format != "markdown" {
+		t.inline(body, false)
+		return t.String()
+	}
+	fence := ""
+	for len(body) > 0 {
+		line := body
+		if i := strings.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = ""
+		}
+		if f := fenceOf(line); f != "" {
+			switch {
+			case fence == "":
+				fence = f
+			case strings.HasPrefix(f, fence) && strings.Trim(strings.TrimSpace(line), f[:1]) == "":
+				fence = ""
+			default:
+				t.raw(line)
+			}
+			t.space()
+			continue
+		}
+		if fence != "" {
+			t.raw(line)
+			t.space()
+			continue
+		}
+		if !isRefDef(line) {
+			t.inline(stripLineMarkers(line), true)
+		}
+		t.space()
+	}
+	return t.String()
+}
+
+// refBuilder collects text, folding white space into single spaces.
+type refBuilder struct {
+	b       []byte
+	pending bool // a space is due before the next text
+}
+
+func (t *refBuilder) space() { t.pending = len(t.b) > 0 }
+
+func (t *refBuilder) byte(c byte) {
+	if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' {
+		t.space()
+		return
+	}
+	if t.pending {
+		t.b = append(t.b, ' ')
+		t.pending = false
+	}
+	t.b = append(t.b, c)
+}
+
+func (t *refBuilder) str(s string) {
+	for i := 0; i < len(s); i++ {
+		t.byte(s[i])
+	}
+}
+
+// raw adds text as it is (code), only folding white space.
+func (t *refBuilder) raw(s string) { t.str(s) }
+
+func (t *refBuilder) String() string { return string(t.b) }
+
+// lastRune returns the last rune written, or 0.
+func (t *refBuilder) lastRune() rune {
+	if t.pending || len(t.b) == 0 {
+		return ' '
+	}
+	r, _ := utf8.DecodeLastRune(t.b)
+	return r
+}
+
+// inline adds one line of text, removing tags and entities, and in Markdown the inline
+// markup.
+func (t *refBuilder) inline(s string, md bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '<':
+			if n, sp, ok := tagAt(s[i:]); ok {
+				if sp {
+					t.space()
+				}
+				i += n
+				continue
+			}
+		case c == '&':
+			if j := strings.IndexByte(s[i:min(len(s), i+34)], ';'); j > 1 {
+				if u := html.UnescapeString(s[i : i+j+1]); u != s[i:i+j+1] {
+					t.str(u)
+					i += j + 1
+					continue
+				}
+			}
+		case !md:
+		case c == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]):
+			t.byte(s[i+1])
+			i += 2
+			continue
+		case c == '*' || c == '`':
+			i++
+			continue
+		case c == '~' && i+1 < len(s) && s[i+1] == '~':
+			i += 2
+			continue
+		case c == '_':
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if !(isWordRune(t.lastRune()) && isWordRune(next)) {
+				i++
+				continue
+			}
+		case c == '!' && i+1 < len(s) && s[i+1] == '[':
+			if text, n, ok := linkAt(s[i+1:]); ok {
+				t.inline(text, md)
+				i += 1 + n
+				continue
+			}
+		case c == '[':
+			if strings.HasPrefix(s[i:], "[^") {
+				if j := strings.IndexByte(s[i:], ']'); j > 0 && !strings.ContainsAny(s[i+2:i+j], "[ ") {
+					i += j + 1
+					continue
+				}
+			}
+			if text, n, ok := linkAt(s[i:]); ok {
+				t.inline(text, md)
+				i += n
+				continue
+			}
+		}
+		t.byte(c)
+		i++
+	}
+}
+
+// TestPlainTextCorpora compares PlainText with the text made a byte at a time over every
+// post of the real corpora (Markdown and HTML, code, tables, entities).
+func TestPlainTextCorpora(t *testing.T) {
+	for _, name := range []string{"finews", "yanhaijing", "jekyll"} {
+		res := readCorpus(t, name)
+		for _, p := range res.Posts {
+			if got, want := PlainText(p.Body, p.Format), refPlainText(p.Body, p.Format); got != want {
+				t.Errorf("%s %s: PlainText differs from the text made a byte at a time:\n got %.200q\nwant %.200q", name, p.File, got, want)
+			}
+		}
+	}
 }

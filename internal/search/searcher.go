@@ -2,11 +2,9 @@ package search
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/collector"
 
 	"folio/internal/bundle"
-	"folio/internal/post"
 	"folio/internal/search/analysis"
 	"folio/internal/search/fetch"
 	"folio/internal/search/format"
@@ -317,59 +314,4 @@ func (s *Searcher) run(ctx context.Context, v *view, q node, order []string, sco
 		docs = append(docs, int(n))
 	}
 	return docs, int(coll.Total()), fc.facets(), nil
-}
-
-// hits fetches the posts of docs (shards in parallel) and makes each hit with its
-// snippet as soon as its post arrives, so that the snippets' work overlaps the other
-// fetches. A hit whose post shard is damaged is left out and its file listed in damaged;
-// any other failure fails the search.
-func (s *Searcher) hits(ctx context.Context, began time.Time, docs []int, phrases []snippet.Phrase) (hits []Hit, damaged []string, err error) {
-	out := make([]Hit, len(docs))
-	errs := make([]error, len(docs))
-	var wg sync.WaitGroup
-	for i, n := range docs {
-		wg.Go(func() {
-			p, err := s.hitPost(ctx, began, n)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			e := p.Entry
-			e.Excerpt = ""
-			out[i] = Hit{Entry: e, Doc: n, Snippet: snippet.Make(post.PlainText(p.Body, p.Format), phrases)}
-		})
-	}
-	wg.Wait()
-	hits = out[:0]
-	for i, err := range errs {
-		var de *bundle.DataError
-		switch {
-		case err == nil:
-			hits = append(hits, out[i])
-		case errors.Is(err, bundle.ErrDamaged) && errors.As(err, &de):
-			if !slices.Contains(damaged, de.File) {
-				damaged = append(damaged, de.File)
-			}
-		default:
-			return nil, nil, err
-		}
-	}
-	return hits, damaged, nil
-}
-
-// hitPost returns doc n's post from its bundle shard, for a search that began then.
-func (s *Searcher) hitPost(ctx context.Context, searchBegan time.Time, n int) (*bundle.Post, error) {
-	rt := s.routes
-	r, ok, err := rt.leaf(ctx, rt.awaitTop(ctx, searchBegan, rt.shardTop, rt.shardTable), format.DocKey(n))
-	if err != nil {
-		return nil, err
-	}
-	if !ok || len(r.Key) != 4 {
-		return nil, &bundle.DataError{File: "search shards", Err: format.ErrDamaged}
-	}
-	i := n - int(binary.BigEndian.Uint32(r.Key))
-	if i < 0 {
-		return nil, &bundle.DataError{File: r.File, Err: fmt.Errorf("doc %d is not in this shard", n)}
-	}
-	return s.rd.ShardPost(ctx, r.File, i)
 }

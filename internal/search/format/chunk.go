@@ -1,5 +1,7 @@
 package format
 
+import "bytes"
+
 // Posting is one field's doc list of a term as stored: raw streams, decoded on use.
 type Posting struct {
 	DF    int
@@ -93,14 +95,11 @@ func DecodeTermChunk(data []byte) ([]TermData, error) {
 	terms := make([]TermData, n)
 	type lens struct{ docs, freqs int }
 	ls := make([][NumFields]lens, n)
-	prev := ""
+	var fc frontCoded
+	fc.ends = make([]int, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		shared := d.int(len(prev))
+		fc.next(&d)
 		t := &terms[i]
-		t.Term = prev[:shared] + d.str()
-		if i > 0 && t.Term <= prev {
-			d.fail()
-		}
 		mask := d.byte()
 		for f := range NumFields {
 			if mask&(1<<f) != 0 {
@@ -108,7 +107,13 @@ func DecodeTermChunk(data []byte) ([]TermData, error) {
 				ls[i][f] = lens{d.int(len(data)), d.int(len(data))}
 			}
 		}
-		prev = t.Term
+	}
+	if d.err != nil {
+		return nil, ErrDamaged
+	}
+	all := string(fc.buf) // every term is a part of it: one allocation
+	for i := range terms {
+		terms[i].Term = fc.term(all, i)
 	}
 	for i := 0; i < n && d.err == nil; i++ {
 		for f, p := range terms[i].Fields {
@@ -129,32 +134,72 @@ func DecodeTermChunk(data []byte) ([]TermData, error) {
 	return terms, nil
 }
 
+// frontCoded reads a chunk's front-coded terms (each the previous term's first bytes
+// and a suffix of its own, in ascending order) into one buffer, so that the chunk's terms
+// can all be parts of one string (a string each, and a string for each suffix, were most
+// of what decoding a chunk allocated).
+type frontCoded struct {
+	buf  []byte
+	ends []int // term i is buf[ends[i-1]:ends[i]]
+}
+
+// next reads a term; a term not after the one before it is damaged data.
+func (fc *frontCoded) next(d *dec) {
+	start, prev := 0, []byte(nil)
+	if k := len(fc.ends); k > 0 {
+		start = fc.ends[k-1]
+		if k > 1 {
+			prev = fc.buf[fc.ends[k-2]:start]
+		} else {
+			prev = fc.buf[:start]
+		}
+	}
+	shared := d.int(len(prev))
+	fc.buf = append(fc.buf, prev[:shared]...)
+	fc.buf = append(fc.buf, d.bytes()...)
+	if len(fc.ends) > 0 && bytes.Compare(fc.buf[start:], prev) <= 0 {
+		d.fail()
+	}
+	fc.ends = append(fc.ends, len(fc.buf))
+}
+
+// term returns term i as a part of all, the buffer made a string.
+func (fc *frontCoded) term(all string, i int) string {
+	start := 0
+	if i > 0 {
+		start = fc.ends[i-1]
+	}
+	return all[start:fc.ends[i]]
+}
+
 // DecodePosChunk reads a position chunk into term → field → positions stream.
 func DecodePosChunk(data []byte) (map[string][NumFields][]byte, error) {
 	d := dec{b: data}
 	d.header('X')
 	n := d.int(len(data))
 	type item struct {
-		term string
 		lens [NumFields]int
 		mask byte
 	}
 	items := make([]item, n)
-	prev := ""
+	var fc frontCoded
+	fc.ends = make([]int, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		shared := d.int(len(prev))
+		fc.next(&d)
 		it := &items[i]
-		it.term = prev[:shared] + d.str()
 		it.mask = d.byte()
 		for f := range NumFields {
 			if it.mask&(1<<f) != 0 {
 				it.lens[f] = d.int(len(data))
 			}
 		}
-		prev = it.term
 	}
+	if d.err != nil {
+		return nil, ErrDamaged
+	}
+	all := string(fc.buf)
 	out := make(map[string][NumFields][]byte, n)
-	for _, it := range items {
+	for i, it := range items {
 		if d.err != nil {
 			break
 		}
@@ -170,7 +215,7 @@ func DecodePosChunk(data []byte) (map[string][NumFields][]byte, error) {
 				d.b = d.b[l:]
 			}
 		}
-		out[it.term] = ps
+		out[fc.term(all, i)] = ps
 	}
 	if d.err != nil || len(d.b) != 0 {
 		return nil, ErrDamaged
