@@ -72,6 +72,9 @@ type Stats struct {
 	// Compressed counts the files whose copies this build made; the others' copies were
 	// kept from a former build, or there are none.
 	Compressed int
+	// Trusted counts the copies kept because their bytes hash to the former build's record
+	// (see TrustCopies), without decompressing them.
+	Trusted int
 }
 
 // NewWriter prepares dir (created when missing) for a bundle. With compress set, every
@@ -203,6 +206,12 @@ func (w *Writer) write(j job) error {
 	}
 	if compress && (!brKept || !gzKept) {
 		w.stats.Compressed++
+	}
+	if brKept && sums.br == w.trusted[j.name].br {
+		w.stats.Trusted++
+	}
+	if gzKept && sums.gz == w.trusted[j.name].gz {
+		w.stats.Trusted++
 	}
 	w.stats.BrotliBytes += int64(len(br))
 	w.stats.GzipBytes += int64(len(gz))
