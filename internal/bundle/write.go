@@ -159,8 +159,9 @@ func (w *Writer) write(j job) error {
 	var brKept, gzKept bool
 	var sums copySums
 	if compress {
-		// Compressing is most of a rebuild's writing: copies of a former build that
-		// decompress to the data are kept (decompressing costs a fraction).
+		// Compressing is most of a rebuild's writing: copies of a former build that are
+		// copies of the data are kept, known by the record's hash (see TrustCopies) or
+		// else by decompressing them (which costs a fraction of compressing).
 		if !fresh {
 			known := w.trusted[j.name]
 			br, sums.br, brKept = keptCopy(path+".br", j.data, known.br, func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil })
