@@ -18,13 +18,14 @@ import (
 // change is not analyzed again; a new or edited one is. The cache is never wrong about a
 // text, only incomplete, so a build killed at any point leaves nothing to undo. It is
 // dropped whole when its stamp differs: another folio binary (the analyzer or this format
-// may have changed) or another _config.yml. -full ignores it.
+// may have changed) or another _config.yml, or when it is damaged. -full ignores it. It is
+// one of the build's memos (memo.go).
 
 // analysisCacheFile is the cache's name in stateDir; removeStale keeps it.
 const analysisCacheFile = "cache-analysis.bin"
 
 // analysisCacheMagic starts the file; its last digit is the format's version.
-const analysisCacheMagic = "folio analysis cache 2\n"
+const analysisCacheMagic = "folio analysis cache 3\n"
 
 // analysisCache remembers index.Analyzer results in a memo. Analyze may be called from
 // many goroutines.

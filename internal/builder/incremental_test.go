@@ -259,8 +259,11 @@ func TestIncrementalCacheDropped(t *testing.T) {
 	if rep := build(false); rep.Reused == 0 || rep.Search.Rebuilt || rep.Search.Fresh != 1 {
 		t.Errorf("an edit: %d analyses reused (want the title's), search %+v", rep.Reused, rep.Search)
 	}
-	if rep := build(true); rep.Reused != 0 || !rep.Search.Rebuilt {
-		t.Errorf("-full reused %d analyses, search %+v", rep.Reused, rep.Search)
+	if rep := build(true); rep.Reused != 0 || !rep.Search.Rebuilt || rep.Bundle.Trusted != 0 {
+		t.Errorf("-full reused %d analyses and trusted %d copies by their record, search %+v", rep.Reused, rep.Bundle.Trusted, rep.Search)
+	}
+	if rep := build(false); rep.Bundle.Trusted == 0 {
+		t.Error("a rebuild after -full trusted no copies by their record")
 	}
 	writeFiles(t, root, map[string]string{"_config.yml": "title: Two\n"})
 	if rep := build(false); rep.Reused != 0 || !rep.Search.Rebuilt {
@@ -276,7 +279,9 @@ func TestIncrementalCacheDropped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	damage(filepath.Join(out, stateDir, analysisCacheFile))
+	for name := range memoFiles { // the analysis cache, the other memos, the record of copies
+		damage(filepath.Join(out, stateDir, name))
+	}
 	edit()
 	if rep := build(false); rep.Reused != 0 || rep.Search.Rebuilt {
 		t.Errorf("a damaged cache gave %d analyses, search %+v", rep.Reused, rep.Search)
@@ -336,5 +341,47 @@ func TestAnalysisCacheRoundTrip(t *testing.T) {
 				t.Errorf("%q: token %d = %+v, want %+v", text, i, got[i], want[i])
 			}
 		}
+	}
+}
+
+// TestMemoDamaged checks that a memo file with any byte changed, or cut short, or of
+// another stamp, gives an empty memo, and that an intact one gives back its entries.
+func TestMemoDamaged(t *testing.T) {
+	out := t.TempDir()
+	m := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true)
+	for i := range 50 {
+		m.keep(keyOf(fmt.Sprint("input ", i)), []byte(fmt.Sprint("result ", i)))
+	}
+	if err := m.save(out, "stamp", false); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(out, stateDir, linkMemoFile)
+	good, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 50 {
+		t.Fatalf("an intact memo gave %d entries, want 50", len(got.old))
+	} else if v, ok := got.get(keyOf("input 7")); !ok || string(v) != "result 7" {
+		t.Errorf("entry 7 = %q, %v", v, ok)
+	}
+	if got := openMemo(out, linkMemoFile, linkMemoMagic, "other stamp", true); len(got.old) != 0 {
+		t.Errorf("a memo of another stamp gave %d entries", len(got.old))
+	}
+	for _, at := range []int{len(linkMemoMagic) + 8, len(good) / 2, len(good) - 40, len(good) - 1} {
+		bad := bytes.Clone(good)
+		bad[at] ^= 1
+		if err := os.WriteFile(name, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 0 {
+			t.Errorf("a memo with byte %d of %d changed gave %d entries", at, len(good), len(got.old))
+		}
+	}
+	if err := os.WriteFile(name, good[:len(good)-1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 0 {
+		t.Errorf("a memo cut short gave %d entries", len(got.old))
 	}
 }

@@ -17,7 +17,7 @@ import (
 // by a hash of every input, kept from one build for the next. A memo is never wrong, only
 // incomplete: its file is replaced in one rename after the build went live, and it is
 // dropped whole when its stamp (the folio binary and _config.yml, see cacheStamp) differs
-// or a byte of it does not parse. -full ignores it.
+// or its bytes do not match the SHA-256 that ends the file. -full ignores it.
 type memo struct {
 	file  string              // its name in stateDir
 	magic string              // its first line, with the format's version
@@ -55,11 +55,15 @@ func openMemo(out, file, magic, stamp string, reuse bool) *memo {
 		return m
 	}
 	head := magic + stamp + "\n"
-	if !bytes.HasPrefix(data, []byte(head)) {
+	if !bytes.HasPrefix(data, []byte(head)) || len(data) < len(head)+sha256.Size {
 		return m
 	}
+	body := data[:len(data)-sha256.Size]
+	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], data[len(body):]) {
+		return m // damaged: start afresh
+	}
 	entries := map[cacheKey][]byte{}
-	for rest := data[len(head):]; len(rest) > 0; {
+	for rest := body[len(head):]; len(rest) > 0; {
 		var k cacheKey
 		if len(rest) < len(k) {
 			return m
@@ -113,7 +117,7 @@ func (m *memo) get(k cacheKey) ([]byte, bool) {
 }
 
 // save writes the entries this build used, and with keepOld those of the former memo too,
-// replacing the former file in one rename.
+// and their SHA-256, replacing the former file in one rename.
 func (m *memo) save(out, stamp string, keepOld bool) error {
 	var b bytes.Buffer
 	b.WriteString(m.magic + stamp + "\n")
@@ -133,6 +137,8 @@ func (m *memo) save(out, stamp string, keepOld bool) error {
 	for k, v := range m.used {
 		put(k, v)
 	}
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
 	dir := filepath.Join(out, stateDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
