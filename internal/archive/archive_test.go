@@ -2,6 +2,7 @@ package archive
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -142,7 +143,7 @@ func TestBadBundles(t *testing.T) {
 	dir := demoBundle(t)
 	// Another format version: a clear "version" error.
 	m, _ := os.ReadFile(filepath.Join(dir, bundle.EntryFile))
-	old := strings.Replace(string(m), `"version":1`, `"version":99`, 1)
+	old := strings.Replace(string(m), fmt.Sprintf(`"version":%d`, bundle.Version), `"version":99`, 1)
 	vdir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(vdir, bundle.EntryFile), []byte(old), 0o644); err != nil {
 		t.Fatal(err)

@@ -159,9 +159,19 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	w.OnWrite(crashAfterWrites)
+	if !o.Full {
+		w.TrustCopies(filepath.Join(o.Out, stateDir, copiesFile))
+	}
 	if cfgName != "" {
 		logf(log, "config %s\n", post.Printable(cfgName))
 	}
+
+	stamp, err := cacheStamp(cfgName)
+	if err != nil {
+		return nil, err
+	}
+	excerpts := openExcerptMemo(o.Out, stamp, !o.Full)
+	cfg.ExcerptMemo = excerpts.excerpt
 
 	if jsite != nil && jekyll.UsesSitePosts(o.Posts) {
 		// site.posts, site.categories and site.tags need every post first: read them once
@@ -211,10 +221,6 @@ func Build(o Options) (*Report, error) {
 		close(built)
 	}()
 	var sstats index.WriteStats
-	stamp, err := cacheStamp(cfgName)
-	if err != nil {
-		return nil, err
-	}
 	cache := openAnalysisCache(o.Out, stamp, !o.Full)
 	var searchNext *index.State
 	if !o.NoSearch {
@@ -273,7 +279,8 @@ func Build(o Options) (*Report, error) {
 		}
 	}
 	checkStart := time.Now()
-	broken := brokenLinks(res.Posts, o.Posts, o.Out, site.BaseURL)
+	linkMemo := openMemo(o.Out, linkMemoFile, linkMemoMagic, stamp, !o.Full)
+	broken := brokenLinks(res.Posts, o.Posts, o.Out, site.BaseURL, linkMemo)
 	logf(log, "checked the local links and images of %d posts in %.1fs: %d point at nothing\n", len(res.Posts), time.Since(checkStart).Seconds(), len(broken))
 	more, err := writeDiscovery(o, cfg, jsite, site, res.Posts, log)
 	if err != nil {
@@ -344,6 +351,14 @@ func Build(o Options) (*Report, error) {
 	stats.Removed, err = removeStale(o.Out, w, cur, prev, hadPrev)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
+	}
+	for _, m := range []*memo{excerpts, linkMemo} {
+		if err := m.save(o.Out, stamp, false); err != nil {
+			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
+		}
+	}
+	if err := w.SaveCopies(filepath.Join(o.Out, stateDir, copiesFile)); err != nil {
+		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	if !o.NoSearch {
 		if err := cache.save(o.Out, stamp, !sstats.Rebuilt); err != nil {

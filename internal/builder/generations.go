@@ -114,7 +114,7 @@ func removeStale(out string, w *bundle.Writer, cur, prev generation, hadPrev boo
 		return removed, err
 	}
 	for _, e := range records {
-		if e.Name() == analysisCacheFile || e.Name() == searchStateFile || e.Name() == filepath.Base(generationFile(out, cur.ID)) || (hadPrev && e.Name() == filepath.Base(generationFile(out, prev.ID))) {
+		if memoFiles[e.Name()] || e.Name() == searchStateFile || e.Name() == filepath.Base(generationFile(out, cur.ID)) || (hadPrev && e.Name() == filepath.Base(generationFile(out, prev.ID))) {
 			continue
 		}
 		if err := removePostPagesOf(out, e.Name(), cur, prev); err != nil {

@@ -1,18 +1,14 @@
 package builder
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
-	"sync/atomic"
 
-	"folio/internal/safefile"
 	"folio/internal/search/analysis"
 )
 
@@ -22,24 +18,18 @@ import (
 // change is not analyzed again; a new or edited one is. The cache is never wrong about a
 // text, only incomplete, so a build killed at any point leaves nothing to undo. It is
 // dropped whole when its stamp differs: another folio binary (the analyzer or this format
-// may have changed) or another _config.yml. -full ignores it.
+// may have changed) or another _config.yml, or when it is damaged. -full ignores it. It is
+// one of the build's memos (memo.go).
 
 // analysisCacheFile is the cache's name in stateDir; removeStale keeps it.
 const analysisCacheFile = "cache-analysis.bin"
 
 // analysisCacheMagic starts the file; its last digit is the format's version.
-const analysisCacheMagic = "folio analysis cache 2\n"
+const analysisCacheMagic = "folio analysis cache 3\n"
 
-type cacheKey [16]byte
-
-// analysisCache remembers index.Analyzer results. Analyze may be called from many
-// goroutines.
-type analysisCache struct {
-	old  map[cacheKey][]byte // the former build's entries, read only
-	mu   sync.Mutex
-	used map[cacheKey][]byte // the entries of this build, kept for the next
-	hits atomic.Int64
-}
+// analysisCache remembers index.Analyzer results in a memo. Analyze may be called from
+// many goroutines.
+type analysisCache struct{ *memo }
 
 // cacheStamp names what the cached results depend on besides the text: the folio binary
 // and the config file's bytes.
@@ -76,42 +66,14 @@ var executableHash = sync.OnceValues(func() ([]byte, error) {
 // openAnalysisCache reads out's cache when its stamp matches (and reuse is set); a missing,
 // stale or damaged cache gives an empty one.
 func openAnalysisCache(out, stamp string, reuse bool) *analysisCache {
-	c := &analysisCache{old: map[cacheKey][]byte{}, used: map[cacheKey][]byte{}}
-	if !reuse {
-		return c
-	}
-	data, err := os.ReadFile(filepath.Join(out, stateDir, analysisCacheFile))
-	if err != nil {
-		return c
-	}
-	head := analysisCacheMagic + stamp + "\n"
-	if !bytes.HasPrefix(data, []byte(head)) {
-		return c
-	}
-	entries := map[cacheKey][]byte{}
-	for rest := data[len(head):]; len(rest) > 0; {
-		var k cacheKey
-		if len(rest) < len(k) {
-			return c
-		}
-		copy(k[:], rest)
-		size, w := binary.Uvarint(rest[len(k):])
-		at := len(k) + w
-		if w <= 0 || size > uint64(len(rest)-at) {
-			return c // damaged: start afresh
-		}
-		entries[k] = rest[at : at+int(size) : at+int(size)]
-		rest = rest[at+int(size):]
-	}
-	c.old = entries
-	return c
+	return &analysisCache{openMemo(out, analysisCacheFile, analysisCacheMagic, stamp, reuse)}
 }
 
 // Analyze is an index.Analyzer: the cached result for text, or analysis.Analyze's.
 func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
 	sum := sha256.Sum256([]byte(text))
 	k := cacheKey(sum[:len(cacheKey{})])
-	if enc, ok := c.old[k]; ok {
+	if enc, ok := c.former(k); ok {
 		if toks, n, err := decodeTokens(text, enc); err == nil {
 			c.hits.Add(1)
 			c.keep(k, enc)
@@ -119,10 +81,7 @@ func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
 		}
 	}
 	// The trigram sample analyzes texts that the postings analyze again.
-	c.mu.Lock()
-	enc, ok := c.used[k]
-	c.mu.Unlock()
-	if ok {
+	if enc, ok := c.current(k); ok {
 		if toks, n, err := decodeTokens(text, enc); err == nil {
 			return toks, n
 		}
@@ -130,40 +89,6 @@ func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
 	toks, n := analysis.Analyze([]byte(text))
 	c.keep(k, encodeTokens(text, toks, n))
 	return toks, n
-}
-
-func (c *analysisCache) keep(k cacheKey, enc []byte) {
-	c.mu.Lock()
-	c.used[k] = enc
-	c.mu.Unlock()
-}
-
-// save writes the entries this build used, and with keepOld those of the former cache
-// too (a search index that appends analyzes only new posts, but a later merge of its
-// segments needs the others), replacing the former cache in one rename.
-func (c *analysisCache) save(out, stamp string, keepOld bool) error {
-	var b bytes.Buffer
-	b.WriteString(analysisCacheMagic + stamp + "\n")
-	var size [binary.MaxVarintLen64]byte
-	if keepOld {
-		for k, enc := range c.old {
-			if _, ok := c.used[k]; !ok {
-				b.Write(k[:])
-				b.Write(size[:binary.PutUvarint(size[:], uint64(len(enc)))])
-				b.Write(enc)
-			}
-		}
-	}
-	for k, enc := range c.used {
-		b.Write(k[:])
-		b.Write(size[:binary.PutUvarint(size[:], uint64(len(enc)))])
-		b.Write(enc)
-	}
-	dir := filepath.Join(out, stateDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return safefile.Write(filepath.Join(dir, analysisCacheFile), b.Bytes())
 }
 
 // Token flags in the encoding.

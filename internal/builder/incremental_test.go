@@ -133,13 +133,18 @@ func sameAnswers(t *testing.T, step, gotOut, wantOut string) {
 // TestIncrementalEqualsFull updates an archive in steps (add, edit, delete, add), rebuilding
 // into the same output each time: every rebuild appends to the former build's search data
 // rather than write it afresh, and its data equals a full build of the same posts into a
-// new folder: byte for byte, but for the search data, which gives the same answers.
+// new folder: byte for byte, but for the search data, which gives the same answers. The
+// rebuilds reuse the excerpts and rendered links of unchanged posts and trust kept copies
+// by their record, so edits change excerpts and links, and a deleted post breaks a link
+// of a post that did not change; the broken links equal the full build's.
 func TestIncrementalEqualsFull(t *testing.T) {
 	posts, out := filepath.Join(t.TempDir(), "_posts"), filepath.Join(t.TempDir(), "out")
 	files := map[string]string{}
 	for i := range 120 {
 		files[postName(i)] = archivePost(i, "")
 	}
+	// Post 10 links to post 7, which the delete step removes.
+	files[postName(10)] = archivePost(10, "[旧闻](/news/2024/01/08/p0007.html)")
 	writeFiles(t, posts, files)
 	rep, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")})
 	if err != nil {
@@ -161,6 +166,12 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			for _, i := range []int{3, 50, 99} {
 				writeFiles(t, posts, map[string]string{postName(i): archivePost(i, "更正：数据有误。")})
 			}
+		}},
+		{"edit excerpts and links", func() {
+			writeFiles(t, posts, map[string]string{
+				postName(20): strings.Replace(archivePost(20, ""), "新能源汽车板块", "光伏板块[图](/images/missing.png)", 1),
+				postName(30): strings.Replace(archivePost(30, "[坏链](/news/2024/01/31/none.html)"), "成交额放大", "成交额萎缩", 1),
+			})
 		}},
 		{"delete", func() {
 			for _, i := range []int{7, 64} {
@@ -191,6 +202,26 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			t.Errorf("%s: full build reused %d analyses and built %d posts, the rebuild %d", s.name, full.Reused, full.Built, rep.Built)
 		}
 		sameData(t, s.name, liveData(t, out), liveData(t, fresh), out, fresh)
+		if g, w := fmt.Sprint(rep.Broken), fmt.Sprint(full.Broken); g != w {
+			t.Errorf("%s: the rebuild's broken links\n%s\nthe full build's\n%s", s.name, g, w)
+		}
+		if rep.Bundle.Trusted == 0 {
+			t.Errorf("%s: the rebuild trusted no kept copies by their record", s.name)
+		}
+		broken := map[string]int{}
+		for _, b := range full.Broken {
+			broken[b.File]++
+		}
+		want := map[string]int{}
+		if n >= 2 { // edit excerpts and links
+			want = map[string]int{postName(20): 1, postName(30): 1}
+		}
+		if n >= 3 { // delete: post 10's link to post 7 breaks
+			want[postName(10)] = 1
+		}
+		if fmt.Sprint(broken) != fmt.Sprint(want) {
+			t.Errorf("%s: broken links by post %v, want %v", s.name, broken, want)
+		}
 	}
 }
 
@@ -228,8 +259,11 @@ func TestIncrementalCacheDropped(t *testing.T) {
 	if rep := build(false); rep.Reused == 0 || rep.Search.Rebuilt || rep.Search.Fresh != 1 {
 		t.Errorf("an edit: %d analyses reused (want the title's), search %+v", rep.Reused, rep.Search)
 	}
-	if rep := build(true); rep.Reused != 0 || !rep.Search.Rebuilt {
-		t.Errorf("-full reused %d analyses, search %+v", rep.Reused, rep.Search)
+	if rep := build(true); rep.Reused != 0 || !rep.Search.Rebuilt || rep.Bundle.Trusted != 0 {
+		t.Errorf("-full reused %d analyses and trusted %d copies by their record, search %+v", rep.Reused, rep.Bundle.Trusted, rep.Search)
+	}
+	if rep := build(false); rep.Bundle.Trusted == 0 {
+		t.Error("a rebuild after -full trusted no copies by their record")
 	}
 	writeFiles(t, root, map[string]string{"_config.yml": "title: Two\n"})
 	if rep := build(false); rep.Reused != 0 || !rep.Search.Rebuilt {
@@ -245,7 +279,9 @@ func TestIncrementalCacheDropped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	damage(filepath.Join(out, stateDir, analysisCacheFile))
+	for name := range memoFiles { // the analysis cache, the other memos, the record of copies
+		damage(filepath.Join(out, stateDir, name))
+	}
 	edit()
 	if rep := build(false); rep.Reused != 0 || rep.Search.Rebuilt {
 		t.Errorf("a damaged cache gave %d analyses, search %+v", rep.Reused, rep.Search)
@@ -305,5 +341,47 @@ func TestAnalysisCacheRoundTrip(t *testing.T) {
 				t.Errorf("%q: token %d = %+v, want %+v", text, i, got[i], want[i])
 			}
 		}
+	}
+}
+
+// TestMemoDamaged checks that a memo file with any byte changed, or cut short, or of
+// another stamp, gives an empty memo, and that an intact one gives back its entries.
+func TestMemoDamaged(t *testing.T) {
+	out := t.TempDir()
+	m := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true)
+	for i := range 50 {
+		m.keep(keyOf(fmt.Sprint("input ", i)), []byte(fmt.Sprint("result ", i)))
+	}
+	if err := m.save(out, "stamp", false); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(out, stateDir, linkMemoFile)
+	good, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 50 {
+		t.Fatalf("an intact memo gave %d entries, want 50", len(got.old))
+	} else if v, ok := got.get(keyOf("input 7")); !ok || string(v) != "result 7" {
+		t.Errorf("entry 7 = %q, %v", v, ok)
+	}
+	if got := openMemo(out, linkMemoFile, linkMemoMagic, "other stamp", true); len(got.old) != 0 {
+		t.Errorf("a memo of another stamp gave %d entries", len(got.old))
+	}
+	for _, at := range []int{len(linkMemoMagic) + 8, len(good) / 2, len(good) - 40, len(good) - 1} {
+		bad := bytes.Clone(good)
+		bad[at] ^= 1
+		if err := os.WriteFile(name, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 0 {
+			t.Errorf("a memo with byte %d of %d changed gave %d entries", at, len(good), len(got.old))
+		}
+	}
+	if err := os.WriteFile(name, good[:len(good)-1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 0 {
+		t.Errorf("a memo cut short gave %d entries", len(got.old))
 	}
 }

@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/url"
 	"os"
@@ -30,8 +31,10 @@ type linkChecker struct {
 }
 
 // brokenLinks returns one issue per post and URL that points at nothing, with the line
-// of the post's source where it is written (where it can be found there).
-func brokenLinks(posts []*post.Post, postsDir, out, base string) []post.Issue {
+// of the post's source where it is written (where it can be found there). refs holds the
+// local URLs of rendered posts from former builds (a memo, see linkRefs); nil renders
+// every post.
+func brokenLinks(posts []*post.Post, postsDir, out, base string, refs *memo) []post.Issue {
 	c := &linkChecker{out: out, base: base, posts: map[string]bool{}, posts0: postsDir}
 	for _, p := range posts {
 		c.posts[p.URL] = true
@@ -50,7 +53,7 @@ func brokenLinks(posts []*post.Post, postsDir, out, base string) []post.Issue {
 				if n >= len(posts) {
 					return
 				}
-				found[n] = c.check(posts[n])
+				found[n] = c.check(posts[n], linkRefsOf(posts[n], refs))
 			}
 		})
 	}
@@ -63,9 +66,33 @@ func brokenLinks(posts []*post.Post, postsDir, out, base string) []post.Issue {
 	return all
 }
 
-// check renders one post as the viewer does (relative links resolved against the post's
-// URL) and checks each local href and src.
-func (c *linkChecker) check(p *post.Post) []post.Issue {
+// A linkRef is a URL of a rendered post's href, src or poster attribute, with the kind of
+// what it points at, as check reports it.
+type linkRef struct {
+	URL   string
+	Image bool
+}
+
+// linkRefsOf returns the URLs of p rendered as the viewer renders it, each once, in order:
+// from refs when a former build rendered the same body, format and URL.
+func linkRefsOf(p *post.Post, refs *memo) []linkRef {
+	if refs == nil {
+		return linkRefs(p)
+	}
+	k := keyOf(p.Body, p.Format, p.URL)
+	if enc, ok := refs.get(k); ok {
+		if out, ok := decodeLinkRefs(enc); ok {
+			return out
+		}
+	}
+	out := linkRefs(p)
+	refs.keep(k, encodeLinkRefs(out))
+	return out
+}
+
+// linkRefs renders one post as the viewer does (relative links resolved against the post's
+// URL) and lists the URLs of its href, src and poster attributes, each once.
+func linkRefs(p *post.Post) []linkRef {
 	if !strings.Contains(p.Body, "](") && !strings.Contains(p.Body, "=") && !strings.Contains(p.Body, "]:") {
 		return nil
 	}
@@ -73,9 +100,8 @@ func (c *linkChecker) check(p *post.Post) []post.Issue {
 	if err != nil {
 		return nil
 	}
-	var out []post.Issue
+	var out []linkRef
 	seen := map[string]bool{}
-	var src []string // the post's source lines, read at the first broken link
 	z := html.NewTokenizer(strings.NewReader(h))
 	for {
 		tt := z.Next()
@@ -91,25 +117,68 @@ func (c *linkChecker) check(p *post.Post) []post.Issue {
 				continue
 			}
 			seen[a.Val] = true
-			if c.resolves(a.Val) {
-				continue
-			}
-			if src == nil {
-				data, _ := os.ReadFile(filepath.Join(c.posts0, filepath.FromSlash(p.File)))
-				src = strings.Split(string(data), "\n")
-			}
-			kind := "link"
-			if tok.Data == "img" || a.Key != "href" {
-				kind = "image"
-			}
-			line, written := lineOfURL(src, p.URL, a.Val)
-			shown := a.Val
-			if written != a.Val && written != "/"+a.Val {
-				shown = fmt.Sprintf("%s (/%s from the post's URL)", written, a.Val)
-			}
-			out = append(out, post.Issue{File: p.File, Line: line,
-				Reason: fmt.Sprintf("%s %s points at nothing in the built site", kind, shown)})
+			out = append(out, linkRef{URL: a.Val, Image: tok.Data == "img" || a.Key != "href"})
 		}
+	}
+	return out
+}
+
+// encodeLinkRefs packs refs for the memo: per ref a flag byte (1 for an image) and the
+// URL's length and bytes.
+func encodeLinkRefs(refs []linkRef) []byte {
+	b := []byte{}
+	for _, r := range refs {
+		f := byte(0)
+		if r.Image {
+			f = 1
+		}
+		b = append(b, f)
+		b = binary.AppendUvarint(b, uint64(len(r.URL)))
+		b = append(b, r.URL...)
+	}
+	return b
+}
+
+// decodeLinkRefs unpacks encodeLinkRefs' bytes; false when they are damaged.
+func decodeLinkRefs(b []byte) ([]linkRef, bool) {
+	var out []linkRef
+	for len(b) > 0 {
+		if b[0] > 1 {
+			return nil, false
+		}
+		n, w := binary.Uvarint(b[1:])
+		if w <= 0 || n > uint64(len(b)-1-w) {
+			return nil, false
+		}
+		out = append(out, linkRef{URL: string(b[1+w : 1+w+int(n)]), Image: b[0] == 1})
+		b = b[1+w+int(n):]
+	}
+	return out, true
+}
+
+// check reports the refs of p that point at nothing in the built site.
+func (c *linkChecker) check(p *post.Post, refs []linkRef) []post.Issue {
+	var out []post.Issue
+	var src []string // the post's source lines, read at the first broken link
+	for _, r := range refs {
+		if c.resolves(r.URL) {
+			continue
+		}
+		if src == nil {
+			data, _ := os.ReadFile(filepath.Join(c.posts0, filepath.FromSlash(p.File)))
+			src = strings.Split(string(data), "\n")
+		}
+		kind := "link"
+		if r.Image {
+			kind = "image"
+		}
+		line, written := lineOfURL(src, p.URL, r.URL)
+		shown := r.URL
+		if written != r.URL && written != "/"+r.URL {
+			shown = fmt.Sprintf("%s (/%s from the post's URL)", written, r.URL)
+		}
+		out = append(out, post.Issue{File: p.File, Line: line,
+			Reason: fmt.Sprintf("%s %s points at nothing in the built site", kind, shown)})
 	}
 	return out
 }

@@ -61,8 +61,8 @@ func BuildSized(w *Writer, posts []*post.Post, site Site, sizes Sizes) (*Manifes
 	}
 
 	var wg sync.WaitGroup
-	var locs []Location
-	wg.Go(func() { locs = writeShards(w, sorted, entries, sizes.ShardBytes) })
+	var lay Layout
+	wg.Go(func() { lay = writeShards(w, sorted, entries, sizes.ShardBytes) })
 	wg.Go(func() {
 		all := make([]Entry, len(listed))
 		for i, e := range listed {
@@ -83,15 +83,18 @@ func BuildSized(w *Writer, posts []*post.Post, site Site, sizes Sizes) (*Manifes
 	}
 	wg.Wait()
 	m.Terms = terms
-	m.Lookup = writeLookup(w, entries, locs, sizes.BucketPosts)
-	var lay Layout
-	for i, l := range locs {
-		if l.Index == 0 {
-			lay.Shards = append(lay.Shards, l.Shard)
-			lay.Starts = append(lay.Starts, i)
-		}
+	m.Lookup = writeLookup(w, sorted, sizes.BucketPosts)
+	firsts := make([]Key, len(lay.Starts))
+	for i, s := range lay.Starts {
+		firsts[i] = KeyOf(sorted[s])
 	}
+	m.Shards = writeKeyedTable(w, lay.Shards, firsts)
 	return m, lay
+}
+
+// KeyOf is a post's Key.
+func KeyOf(p *post.Post) Key {
+	return Key{Sec: p.Date.Unix(), Nsec: p.Date.Nanosecond(), File: p.File}
 }
 
 // Sorted returns the posts in bundle order: oldest first, posts of the same instant by
@@ -137,11 +140,11 @@ func nonNil(s []string) []string {
 }
 
 // writeShards cuts the posts (oldest first) into shards of about target bytes and returns
-// each post's location. A shard closes after a post whose ID hash ends in four zero bits
+// their layout. A shard closes after a post whose ID hash ends in four zero bits
 // once the shard is a quarter full, or when it is full: boundaries depend on the posts themselves, so adding
 // or removing one post changes only the shards around it.
-func writeShards(w *Writer, sorted []*post.Post, entries []Entry, target int) []Location {
-	locs := make([]Location, len(sorted))
+func writeShards(w *Writer, sorted []*post.Post, entries []Entry, target int) Layout {
+	var lay Layout
 	var batch [][]byte
 	start, size := 0, 0
 	flush := func(end int) {
@@ -159,10 +162,8 @@ func writeShards(w *Writer, sorted []*post.Post, entries []Entry, target int) []
 			b = append(b, pj...)
 		}
 		b = append(b, shardTail...)
-		name := w.Put("p", b)
-		for i := start; i < end; i++ {
-			locs[i] = Location{Shard: name, Index: i - start}
-		}
+		lay.Shards = append(lay.Shards, w.Put("p", b))
+		lay.Starts = append(lay.Starts, start)
 		batch, start, size = nil, end, 0
 	}
 	for i, p := range sorted {
@@ -184,7 +185,7 @@ func writeShards(w *Writer, sorted []*post.Post, entries []Entry, target int) []
 		}
 	}
 	flush(len(sorted))
-	return locs
+	return lay
 }
 
 // writeList writes entries (oldest first) as pages and returns the list.
@@ -211,6 +212,26 @@ func writeTable(w *Writer, names []string) Table {
 			up = append(up, w.PutJSON("t", Table{Len: end - i, Depth: t.Depth, Files: t.Files[i:end]}))
 		}
 		t = Table{Len: len(names), Depth: t.Depth + 1, Files: up}
+	}
+	return t
+}
+
+// writeKeyedTable returns a keyed table of names, whose first keys are firsts, writing
+// sub-tables (each with the first keys of its files) when there are more than TableFanout.
+func writeKeyedTable(w *Writer, names []string, firsts []Key) Table {
+	if names == nil {
+		names, firsts = []string{}, []Key{}
+	}
+	t := Table{Len: len(names), Files: names, Keys: firsts}
+	for len(t.Files) > TableFanout {
+		var up []string
+		var upKeys []Key
+		for i := 0; i < len(t.Files); i += TableFanout {
+			end := min(i+TableFanout, len(t.Files))
+			up = append(up, w.PutJSON("t", Table{Len: end - i, Depth: t.Depth, Files: t.Files[i:end], Keys: t.Keys[i:end]}))
+			upKeys = append(upKeys, t.Keys[i])
+		}
+		t = Table{Len: len(names), Depth: t.Depth + 1, Files: up, Keys: upKeys}
 	}
 	return t
 }
@@ -276,20 +297,20 @@ func writeTerms(w *Writer, kind string, entries, listed []Entry) string {
 	return w.PutJSON("i", idx)
 }
 
-// writeLookup writes the lookup buckets, about perBucket posts each: post ID to shard, and
+// writeLookup writes the lookup buckets, about perBucket posts each: post ID to Key, and
 // URL to post ID.
-func writeLookup(w *Writer, entries []Entry, locs []Location, perBucket int) Table {
+func writeLookup(w *Writer, sorted []*post.Post, perBucket int) Table {
 	n := 1
-	for n*perBucket < len(entries) {
+	for n*perBucket < len(sorted) {
 		n *= 2
 	}
 	buckets := make([]Bucket, n)
 	for i := range buckets {
-		buckets[i] = Bucket{IDs: map[string]Location{}, URLs: map[string]string{}}
+		buckets[i] = Bucket{IDs: map[string]Key{}, URLs: map[string]string{}}
 	}
-	for i, e := range entries {
-		buckets[BucketOf(e.ID, n)].IDs[e.ID] = locs[i]
-		buckets[BucketOf(e.URL, n)].URLs[e.URL] = e.ID
+	for _, p := range sorted {
+		buckets[BucketOf(p.ID, n)].IDs[p.ID] = KeyOf(p)
+		buckets[BucketOf(p.URL, n)].URLs[p.URL] = p.ID
 	}
 	names := make([]string, n)
 	for i, b := range buckets {

@@ -607,7 +607,10 @@ func TestErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shard := b.IDs[id].Shard
+	shard, err := r.shardOf(ctx, b.IDs[id])
+	if err != nil {
+		t.Fatal(err)
+	}
 	files := fakeFS{}
 	for name, data := range readTree(t, dir) {
 		files[name] = data
@@ -814,8 +817,12 @@ func TestLayout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if loc := b.IDs[p.ID]; loc.Shard != lay.Shards[shard] || loc.Index != n-lay.Starts[shard] {
-			t.Fatalf("post %d (%s): layout says %s[%d], lookup %s[%d]", n, p.ID, lay.Shards[shard], n-lay.Starts[shard], loc.Shard, loc.Index)
+		got, err := r.shardOf(ctx, b.IDs[p.ID])
+		if err != nil || got != lay.Shards[shard] {
+			t.Fatalf("post %d (%s): layout says %s, lookup and shard table %s (%v)", n, p.ID, lay.Shards[shard], got, err)
+		}
+		if q, err := r.ShardPost(ctx, got, n-lay.Starts[shard]); err != nil || q.ID != p.ID {
+			t.Fatalf("post %d (%s): the layout's place in %s holds %v (%v)", n, p.ID, got, q, err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, plain)); err != nil {
@@ -1026,5 +1033,71 @@ func TestBuildSized(t *testing.T) {
 		if id, err := big.IDForURL(ctx, p.URL); err != nil || id != p.ID {
 			t.Fatalf("IDForURL(%q) = %q, %v", p.URL, id, err)
 		}
+	}
+}
+
+// TestEditRenamesNoBucket edits one post and deletes another: their shards get new names,
+// but lookup buckets name no shard file, so only the buckets of the deleted post's ID and
+// URL change; the shard table (two levels here) finds every post of both builds.
+func TestEditRenamesNoBucket(t *testing.T) {
+	ctx := context.Background()
+	sizes := Sizes{ShardBytes: 4096, BucketPosts: 16}
+	build := func(posts []*post.Post) (string, *Manifest) {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, false, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := BuildSized(w, posts, Site{}, sizes)
+		if _, err := w.Finish(m); err != nil {
+			t.Fatal(err)
+		}
+		return dir, m
+	}
+	posts := synthPosts(500)
+	before, m := build(posts)
+	if m.Shards.Depth < 1 {
+		t.Fatalf("the shard table of %d shards has depth %d, want sub-tables", m.Shards.Len, m.Shards.Depth)
+	}
+	edited := *posts[250]
+	edited.Body += "A correction.\n"
+	changed := append(append(append([]*post.Post{}, posts[:100]...), posts[101:250]...), &edited)
+	changed = append(changed, posts[251:]...)
+	after, _ := build(changed)
+	names := func(dir, kind string) map[string]bool {
+		out := map[string]bool{}
+		for name := range readTree(t, dir) {
+			if strings.HasPrefix(name, kind+"/") {
+				out[name] = true
+			}
+		}
+		return out
+	}
+	newNames := func(kind string) int {
+		was, n := names(before, kind), 0
+		for name := range names(after, kind) {
+			if !was[name] {
+				n++
+			}
+		}
+		return n
+	}
+	if n := newNames("k"); n > 2 {
+		t.Errorf("%d lookup buckets got new names, want at most 2 (the deleted post's ID and URL)", n)
+	}
+	if n := newNames("p"); n == 0 || n > 4 {
+		t.Errorf("%d shards got new names, want 1 to 4 (around the edit and the delete)", n)
+	}
+	for dir, ps := range map[string][]*post.Post{before: posts, after: changed} {
+		r := openDir(t, dir)
+		for _, p := range ps {
+			got, err := r.Post(ctx, p.ID)
+			if err != nil || got.ID != p.ID || got.Body != p.Body {
+				t.Fatalf("Post(%q) = %v, %v", p.ID, got, err)
+			}
+		}
+	}
+	if _, err := openDir(t, after).Post(ctx, posts[100].ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the deleted post: %v, want ErrNotFound", err)
 	}
 }

@@ -15,7 +15,9 @@ import "fmt"
 const Format = "folio-bundle"
 
 // Version is the format version this package writes and reads. A reader refuses any other.
-const Version = 1
+// Version 2: lookup buckets give a post's Key rather than its shard file, and the manifest's
+// Shards table finds the shard by Key, so that a rewritten shard renames no bucket.
+const Version = 2
 
 // EntryFile is the one file with a fixed name; everything else is reached from it.
 const EntryFile = "folio.json"
@@ -80,6 +82,9 @@ type Manifest struct {
 	All List `json:"all"`
 	// Lookup has the lookup buckets, found by Bucket(key, Lookup.Len).
 	Lookup Table `json:"lookup"`
+	// Shards has the post shards in bundle order, with the Key of each one's first post:
+	// the shard of a post is the last whose first Key is not after the post's.
+	Shards Table `json:"shards"`
 	// Terms names the term index file of each taxonomy: "categories", "tags", "years", "months".
 	Terms map[string]string `json:"terms"`
 	// Extra holds files other parts of Folio add (search data), by name.
@@ -90,11 +95,32 @@ type Manifest struct {
 var Taxonomies = []string{"categories", "tags", "years", "months"}
 
 // Table names a sequence of Len files. When Depth is 0, Files are those files; otherwise
-// each of Files is a table file of Depth-1 covering TableFanout^Depth of them.
+// each of Files is a table file of Depth-1 covering TableFanout^Depth of them. A keyed table
+// (the shards) also has Keys: the first Key of each of Files, in order.
 type Table struct {
 	Len   int      `json:"len"`
 	Depth int      `json:"depth,omitempty"`
 	Files []string `json:"files"`
+	Keys  []Key    `json:"keys,omitempty"`
+}
+
+// Key is a post's place in bundle order (see Sorted): its date as Unix seconds and
+// nanoseconds, then its file. Keys compare in that order (Less).
+type Key struct {
+	Sec  int64  `json:"t"`
+	Nsec int    `json:"n,omitempty"`
+	File string `json:"f"`
+}
+
+// Less reports whether k comes before o in bundle order.
+func (k Key) Less(o Key) bool {
+	if k.Sec != o.Sec {
+		return k.Sec < o.Sec
+	}
+	if k.Nsec != o.Nsec {
+		return k.Nsec < o.Nsec
+	}
+	return k.File < o.File
 }
 
 // List is a sequence of entries, oldest first, cut into pages of PageSize entries; only
@@ -151,16 +177,12 @@ type Shard struct {
 	Posts []Post `json:"posts"`
 }
 
-// Bucket is one lookup bucket: where each post ID lives and which ID each URL shows.
+// Bucket is one lookup bucket: the Key of each post ID (which finds its shard in the
+// manifest's Shards) and which ID each URL shows. A bucket names no shard file, so a
+// rewritten shard (an edit, a post added or deleted beside it) renames no bucket.
 type Bucket struct {
-	IDs  map[string]Location `json:"ids"`
-	URLs map[string]string   `json:"urls"`
-}
-
-// Location is a post's shard file and its index within it.
-type Location struct {
-	Shard string `json:"shard"`
-	Index int    `json:"index"`
+	IDs  map[string]Key    `json:"ids"`
+	URLs map[string]string `json:"urls"`
 }
 
 // TermIndex lists the terms of one taxonomy, sorted by name.

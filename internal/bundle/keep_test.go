@@ -83,3 +83,78 @@ func TestReadBack(t *testing.T) {
 		t.Error("a missing file read back")
 	}
 }
+
+// TestTrustedCopies rebuilds into the same folder with the former writer's record of its
+// copies: good copies are kept on the record's word (not decompressed), a copy damaged in
+// place (same size, other bytes) is still found and written again, a damaged record
+// trusts nothing, and the tree equals a fresh build's.
+func TestTrustedCopies(t *testing.T) {
+	posts := synthPosts(60)
+	dir, record := t.TempDir(), filepath.Join(t.TempDir(), "copies.bin")
+	build := func() Stats {
+		t.Helper()
+		w, err := NewWriter(dir, true, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.TrustCopies(record)
+		st, err := w.Finish(Build(w, posts, Site{Title: "Synthetic <archive>", BaseURL: "/"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.SaveCopies(record); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	first := build()
+	if first.Trusted != 0 {
+		t.Errorf("the first build trusted %d copies, want 0", first.Trusted)
+	}
+	if st := build(); st.Trusted != 2*st.Files || st.Compressed != 0 {
+		t.Errorf("a rebuild trusted %d copies and compressed %d files, want %d and 0", st.Trusted, st.Compressed, 2*st.Files)
+	}
+	var damaged string
+	for name := range readTree(t, dir) {
+		if filepath.Ext(name) == ".gz" && name != EntryFile+".gz" {
+			damaged = name
+			break
+		}
+	}
+	good, err := os.ReadFile(filepath.Join(dir, damaged))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Clone(good)
+	bad[len(bad)/2] ^= 0x55
+	if err := os.WriteFile(filepath.Join(dir, damaged), bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if st := build(); st.Compressed != 1 || st.Trusted != 2*st.Files-1 {
+		t.Errorf("with a copy damaged in place the rebuild compressed %d files (want 1) and trusted %d copies (want %d)", st.Compressed, st.Trusted, 2*st.Files-1)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, damaged)); err != nil || !bytes.Equal(b, good) {
+		t.Errorf("the damaged copy was not written again (%v)", err)
+	}
+	rec, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(record, rec[:len(rec)-5], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if st := build(); st.Trusted != 0 || st.Compressed != 0 {
+		t.Errorf("with a damaged record the rebuild trusted %d copies and compressed %d files, want 0 and 0", st.Trusted, st.Compressed)
+	}
+	fresh := t.TempDir()
+	buildInto(t, fresh, posts, 0)
+	got, want := readTree(t, dir), readTree(t, fresh)
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("%s differs from a fresh build's", name)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files, a fresh build %d", len(got), len(want))
+	}
+}

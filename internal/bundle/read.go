@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -173,24 +174,124 @@ func (r *Reader) bucket(ctx context.Context, key string) (*Bucket, error) {
 	return load[Bucket](ctx, r, name)
 }
 
-// Post returns the post with the given ID.
+// Post returns the post with the given ID: its Key from its lookup bucket, its shard from
+// the shard table.
 func (r *Reader) Post(ctx context.Context, id string) (*Post, error) {
 	b, err := r.bucket(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	loc, ok := b.IDs[id]
+	key, ok := b.IDs[id]
 	if !ok {
 		return nil, fmt.Errorf("post %q: %w", id, ErrNotFound)
 	}
-	p, err := r.ShardPost(ctx, loc.Shard, loc.Index)
+	shard, err := r.shardOf(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	if p.ID != id {
-		return nil, &DataError{File: loc.Shard, Err: fmt.Errorf("post %q is not where the lookup says", id)}
+	return r.postIn(ctx, shard, id)
+}
+
+// shardOf returns the shard that holds the post at key: the last of the shard table whose
+// first Key is not after key.
+func (r *Reader) shardOf(ctx context.Context, key Key) (string, error) {
+	t := r.m.Shards
+	name := "the shard table"
+	if t.Depth > maxTableDepth {
+		return "", &DataError{File: name, Err: fmt.Errorf("depth %d", t.Depth)}
 	}
-	return p, nil
+	for {
+		if len(t.Keys) != len(t.Files) || len(t.Files) == 0 {
+			return "", &DataError{File: name, Err: fmt.Errorf("%d keys for %d files", len(t.Keys), len(t.Files))}
+		}
+		j := sort.Search(len(t.Keys), func(i int) bool { return key.Less(t.Keys[i]) }) - 1
+		if j < 0 {
+			return "", &DataError{File: name, Err: fmt.Errorf("no shard holds the post of %s", key.File)}
+		}
+		if t.Depth == 0 {
+			return t.Files[j], nil
+		}
+		sub, err := load[Table](ctx, r, t.Files[j])
+		if err != nil {
+			return "", err
+		}
+		if sub.Depth != t.Depth-1 { // else a table that names itself would loop
+			return "", &DataError{File: t.Files[j], Err: fmt.Errorf("sub-table of depth %d in a table of depth %d", sub.Depth, t.Depth)}
+		}
+		t, name = *sub, t.Files[j]
+	}
+}
+
+// postIn returns the post with the given ID from a shard. It decodes only that post's line
+// of the shard (found by the ID that starts it) and keeps the post, as ShardPost does.
+func (r *Reader) postIn(ctx context.Context, shard, id string) (*Post, error) {
+	key := shard + "@" + id
+	r.mu.Lock()
+	v, ok := r.cache[key]
+	if !ok {
+		v = r.cache[shard]
+	}
+	r.mu.Unlock()
+	switch v := v.(type) {
+	case *Post:
+		c := *v // callers may change their copy
+		return &c, nil
+	case *Shard:
+		return postWithID(shard, v, id)
+	}
+	data, err := r.fetchShard(ctx, shard)
+	if err != nil {
+		return nil, &DataError{File: shard, Err: err}
+	}
+	line, ok := shardLineOf(data, id)
+	if !ok {
+		var s Shard
+		if err := json.Unmarshal(data, &s); err != nil {
+			return nil, &DataError{File: shard, Err: fmt.Errorf("damaged: %w", err)}
+		}
+		r.keep(shard, &s)
+		return postWithID(shard, &s, id)
+	}
+	var p Post
+	if err := json.Unmarshal(line, &p); err != nil {
+		return nil, &DataError{File: shard, Err: fmt.Errorf("damaged: post %q: %w", id, err)}
+	}
+	if p.ID != id {
+		return nil, &DataError{File: shard, Err: fmt.Errorf("post %q is not where the lookup says", id)}
+	}
+	c := p
+	r.keep(key, &c)
+	return &p, nil
+}
+
+func postWithID(shard string, s *Shard, id string) (*Post, error) {
+	for _, p := range s.Posts {
+		if p.ID == id {
+			return &p, nil
+		}
+	}
+	return nil, &DataError{File: shard, Err: fmt.Errorf("post %q is not where the lookup says", id)}
+}
+
+// shardLineOf returns the line of a shard written one post per line that holds the post
+// with the given ID (each line starts with it), without the comma.
+func shardLineOf(data []byte, id string) ([]byte, bool) {
+	if !bytes.HasPrefix(data, []byte(shardHead)) || !bytes.HasSuffix(data, []byte(shardTail)) {
+		return nil, false
+	}
+	start := append(append([]byte(`{"id":`), encode(id)...), ',')
+	rest := data[len(shardHead) : len(data)-len(shardTail)+1] // keep the last line's newline
+	for len(rest) > 0 {
+		k := bytes.IndexByte(rest, '\n')
+		if k < 0 {
+			return nil, false
+		}
+		if line := rest[:k]; bytes.HasPrefix(line, start) {
+			return bytes.TrimSuffix(line, []byte(",")), true
+		}
+		rest = rest[k+1:]
+	}
+	return nil, false
 }
 
 // Shards hold one post per line between these two lines.

@@ -42,6 +42,10 @@ type Writer struct {
 	// encoded counts the bytes of every Put, duplicates included: the work of a build,
 	// which must grow linearly with its input (tests check it).
 	encoded atomic.Int64
+	// trusted are the hashes of the copies a former build wrote or checked (see
+	// TrustCopies); copies holds those of this build's, for the next.
+	trusted map[string]copySums
+	copies  map[string]copySums
 }
 
 // OnWrite sets a function called after each new file is written, with the count so far.
@@ -68,6 +72,9 @@ type Stats struct {
 	// Compressed counts the files whose copies this build made; the others' copies were
 	// kept from a former build, or there are none.
 	Compressed int
+	// Trusted counts the copies kept because their bytes hash to the former build's record
+	// (see TrustCopies), without decompressing them.
+	Trusted int
 }
 
 // NewWriter prepares dir (created when missing) for a bundle. With compress set, every
@@ -84,7 +91,8 @@ func NewWriter(dir string, compress bool, workers int) (*Writer, error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	w := &Writer{dir: dir, compress: compress, jobs: make(chan job, 4*workers), names: map[string]bool{}, dirs: map[string]bool{}}
+	w := &Writer{dir: dir, compress: compress, jobs: make(chan job, 4*workers), names: map[string]bool{}, dirs: map[string]bool{},
+		copies: map[string]copySums{}}
 	for range workers {
 		w.wg.Go(func() {
 			for j := range w.jobs {
@@ -149,18 +157,23 @@ func (w *Writer) write(j job) error {
 	compress := w.compress && j.compress
 	var br, gz []byte
 	var brKept, gzKept bool
+	var sums copySums
 	if compress {
-		// Compressing is most of a rebuild's writing: copies of a former build that
-		// decompress to the data are kept (decompressing costs a fraction).
+		// Compressing is most of a rebuild's writing: copies of a former build that are
+		// copies of the data are kept, known by the record's hash (see TrustCopies) or
+		// else by decompressing them (which costs a fraction of compressing).
 		if !fresh {
-			br, brKept = keptCopy(path+".br", j.data, func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil })
-			gz, gzKept = keptCopy(path+".gz", j.data, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
+			known := w.trusted[j.name]
+			br, sums.br, brKept = keptCopy(path+".br", j.data, known.br, func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil })
+			gz, sums.gz, gzKept = keptCopy(path+".gz", j.data, known.gz, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
 		}
 		if !brKept {
 			br = brotliBytes(j.data)
+			sums.br = sumOf(br)
 		}
 		if !gzKept {
 			gz = gzipBytes(j.data)
+			sums.gz = sumOf(gz)
 		}
 	}
 	if fresh {
@@ -184,6 +197,9 @@ func (w *Writer) write(j job) error {
 		}
 	}
 	w.mu.Lock()
+	if compress {
+		w.copies[j.name] = sums
+	}
 	w.stats.Files++
 	w.stats.Bytes += int64(len(j.data))
 	if w.compress && !j.compress { // served as it is
@@ -191,6 +207,12 @@ func (w *Writer) write(j job) error {
 	}
 	if compress && (!brKept || !gzKept) {
 		w.stats.Compressed++
+	}
+	if brKept && sums.br == w.trusted[j.name].br {
+		w.stats.Trusted++
+	}
+	if gzKept && sums.gz == w.trusted[j.name].gz {
+		w.stats.Trusted++
 	}
 	w.stats.BrotliBytes += int64(len(br))
 	w.stats.GzipBytes += int64(len(gz))
@@ -209,26 +231,32 @@ func sameContent(path string, data []byte) bool {
 }
 
 // keptCopy returns the compressed copy at path, and true, when it is a regular file that
-// decompresses (through open) to exactly data.
-func keptCopy(path string, data []byte, open func(io.Reader) (io.Reader, error)) ([]byte, bool) {
+// decompresses (through open) to exactly data, or whose bytes hash to known (the hash of a
+// copy of data that a former build wrote or checked, see TrustCopies): hashing costs a
+// fraction of decompressing, and finds a copy damaged in place as surely.
+func keptCopy(path string, data []byte, known copySum, open func(io.Reader) (io.Reader, error)) ([]byte, copySum, bool) {
 	st, err := os.Lstat(path)
 	if err != nil || !st.Mode().IsRegular() {
-		return nil, false
+		return nil, copySum{}, false
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, false
+		return nil, copySum{}, false
+	}
+	sum := sumOf(b)
+	if known != (copySum{}) && sum == known {
+		return b, sum, true
 	}
 	r, err := open(bytes.NewReader(b))
 	if err != nil {
-		return nil, false
+		return nil, copySum{}, false
 	}
 	// One byte more than data: a longer stream is not a copy of it.
 	got, err := io.ReadAll(io.LimitReader(r, int64(len(data))+1))
 	if err != nil || !bytes.Equal(got, data) {
-		return nil, false
+		return nil, copySum{}, false
 	}
-	return b, true
+	return b, sum, true
 }
 
 // mkdir creates a kind folder once.

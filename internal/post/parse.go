@@ -208,6 +208,8 @@ func (p *parser) parse(data []byte) (*Post, error) {
 	}
 	if v, _, ok := fm.scalar("excerpt"); ok && strings.TrimSpace(v) != "" {
 		post.Excerpt = plainExcerpt(v, post.Format)
+	} else if p.cfg.ExcerptMemo != nil {
+		post.Excerpt = p.cfg.ExcerptMemo(post.Body, sep, post.Format, func() string { return excerpt(post.Body, sep, post.Format) })
 	} else {
 		post.Excerpt = excerpt(post.Body, sep, post.Format)
 	}

@@ -184,8 +184,8 @@ func build(posts, out string, full bool) (timing, error) {
 	t := timing{time.Since(start).Seconds(), cpuSeconds() - cpu0}
 	fmt.Printf("  built %s: %d posts, %d analyses reused, %s\n", out, rep.Built, rep.Reused, t)
 	ss := rep.Search
-	fmt.Printf("    search: %d segments (written afresh: %v; %d posts new or edited, %d tombstones, %d segments merged, %d files kept); %d of %d data files compressed\n",
-		ss.Segments, ss.Rebuilt, ss.Fresh, ss.Tombstones, ss.Merged, ss.Kept, rep.Bundle.Compressed, rep.Bundle.Files)
+	fmt.Printf("    search: %d segments (written afresh: %v; %d posts new or edited, %d tombstones, %d segments merged, %d files kept); %d of %d data files compressed, %d copies kept on their record's word\n",
+		ss.Segments, ss.Rebuilt, ss.Fresh, ss.Tombstones, ss.Merged, ss.Kept, rep.Bundle.Compressed, rep.Bundle.Files, rep.Bundle.Trusted)
 	return t, nil
 }
 

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"folio/internal/bundle"
 )
 
 // TestXSSPostIsInert opens the demo's sanitizer test post, whose body holds real XSS
@@ -79,7 +82,7 @@ func breakFile(t *testing.T, path string, data []byte) {
 func TestBundleOfAnotherVersion(t *testing.T) {
 	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", nil)
 	m, _ := os.ReadFile(filepath.Join(s.Dir, "data/folio.json"))
-	breakFile(t, filepath.Join(s.Dir, "data/folio.json"), []byte(strings.Replace(string(m), `"version":1`, `"version":2`, 1)))
+	breakFile(t, filepath.Join(s.Dir, "data/folio.json"), []byte(strings.Replace(string(m), fmt.Sprintf(`"version":%d`, bundle.Version), `"version":99`, 1)))
 	b := NewBrowser(t)
 	b.Allow("409") // the API's answer for the stale bundle
 	b.Run(20*time.Second, chromedp.Navigate(s.URL))
