@@ -16,10 +16,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"folio/internal/builder"
 	"folio/internal/server"
 	"folio/internal/sharedtest"
-	"folio/site"
 )
 
 // TestSaveWholeArchiveOffline saves a whole generated archive (FOLIO_OFFLINE_SITE: a site
@@ -243,16 +241,7 @@ func TestSaveUpdateBig(t *testing.T) {
 	usage := func() float64 { return Eval[float64](b, `navigator.storage.estimate().then((e) => e.usage)`) }
 	saved := usage()
 
-	for i := range 50 {
-		name := fmt.Sprintf("2030-01-%02d-update-%d.md", i%28+1, i)
-		body := fmt.Sprintf("---\ntitle: Update post %d\ncategories: tea\n---\nA new post about kettles, number %d.\n", i, i)
-		if err := os.WriteFile(filepath.Join(posts, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := builder.Build(builder.Options{Posts: posts, Out: s.Dir, Site: site.Files()}); err != nil {
-		t.Fatal(err)
-	}
+	addUpdatePosts(t, posts, s.Dir)
 	plan := readOfflinePlan(t, s.Dir)
 	var up struct {
 		Fetched, Files, Removed, Repacked int64

@@ -34,6 +34,22 @@ type offlinePlan struct {
 	Shards map[string]map[string][]int
 }
 
+// addUpdatePosts adds 50 posts dated 2030 in the category tea to posts and rebuilds the
+// site in dir: an update for a saved archive.
+func addUpdatePosts(t *testing.T, posts, dir string) {
+	t.Helper()
+	for i := range 50 {
+		name := fmt.Sprintf("2030-01-%02d-update-%d.md", i%28+1, i)
+		body := fmt.Sprintf("---\ntitle: Update post %d\ncategories: tea\n---\nA new post about kettles, number %d.\n", i, i)
+		if err := os.WriteFile(filepath.Join(posts, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := builder.Build(builder.Options{Posts: posts, Out: dir, Site: site.Files()}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func readOfflinePlan(t *testing.T, dir string) offlinePlan {
 	t.Helper()
 	var m struct{ Extra map[string]string }
@@ -324,16 +340,7 @@ func TestSaveUpdate(t *testing.T) {
 	var first struct{ Files, Bytes, Fetched int64 }
 	unmarshal(t, Eval[string](b, `folio.offline.save({all: true}).then(JSON.stringify)`), &first)
 
-	for i := range 50 {
-		name := fmt.Sprintf("2030-01-%02d-update-%d.md", i%28+1, i)
-		body := fmt.Sprintf("---\ntitle: Update post %d\ncategories: tea\n---\nA new post about kettles, number %d.\n", i, i)
-		if err := os.WriteFile(filepath.Join(posts, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := builder.Build(builder.Options{Posts: posts, Out: s.Dir, Site: site.Files()}); err != nil {
-		t.Fatal(err)
-	}
+	addUpdatePosts(t, posts, s.Dir)
 	plan := readOfflinePlan(t, s.Dir)
 
 	// The next navigation in the page asks for folio.json and shows the notice.
