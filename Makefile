@@ -60,8 +60,8 @@ test: wasm worker-wasm
 	$(GO) vet ./...
 	$(WASM_ENV) $(GO) vet ./internal/jsbridge ./wasm/...
 	$(GO) test -count=1 -timeout 25m $$($(GO) list ./... | grep -v '/scripts/edge$$')
-	@# The Workers test alone, not beside the browser tests: under that load workerd
-	@# (1.20260426.1) was seen to livelock in V8's garbage collector (README, Cloudflare Workers).
+	@# The Workers test alone, not beside the browser tests: it measures, and an older
+	@# workerd (1.20260426.1) was seen to livelock under load (README, Cloudflare Workers).
 	$(GO) test -count=1 -timeout 15m ./scripts/edge
 	cd wasm/bboltshim && $(GO) vet ./... && $(GO) test -count=1 ./...
 	PATH="$(GOROOT)/lib/wasm:$$PATH" $(WASM_ENV) $(GO) test -count=1 ./internal/jsbridge ./internal/render ./internal/bundle ./internal/archive ./internal/search/... ./wasm/blevecheck

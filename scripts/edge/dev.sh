@@ -15,7 +15,7 @@ if [ ! -f "$dir/wrangler.jsonc" ]; then
 	echo "dev.sh: no worker in $dir: run make worker first" >&2
 	exit 1
 fi
-if [ ! -f "$here/node_modules/wrangler/bin/wrangler.js" ]; then
+if [ ! -f "$here/node_modules/wrangler/bin/wrangler.js" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
 	(cd "$here" && npm ci --no-audit --no-fund)
 fi
 home=$(mktemp -d)

@@ -1,7 +1,9 @@
 // Package edge runs Folio's Cloudflare Worker locally under wrangler dev (workerd), fully
 // offline, for its test (edge_test.go) and the load generator (scripts/loadedge). wrangler
-// is pinned in package.json (4.86.0, the newest that runs on Node 20) and installed with
-// npm ci into scripts/edge/node_modules on first use.
+// is pinned in package.json (4.86.0, the newest that runs on Node 20), with the workerd
+// under it raised to 1.20261123.1 (an npm override: the 1.20260426.1 that wrangler 4.86.0
+// brings was seen to livelock after concurrent searches, README), and installed with npm
+// ci into scripts/edge/node_modules on first use and whenever package-lock.json changes.
 package edge
 
 import (
@@ -27,13 +29,14 @@ import (
 var Offline = []string{"WRANGLER_SEND_METRICS=false", "CLOUDFLARE_CF_FETCH_ENABLED=false", "WRANGLER_HIDE_BANNER=true", "NO_COLOR=1"}
 
 // Install returns the path of wrangler's command in dir (scripts/edge), running npm ci
-// there first when it is not installed.
+// there first when it is not installed or package-lock.json is newer than what npm last
+// installed (node_modules/.package-lock.json).
 func Install(dir string) (string, error) {
 	js, err := filepath.Abs(filepath.Join(dir, "node_modules", "wrangler", "bin", "wrangler.js"))
 	if err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(js); err == nil {
+	if _, err := os.Stat(js); err == nil && installed(dir) {
 		return js, nil
 	}
 	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
@@ -45,6 +48,17 @@ func Install(dir string) (string, error) {
 		return "", fmt.Errorf("npm ci in %s did not install wrangler: %w", dir, err)
 	}
 	return js, nil
+}
+
+// installed reports whether npm's record of what it installed in dir is at least as new as
+// dir's package-lock.json.
+func installed(dir string) bool {
+	lock, err := os.Stat(filepath.Join(dir, "package-lock.json"))
+	if err != nil {
+		return false
+	}
+	done, err := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json"))
+	return err == nil && !done.ModTime().Before(lock.ModTime())
 }
 
 // BuildFolio builds the folio command into dir and returns its path. It needs the Worker
