@@ -5,9 +5,12 @@ package sharedtest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // Dir returns the shared folder, or skips (fails in CI) when it is not there. FOLIO_SHARED
@@ -32,6 +35,23 @@ func Dir(t testing.TB) string {
 func Corpus(t testing.TB, name string) string {
 	t.Helper()
 	return filepath.Join(Dir(t), "corpus", name, "_posts")
+}
+
+// Generated writes n posts (seed 1) with shared/tools/gencorpus into a temporary folder
+// and returns it: its _posts folder and needles.json (the planted queries and their
+// expected hit counts).
+func Generated(t testing.TB, n int) string {
+	t.Helper()
+	tool := filepath.Join(Dir(t), "tools", "gencorpus")
+	dir := filepath.Join(t.TempDir(), "corpus")
+	start := time.Now()
+	cmd := exec.Command("go", "run", ".", "-n", strconv.Itoa(n), "-seed", "1", "-out", dir)
+	cmd.Dir = tool
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gencorpus -n %d: %v\n%s", n, err, out)
+	}
+	t.Logf("gencorpus %d posts: %.1f s", n, time.Since(start).Seconds())
+	return dir
 }
 
 // SeedDir returns the shared folder for a fuzz target's seeds, or "" when it is missing: the

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,20 +21,29 @@ import (
 	"folio/internal/sharedtest"
 )
 
-// TestSaveWholeArchiveOffline saves a whole generated archive (FOLIO_OFFLINE_SITE: a site
-// built from gencorpus; FOLIO_OFFLINE_CORPUS: its corpus folder, for needles.json), goes
+// TestSaveWholeArchiveOffline saves a whole generated archive (10k posts from gencorpus,
+// built here; or FOLIO_OFFLINE_SITE: a site built from gencorpus, with
+// FOLIO_OFFLINE_CORPUS: its corpus folder, for needles.json), goes
 // offline (server stopped and the browser's network off), and runs the benchmark queries
 // (shared/bench/peers/queries.json and the corpus's needles) in a fresh viewer: the same
 // totals and hit ids as online. It prints the figures: bytes stored against the site's
 // brotli size, save throughput against a plain parallel download of the same files (in
 // FOLIO_OFFLINE_ROUNDS rounds, for the spread), and where the memory goes while saving
-// (see memProbe). Heavy (minutes at 10k posts), so it runs only when asked.
+// (see memProbe). It takes about two minutes at 10k posts.
 func TestSaveWholeArchiveOffline(t *testing.T) {
-	dir := os.Getenv("FOLIO_OFFLINE_SITE")
+	dir, corpus := os.Getenv("FOLIO_OFFLINE_SITE"), os.Getenv("FOLIO_OFFLINE_CORPUS")
 	if dir == "" {
-		t.Skip("set FOLIO_OFFLINE_SITE (a site built from gencorpus) and FOLIO_OFFLINE_CORPUS to run this measurement")
+		corpus = sharedtest.Generated(t, 10000)
+		start := time.Now()
+		dir = BuildSite(t, filepath.Join(corpus, "_posts"), "", nil).Dir
+		t.Logf("folio build of %s: %.1f s", corpus, time.Since(start).Seconds())
+	} else if corpus == "" {
+		t.Fatal("FOLIO_OFFLINE_SITE needs FOLIO_OFFLINE_CORPUS: the corpus it was built from (for needles.json)")
 	}
-	queries := benchQueries(t, filepath.Join(sharedtest.Dir(t), "bench/peers/queries.json"), filepath.Join(os.Getenv("FOLIO_OFFLINE_CORPUS"), "needles.json"))
+	queries := benchQueries(t, filepath.Join(sharedtest.Dir(t), "bench/peers/queries.json"), filepath.Join(corpus, "needles.json"))
+	if len(queries) != 28 {
+		t.Fatalf("%d benchmark queries, want 28", len(queries))
+	}
 	plan := readOfflinePlan(t, dir)
 	var brotli, raw int64
 	for i := range plan.Files {
@@ -170,6 +180,10 @@ func TestSaveWholeArchiveOffline(t *testing.T) {
 	offline := ask()
 	same := 0
 	for i, q := range queries {
+		if strings.HasPrefix(online[i], "error") {
+			t.Errorf("query %q online: %s", q, online[i])
+			continue
+		}
 		if offline[i] == online[i] {
 			same++
 			continue

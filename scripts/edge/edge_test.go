@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -182,14 +181,7 @@ func queriesOf(qs []string) []query {
 func gencorpus(t *testing.T, n int) (string, []query) {
 	t.Helper()
 	shared := sharedtest.Dir(t)
-	dir := filepath.Join(t.TempDir(), "corpus")
-	start := time.Now()
-	cmd := exec.Command("go", "run", ".", "-n", strconv.Itoa(n), "-seed", "1", "-out", dir)
-	cmd.Dir = filepath.Join(shared, "tools", "gencorpus")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gencorpus: %v\n%s", err, out)
-	}
-	t.Logf("gencorpus %d posts: %.1f s", n, time.Since(start).Seconds())
+	dir := sharedtest.Generated(t, n)
 	var peers struct{ Queries []string }
 	readJSON(t, filepath.Join(shared, "bench", "peers", "queries.json"), &peers)
 	var needles struct {
