@@ -344,7 +344,7 @@
       this.seq = 0;
       this.items = [];
       this.active = -1;
-      this.lastInput = 0;
+      this.lastInput = -Infinity; // the first key searches at once, however soon after the page loaded
       this.onKey = (ev) => this.shortcut(ev);
     }
 
