@@ -12,6 +12,7 @@
 // copies, as served), whether the rebuild's data equals the full build's, and whether its
 // answers to the benchmark queries do. With -days D it does D such updates in a row, each
 // rebuilt (a line per day), and builds the last day's posts from scratch.
+// With -compare it builds nothing and compares the last run's two outputs again.
 package main
 
 import (
@@ -48,6 +49,7 @@ func run() error {
 	shared := flag.String("shared", "../shared", "the shared folder (tools/gencorpus)")
 	days := flag.Int("days", 1, "daily updates in a row, each rebuilt into the same output (the full build is of the last day's posts)")
 	profile := flag.String("profile", "", "write CPU profiles of the rebuild and the full build to PROFILE-rebuild.prof and PROFILE-full.prof")
+	compare := flag.Bool("compare", false, "build nothing: compare the answers and cold costs of the last run's rebuild and full build (WORK/update-N)")
 	flag.Parse()
 	if *n < 1000 {
 		return fmt.Errorf("-n %d: use at least 1000 posts (10 are edited and 5 deleted)", *n)
@@ -58,6 +60,13 @@ func run() error {
 	}
 	dir := filepath.Join(*work, fmt.Sprintf("update-%d", *n))
 	posts, out, full := filepath.Join(dir, "_posts"), filepath.Join(dir, "out"), filepath.Join(dir, "full")
+	if *compare {
+		queries, err := benchQueries(*shared, gen)
+		if err != nil {
+			return fmt.Errorf("the benchmark queries: %w", err)
+		}
+		return compareAnswers(out, full, queries)
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
