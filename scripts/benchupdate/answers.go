@@ -43,6 +43,7 @@ func benchQueries(shared, gen string) ([]string, error) {
 type cold struct {
 	sent, root int64
 	fetches    int
+	names      []string // the search files fetched (the root apart)
 }
 
 // coldSearch opens out's search data afresh (empty caches) and runs q: its answer as JSON
@@ -92,6 +93,7 @@ func coldSearch(out, q string, o search.Options) (string, cold, error) {
 		}
 		c.sent += served(filepath.Join(dir, filepath.FromSlash(name)))
 		c.fetches++
+		c.names = append(c.names, name)
 	}
 	return string(ans), c, nil
 }
@@ -120,7 +122,7 @@ func served(path string) int64 {
 // newest first) and prints whether the answers are the same, and what the search data
 // of each costs a cold query (brotli as served, the metadata included; the root apart)
 // and how many search files it fetches.
-func compareAnswers(rebuilt, full string, queries []string) error {
+func compareAnswers(rebuilt, full string, queries []string, details bool) error {
 	differ := 0
 	var a, b []cold
 	for _, q := range queries {
@@ -179,5 +181,15 @@ func compareAnswers(rebuilt, full string, queries []string) error {
 		float64(med(sa))/1e3, float64(slices.Max(sa))/1e3, float64(sum(sa))/1e3, float64(med(sb))/1e3, float64(slices.Max(sb))/1e3, float64(sum(sb))/1e3, 100*float64(sum(sa)-sum(sb))/float64(sum(sb)))
 	fmt.Printf("cold query search files fetched: rebuild p50 %d, max %d, mean %.1f; full build p50 %d, max %d, mean %.1f; search root (brotli): rebuild %.1f kB, full build %.1f kB\n",
 		med(fa), slices.Max(fa), float64(sum(fa))/float64(len(fa)), med(fb), slices.Max(fb), float64(sum(fb))/float64(len(fb)), float64(a[0].root)/1e3, float64(b[0].root)/1e3)
-	return nil
+	if !details {
+		return nil
+	}
+	fmt.Println("per query (relevance), search data and files fetched: rebuild, full build")
+	for i, q := range queries {
+		fmt.Printf("  %-24q %7.1f kB %3d   %7.1f kB %3d\n", q, float64(a[i].sent)/1e3, a[i].fetches, float64(b[i].sent)/1e3, b[i].fetches)
+	}
+	if err := detail("rebuild", rebuilt, a); err != nil {
+		return err
+	}
+	return detail("full build", full, b)
 }

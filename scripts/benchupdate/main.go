@@ -50,6 +50,7 @@ func run() error {
 	days := flag.Int("days", 1, "daily updates in a row, each rebuilt into the same output (the full build is of the last day's posts)")
 	profile := flag.String("profile", "", "write CPU profiles of the rebuild and the full build to PROFILE-rebuild.prof and PROFILE-full.prof")
 	compare := flag.Bool("compare", false, "build nothing: compare the answers and cold costs of the last run's rebuild and full build (WORK/update-N)")
+	details := flag.Bool("detail", false, "print what the cold queries fetched, by kind of file and by segment")
 	flag.Parse()
 	if *n < 1000 {
 		return fmt.Errorf("-n %d: use at least 1000 posts (10 are edited and 5 deleted)", *n)
@@ -65,7 +66,7 @@ func run() error {
 		if err != nil {
 			return fmt.Errorf("the benchmark queries: %w", err)
 		}
-		return compareAnswers(out, full, queries)
+		return compareAnswers(out, full, queries, *details)
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		return err
@@ -132,7 +133,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("the benchmark queries: %w", err)
 	}
-	return compareAnswers(out, full, queries)
+	return compareAnswers(out, full, queries, *details)
 }
 
 // report prints what changed between two generations.
