@@ -177,6 +177,16 @@ func compareAnswers(rebuilt, full string, queries []string, details bool) error 
 		return t
 	}
 	sa, sb, fa, fb := sent(a), sent(b), fetches(a), fetches(b)
+	page := func(v []cold) []int64 {
+		out := make([]int64, len(v))
+		for i, c := range v {
+			out[i] = c.root + c.sent
+		}
+		return out
+	}
+	pa, pb := page(a), page(b)
+	fmt.Printf("cold page (search root and the query's search data, brotli): rebuild p50 %.1f kB, total %.0f kB; full build p50 %.1f kB, total %.0f kB (%+.1f%%)\n",
+		float64(med(pa))/1e3, float64(sum(pa))/1e3, float64(med(pb))/1e3, float64(sum(pb))/1e3, 100*float64(sum(pa)-sum(pb))/float64(sum(pb)))
 	fmt.Printf("cold query search data (brotli, metadata included, root apart): rebuild p50 %.1f kB, max %.1f kB, total %.0f kB; full build p50 %.1f kB, max %.1f kB, total %.0f kB (%+.1f%%)\n",
 		float64(med(sa))/1e3, float64(slices.Max(sa))/1e3, float64(sum(sa))/1e3, float64(med(sb))/1e3, float64(slices.Max(sb))/1e3, float64(sum(sb))/1e3, 100*float64(sum(sa)-sum(sb))/float64(sum(sb)))
 	fmt.Printf("cold query search files fetched: rebuild p50 %d, max %d, mean %.1f; full build p50 %d, max %d, mean %.1f; search root (brotli): rebuild %.1f kB, full build %.1f kB\n",

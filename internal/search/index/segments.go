@@ -79,6 +79,19 @@ type DocState struct {
 	Deleted bool   `json:"deleted,omitempty"`
 }
 
+// Docs returns the hash of every live doc of the state, by post file.
+func (s *State) Docs() map[string]string {
+	out := map[string]string{}
+	for _, sg := range s.Segments {
+		for _, d := range sg.Docs {
+			if !d.Deleted {
+				out[d.File] = d.Hash
+			}
+		}
+	}
+	return out
+}
+
 func (s *SegState) live() int {
 	n := 0
 	for i := range s.Docs {
@@ -89,8 +102,9 @@ func (s *SegState) live() int {
 	return n
 }
 
-// docHash hashes what decides a post's place and postings: its file, date, title and text.
-func docHash(p *post.Post) string {
+// DocHash hashes what decides a post's place and postings: its file, date, title and
+// text (DocState.Hash).
+func DocHash(p *post.Post) string {
 	h := sha256.New()
 	for _, s := range []string{p.File, p.Date.Format(time.RFC3339Nano), p.Title, string(p.Format), p.Body} {
 		_, _ = fmt.Fprintf(h, "%d:%s", len(s), s) // a hash takes every write
@@ -114,7 +128,7 @@ func Update(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout, a
 	start := time.Now()
 	sorted := bundle.Sorted(posts)
 	hashes := make([]string, len(sorted))
-	parallel(len(sorted), func(i int) { hashes[i] = docHash(sorted[i]) })
+	parallel(len(sorted), func(i int) { hashes[i] = DocHash(sorted[i]) })
 
 	u := &update{w: w, sorted: sorted, hashes: hashes, analyze: analyze, sizes: sizes}
 	u.stats.Docs = len(sorted)
@@ -324,6 +338,23 @@ func (u *update) plan(prev *State) bool {
 	return true
 }
 
+// outOfRoot keeps a later segment's term routes out of the root: when its top node is a
+// leaf (up to TopFanout chunks, a name or two each), that leaf becomes a route node file
+// of the segment, and the root's top node one entry naming it. Every page's first search
+// fetches the root, and the leaves of a day's segment made it 7 kB bigger (brotli) each;
+// the node is fetched by the first search that needs the segment, beside the first
+// segment's own route node, and then kept like the chunks (its name never changes).
+func (x *indexer) outOfRoot(top []byte) []byte {
+	n, err := format.DecodeNode(top)
+	if err != nil || !n.Leaf || len(n.Entries) == 0 {
+		return top
+	}
+	name := x.putRoute(top, true)
+	x.stats.Nodes++
+	x.stats.NodeBytes += int64(len(top))
+	return format.EncodeNode(&format.RouteNode{Entries: []format.Route{{Key: n.Entries[0].Key, File: name, Size: len(top)}}})
+}
+
 // tier is a segment's tier: log base MergeFactor of its live docs.
 func tier(n int) int {
 	t := 0
@@ -384,6 +415,9 @@ func (u *update) write() error {
 	top := x.writeTerms(terms)
 	if mergeErr != nil {
 		return mergeErr
+	}
+	if !u.stats.Rebuilt {
+		top = x.outOfRoot(top)
 	}
 	u.fresh.Root = format.Segment{Terms: top, TermTable: x.table(x.termLeaves, true), Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
 	u.fresh.Files = x.files
