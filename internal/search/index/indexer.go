@@ -28,6 +28,10 @@ type indexer struct {
 	stats WriteStats
 
 	termLeaves []format.Route // every term chunk's route entry, for the term table
+	// leafFanout, when set, is the most entries of the term routes' leaf nodes, which are
+	// then files even when they would fit in the top node (a later segment's, see
+	// SegmentFanout).
+	leafFanout int
 	tri        map[string]int // the trigram terms indexed (nil until collect picks them)
 
 	// filesMu guards files: the segment's files, for a later build to keep.
@@ -438,10 +442,13 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 // the build's (the shard routes).
 func (x *indexer) tree(entries []format.Route, seg bool) []byte {
 	leaf := true
-	for len(entries) > TopFanout {
+	for fanout := Fanout; len(entries) > TopFanout || leaf && seg && x.leafFanout > 0 && len(entries) > x.leafFanout; fanout = Fanout {
+		if leaf && seg && x.leafFanout > 0 {
+			fanout = x.leafFanout
+		}
 		var up []format.Route
-		for i := 0; i < len(entries); i += Fanout {
-			part := entries[i:min(i+Fanout, len(entries))]
+		for i := 0; i < len(entries); i += fanout {
+			part := entries[i:min(i+fanout, len(entries))]
 			data := format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: part})
 			up = append(up, format.Route{Key: part[0].Key, File: x.putRoute(data, seg), Size: len(data)})
 			x.stats.Nodes++

@@ -42,6 +42,11 @@ var (
 	// 43 % with full-size chunks (51 files), 22 % with half (90 files), 12 % with a
 	// quarter (172 files).
 	SmallSegment = 1000
+	// SegmentFanout is the most entries of a later segment's term route leaves, which
+	// are files of the segment, never in the root: the root is fetched by every page's
+	// first search, and a day's segment in it made it 7 kB bigger (brotli) each; a query
+	// fetches the leaves of its words (about 0.8 kB each, brotli), then keeps them.
+	SegmentFanout = 32
 )
 
 // StateVersion is the version of State's encoding.
@@ -338,23 +343,6 @@ func (u *update) plan(prev *State) bool {
 	return true
 }
 
-// outOfRoot keeps a later segment's term routes out of the root: when its top node is a
-// leaf (up to TopFanout chunks, a name or two each), that leaf becomes a route node file
-// of the segment, and the root's top node one entry naming it. Every page's first search
-// fetches the root, and the leaves of a day's segment made it 7 kB bigger (brotli) each;
-// the node is fetched by the first search that needs the segment, beside the first
-// segment's own route node, and then kept like the chunks (its name never changes).
-func (x *indexer) outOfRoot(top []byte) []byte {
-	n, err := format.DecodeNode(top)
-	if err != nil || !n.Leaf || len(n.Entries) == 0 {
-		return top
-	}
-	name := x.putRoute(top, true)
-	x.stats.Nodes++
-	x.stats.NodeBytes += int64(len(top))
-	return format.EncodeNode(&format.RouteNode{Entries: []format.Route{{Key: n.Entries[0].Key, File: name, Size: len(top)}}})
-}
-
 // tier is a segment's tier: log base MergeFactor of its live docs.
 func tier(n int) int {
 	t := 0
@@ -390,6 +378,7 @@ func (u *update) write() error {
 	}
 	x := &indexer{w: u.w, sizes: sizes, terms: map[string]uint32{}, analyze: u.analyze}
 	if !u.stats.Rebuilt {
+		x.leafFanout = SegmentFanout
 		// The trigram terms of the first segment, even none: every segment must hold the
 		// same ones.
 		x.tri = map[string]int{}
@@ -416,9 +405,7 @@ func (u *update) write() error {
 	if mergeErr != nil {
 		return mergeErr
 	}
-	if !u.stats.Rebuilt {
-		top = x.outOfRoot(top)
-	}
+
 	u.fresh.Root = format.Segment{Terms: top, TermTable: x.table(x.termLeaves, true), Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
 	u.fresh.Files = x.files
 	u.fresh.Docs = make([]DocState, len(u.freshPosts))
