@@ -378,7 +378,7 @@ func (u *update) write() error {
 	}
 	x := &indexer{w: u.w, sizes: sizes, terms: map[string]uint32{}, analyze: u.analyze}
 	if !u.stats.Rebuilt {
-		x.leafFanout = SegmentFanout
+		x.leafFanout, x.compressPos = SegmentFanout, true
 		// The trigram terms of the first segment, even none: every segment must hold the
 		// same ones.
 		x.tri = map[string]int{}
