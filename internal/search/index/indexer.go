@@ -34,7 +34,7 @@ type indexer struct {
 	leafFanout int
 	// compressPos writes position chunks with compressed copies (a later segment's).
 	compressPos bool
-	tri        map[string]int // the trigram terms indexed (nil until collect picks them)
+	tri         map[string]int // the trigram terms indexed (nil until collect picks them)
 
 	// filesMu guards files: the segment's files, for a later build to keep.
 	filesMu sync.Mutex
