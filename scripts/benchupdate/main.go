@@ -34,6 +34,7 @@ import (
 
 	"folio/internal/builder"
 	"folio/internal/bundle"
+	"folio/site"
 )
 
 func main() {
@@ -51,6 +52,7 @@ func run() error {
 	profile := flag.String("profile", "", "write CPU profiles of the rebuild and the full build to PROFILE-rebuild.prof and PROFILE-full.prof")
 	compare := flag.Bool("compare", false, "build nothing: compare the answers and cold costs of the last run's rebuild and full build (WORK/update-N)")
 	details := flag.Bool("detail", false, "print what the cold queries fetched, by kind of file and by segment")
+	flag.BoolVar(&withViewer, "viewer", false, "write the viewer too (make wasm first), so that scripts/benchsearch -site can measure both outputs in Chromium")
 	flag.Parse()
 	if *n < 1000 {
 		return fmt.Errorf("-n %d: use at least 1000 posts (10 are edited and 5 deleted)", *n)
@@ -175,6 +177,9 @@ func byKind(d Diff) string {
 	return s
 }
 
+// withViewer says the builds write the viewer too (-viewer).
+var withViewer bool
+
 // timing is one build's wall time and the CPU time (user and system) this process spent
 // in it: on a shared machine the CPU time compares builds better than the wall time.
 type timing struct{ wall, cpu float64 }
@@ -184,7 +189,11 @@ func (t timing) String() string { return fmt.Sprintf("%.1fs wall, %.1fs CPU", t.
 // build runs one build in this process and times it. full builds from scratch.
 func build(posts, out string, full bool) (timing, error) {
 	start, cpu0 := time.Now(), cpuSeconds()
-	rep, err := builder.Build(builder.Options{Posts: posts, Out: out, Assets: []string{}, Full: full})
+	o := builder.Options{Posts: posts, Out: out, Assets: []string{}, Full: full}
+	if withViewer {
+		o.Site = site.Files()
+	}
+	rep, err := builder.Build(o)
 	if err != nil {
 		return timing{}, fmt.Errorf("build %s: %w", out, err)
 	}
