@@ -476,7 +476,10 @@ func (x *indexer) putRoute(data []byte, seg bool) string {
 // when the entries fit in the top node anyway, or are more than MaxTableEntries. seg is
 // as for tree.
 func (x *indexer) table(entries []format.Route, seg bool) string {
-	if len(entries) <= TopFanout || len(entries) > MaxTableEntries {
+	// A later segment's routes have leaf nodes of their own (see leafFanout): its table
+	// spares the searches after the first their fetches.
+	split := seg && x.leafFanout > 0 && len(entries) > x.leafFanout
+	if len(entries) <= TopFanout && !split || len(entries) > MaxTableEntries {
 		return ""
 	}
 	data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})

@@ -45,7 +45,9 @@ var (
 	// SegmentFanout is the most entries of a later segment's term route leaves, which
 	// are files of the segment, never in the root: the root is fetched by every page's
 	// first search, and a day's segment in it made it 7 kB bigger (brotli) each; a query
-	// fetches the leaves of its words (about 0.8 kB each, brotli), then keeps them.
+	// fetches the leaves of its words (about 0.8 kB each, brotli), and the segment's route
+	// table (its whole leaf level, written whenever it has more than one leaf) comes in
+	// the background after the first search, as the first segment's does.
 	SegmentFanout = 32
 )
 
