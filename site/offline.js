@@ -537,7 +537,7 @@ export function makeOffline({ root, FolioError, emit, current }) {
       }
     }
     if (m.id === open.bundle && viewer === open.viewer) return null;
-    const u = { bundle: m.id, viewer, posts: m.posts, newPosts: Math.max(0, m.posts - (open.posts || 0)) };
+    const u = { bundle: m.id, viewer, posts: m.posts, newPosts: newPostsSince(m, open) };
     if (announced !== `${m.id} ${viewer}`) {
       announced = `${m.id} ${viewer}`;
       emit('update', u);
@@ -567,6 +567,22 @@ export function makeOffline({ root, FolioError, emit, current }) {
     const t1 = performance.now();
     const { removed, repacked } = await prune(await readParts());
     return { fetched, removed, files, repacked, seconds: (t1 - t0) / 1000, pruneSeconds: (performance.now() - t1) / 1000 };
+  }
+
+  /**
+   * newPostsSince counts the posts the builds after the open one added, from the entry's
+   * record of its latest builds (changes, newest first; deleted posts do not hide new
+   * ones). When the record does not reach back to the open build, or a build could not
+   * tell, it counts the difference of the totals instead.
+   */
+  function newPostsSince(m, open) {
+    let n = 0;
+    for (const c of m.changes || []) {
+      if (c.unknown) break;
+      n += c.added || 0;
+      if (c.since === open.bundle) return n;
+    }
+    return Math.max(0, m.posts - (open.posts || 0));
   }
 
   let timer = 0;

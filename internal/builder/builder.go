@@ -223,8 +223,9 @@ func Build(o Options) (*Report, error) {
 	var sstats index.WriteStats
 	cache := openAnalysisCache(o.Out, stamp, !o.Full)
 	var searchNext *index.State
+	formerSearch := readSearchState(o.Out)
 	if !o.NoSearch {
-		prevSearch := loadSearchState(o.Out, stamp, !o.Full)
+		prevSearch := formerSearch.reusable(stamp, !o.Full)
 		root, st, next, err := index.Update(w, res.Posts, func() bundle.Layout { <-built; return layout }, cache.Analyze, searchSizes, prevSearch)
 		searchNext = next
 		<-built
@@ -324,6 +325,7 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	crashAt("record")
+	m.Changes = changesOf(o.Out, w.ID(), formerSearch, res.Posts)
 	if err := w.WriteEntry(m); err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
@@ -364,7 +366,7 @@ func Build(o Options) (*Report, error) {
 		if err := cache.save(o.Out, stamp, !sstats.Rebuilt); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
-		if err := saveSearchState(o.Out, stamp, searchNext); err != nil {
+		if err := saveSearchState(o.Out, stamp, m.ID, searchNext); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
 		logf(log, "search analysis: %d titles and texts reused from the former build\n", cache.hits.Load())

@@ -20,27 +20,37 @@ const searchStateFile = "search-segments.json"
 type searchState struct {
 	Stamp string       `json:"stamp"`
 	State *index.State `json:"state"`
+	// Bundle is the ID of the bundle the state is of: the entry's Changes compare with
+	// its posts only when that bundle is the live one (not when a build without search
+	// data, or one killed before it saved its state, came between).
+	Bundle string `json:"bundle,omitempty"`
 }
 
-// loadSearchState reads out's search state when its stamp matches (and reuse is set).
-func loadSearchState(out, stamp string, reuse bool) *index.State {
-	if !reuse {
-		return nil
-	}
+// readSearchState reads out's search state, whatever its stamp (nil when there is none
+// or it does not decode).
+func readSearchState(out string) *searchState {
 	data, err := os.ReadFile(filepath.Join(out, stateDir, searchStateFile))
 	if err != nil {
 		return nil
 	}
 	var s searchState
-	if json.Unmarshal(data, &s) != nil || s.Stamp != stamp || s.State == nil {
+	if json.Unmarshal(data, &s) != nil || s.State == nil || s.State.Version != index.StateVersion {
+		return nil
+	}
+	return &s
+}
+
+// reusable returns the state when its stamp matches (and reuse is set), else nil.
+func (s *searchState) reusable(stamp string, reuse bool) *index.State {
+	if s == nil || !reuse || s.Stamp != stamp {
 		return nil
 	}
 	return s.State
 }
 
 // saveSearchState replaces out's search state in one rename.
-func saveSearchState(out, stamp string, st *index.State) error {
-	data, err := json.Marshal(searchState{Stamp: stamp, State: st})
+func saveSearchState(out, stamp, bundleID string, st *index.State) error {
+	data, err := json.Marshal(searchState{Stamp: stamp, State: st, Bundle: bundleID})
 	if err != nil {
 		return err
 	}

@@ -89,6 +89,41 @@ type Manifest struct {
 	Terms map[string]string `json:"terms"`
 	// Extra holds files other parts of Folio add (search data), by name.
 	Extra map[string]string `json:"extra,omitempty"`
+	// Changes tells a returning reader what the latest builds changed, newest first (at
+	// most MaxChanges): a viewer with bundle Since of one of them open counts the posts
+	// added by that build and the ones after it, without comparing lists.
+	Changes []Change `json:"changes,omitempty"`
+}
+
+// Change is what one build changed against the bundle it replaced (Since, a bundle ID):
+// posts added, edited (their file, date, title or text) and deleted, and the IDs of the
+// posts added, newest first (at most MaxChangeIDs). Unknown says the build could not
+// tell (it kept no record of the former build's posts): the counts are then zero, and a
+// viewer compares totals instead.
+type Change struct {
+	Since   string   `json:"since"`
+	Unknown bool     `json:"unknown,omitempty"`
+	Added   int      `json:"added,omitempty"`
+	Edited  int      `json:"edited,omitempty"`
+	Deleted int      `json:"deleted,omitempty"`
+	New     []string `json:"new,omitempty"`
+}
+
+// MaxChanges and MaxChangeIDs bound Manifest.Changes: the last 8 builds, and the IDs of
+// up to 20 posts each (about 3 kB at most).
+const (
+	MaxChanges   = 8
+	MaxChangeIDs = 20
+)
+
+// WithChange returns changes (a former manifest's, newest first) with c in front, the
+// oldest dropped beyond MaxChanges and c's IDs cut to MaxChangeIDs.
+func WithChange(changes []Change, c Change) []Change {
+	if len(c.New) > MaxChangeIDs {
+		c.New = c.New[:MaxChangeIDs]
+	}
+	out := append([]Change{c}, changes...)
+	return out[:min(len(out), MaxChanges)]
 }
 
 // Taxonomies are the kinds of term a post is listed under.

@@ -255,8 +255,27 @@ func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budg
 	return all
 }
 
-// fetch gets the term chunks and the chosen position chunks into the view.
+// fetch gets the term chunks and the chosen position chunks into the view. The position
+// chunks of the segments after the first come in a second round, and only for the
+// phrases that may match there (laterPosFiles): a day's segment holds most query words
+// in no doc or in too few docs together.
 func (p *plan) fetch(ctx context.Context, v *view) error {
+	later := p.laterPos()
+	if err := p.fetchFiles(ctx, v, later); err != nil {
+		return err
+	}
+	if len(later) == 0 {
+		return nil
+	}
+	names := p.laterPosFiles(v)
+	if len(names) == 0 {
+		return nil
+	}
+	return fetchInto(ctx, v, names, func(string) byte { return 'X' })
+}
+
+// fetchFiles gets the term chunks and the chosen position chunks, but those in skip.
+func (p *plan) fetchFiles(ctx context.Context, v *view, skip map[string]bool) error {
 	files := map[string]byte{}
 	for _, q := range p.all() {
 		for _, r := range q.leafOf {
@@ -274,15 +293,23 @@ func (p *plan) fetch(ctx context.Context, v *view) error {
 		}
 	}
 	for f := range p.posFile {
-		files[f] = 'X'
+		if !skip[f] {
+			files[f] = 'X'
+		}
 	}
 	names := make([]string, 0, len(files))
 	for f := range files {
 		names = append(names, f)
 	}
+	return fetchInto(ctx, v, names, func(name string) byte { return files[name] })
+}
+
+// fetchInto fetches files into the view, in parallel; kind says whether a file is a term
+// chunk ('D') or a position chunk ('X').
+func fetchInto(ctx context.Context, v *view, names []string, kind func(string) byte) error {
 	var mu sync.Mutex
 	return fetch.All(ctx, names, func(ctx context.Context, name string) error {
-		if files[name] == 'X' {
+		if kind(name) == 'X' {
 			pc, err := v.files.PosChunk(ctx, name)
 			if err == nil {
 				mu.Lock()

@@ -202,3 +202,120 @@ func (v *segmentView) Leaf(key []byte) (format.Route, bool, error) {
 func (v *segmentView) Leaves(lo, hi []byte) ([]format.Route, error) {
 	return v.rt.leaves(v.ctx, v.rt.termsTop(), lo, hi)
 }
+
+// laterPos returns the chosen position chunks that only segments after the first need
+// (nil for one segment).
+func (p *plan) laterPos() map[string]bool {
+	if len(p.more) == 0 {
+		return nil
+	}
+	first := map[string]bool{}
+	for _, ph := range p.phrases {
+		for f := range p.posFiles(ph.t) {
+			first[f] = true
+		}
+	}
+	later := map[string]bool{}
+	for f := range p.posFile {
+		if !first[f] {
+			later[f] = true
+		}
+	}
+	return later
+}
+
+// laterPosFiles returns the chosen position chunks of the segments after the first that
+// the exact phrases may read: those of a segment where some doc holds every slot of the
+// phrase in one field, as the segment's doc lists (fetched) say. The phrase matcher reads
+// positions only for such docs, and would fetch a chunk left out here itself.
+func (p *plan) laterPosFiles(v *view) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, ph := range p.phrases {
+		if !ph.exact || ph.useTri {
+			continue
+		}
+		for _, q := range p.more {
+			if !q.mayMatch(v, ph.t) {
+				continue
+			}
+			for f := range q.posFiles(ph.t) {
+				if p.posFile[f] && !seen[f] {
+					seen[f] = true
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// mayMatch says whether some doc of the plan's segment holds every slot of phrase t in
+// one field (deleted docs count). Prefixes and chunks not at hand count as a yes.
+func (q *plan) mayMatch(v *view, t *query.Text) bool {
+	if t.Prefix != "" {
+		return true
+	}
+	for f := range format.NumFields {
+		var common []uint32 // the docs holding every slot so far (nil before the first)
+		for k, sl := range t.Slots {
+			if sl.Prefix != "" {
+				return true
+			}
+			var docs []uint32
+			for _, term := range sl.Terms {
+				r, ok := q.leafOf[term]
+				if !ok {
+					continue
+				}
+				c := v.chunks[r.File]
+				if c == nil {
+					return true
+				}
+				e := c.Find(term)
+				if e == nil || !e.Has(f) {
+					continue
+				}
+				pl, err := e.Docs(f)
+				if err != nil {
+					return true // the reader reports the damage
+				}
+				docs = append(docs, pl.Docs...)
+			}
+			if len(sl.Terms) > 1 {
+				slices.Sort(docs)
+				docs = slices.Compact(docs)
+			}
+			if k == 0 {
+				common = docs
+			} else {
+				common = intersect(common, docs)
+			}
+			if len(common) == 0 {
+				break
+			}
+		}
+		if len(common) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// intersect returns the docs in both ascending lists.
+func intersect(a, b []uint32) []uint32 {
+	var out []uint32
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}

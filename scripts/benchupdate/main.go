@@ -12,6 +12,7 @@
 // copies, as served), whether the rebuild's data equals the full build's, and whether its
 // answers to the benchmark queries do. With -days D it does D such updates in a row, each
 // rebuilt (a line per day), and builds the last day's posts from scratch.
+// With -compare it builds nothing and compares the last run's two outputs again.
 package main
 
 import (
@@ -33,6 +34,7 @@ import (
 
 	"folio/internal/builder"
 	"folio/internal/bundle"
+	"folio/site"
 )
 
 func main() {
@@ -48,6 +50,9 @@ func run() error {
 	shared := flag.String("shared", "../shared", "the shared folder (tools/gencorpus)")
 	days := flag.Int("days", 1, "daily updates in a row, each rebuilt into the same output (the full build is of the last day's posts)")
 	profile := flag.String("profile", "", "write CPU profiles of the rebuild and the full build to PROFILE-rebuild.prof and PROFILE-full.prof")
+	compare := flag.Bool("compare", false, "build nothing: compare the answers and cold costs of the last run's rebuild and full build (WORK/update-N)")
+	details := flag.Bool("detail", false, "print what the cold queries fetched, by kind of file and by segment")
+	flag.BoolVar(&withViewer, "viewer", false, "write the viewer too (make wasm first), so that scripts/benchsearch -site can measure both outputs in Chromium")
 	flag.Parse()
 	if *n < 1000 {
 		return fmt.Errorf("-n %d: use at least 1000 posts (10 are edited and 5 deleted)", *n)
@@ -58,6 +63,13 @@ func run() error {
 	}
 	dir := filepath.Join(*work, fmt.Sprintf("update-%d", *n))
 	posts, out, full := filepath.Join(dir, "_posts"), filepath.Join(dir, "out"), filepath.Join(dir, "full")
+	if *compare {
+		queries, err := benchQueries(*shared, gen)
+		if err != nil {
+			return fmt.Errorf("the benchmark queries: %w", err)
+		}
+		return compareAnswers(out, full, queries, *details)
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
@@ -123,7 +135,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("the benchmark queries: %w", err)
 	}
-	return compareAnswers(out, full, queries)
+	return compareAnswers(out, full, queries, *details)
 }
 
 // report prints what changed between two generations.
@@ -165,6 +177,9 @@ func byKind(d Diff) string {
 	return s
 }
 
+// withViewer says the builds write the viewer too (-viewer).
+var withViewer bool
+
 // timing is one build's wall time and the CPU time (user and system) this process spent
 // in it: on a shared machine the CPU time compares builds better than the wall time.
 type timing struct{ wall, cpu float64 }
@@ -174,7 +189,11 @@ func (t timing) String() string { return fmt.Sprintf("%.1fs wall, %.1fs CPU", t.
 // build runs one build in this process and times it. full builds from scratch.
 func build(posts, out string, full bool) (timing, error) {
 	start, cpu0 := time.Now(), cpuSeconds()
-	rep, err := builder.Build(builder.Options{Posts: posts, Out: out, Assets: []string{}, Full: full})
+	o := builder.Options{Posts: posts, Out: out, Assets: []string{}, Full: full}
+	if withViewer {
+		o.Site = site.Files()
+	}
+	rep, err := builder.Build(o)
 	if err != nil {
 		return timing{}, fmt.Errorf("build %s: %w", out, err)
 	}

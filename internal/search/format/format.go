@@ -17,7 +17,8 @@
 // Hits are shown from the bundle's own post shards (entry fields, and the body for
 // snippets): a second route tree maps doc numbers to shards. Route tables (Root.TermTable,
 // Root.ShardTable) hold each tree's whole leaf level in one node. Position chunks are written
-// without .br/.gz copies: varint positions compress by only ~10%.
+// without .br/.gz copies but in later segments: varint positions compress little (brotli
+// 5: to 84 % in a 10k-post build's first segment, 74–80 % in later ones).
 //
 // A rebuild appends: the term and position chunks (and their route trees) form segments,
 // new and edited posts going into a new one, deleted posts becoming tombstones; the root

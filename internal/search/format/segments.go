@@ -11,7 +11,9 @@ package format
 // a searcher merges each term's doc lists of every segment into the doc list a
 // from-scratch build would have.
 
-// Segment is a segment after the first: its term routes, like the root's own.
+// Segment is a segment after the first: its term routes, like the root's own (the index
+// writes their leaves as files of the segment, so that the top node in the root stays
+// small whatever the segment's size).
 type Segment struct {
 	Terms     []byte `json:"terms"`
 	TermTable string `json:"termTable,omitempty"`

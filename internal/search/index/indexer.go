@@ -28,7 +28,13 @@ type indexer struct {
 	stats WriteStats
 
 	termLeaves []format.Route // every term chunk's route entry, for the term table
-	tri        map[string]int // the trigram terms indexed (nil until collect picks them)
+	// leafFanout, when set, is the most entries of the term routes' leaf nodes, which are
+	// then files even when they would fit in the top node (a later segment's, see
+	// SegmentFanout).
+	leafFanout int
+	// compressPos writes position chunks with compressed copies (a later segment's).
+	compressPos bool
+	tri         map[string]int // the trigram terms indexed (nil until collect picks them)
 
 	// filesMu guards files: the segment's files, for a later build to keep.
 	filesMu sync.Mutex
@@ -421,7 +427,10 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 		all = append(all, terms...)
 	}
 	data := format.EncodePosChunk(all)
-	name := x.put(data, true) // positions barely compress (~10%)
+	// Positions compress little (brotli 5: to 84 % at 10k posts), not worth their copies'
+	// disk and build time in the first segment; a later segment's, smaller and fetched by
+	// a cold query once per segment, compress to 74–80 %.
+	name := x.put(data, !x.compressPos)
 	for i := range *leaves {
 		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)
 	}
@@ -438,10 +447,13 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 // the build's (the shard routes).
 func (x *indexer) tree(entries []format.Route, seg bool) []byte {
 	leaf := true
-	for len(entries) > TopFanout {
+	for fanout := Fanout; len(entries) > TopFanout || leaf && seg && x.leafFanout > 0 && len(entries) > x.leafFanout; fanout = Fanout {
+		if leaf && seg && x.leafFanout > 0 {
+			fanout = x.leafFanout
+		}
 		var up []format.Route
-		for i := 0; i < len(entries); i += Fanout {
-			part := entries[i:min(i+Fanout, len(entries))]
+		for i := 0; i < len(entries); i += fanout {
+			part := entries[i:min(i+fanout, len(entries))]
 			data := format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: part})
 			up = append(up, format.Route{Key: part[0].Key, File: x.putRoute(data, seg), Size: len(data)})
 			x.stats.Nodes++
@@ -464,7 +476,10 @@ func (x *indexer) putRoute(data []byte, seg bool) string {
 // when the entries fit in the top node anyway, or are more than MaxTableEntries. seg is
 // as for tree.
 func (x *indexer) table(entries []format.Route, seg bool) string {
-	if len(entries) <= TopFanout || len(entries) > MaxTableEntries {
+	// A later segment's routes have leaf nodes of their own (see leafFanout): its table
+	// spares the searches after the first their fetches.
+	split := seg && x.leafFanout > 0 && len(entries) > x.leafFanout
+	if len(entries) <= TopFanout && !split || len(entries) > MaxTableEntries {
 		return ""
 	}
 	data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})

@@ -42,6 +42,13 @@ var (
 	// 43 % with full-size chunks (51 files), 22 % with half (90 files), 12 % with a
 	// quarter (172 files).
 	SmallSegment = 1000
+	// SegmentFanout is the most entries of a later segment's term route leaves, which
+	// are files of the segment, never in the root: the root is fetched by every page's
+	// first search, and a day's segment in it made it 7 kB bigger (brotli) each; a query
+	// fetches the leaves of its words (about 0.8 kB each, brotli), and the segment's route
+	// table (its whole leaf level, written whenever it has more than one leaf) comes in
+	// the background after the first search, as the first segment's does.
+	SegmentFanout = 32
 )
 
 // StateVersion is the version of State's encoding.
@@ -79,6 +86,19 @@ type DocState struct {
 	Deleted bool   `json:"deleted,omitempty"`
 }
 
+// Docs returns the hash of every live doc of the state, by post file.
+func (s *State) Docs() map[string]string {
+	out := map[string]string{}
+	for _, sg := range s.Segments {
+		for _, d := range sg.Docs {
+			if !d.Deleted {
+				out[d.File] = d.Hash
+			}
+		}
+	}
+	return out
+}
+
 func (s *SegState) live() int {
 	n := 0
 	for i := range s.Docs {
@@ -89,8 +109,9 @@ func (s *SegState) live() int {
 	return n
 }
 
-// docHash hashes what decides a post's place and postings: its file, date, title and text.
-func docHash(p *post.Post) string {
+// DocHash hashes what decides a post's place and postings: its file, date, title and
+// text (DocState.Hash).
+func DocHash(p *post.Post) string {
 	h := sha256.New()
 	for _, s := range []string{p.File, p.Date.Format(time.RFC3339Nano), p.Title, string(p.Format), p.Body} {
 		_, _ = fmt.Fprintf(h, "%d:%s", len(s), s) // a hash takes every write
@@ -114,7 +135,7 @@ func Update(w *bundle.Writer, posts []*post.Post, layout func() bundle.Layout, a
 	start := time.Now()
 	sorted := bundle.Sorted(posts)
 	hashes := make([]string, len(sorted))
-	parallel(len(sorted), func(i int) { hashes[i] = docHash(sorted[i]) })
+	parallel(len(sorted), func(i int) { hashes[i] = DocHash(sorted[i]) })
 
 	u := &update{w: w, sorted: sorted, hashes: hashes, analyze: analyze, sizes: sizes}
 	u.stats.Docs = len(sorted)
@@ -359,6 +380,7 @@ func (u *update) write() error {
 	}
 	x := &indexer{w: u.w, sizes: sizes, terms: map[string]uint32{}, analyze: u.analyze}
 	if !u.stats.Rebuilt {
+		x.leafFanout, x.compressPos = SegmentFanout, true
 		// The trigram terms of the first segment, even none: every segment must hold the
 		// same ones.
 		x.tri = map[string]int{}
@@ -385,6 +407,7 @@ func (u *update) write() error {
 	if mergeErr != nil {
 		return mergeErr
 	}
+
 	u.fresh.Root = format.Segment{Terms: top, TermTable: x.table(x.termLeaves, true), Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
 	u.fresh.Files = x.files
 	u.fresh.Docs = make([]DocState, len(u.freshPosts))

@@ -187,6 +187,9 @@ func (m *phraseMatcher) postings(term string, f int) (docs, freqs []uint32, err 
 			posAt[k] = posAt[k][:0]
 			for _, s := range srcs {
 				if s.i < len(s.pl.Docs) && s.pl.Docs[s.i] == d {
+					if err := s.loadStream(); err != nil {
+						return nil, nil, err
+					}
 					if posAt[k], err = s.positionsOf(s.i, posAt[k]); err != nil {
 						return nil, nil, &bundle.DataError{File: "search positions", Err: err}
 					}
@@ -308,9 +311,23 @@ func (m *phraseMatcher) keep(key string, docs, freqs []uint32, fresh bool) {
 type phraseSource struct {
 	pl     *format.Plist
 	i      int
-	stream []byte // positions per doc: first, then gaps (uvarints)
-	at     int    // byte offset in stream of the positions of doc index ati
+	stream []byte                 // positions per doc: first, then gaps (uvarints)
+	load   func() ([]byte, error) // reads stream when first needed (nil once read)
+	at     int                    // byte offset in stream of the positions of doc index ati
 	ati    int
+}
+
+// loadStream reads the source's position stream, once.
+func (s *phraseSource) loadStream() error {
+	if s.load == nil {
+		return nil
+	}
+	stream, err := s.load()
+	if err != nil {
+		return err
+	}
+	s.stream, s.load = stream, nil
+	return nil
 }
 
 // seek moves the cursor to the first doc at or after d (the docs ascend, and so do the

@@ -142,6 +142,9 @@ func (r *Reader) postings(term string, f int, vectors bool) (docs, freqs, pos, o
 			return nil, nil, nil, nil, err
 		}
 		if src != nil {
+			if err := src.loadStream(); err != nil {
+				return nil, nil, nil, nil, err
+			}
 			if pos, off, err = format.Positions(src.stream, pl); err != nil {
 				return nil, nil, nil, nil, &bundle.DataError{File: rt.Pos, Err: err}
 			}
@@ -288,15 +291,20 @@ func (r *Reader) source(term string, f int, withPositions bool) (*phraseSource, 
 	if !withPositions {
 		return &phraseSource{pl: pl}, nil
 	}
-	pc, err := r.src.PosChunk(rt.Pos)
-	if err != nil {
-		return nil, err
+	// The position chunk is read when a doc first needs its positions: a phrase whose
+	// slots share no doc (in a segment, as a rule, for a rare word) fetches none.
+	load := func() ([]byte, error) {
+		pc, err := r.src.PosChunk(rt.Pos)
+		if err != nil {
+			return nil, err
+		}
+		streams, ok := pc.Streams[term]
+		if !ok {
+			return nil, &bundle.DataError{File: rt.Pos, Err: fmt.Errorf("no positions of %q: %w", term, format.ErrDamaged)}
+		}
+		return streams[f], nil
 	}
-	streams, ok := pc.Streams[term]
-	if !ok {
-		return nil, &bundle.DataError{File: rt.Pos, Err: fmt.Errorf("no positions of %q: %w", term, format.ErrDamaged)}
-	}
-	return &phraseSource{pl: pl, stream: streams[f]}, nil
+	return &phraseSource{pl: pl, load: load}, nil
 }
 
 // IDWidth is the width of external doc IDs.
