@@ -262,24 +262,11 @@ func TestSaveUpdateBig(t *testing.T) {
 		Seconds, PruneSeconds             float64
 	}
 	unmarshal(t, evalLong(t, b, `folio.offline.update().then(JSON.stringify)`, 30*time.Minute), &up)
-	var stored struct {
-		Records []struct {
-			Name string
-			Size int64
-		}
-		Packs map[string]int64
-		OK    int
-		Bad   []string
-	}
-	unmarshal(t, evalLong(t, b, `(async () => { `+readSavedJS+`; return JSON.stringify(await readSaved()); })()`, 10*time.Minute), &stored)
-	var live, packed int64
+	stored := readSavedState(t, b, 10*time.Minute)
+	live, packed := stored.sizes()
 	names := map[string]bool{}
 	for _, r := range stored.Records {
-		live += r.Size
 		names[r.Name] = true
-	}
-	for _, n := range stored.Packs {
-		packed += n
 	}
 	missing := 0
 	for _, f := range plan.Files {

@@ -70,6 +70,37 @@ func readOfflinePlan(t *testing.T, dir string) offlinePlan {
 // savedFilesJS evaluates to the number of saved files (folio.offline.usage).
 const savedFilesJS = `folio.offline.usage().then((u) => u.files)`
 
+// saved is readSaved()'s answer: the saved files' records, the packs' sizes, and the
+// files whose bytes are intact (OK) or not (Bad).
+type saved struct {
+	Records []struct {
+		Name string
+		Size int64
+	}
+	Packs map[string]int64
+	OK    int
+	Bad   []string
+}
+
+// readSavedState runs readSaved() in the page (waiting up to d) and returns its answer.
+func readSavedState(t *testing.T, b *Browser, d time.Duration) saved {
+	t.Helper()
+	var s saved
+	unmarshal(t, evalLong(t, b, `(async () => { `+readSavedJS+`; return JSON.stringify(await readSaved()); })()`, d), &s)
+	return s
+}
+
+// sizes returns the bytes of the saved files and the bytes their packs hold.
+func (s saved) sizes() (live, packed int64) {
+	for _, r := range s.Records {
+		live += r.Size
+	}
+	for _, n := range s.Packs {
+		packed += n
+	}
+	return live, packed
+}
+
 // readSavedJS defines readSaved(), which reads the saved files as stored, past the
 // service worker and folio.offline: the index's records (IndexedDB folio-saved) and their
 // packs' bytes (Cache folio-saved). It resolves with {records, packs: {url: size}, ok,
@@ -359,24 +390,11 @@ func TestSaveUpdate(t *testing.T) {
 		t.Errorf("update fetched %d bytes; the first save %d", updated.Fetched, first.Fetched)
 	}
 	// One version: exactly the new build's files (and its folio.json) are saved.
-	var stored struct {
-		Records []struct {
-			Name string
-			Size int64
-		}
-		Packs map[string]int64
-		OK    int
-		Bad   []string
-	}
-	unmarshal(t, Eval[string](b, `(async () => { `+readSavedJS+`; return JSON.stringify(await readSaved()); })()`), &stored)
+	stored := readSavedState(t, b, 60*time.Second)
+	live, packed := stored.sizes()
 	var names []string
-	var live, packed int64
 	for _, r := range stored.Records {
 		names = append(names, r.Name)
-		live += r.Size
-	}
-	for _, n := range stored.Packs {
-		packed += n
 	}
 	// No dead bytes: the packs hold exactly the saved files, every one intact.
 	if packed != live || len(stored.Bad) > 0 || stored.OK != len(stored.Records) {
