@@ -325,7 +325,7 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	crashAt("record")
-	m.Changes = changesOf(o.Out, w.ID(), formerSearch, res.Posts)
+	m.Changes = changesOf(o.Out, w.ID(), formerSearch, searchNext, res.Posts)
 	if err := w.WriteEntry(m); err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}

@@ -24,8 +24,9 @@ import (
 
 // changesOf returns the entry's Changes for a build of posts whose bundle ID is id into
 // out, whose live entry is the former build's; former is the former build's search state
-// (nil: none).
-func changesOf(out, id string, former *searchState, posts []*post.Post) []bundle.Change {
+// (nil: none), next this build's (nil: a build without search data), whose hashes of the
+// posts are used rather than hashing them again.
+func changesOf(out, id string, former *searchState, next *index.State, posts []*post.Post) []bundle.Change {
 	data, err := os.ReadFile(filepath.Join(out, "data", bundle.EntryFile))
 	if err != nil {
 		return nil // a first build: nothing to tell a returning reader
@@ -42,30 +43,42 @@ func changesOf(out, id string, former *searchState, posts []*post.Post) []bundle
 	}
 	c := bundle.Change{Since: prev.ID, Unknown: true}
 	if former != nil && former.Bundle == prev.ID {
-		c = postChanges(former.State.Docs(), posts)
+		var hashes map[string]string
+		if next != nil {
+			hashes = next.Docs()
+		}
+		c = postChanges(former.State.Docs(), hashes, posts)
 		c.Since = prev.ID
 	}
 	return bundle.WithChange(prev.Changes, c)
 }
 
 // postChanges compares posts with the former build's (post file → content hash): the
-// posts added (their IDs newest first), edited and deleted.
-func postChanges(former map[string]string, posts []*post.Post) bundle.Change {
+// posts added (their IDs newest first), edited and deleted. current holds the posts'
+// hashes where the build has them (its search state); without it, the posts that were
+// there before are hashed here.
+func postChanges(former, current map[string]string, posts []*post.Post) bundle.Change {
 	var c bundle.Change
 	seen := make(map[string]bool, len(posts))
 	hashes := make([]string, len(posts))
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(posts); i += workers {
-				if _, ok := former[posts[i].File]; ok {
-					hashes[i] = index.DocHash(posts[i])
+	if current != nil {
+		for i, p := range posts {
+			hashes[i] = current[p.File]
+		}
+	} else {
+		var wg sync.WaitGroup
+		workers := runtime.GOMAXPROCS(0)
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(posts); i += workers {
+					if _, ok := former[posts[i].File]; ok {
+						hashes[i] = index.DocHash(posts[i])
+					}
 				}
-			}
-		})
+			})
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	var added []*post.Post
 	for i, p := range posts {
 		seen[p.File] = true
