@@ -44,6 +44,7 @@ const hostLayer = 5
 var searchSteps = map[string]int{
 	"folio/internal/search/analysis": 0,
 	"folio/internal/search/format":   0,
+	"folio/internal/search/hitline":  0,
 	"folio/internal/search/query":    1,
 	"folio/internal/search/reader":   1,
 	"folio/internal/search/fetch":    2,

@@ -14,6 +14,7 @@ import (
 	"folio/internal/bundle"
 	"folio/internal/post"
 	"folio/internal/search/format"
+	"folio/internal/search/hitline"
 	"folio/internal/search/snippet"
 )
 
@@ -88,14 +89,14 @@ func (s *Searcher) hitDoc(ctx context.Context, searchBegan time.Time, n int) (*h
 	if err != nil {
 		return nil, err
 	}
-	var hp hitPost
+	var hp hitline.Post
 	if ok {
-		if hp, ok = decodeHitLine(line); !ok {
+		if hp, ok = hitline.Decode(line); !ok {
 			var p bundle.Post
 			if err := json.Unmarshal(line, &p); err != nil {
 				return nil, &bundle.DataError{File: shard, Err: fmt.Errorf("damaged: post %d: %w", i, err)}
 			}
-			hp, ok = hitPost{entry: p.Entry, format: p.Format, body: p.Body}, true
+			hp, ok = hitline.Post{Entry: p.Entry, Format: p.Format, Body: p.Body}, true
 		}
 	}
 	if !ok { // a shard written otherwise, or the post decoded already
@@ -103,10 +104,10 @@ func (s *Searcher) hitDoc(ctx context.Context, searchBegan time.Time, n int) (*h
 		if err != nil {
 			return nil, err
 		}
-		hp = hitPost{entry: p.Entry, format: p.Format, body: p.Body}
+		hp = hitline.Post{Entry: p.Entry, Format: p.Format, Body: p.Body}
 	}
-	hp.entry.Excerpt = ""
-	d := &hitDoc{entry: hp.entry, text: post.PlainText(hp.body, hp.format)}
+	hp.Entry.Excerpt = ""
+	d := &hitDoc{entry: hp.Entry, text: post.PlainText(hp.Body, hp.Format)}
 	s.files.Cache.Put(key, d, d.size())
 	return d, nil
 }

@@ -1,4 +1,8 @@
-package search
+// Package hitline decodes what a search hit shows of a post from the post's line of its
+// bundle shard (a bundle.Post in JSON): its list entry and its body, skipping the rest
+// (the excerpt, the neighbouring posts) without making them, and making each string once.
+// encoding/json's decoding of the whole line was the largest part of showing a hit.
+package hitline
 
 import (
 	"strconv"
@@ -9,22 +13,20 @@ import (
 	"folio/internal/bundle"
 )
 
-// hitPost is what a hit shows of a post: its list entry (without excerpt) and its body.
-type hitPost struct {
-	entry  bundle.Entry
-	format string
-	body   string
+// Post is what a hit shows of a post: its list entry (without excerpt) and its body.
+type Post struct {
+	Entry  bundle.Entry
+	Format string
+	Body   string
 }
 
-// decodeHitLine reads the fields of a shard's post line (a bundle.Post in JSON) that a
-// hit shows, skipping the rest (the excerpt, the neighbouring posts) without making them,
-// and making each string once: encoding/json's decoding of the whole line was the largest
-// part of showing a hit. It reads strict JSON as encoding/json writes it; ok is false for
-// anything else it meets (text that is not UTF-8, a surrogate escape, a number in a form
-// encoding/json would not put in an int, a key in other letter case, a type the field
-// does not have, bad syntax), and the caller decodes the line with encoding/json, which
-// gives the same fields for every line this accepts.
-func decodeHitLine(line []byte) (p hitPost, ok bool) {
+// Decode reads the fields of a shard's post line that a hit shows. It reads strict JSON
+// as encoding/json writes it; ok is false for anything else it meets (text that is not
+// UTF-8, a surrogate escape, a number in a form encoding/json would not put in an int, a
+// key in other letter case, a type the field does not have, bad syntax), and the caller
+// decodes the line with encoding/json, which gives the same fields for every line this
+// accepts.
+func Decode(line []byte) (p Post, ok bool) {
 	d := lineDecoder{b: line}
 	d.space()
 	if !d.next('{') {
@@ -45,7 +47,7 @@ func decodeHitLine(line []byte) (p hitPost, ok bool) {
 			return p, false
 		}
 		d.space()
-		e := &p.entry
+		e := &p.Entry
 		switch string(key) {
 		case "id":
 			ok = d.stringInto(&e.ID)
@@ -58,9 +60,9 @@ func decodeHitLine(line []byte) (p hitPost, ok bool) {
 		case "date":
 			ok = d.stringInto(&e.Date)
 		case "format":
-			ok = d.stringInto(&p.format)
+			ok = d.stringInto(&p.Format)
 		case "body":
-			ok = d.stringInto(&p.body)
+			ok = d.stringInto(&p.Body)
 		case "categories":
 			ok = d.stringsInto(&e.Categories)
 		case "tags":
@@ -95,7 +97,7 @@ func decodeHitLine(line []byte) (p hitPost, ok bool) {
 	}
 }
 
-// hitKeys are the keys decodeHitLine reads, and those it skips on purpose.
+// hitKeys are the keys Decode reads, and those it skips on purpose.
 var hitKeys = []string{"id", "file", "url", "title", "date", "format", "body", "categories", "tags", "more_categories", "more_tags", "excerpt", "older", "newer"}
 
 // lineDecoder reads JSON from b at i.

@@ -1,4 +1,4 @@
-package search
+package hitline
 
 import (
 	"bytes"
@@ -11,15 +11,31 @@ import (
 	"time"
 
 	"folio/internal/bundle"
+	"folio/internal/demotest"
 	"folio/internal/post"
 )
 
-// hitFields is what a hit shows of a post decoded by encoding/json, as decodeHitLine
-// must give it.
-func hitFields(p *bundle.Post) hitPost {
+// hitFields is what a hit shows of a post decoded by encoding/json, as Decode must give
+// it.
+func hitFields(p *bundle.Post) Post {
 	e := p.Entry
 	e.Excerpt = ""
-	return hitPost{entry: e, format: p.Format, body: p.Body}
+	return Post{Entry: e, Format: p.Format, Body: p.Body}
+}
+
+// writeBundle writes the bundle of posts (no search data) into a temporary folder.
+func writeBundle(t *testing.T, posts []*post.Post) string {
+	t.Helper()
+	dir := t.TempDir()
+	w, err := bundle.NewWriter(dir, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := bundle.BuildSized(w, posts, bundle.Site{Title: "test"}, bundle.DefaultSizes())
+	if _, err := w.Finish(m); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // TestDecodeHitLine reads every post line of the bundles of the demo and of posts with
@@ -34,11 +50,12 @@ func TestDecodeHitLine(t *testing.T) {
 		{ID: "c", File: "2020-01-04-c.md", URL: "/c", Title: "多", Date: date.Add(2 * time.Hour), Format: "markdown", Body: "正文",
 			Categories: []string{"甲", "乙\"", "丙"}, Tags: strings.Split(strings.Repeat("标签,", 40)+"末", ",")},
 	}
-	for name, b := range map[string]*built{
-		"demo":    build(t, filepath.Join(repoDir(), "demo", "_posts")),
-		"awkward": buildPosts(t, awkward),
+	for name, posts := range map[string][]*post.Post{
+		"demo":    demotest.Posts(t),
+		"awkward": awkward,
 	} {
-		shards, err := filepath.Glob(filepath.Join(b.dir, "p", "*.json"))
+		dir := writeBundle(t, posts)
+		shards, err := filepath.Glob(filepath.Join(dir, "p", "*.json"))
 		if err != nil || len(shards) == 0 {
 			t.Fatalf("%s: no shards (%v)", name, err)
 		}
@@ -58,14 +75,14 @@ func TestDecodeHitLine(t *testing.T) {
 				if err := json.Unmarshal(line, &p); err != nil {
 					t.Fatalf("%s %s line %d: %v", name, shard, i, err)
 				}
-				got, ok := decodeHitLine(line)
+				got, ok := Decode(line)
 				if want := hitFields(&p); !ok || !reflect.DeepEqual(got, want) {
-					t.Errorf("%s %s line %d: decodeHitLine = %+v, %v\nencoding/json gives %+v", name, shard, i, got, ok, want)
+					t.Errorf("%s %s line %d: Decode = %+v, %v\nencoding/json gives %+v", name, shard, i, got, ok, want)
 				}
 			}
 		}
-		if lines != len(b.posts) {
-			t.Errorf("%s: read %d lines, want one per post (%d)", name, lines, len(b.posts))
+		if lines != len(posts) {
+			t.Errorf("%s: read %d lines, want one per post (%d)", name, lines, len(posts))
 		}
 	}
 }
@@ -79,7 +96,7 @@ func shardLineOf(data []byte, i int) ([]byte, bool) {
 	return bytes.TrimSuffix(lines[i+1], []byte(",")), true
 }
 
-// TestDecodeHitLineRefuses: lines decodeHitLine leaves to encoding/json, because it would
+// TestDecodeHitLineRefuses: lines Decode leaves to encoding/json, because it would
 // read them differently or they are not JSON.
 func TestDecodeHitLineRefuses(t *testing.T) {
 	for _, line := range []string{
@@ -108,28 +125,28 @@ func TestDecodeHitLineRefuses(t *testing.T) {
 		`[]`,                                    //
 		`{"older":` + strings.Repeat("[", 40) + `}`, // too deep
 	} {
-		if got, ok := decodeHitLine([]byte(line)); ok {
-			t.Errorf("decodeHitLine(%s) = %+v, want it left to encoding/json", line, got)
+		if got, ok := Decode([]byte(line)); ok {
+			t.Errorf("Decode(%s) = %+v, want it left to encoding/json", line, got)
 		}
 	}
 }
 
-// FuzzDecodeHitLine: whatever decodeHitLine accepts, encoding/json reads with the same
+// FuzzDecodeHitLine: whatever Decode accepts, encoding/json reads with the same
 // fields.
 func FuzzDecodeHitLine(f *testing.F) {
 	f.Add(`{"id":"a","file":"a.md","url":"/a","title":"T\n\"\u00e9","date":"2020","categories":[],"tags":["x","y"],"more_tags":2,"excerpt":"e","format":"markdown","body":"b\\/","older":{"id":"o","url":"/o","title":"O"},"newer":null}`)
 	f.Add(`{"categories":null,"more_categories":-0,"unknown":[true,false,null,{"k":-1}]}`)
 	f.Fuzz(func(t *testing.T, line string) {
-		got, ok := decodeHitLine([]byte(line))
+		got, ok := Decode([]byte(line))
 		if !ok {
 			return
 		}
 		var p bundle.Post
 		if err := json.Unmarshal([]byte(line), &p); err != nil {
-			t.Fatalf("decodeHitLine accepts %q, encoding/json does not: %v", line, err)
+			t.Fatalf("Decode accepts %q, encoding/json does not: %v", line, err)
 		}
 		if want := hitFields(&p); !reflect.DeepEqual(got, want) {
-			t.Fatalf("decodeHitLine(%q) = %+v, encoding/json gives %+v", line, got, want)
+			t.Fatalf("Decode(%q) = %+v, encoding/json gives %+v", line, got, want)
 		}
 	})
 }
