@@ -42,15 +42,16 @@ const hostLayer = 5
 // writer (which must not import each other: the viewer links the runtime, the build the
 // writer). A package imports only packages of earlier steps.
 var searchSteps = map[string]int{
-	"folio/internal/search/analysis": 0,
-	"folio/internal/search/format":   0,
-	"folio/internal/search/hitline":  0,
-	"folio/internal/search/query":    1,
-	"folio/internal/search/reader":   1,
-	"folio/internal/search/fetch":    2,
-	"folio/internal/search/snippet":  2,
-	"folio/internal/search":          3,
-	"folio/internal/search/index":    3,
+	"folio/internal/search/analysis":  0,
+	"folio/internal/search/format":    0,
+	"folio/internal/search/hitline":   0,
+	"folio/internal/search/searchers": 0,
+	"folio/internal/search/query":     1,
+	"folio/internal/search/reader":    1,
+	"folio/internal/search/fetch":     2,
+	"folio/internal/search/snippet":   2,
+	"folio/internal/search":           3,
+	"folio/internal/search/index":     3,
 }
 
 // listedPackage is what go list says of a package.

@@ -5,10 +5,11 @@ import (
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
+	"folio/internal/search/searchers"
 )
 
 // compiler turns a parsed query into bleve searchers to make over the fetched chunks
-// (searchers.go).
+// (package searchers).
 type compiler struct {
 	v            *view
 	p            *plan
@@ -21,8 +22,8 @@ const titleBoost = 2
 
 // top compiles the whole query: filters (and the options' facet filters) narrow without
 // scoring; excluded items go into MustNot.
-func (c *compiler) top(x query.Expr, o Options) node {
-	var must, mustNot, filters []node
+func (c *compiler) top(x query.Expr, o Options) searchers.Node {
+	var must, mustNot, filters []searchers.Node
 	items, ok := x.(query.And)
 	if !ok {
 		items = query.And{x}
@@ -47,19 +48,19 @@ func (c *compiler) top(x query.Expr, o Options) node {
 		filters = append(filters, c.days(query.DayNumber(o.Year, 1, 1), query.DayNumber(o.Year+1, 1, 1)-1))
 	}
 	if len(must) == 0 && len(mustNot) == 0 && len(filters) == 0 {
-		return matchAll{}
+		return searchers.MatchAll{}
 	}
-	bq := &boolNode{must: must, mustNot: mustNot}
+	bq := &searchers.Bool{Must: must, MustNot: mustNot}
 	if len(filters) > 0 {
-		bq.filter = allOf(filters)
+		bq.Filter = searchers.AllOf(filters)
 	}
 	return bq
 }
 
-func (c *compiler) expr(x query.Expr) node {
+func (c *compiler) expr(x query.Expr) searchers.Node {
 	switch x := x.(type) {
 	case query.And:
-		var must, mustNot []node
+		var must, mustNot []searchers.Node
 		for _, it := range x {
 			if n, ok := it.(query.Not); ok {
 				mustNot = append(mustNot, c.expr(n.X))
@@ -68,23 +69,23 @@ func (c *compiler) expr(x query.Expr) node {
 			}
 		}
 		if len(mustNot) == 0 {
-			return allOf(must)
+			return searchers.AllOf(must)
 		}
-		return &boolNode{must: must, mustNot: mustNot}
+		return &searchers.Bool{Must: must, MustNot: mustNot}
 	case query.Or:
-		alts := make(anyOf, len(x))
+		alts := make(searchers.AnyOf, len(x))
 		for i, it := range x {
 			alts[i] = c.expr(it)
 		}
 		return alts
 	case query.Not:
-		return &boolNode{mustNot: []node{c.expr(x.X)}}
+		return &searchers.Bool{MustNot: []searchers.Node{c.expr(x.X)}}
 	case *query.Filter:
 		name := c.v.meta.Resolve(x.Field, x.Value)
 		if name == "" {
-			return matchNone{}
+			return searchers.MatchNone{}
 		}
-		return newTerm(name, x.Field)
+		return searchers.NewTerm(name, x.Field)
 	case *query.Date:
 		return c.days(x.From, x.To)
 	case *query.Text:
@@ -92,33 +93,33 @@ func (c *compiler) expr(x query.Expr) node {
 			return c.text(x, format.FieldTitle)
 		}
 		title, body := c.text(x, format.FieldTitle), c.text(x, format.FieldBody)
-		return anyOf{withBoost(title, titleBoost), body}
+		return searchers.AnyOf{searchers.WithBoost(title, titleBoost), body}
 	}
-	return matchNone{}
+	return searchers.MatchNone{}
 }
 
-func (c *compiler) days(from, to int32) node {
-	return newTerm(reader.DaysTerm(from, to), reader.FieldDays)
+func (c *compiler) days(from, to int32) searchers.Node {
+	return searchers.NewTerm(reader.DaysTerm(from, to), reader.FieldDays)
 }
 
 // text compiles a word or phrase for one field: its trigram term when the index holds it;
 // else a phrase of its slots (exact), or, when positions were not fetched, all its slots
 // anywhere in the field; both are phrase terms of the index reader (see phraseTerm). The
 // word being typed (Text.Prefix) may also be any of its completions in its last slot.
-func (c *compiler) text(t *query.Text, f int) node {
+func (c *compiler) text(t *query.Text, f int) searchers.Node {
 	field := reader.FieldNames[f]
 	if t.Whole {
 		if c.blevePhrases {
-			return &prefixNode{prefix: t.Slots[0].Terms[0], field: field}
+			return &searchers.Prefix{Prefix: t.Slots[0].Terms[0], Field: field}
 		}
-		return newTerm(reader.AnyPrefixTerm(t.Slots[0].Terms[0]), field)
+		return searchers.NewTerm(reader.AnyPrefixTerm(t.Slots[0].Terms[0]), field)
 	}
 	ph := c.p.phraseOf[t] // nil for a word of one token
 	if ph != nil && ph.useTri {
 		if len(c.p.alternatives(c.v, analysis.Slot{Terms: []string{ph.tri}}, f)) == 0 {
-			return matchNone{}
+			return searchers.MatchNone{}
 		}
-		return newTerm(ph.tri, field)
+		return searchers.NewTerm(ph.tri, field)
 	}
 	exact := ph != nil && ph.exact
 	alts := make([][]string, len(t.Slots))
@@ -130,7 +131,7 @@ func (c *compiler) text(t *query.Text, f int) node {
 			alts[i] = append(alts[i], more...)
 		}
 		if len(alts[i]) == 0 {
-			return matchNone{}
+			return searchers.MatchNone{}
 		}
 	}
 	switch {
@@ -139,29 +140,29 @@ func (c *compiler) text(t *query.Text, f int) node {
 		// merged once), not hundreds of bleve term searchers; the typed word stays a term
 		// of its own, so that it scores as itself.
 		own := alts[0][:len(alts[0])-len(more)]
-		q := newTerm(reader.PhraseTerm([][]string{more}, false), field)
+		q := searchers.NewTerm(reader.PhraseTerm([][]string{more}, false), field)
 		if len(own) == 0 {
 			return q
 		}
-		return anyOf{anyTerm(own, field), q}
+		return searchers.AnyOf{anyTerm(own, field), q}
 	case len(alts) == 1:
 		return anyTerm(alts[0], field)
 	case c.blevePhrases && exact:
-		return &phraseNode{terms: alts, field: field}
+		return &searchers.Phrase{Terms: alts, Field: field}
 	case c.blevePhrases:
-		conj := make(allOf, len(alts))
+		conj := make(searchers.AllOf, len(alts))
 		for i, terms := range alts {
 			conj[i] = anyTerm(terms, field)
 		}
 		return conj
 	}
-	return newTerm(reader.PhraseTerm(alts, exact), field)
+	return searchers.NewTerm(reader.PhraseTerm(alts, exact), field)
 }
 
-func anyTerm(terms []string, field string) node {
-	qs := make(anyOf, len(terms))
+func anyTerm(terms []string, field string) searchers.Node {
+	qs := make(searchers.AnyOf, len(terms))
 	for i, t := range terms {
-		qs[i] = newTerm(t, field)
+		qs[i] = searchers.NewTerm(t, field)
 	}
 	if len(qs) == 1 {
 		return qs[0]

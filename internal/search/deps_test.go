@@ -12,8 +12,8 @@ import (
 // TestViewerLinksNoIndexEngine checks that the browser viewer links bleve's search
 // packages but none of its index engines: the bleve package itself would bring scorch,
 // upsidedown and protobuf along and double the module. Nor does it link bleve's query
-// types (searchers.go makes the searchers): their JSON decoding keeps every query type,
-// geometry included, about 2 MB of the module.
+// types (package searchers makes the searchers): their JSON decoding keeps every query
+// type, geometry included, about 2 MB of the module.
 func TestViewerLinksNoIndexEngine(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs the go command: native only")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"folio/internal/bundle"
 	"folio/internal/search/analysis"
@@ -17,6 +18,7 @@ import (
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
+	"folio/internal/search/searchers"
 	"folio/internal/search/snippet"
 )
 
@@ -271,10 +273,16 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	return out, nil
 }
 
+// makeSearcher makes the searcher of a compiled query. A test makes it through bleve's
+// query types instead, to check that both make the same searchers.
+var makeSearcher = func(ctx context.Context, q searchers.Node, r index.IndexReader, o search.SearcherOptions) (search.Searcher, error) {
+	return q.Searcher(ctx, r, o)
+}
+
 // run executes the compiled query with bleve's searchers and top-N collector over the
 // view, as a bleve index would (scoring, sorting, paging), and returns the doc numbers of
 // the page of hits, the total, and the facets of every hit.
-func (s *Searcher) run(ctx context.Context, v *view, q node, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
+func (s *Searcher) run(ctx context.Context, v *view, q searchers.Node, order []string, scored bool, o Options) (docs []int, total int, f Facets, err error) {
 	rd := s.newReader(v)
 	opts := search.SearcherOptions{}
 	if !scored {

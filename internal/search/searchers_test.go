@@ -12,13 +12,14 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"folio/internal/search/analysis"
+	"folio/internal/search/searchers"
 	"folio/internal/sharedtest"
 )
 
-// asBleveQuery is the bleve query a compiled node stands for (see searchers.go).
-func asBleveQuery(t *testing.T, n node) blevequery.Query {
+// asBleveQuery is the bleve query a compiled node stands for (see package searchers).
+func asBleveQuery(t *testing.T, n searchers.Node) blevequery.Query {
 	t.Helper()
-	each := func(nodes []node) []blevequery.Query {
+	each := func(nodes []searchers.Node) []blevequery.Query {
 		qs := make([]blevequery.Query, len(nodes))
 		for i, c := range nodes {
 			qs[i] = asBleveQuery(t, c)
@@ -26,32 +27,32 @@ func asBleveQuery(t *testing.T, n node) blevequery.Query {
 		return qs
 	}
 	switch n := n.(type) {
-	case *termNode:
-		q := blevequery.NewTermQuery(n.term)
-		q.SetField(n.field)
-		q.SetBoost(boostOf(n.boost))
+	case *searchers.Term:
+		q := blevequery.NewTermQuery(n.Term)
+		q.SetField(n.Field)
+		q.SetBoost(searchers.BoostOf(n.Boost))
 		return q
-	case *prefixNode:
-		q := blevequery.NewPrefixQuery(n.prefix)
-		q.SetField(n.field)
-		q.SetBoost(boostOf(n.boost))
+	case *searchers.Prefix:
+		q := blevequery.NewPrefixQuery(n.Prefix)
+		q.SetField(n.Field)
+		q.SetBoost(searchers.BoostOf(n.Boost))
 		return q
-	case *phraseNode:
-		q := blevequery.NewMultiPhraseQuery(n.terms, n.field)
-		q.SetBoost(boostOf(n.boost))
+	case *searchers.Phrase:
+		q := blevequery.NewMultiPhraseQuery(n.Terms, n.Field)
+		q.SetBoost(searchers.BoostOf(n.Boost))
 		return q
-	case matchNone:
+	case searchers.MatchNone:
 		return blevequery.NewMatchNoneQuery()
-	case matchAll:
+	case searchers.MatchAll:
 		return blevequery.NewMatchAllQuery()
-	case allOf:
+	case searchers.AllOf:
 		return blevequery.NewConjunctionQuery(each(n))
-	case anyOf:
+	case searchers.AnyOf:
 		return blevequery.NewDisjunctionQuery(each(n))
-	case *boolNode:
-		q := blevequery.NewBooleanQuery(each(n.must), nil, each(n.mustNot))
-		if n.filter != nil {
-			q.AddFilter(asBleveQuery(t, n.filter))
+	case *searchers.Bool:
+		q := blevequery.NewBooleanQuery(each(n.Must), nil, each(n.MustNot))
+		if n.Filter != nil {
+			q.AddFilter(asBleveQuery(t, n.Filter))
 		}
 		return q
 	}
@@ -68,7 +69,7 @@ func asBleveQuery(t *testing.T, n node) blevequery.Query {
 func TestSearchersAsBleveQueries(t *testing.T) {
 	m := mapping.NewIndexMapping()
 	m.DefaultAnalyzer = analysis.AnalyzerName
-	viaBleve := func(ctx context.Context, q node, r index.IndexReader, o search.SearcherOptions) (search.Searcher, error) {
+	viaBleve := func(ctx context.Context, q searchers.Node, r index.IndexReader, o search.SearcherOptions) (search.Searcher, error) {
 		return asBleveQuery(t, q).Searcher(ctx, r, m, o)
 	}
 	direct := makeSearcher
