@@ -201,7 +201,7 @@ func BenchmarkFirstRun(b *testing.B) {
 		if _, err := s.Search(ctx, qs[0], opts); err != nil {
 			b.Fatal(err)
 		}
-		if err := s.routes.loadTables(ctx); err != nil {
+		if err := s.routes.LoadTables(ctx); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -201,9 +201,9 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 		}
 		fc.facets()
 	}
-	_ = s.routes.loadTables(ctx)
-	for _, top := range []*format.RouteNode{s.routes.termTop, s.routes.termsTop()} {
-		leaves, err := s.routes.leaves(ctx, top, nil, nil)
+	_ = s.routes.LoadTables(ctx)
+	for _, top := range []*format.RouteNode{s.routes.TermTree(), s.routes.Terms()} {
+		leaves, err := s.routes.Leaves(ctx, top, nil, nil)
 		if err != nil {
 			continue
 		}
@@ -211,7 +211,7 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 			readChunk(ctx, s, l)
 		}
 	}
-	_, _ = s.routes.leaves(ctx, s.routes.shardTop, nil, nil)
+	_, _ = s.routes.Leaves(ctx, s.routes.ShardTree(), nil, nil)
 	for n := range docs {
 		_, _ = s.hitDoc(ctx, time.Now(), n)
 	}

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/post"
-	"folio/internal/search/format"
 	"folio/internal/search/hitline"
 	"folio/internal/search/snippet"
 )
@@ -81,7 +79,7 @@ func (s *Searcher) hitDoc(ctx context.Context, searchBegan time.Time, n int) (*h
 	if v, ok := s.files.Peek(key); ok {
 		return v.(*hitDoc), nil
 	}
-	shard, i, err := s.shardOf(ctx, searchBegan, n)
+	shard, i, err := s.routes.Shard(ctx, searchBegan, n)
 	if err != nil {
 		return nil, err
 	}
@@ -115,21 +113,3 @@ func (s *Searcher) hitDoc(ctx context.Context, searchBegan time.Time, n int) (*h
 // hitKey is doc n's hitDoc's name in the file cache (no search file has a space in its
 // name).
 func hitKey(n int) string { return "hit " + strconv.Itoa(n) }
-
-// shardOf returns the bundle shard of doc n and its place there, for a search that began
-// then.
-func (s *Searcher) shardOf(ctx context.Context, searchBegan time.Time, n int) (shard string, i int, err error) {
-	rt := s.routes
-	r, ok, err := rt.leaf(ctx, rt.awaitTop(ctx, searchBegan, rt.shardTop, rt.shardTable), format.DocKey(n))
-	if err != nil {
-		return "", 0, err
-	}
-	if !ok || len(r.Key) != 4 {
-		return "", 0, &bundle.DataError{File: "search shards", Err: format.ErrDamaged}
-	}
-	i = n - int(binary.BigEndian.Uint32(r.Key))
-	if i < 0 {
-		return "", 0, &bundle.DataError{File: r.File, Err: fmt.Errorf("doc %d is not in this shard", n)}
-	}
-	return r.File, i, nil
-}

@@ -14,6 +14,7 @@ import (
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
+	"folio/internal/search/route"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -94,7 +95,7 @@ func (p *plan) walk(x query.Expr, neg bool) {
 
 // route finds the leaf entries of every term and prefix range, in parallel; of a word
 // prefix's range it keeps the chunks pickWordChunks picks within prefixBytes.
-func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time, prefixBytes int) error {
+func (p *plan) route(ctx context.Context, rt *route.Trees, searchBegan time.Time, prefixBytes int) error {
 	var mu sync.Mutex
 	var keys []string
 	for t := range p.terms {
@@ -109,11 +110,11 @@ func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time, pre
 	if len(keys) == 0 {
 		return nil
 	}
-	top := rt.awaitTop(ctx, searchBegan, rt.termTop, rt.termTable)
+	top := rt.AwaitTerms(ctx, searchBegan)
 	err := fetch.All(ctx, keys, func(ctx context.Context, key string) error {
 		k := key[1:]
 		if key[0] == 't' {
-			r, ok, err := rt.leaf(ctx, top, []byte(k))
+			r, ok, err := rt.Leaf(ctx, top, []byte(k))
 			if err != nil || !ok {
 				return err
 			}
@@ -122,7 +123,7 @@ func (p *plan) route(ctx context.Context, rt *routes, searchBegan time.Time, pre
 			mu.Unlock()
 			return nil
 		}
-		rs, err := rt.leaves(ctx, top, []byte(k), format.PrefixEnd([]byte(k)))
+		rs, err := rt.Leaves(ctx, top, []byte(k), format.PrefixEnd([]byte(k)))
 		mu.Lock()
 		if key[0] == 'w' {
 			p.wordOf[k] = rs

@@ -50,10 +50,10 @@ func TestDeepRoutes(t *testing.T) {
 	if tabled.s.root.TermTable == "" || tabled.s.root.ShardTable == "" {
 		t.Fatalf("tabled build wrote no route tables: %q %q", tabled.s.root.TermTable, tabled.s.root.ShardTable)
 	}
-	if err := tabled.s.routes.loadTables(context.Background()); err != nil {
+	if err := tabled.s.routes.LoadTables(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if tabled.s.routes.termsTop() == tabled.s.routes.termTop || !tabled.s.routes.termsTop().Leaf {
+	if tabled.s.routes.Terms() == tabled.s.routes.TermTree() || !tabled.s.routes.Terms().Leaf {
 		t.Fatal("the term table is not in use once loaded")
 	}
 	for _, q := range []string{"茶", "龙井 OR 5G", `"A股"`, "title:茶", "沪深300", "12.3%", "茶 -5G", "tag:沪深300", "茶 date:2020", "t", "Ras", "沪深3"} {
@@ -116,8 +116,8 @@ func TestTablesAwaited(t *testing.T) {
 	s := openFetcher(t, fetch)
 
 	before := time.Now()
-	s.routes.startTables()
-	first := s.routes.tables
+	s.routes.StartTables()
+	first := s.routes.TablesLoad()
 	<-started
 	<-started
 	if _, err := s.hitDoc(context.Background(), before, 0); err != nil {
@@ -168,11 +168,9 @@ func TestTablesAwaited(t *testing.T) {
 	// load that the search above scheduled must have run.)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		s.routes.tablesMu.Lock()
-		load := s.routes.tables
-		s.routes.tablesMu.Unlock()
+		load := s.routes.TablesLoad()
 		if load != first && load != nil {
-			<-load.done
+			<-load.Done()
 			break
 		}
 		if time.Now().After(deadline) {
@@ -266,7 +264,7 @@ func TestWideRangeNodesAtOnce(t *testing.T) {
 		}
 		return fsys.Fetch(ctx, name)
 	}))
-	leaves, err := s.routes.leaves(context.Background(), s.routes.termTop, nil, nil)
+	leaves, err := s.routes.Leaves(context.Background(), s.routes.TermTree(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
+	"folio/internal/search/route"
 	"folio/internal/search/searchers"
 	"folio/internal/search/snippet"
 )
@@ -115,7 +116,7 @@ type Searcher struct {
 	rd      *bundle.Reader
 	root    *format.Root
 	files   *fetch.Fetcher
-	routes  *routes
+	routes  *route.Trees
 	segs    *segments    // nil: one segment
 	phrases *fetch.Cache // computed phrase postings (see phraseMatcher), apart so as not to push files out
 
@@ -150,7 +151,7 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 		return nil, &bundle.DataError{File: name, Err: fmt.Errorf("search data made with analyzer %q, this viewer uses %q", root.Analyzer, analysis.AnalyzerName)}
 	}
 	s.root = &root
-	if s.routes, err = newRoutes(s.files, &root); err != nil {
+	if s.routes, err = route.New(s.files, &root); err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
 	if s.segs, err = openSegments(s.files, &root); err != nil {
@@ -268,7 +269,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	out.Timing = tm
 	// The route tables spare later searches their route nodes. Fetch them a moment after
 	// the first search has returned its results (failures only leave the trees in use).
-	s.routes.scheduleTables()
+	s.routes.ScheduleTables()
 	s.segs.scheduleTables()
 	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
+	"folio/internal/search/route"
 )
 
 // Search data of several segments (see format's segments.go): every query is planned in
@@ -24,9 +25,9 @@ import (
 
 // segments are the segments after the first, and where every segment's docs are.
 type segments struct {
-	more    []*routes // the term routes of segments 1…
-	global  [][]int32 // per segment (the first included), the doc number of each local doc (-1: deleted)
-	deleted []bool    // per segment: some of its docs are deleted
+	more    []*route.Trees // the term routes of segments 1…
+	global  [][]int32      // per segment (the first included), the doc number of each local doc (-1: deleted)
+	deleted []bool         // per segment: some of its docs are deleted
 }
 
 // openSegments reads the root's segments; nil when the data is one segment.
@@ -46,7 +47,7 @@ func openSegments(files *fetch.Fetcher, root *format.Root) (*segments, error) {
 		s.deleted = append(s.deleted, len(d) > 0)
 	}
 	for _, seg := range root.More {
-		rt, err := newRoutes(files, &format.Root{Terms: seg.Terms, TermTable: seg.TermTable, Shards: format.EncodeNode(&format.RouteNode{Leaf: true})})
+		rt, err := route.New(files, &format.Root{Terms: seg.Terms, TermTable: seg.TermTable, Shards: format.EncodeNode(&format.RouteNode{Leaf: true})})
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +62,7 @@ func (s *segments) scheduleTables() {
 		return
 	}
 	for _, rt := range s.more {
-		rt.scheduleTables()
+		rt.ScheduleTables()
 	}
 }
 
@@ -76,7 +77,7 @@ func (p *plan) morePlans(x query.Expr, segs *segments) {
 }
 
 // routeAll is route in every segment, at once.
-func (p *plan) routeAll(ctx context.Context, rt *routes, segs *segments, searchBegan time.Time, prefixBytes int) error {
+func (p *plan) routeAll(ctx context.Context, rt *route.Trees, segs *segments, searchBegan time.Time, prefixBytes int) error {
 	if len(p.more) == 0 {
 		return p.route(ctx, rt, searchBegan, prefixBytes)
 	}
@@ -190,17 +191,17 @@ func (s *Searcher) newReader(v *view) *reader.Reader {
 // view, its routes are the segment's.
 type segmentView struct {
 	*view
-	rt *routes
+	rt *route.Trees
 }
 
 // Leaf implements reader.Source.
 func (v *segmentView) Leaf(key []byte) (format.Route, bool, error) {
-	return v.rt.leaf(v.ctx, v.rt.termsTop(), key)
+	return v.rt.Leaf(v.ctx, v.rt.Terms(), key)
 }
 
 // Leaves implements reader.Source.
 func (v *segmentView) Leaves(lo, hi []byte) ([]format.Route, error) {
-	return v.rt.leaves(v.ctx, v.rt.termsTop(), lo, hi)
+	return v.rt.Leaves(v.ctx, v.rt.Terms(), lo, hi)
 }
 
 // laterPos returns the chosen position chunks that only segments after the first need

@@ -6,6 +6,7 @@ import (
 	"folio/internal/search/fetch"
 	"folio/internal/search/format"
 	"folio/internal/search/reader"
+	"folio/internal/search/route"
 )
 
 // view is what one search reads: its context, the metadata, and the chunks fetched for it
@@ -14,7 +15,7 @@ import (
 type view struct {
 	ctx    context.Context
 	meta   *reader.Meta
-	routes *routes
+	routes *route.Trees
 	segs   *segments // nil: one segment
 	files  *fetch.Fetcher
 	chunks map[string]*reader.TermChunk
@@ -39,10 +40,10 @@ func (v *view) PosChunk(name string) (*reader.PosChunk, error) {
 
 // Leaf implements reader.Source.
 func (v *view) Leaf(key []byte) (format.Route, bool, error) {
-	return v.routes.leaf(v.ctx, v.routes.termsTop(), key)
+	return v.routes.Leaf(v.ctx, v.routes.Terms(), key)
 }
 
 // Leaves implements reader.Source.
 func (v *view) Leaves(lo, hi []byte) ([]format.Route, error) {
-	return v.routes.leaves(v.ctx, v.routes.termsTop(), lo, hi)
+	return v.routes.Leaves(v.ctx, v.routes.Terms(), lo, hi)
 }

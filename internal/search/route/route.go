@@ -1,8 +1,14 @@
-package search
+// Package route finds search files through the search data's two route trees: term keys
+// to term chunks (and their position chunks), doc numbers to the bundle's post shards.
+// Each tree's top node is in the root; route nodes below it are fetched as lookups need
+// them, until the route tables (each tree's whole leaf level in one file) have been loaded
+// in the background after the first search.
+package route
 
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -13,12 +19,8 @@ import (
 	"folio/internal/search/format"
 )
 
-// routes finds files through the search data's two route trees: term keys to term chunks
-// (and their position chunks), doc numbers to the bundle's post shards. Each tree's top
-// node is in the root; route nodes below it are fetched as lookups need them, until the
-// route tables (each tree's whole leaf level in one file) have been loaded in the
-// background after the first search.
-type routes struct {
+// Trees are the route trees of one segment of search data, with their route tables.
+type Trees struct {
 	files             *fetch.Fetcher
 	termTop, shardTop *format.RouteNode
 	// termTable and shardTable name the route tables ("" when there are none).
@@ -27,7 +29,7 @@ type routes struct {
 	// tables is the route tables' background load: nil until it starts (and again after
 	// it failed, so that the next search tries again).
 	tablesMu        sync.Mutex
-	tables          *tablesLoad
+	tables          *TablesLoad
 	tablesScheduled atomic.Bool // a load is scheduled or under way
 }
 
@@ -36,9 +38,9 @@ type routes struct {
 // there when a search typed right after it shows its hits.
 const tablesDelay = 50 * time.Millisecond
 
-// newRoutes reads the top nodes of the root's route trees.
-func newRoutes(files *fetch.Fetcher, root *format.Root) (*routes, error) {
-	r := &routes{files: files, termTable: root.TermTable, shardTable: root.ShardTable}
+// New reads the top nodes of the root's route trees.
+func New(files *fetch.Fetcher, root *format.Root) (*Trees, error) {
+	r := &Trees{files: files, termTable: root.TermTable, shardTable: root.ShardTable}
 	var err error
 	if r.termTop, err = format.DecodeNode(root.Terms); err != nil {
 		return nil, err
@@ -50,7 +52,7 @@ func newRoutes(files *fetch.Fetcher, root *format.Root) (*routes, error) {
 }
 
 // top returns a route table once it is loaded, and the tree's top node until then.
-func (r *routes) top(tree *format.RouteNode, table string) *format.RouteNode {
+func (r *Trees) top(tree *format.RouteNode, table string) *format.RouteNode {
 	if table != "" {
 		if v, ok := r.files.Peek(table); ok {
 			return v.(*format.RouteNode)
@@ -59,29 +61,58 @@ func (r *routes) top(tree *format.RouteNode, table string) *format.RouteNode {
 	return tree
 }
 
-// termsTop is the top of the term routes.
-func (r *routes) termsTop() *format.RouteNode { return r.top(r.termTop, r.termTable) }
+// Terms is the top of the term routes: the term table once it is loaded, the tree's top
+// node until then.
+func (r *Trees) Terms() *format.RouteNode { return r.top(r.termTop, r.termTable) }
 
-// scheduleTables fetches the route tables a moment after the first search has returned
+// AwaitTerms is Terms for a search that began then (see awaitTop).
+func (r *Trees) AwaitTerms(ctx context.Context, searchBegan time.Time) *format.RouteNode {
+	return r.awaitTop(ctx, searchBegan, r.termTop, r.termTable)
+}
+
+// TermTree is the top node of the term tree, in the root.
+func (r *Trees) TermTree() *format.RouteNode { return r.termTop }
+
+// ShardTree is the top node of the shard tree, in the root.
+func (r *Trees) ShardTree() *format.RouteNode { return r.shardTop }
+
+// Shard returns the bundle shard of doc n and its place there, for a search that began
+// then.
+func (r *Trees) Shard(ctx context.Context, searchBegan time.Time, n int) (shard string, i int, err error) {
+	rt, ok, err := r.Leaf(ctx, r.awaitTop(ctx, searchBegan, r.shardTop, r.shardTable), format.DocKey(n))
+	if err != nil {
+		return "", 0, err
+	}
+	if !ok || len(rt.Key) != 4 {
+		return "", 0, &bundle.DataError{File: "search shards", Err: format.ErrDamaged}
+	}
+	i = n - int(binary.BigEndian.Uint32(rt.Key))
+	if i < 0 {
+		return "", 0, &bundle.DataError{File: rt.File, Err: fmt.Errorf("doc %d is not in this shard", n)}
+	}
+	return rt.File, i, nil
+}
+
+// ScheduleTables fetches the route tables a moment after the first search has returned
 // its results (tablesDelay), and again after a search that found them missing (a failed
 // load, or pushed out of the cache).
-func (r *routes) scheduleTables() {
+func (r *Trees) ScheduleTables() {
 	if r.tablesScheduled.CompareAndSwap(false, true) {
-		time.AfterFunc(tablesDelay, r.startTables)
+		time.AfterFunc(tablesDelay, r.StartTables)
 	}
 }
 
-// startTables fetches the route tables in the background, both at once. Lookups of
+// StartTables fetches the route tables in the background, both at once. Lookups of
 // searches that begin meanwhile wait for them (see awaitTop) rather than fetch route
 // nodes, which cost a request each.
-func (r *routes) startTables() {
-	load := &tablesLoad{done: make(chan struct{}), began: time.Now()}
+func (r *Trees) StartTables() {
+	load := &TablesLoad{done: make(chan struct{}), began: time.Now()}
 	r.tablesMu.Lock()
 	r.tables = load
 	r.tablesMu.Unlock()
 	go func() {
 		defer close(load.done)
-		if err := r.loadTables(context.Background()); err != nil {
+		if err := r.LoadTables(context.Background()); err != nil {
 			r.tablesMu.Lock()
 			r.tables = nil
 			r.tablesMu.Unlock()
@@ -90,14 +121,25 @@ func (r *routes) startTables() {
 	}()
 }
 
-// tablesLoad is a load of the route tables: began when, done closed when it ends.
-type tablesLoad struct {
+// TablesLoad is a load of the route tables: began when, done closed when it ends.
+type TablesLoad struct {
 	done  chan struct{}
 	began time.Time
 }
 
-// loadTables fetches the route tables (once they are cached, routes need no route node).
-func (r *routes) loadTables(ctx context.Context) error {
+// Done is closed when the load ends.
+func (l *TablesLoad) Done() <-chan struct{} { return l.done }
+
+// TablesLoad returns the route tables' load under way or done, or nil (none yet, or the
+// last one failed).
+func (r *Trees) TablesLoad() *TablesLoad {
+	r.tablesMu.Lock()
+	defer r.tablesMu.Unlock()
+	return r.tables
+}
+
+// LoadTables fetches the route tables (once they are cached, routes need no route node).
+func (r *Trees) LoadTables(ctx context.Context) error {
 	var names []string
 	for _, name := range []string{r.shardTable, r.termTable} {
 		if name != "" {
@@ -117,7 +159,7 @@ func (r *routes) loadTables(ctx context.Context) error {
 // it waits for the table. (A search that was already running when their load began goes
 // on with the tree: the tables would arrive only after its own fetches, and WebAssembly
 // cannot start their fetches while the search computes.)
-func (r *routes) awaitTop(ctx context.Context, searchBegan time.Time, tree *format.RouteNode, table string) *format.RouteNode {
+func (r *Trees) awaitTop(ctx context.Context, searchBegan time.Time, tree *format.RouteNode, table string) *format.RouteNode {
 	if table == "" {
 		return tree
 	}
@@ -151,9 +193,9 @@ func (r *routes) awaitTop(ctx context.Context, searchBegan time.Time, tree *form
 	return r.top(tree, table)
 }
 
-// leaves returns the leaf entries of the tree under top whose ranges meet [lo, hi) (hi nil:
+// Leaves returns the leaf entries of the tree under top whose ranges meet [lo, hi) (hi nil:
 // no upper end), fetching route nodes as needed.
-func (r *routes) leaves(ctx context.Context, top *format.RouteNode, lo, hi []byte) ([]format.Route, error) {
+func (r *Trees) Leaves(ctx context.Context, top *format.RouteNode, lo, hi []byte) ([]format.Route, error) {
 	var out []format.Route
 	var walk func(n *format.RouteNode, depth int) error
 	walk = func(n *format.RouteNode, depth int) error {
@@ -204,8 +246,8 @@ const maxRouteDepth = 32
 
 var errRouteDepth = fmt.Errorf("%w: the route tree is deeper than %d levels (a node naming itself?)", bundle.ErrDamaged, maxRouteDepth)
 
-// leaf returns the leaf entry whose range holds key, if any.
-func (r *routes) leaf(ctx context.Context, top *format.RouteNode, key []byte) (format.Route, bool, error) {
+// Leaf returns the leaf entry whose range holds key, if any.
+func (r *Trees) Leaf(ctx context.Context, top *format.RouteNode, key []byte) (format.Route, bool, error) {
 	n := top
 	for depth := 0; ; depth++ {
 		if depth > maxRouteDepth {
