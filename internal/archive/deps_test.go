@@ -39,9 +39,10 @@ const hostLayer = 5
 
 // searchSteps orders search's own packages: the analysis, the file format, the post-line
 // decoder of hits and the tree of bleve searchers first, then the query language and the
-// index reader, then snippets and the file fetcher, then the route trees, then the runtime
-// and the index writer (which must not import each other: the viewer links the runtime,
-// the build the writer). A package imports only packages of earlier steps.
+// index reader, then snippets and the file fetcher, then the route trees, then the hits,
+// then the runtime and the index writer (which must not import each other: the viewer
+// links the runtime, the build the writer). A package imports only packages of earlier
+// steps.
 var searchSteps = map[string]int{
 	"folio/internal/search/analysis":  0,
 	"folio/internal/search/format":    0,
@@ -52,8 +53,9 @@ var searchSteps = map[string]int{
 	"folio/internal/search/fetch":     2,
 	"folio/internal/search/snippet":   2,
 	"folio/internal/search/route":     3,
-	"folio/internal/search":           4,
-	"folio/internal/search/index":     4,
+	"folio/internal/search/hits":      4,
+	"folio/internal/search":           5,
+	"folio/internal/search/index":     5,
 }
 
 // listedPackage is what go list says of a package.

@@ -213,7 +213,7 @@ func searchEverything(t *testing.T, fetch bundle.Fetcher, docs int) {
 	}
 	_, _ = s.routes.Leaves(ctx, s.routes.ShardTree(), nil, nil)
 	for n := range docs {
-		_, _ = s.hitDoc(ctx, time.Now(), n)
+		_, _ = s.shown.Doc(ctx, time.Now(), n)
 	}
 	for _, c := range searchDataQueries {
 		res, err := s.Search(ctx, c.q, c.o)

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"folio/internal/bundle"
+	"folio/internal/search/hits"
 	"folio/internal/search/query"
 )
 
@@ -77,15 +77,8 @@ type Fetched struct {
 	Bytes int64
 }
 
-// Hit is one post found: its list entry (without excerpt) and a snippet.
-type Hit struct {
-	bundle.Entry
-	// Snippet is the best passage of the post's text around the matches, HTML-escaped,
-	// with the matched words in <mark>.
-	Snippet string `json:"snippet"`
-	// Doc is the hit's doc number (its place in the list of all posts, oldest first).
-	Doc int `json:"-"`
-}
+// Hit is one post found: its list entry (without excerpt) and a snippet (see hits.Hit).
+type Hit = hits.Hit
 
 // Facets count the hits per category, tag and year (most first).
 type Facets struct {

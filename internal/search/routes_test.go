@@ -13,6 +13,7 @@ import (
 
 	"folio/internal/bundle"
 	"folio/internal/search/format"
+	"folio/internal/search/hits"
 	"folio/internal/search/index"
 )
 
@@ -69,8 +70,8 @@ func TestDeepRoutes(t *testing.T) {
 	// Every post, found through each shard route, is the bundle's post n.
 	for n, p := range flat.posts {
 		for name, b := range map[string]*built{"flat": flat, "deep": deep, "tabled": tabled} {
-			got, err := b.s.hitDoc(context.Background(), time.Now(), n)
-			if err != nil || got.entry.ID != p.ID {
+			got, err := b.s.shown.Doc(context.Background(), time.Now(), n)
+			if err != nil || got.Entry.ID != p.ID {
 				t.Fatalf("%s: doc %d (%s): %v %v", name, n, p.ID, got, err)
 			}
 		}
@@ -120,7 +121,7 @@ func TestTablesAwaited(t *testing.T) {
 	first := s.routes.TablesLoad()
 	<-started
 	<-started
-	if _, err := s.hitDoc(context.Background(), before, 0); err != nil {
+	if _, err := s.shown.Doc(context.Background(), before, 0); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -137,7 +138,7 @@ func TestTablesAwaited(t *testing.T) {
 			return
 		}
 		for n := range b.posts {
-			if p, err := s.hitDoc(context.Background(), time.Now(), n); err != nil || p.entry.ID != b.posts[n].ID {
+			if p, err := s.shown.Doc(context.Background(), time.Now(), n); err != nil || p.Entry.ID != b.posts[n].ID {
 				results <- fmt.Errorf("doc %d: %v %v", n, p, err)
 				return
 			}
@@ -180,7 +181,7 @@ func TestTablesAwaited(t *testing.T) {
 	}
 	s.files.Cache.Drop(root.ShardTable)
 	for n := range b.posts { // and the hits shown, which need no shard routes when kept
-		s.files.Cache.Drop(hitKey(n))
+		s.files.Cache.Drop(hits.Key(n))
 	}
 	if _, err := s.Search(context.Background(), "茶", Options{}); err != nil {
 		t.Fatal(err)

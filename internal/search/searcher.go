@@ -16,6 +16,7 @@ import (
 	"folio/internal/search/analysis"
 	"folio/internal/search/fetch"
 	"folio/internal/search/format"
+	"folio/internal/search/hits"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
 	"folio/internal/search/route"
@@ -113,10 +114,10 @@ const MaxLimit = 100
 // part of each search runs one at a time.
 type Searcher struct {
 	cfg     Config
-	rd      *bundle.Reader
 	root    *format.Root
 	files   *fetch.Fetcher
 	routes  *route.Trees
+	shown   *hits.Maker  // the hits' posts
 	segs    *segments    // nil: one segment
 	phrases *fetch.Cache // computed phrase postings (see phraseMatcher), apart so as not to push files out
 
@@ -135,7 +136,7 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Searcher{cfg: cfg, rd: r, files: fetch.New(r.Fetcher(), cfg.CacheBytes), phrases: fetch.NewCache(cfg.CacheBytes / 6)}
+	s := &Searcher{cfg: cfg, files: fetch.New(r.Fetcher(), cfg.CacheBytes), phrases: fetch.NewCache(cfg.CacheBytes / 6)}
 	data, err := r.Fetcher().Fetch(ctx, name)
 	if err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
@@ -157,6 +158,7 @@ func Open(ctx context.Context, r *bundle.Reader, opts ...Option) (*Searcher, err
 	if s.segs, err = openSegments(s.files, &root); err != nil {
 		return nil, &bundle.DataError{File: name, Err: err}
 	}
+	s.shown = hits.New(s.files, r, s.routes)
 	return s, nil
 }
 
@@ -258,7 +260,7 @@ func (s *Searcher) Search(ctx context.Context, q string, o Options) (*Result, er
 	}
 	tm.Match = since(&t)
 	out := &Result{Total: total, Hits: []Hit{}, Exact: exact, Facets: facets, Marks: query.Marks(x)}
-	hits, damaged, err := s.hits(ctx, began, docs, snippet.Phrases(x))
+	hits, damaged, err := s.shown.Make(ctx, began, docs, snippet.Phrases(x))
 	if err != nil {
 		return nil, err
 	}
