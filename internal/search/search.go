@@ -9,6 +9,12 @@
 //   - internal/search/format: encoding and decoding of every search file;
 //   - internal/search/reader: the index bleve's searchers run over (reader.Reader);
 //   - internal/search/fetch: fetching, decoding and caching the search files (fetch.Fetcher);
+//   - internal/search/route: the route trees that find the search files and post shards
+//     (route.Trees);
+//   - internal/search/searchers: the tree of bleve searchers a compiled query makes;
+//   - internal/search/hits: the hits' posts, read from their shards, with their snippets
+//     (hits.Maker);
+//   - internal/search/hitline: the decoder of the fields a hit shows of a post's line;
 //   - internal/search/snippet: the passage shown with each hit;
 //   - internal/search/index: the index writer of the build (the viewer does not link it).
 //
@@ -25,19 +31,20 @@
 // # Searching
 //
 // Searcher.Search (searcher.go) parses the query, plans it (plan.go: the terms and prefix
-// ranges it reads, found in the route trees (routes.go), and which phrases get positions),
-// fetches their chunks in parallel through the fetcher and its cache (package fetch)
-// into the search's view (view.go), compiles the query into bleve queries (compile.go),
-// and runs bleve's query searchers and top-N collector over a reader.Reader of the view.
-// Bleve executes the query (conjunctions, disjunctions, exclusions, filters, TF-IDF
-// scoring with length norms, sorting, paging); facets are counted from every hit through
-// bleve's document-match handler hook (facets.go). Exact phrases are virtual terms whose
-// postings the reader computes from positions. When the positions of a phrase would cost
-// more than Config.PhraseBytes to fetch, the phrase matches as all its tokens anywhere in
-// the field (recall stays complete; the result says Exact: false). The hits' posts come
-// from their shards, with a snippet each (package snippet); the result's Marks say what a
-// viewer marks (query.Marks). Type-ahead (Options.Prefix) also matches the completions of
-// the last Latin word, read from the biggest chunks of its range (plan.go). Search data of
-// several segments (a rebuild appends) is planned and fetched in every segment, and the
-// reader merges the segments' doc lists into those of one (segments.go).
+// ranges it reads, found in the route trees (package route), and which phrases get
+// positions), fetches their chunks in parallel through the fetcher and its cache (package
+// fetch) into the search's view (view.go), compiles the query into bleve searchers to make
+// (compile.go, package searchers), and runs them and bleve's top-N collector over a
+// reader.Reader of the view. Bleve executes the query (conjunctions, disjunctions,
+// exclusions, filters, TF-IDF scoring with length norms, sorting, paging); facets are
+// counted from every hit through bleve's document-match handler hook (facets.go). Exact
+// phrases are virtual terms whose postings the reader computes from positions. When the
+// positions of a phrase would cost more than Config.PhraseBytes to fetch, the phrase
+// matches as all its tokens anywhere in the field (recall stays complete; the result says
+// Exact: false). The hits' posts come from their shards, with a snippet each (packages
+// hits and snippet); the result's Marks say what a viewer marks (query.Marks). Type-ahead
+// (Options.Prefix) also matches the completions of the last Latin word, read from the
+// biggest chunks of its range (plan.go). Search data of several segments (a rebuild
+// appends) is planned and fetched in every segment, and the reader merges the segments'
+// doc lists into those of one (segments.go).
 package search
