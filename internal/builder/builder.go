@@ -172,6 +172,8 @@ func Build(o Options) (*Report, error) {
 	}
 	excerpts := openExcerptMemo(o.Out, stamp, !o.Full)
 	cfg.ExcerptMemo = excerpts.excerpt
+	frontMatters := openFrontMatterMemo(o.Out, stamp, !o.Full)
+	cfg.FrontMatterMemo = frontMatters.frontMatter
 
 	if jsite != nil && jekyll.UsesSitePosts(o.Posts) {
 		// site.posts, site.categories and site.tags need every post first: read them once
@@ -354,7 +356,7 @@ func Build(o Options) (*Report, error) {
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
 	}
-	for _, m := range []*memo{excerpts, linkMemo} {
+	for _, m := range []*memo{excerpts, frontMatters, linkMemo} {
 		if err := m.save(o.Out, stamp, false); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}

@@ -148,8 +148,9 @@ func (m *memo) save(out, stamp string, keepOld bool) error {
 
 // The memos besides the search analysis (incremental.go), by file name in stateDir.
 const (
-	excerptMemoFile = "cache-excerpts.bin"
-	linkMemoFile    = "cache-links.bin"
+	excerptMemoFile     = "cache-excerpts.bin"
+	frontMatterMemoFile = "cache-frontmatter.bin"
+	linkMemoFile        = "cache-links.bin"
 	// linkMemoMagic starts the link memo: the URLs of each rendered post (linkRefsOf).
 	linkMemoMagic = "folio link cache 1\n"
 )
@@ -159,7 +160,7 @@ const (
 const copiesFile = "copies.bin"
 
 // memoFiles are the memos' files and the record of copies, which removeStale keeps.
-var memoFiles = map[string]bool{analysisCacheFile: true, excerptMemoFile: true, linkMemoFile: true, copiesFile: true}
+var memoFiles = map[string]bool{analysisCacheFile: true, excerptMemoFile: true, frontMatterMemoFile: true, linkMemoFile: true, copiesFile: true}
 
 // openExcerptMemo reads out's excerpt memo: post bodies' excerpts (a third of reading
 // the posts), by body, separator and format.
@@ -176,4 +177,23 @@ func (m *memo) excerpt(body, sep, format string, take func() string) string {
 	e := take()
 	m.keep(k, []byte(e))
 	return e
+}
+
+// openFrontMatterMemo reads out's front matter memo: the parsed YAML of posts' front
+// matter (a third of reading a post), by its text.
+func openFrontMatterMemo(out, stamp string, reuse bool) *memo {
+	return openMemo(out, frontMatterMemoFile, "folio front matter cache 1\n", stamp, reuse)
+}
+
+// frontMatter is a post.Config.FrontMatterMemo.
+func (m *memo) frontMatter(src string, parse func() []byte) []byte {
+	k := keyOf(src)
+	if v, ok := m.get(k); ok {
+		return v
+	}
+	v := parse()
+	if v != nil {
+		m.keep(k, v)
+	}
+	return v
 }

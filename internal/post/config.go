@@ -33,6 +33,10 @@ type Config struct {
 	// build's results or by calling make. (Taking excerpts is most of the reading: 73 % of
 	// it in a profile of a rebuild of 10k generated posts.)
 	ExcerptMemo func(body, sep, format string, make func() string) string
+	// FrontMatterMemo, when set, keeps parsed front matter between builds: it returns the
+	// bytes kept for the same YAML text src, or calls make and keeps what it returns (nil:
+	// nothing to keep). The bytes are the reader's own encoding of the parsed tree.
+	FrontMatterMemo func(src string, make func() []byte) []byte
 }
 
 // Liquid renders the Liquid of one post body. bodyLine is the body's first line in the

@@ -261,8 +261,8 @@ func (p *parser) splitFrontMatter(text string) (frontMatter, string, int, error)
 	}
 	fm := frontMatter{nodes: map[string]*yaml.Node{}, line: open + 1}
 	src := strings.Join(lines[open+1:end], "")
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+	doc, err := p.parseFrontMatter(src)
+	if err != nil {
 		return fm, "", 0, skip(fm.line+yamlErrorLine(err), "front matter: %s", yamlErrorText(err))
 	}
 	if len(doc.Content) > 0 {
