@@ -174,7 +174,7 @@ func writeShards(w *Writer, sorted []*post.Post, entries []Entry, target int) La
 		if i+1 < len(sorted) {
 			sp.Newer = &Link{ID: sorted[i+1].ID, URL: sorted[i+1].URL, Title: sorted[i+1].Title}
 		}
-		pj := encode(sp)
+		pj := appendPost(nil, &sp)
 		if size > 0 && size+len(pj) > target {
 			flush(i)
 		}
