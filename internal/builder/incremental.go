@@ -25,7 +25,7 @@ import (
 const analysisCacheFile = "cache-analysis.bin"
 
 // analysisCacheMagic starts the file; its last digit is the format's version.
-const analysisCacheMagic = "folio analysis cache 3\n"
+const analysisCacheMagic = "folio analysis cache 4\n"
 
 // analysisCache remembers index.Analyzer results in a memo. Analyze may be called from
 // many goroutines.

@@ -385,3 +385,96 @@ func TestMemoDamaged(t *testing.T) {
 		t.Errorf("a memo cut short gave %d entries", len(got.old))
 	}
 }
+
+// TestMemoBlocks checks that a save appends a block of the new entries, that a damaged
+// later block drops the whole memo, and that a memo most of whose entries went unused, or
+// whose file changed since it was read, is written whole again.
+func TestMemoBlocks(t *testing.T) {
+	out := t.TempDir()
+	name := filepath.Join(out, stateDir, linkMemoFile)
+	open := func() *memo { return openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true) }
+	keep := func(m *memo, from, to int) {
+		for i := from; i < to; i++ {
+			k := keyOf(fmt.Sprint("input ", i))
+			if _, ok := m.get(k); !ok {
+				m.keep(k, []byte(fmt.Sprint("result ", i)))
+			}
+		}
+	}
+	m := open()
+	keep(m, 0, 40)
+	if err := m.save(out, "stamp", false); err != nil {
+		t.Fatal(err)
+	}
+	first, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = open()
+	keep(m, 0, 45) // 5 new entries
+	if err := m.save(out, "stamp", false); err != nil {
+		t.Fatal(err)
+	}
+	second, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(second, first) || len(second) >= 2*len(first) {
+		t.Fatalf("the second save wrote %d bytes after %d: want the first file and a block of 5 entries", len(second), len(first))
+	}
+	m = open()
+	if len(m.old) != 45 || m.blocks != 2 {
+		t.Fatalf("after an appended block: %d entries in %d blocks, want 45 in 2", len(m.old), m.blocks)
+	}
+	if v, ok := m.get(keyOf("input 42")); !ok || string(v) != "result 42" {
+		t.Errorf("entry 42 = %q, %v", v, ok)
+	}
+	for _, at := range []int{len(first) + 2, len(second) - 1} {
+		bad := bytes.Clone(second)
+		bad[at] ^= 1
+		if err := os.WriteFile(name, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := open(); len(got.old) != 0 {
+			t.Errorf("byte %d of %d changed (in the appended block): %d entries, want none", at, len(second), len(got.old))
+		}
+	}
+	if err := os.WriteFile(name, second[:len(second)-1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := open(); len(got.old) != 0 {
+		t.Errorf("an appended block cut short: %d entries, want none", len(got.old))
+	}
+
+	// Most entries unused: written whole, with the used ones only.
+	if err := os.WriteFile(name, second, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m = open()
+	keep(m, 40, 46)
+	if err := m.save(out, "stamp", false); err != nil {
+		t.Fatal(err)
+	}
+	if m = open(); len(m.old) != 6 || m.blocks != 1 {
+		t.Errorf("after a save using 6 of 46 entries: %d entries in %d blocks, want 6 in 1", len(m.old), m.blocks)
+	}
+	// keepOld keeps the unused ones, in a block of the new.
+	keep(m, 100, 101)
+	if err := m.save(out, "stamp", true); err != nil {
+		t.Fatal(err)
+	}
+	if m = open(); len(m.old) != 7 || m.blocks != 2 {
+		t.Errorf("after a save keeping the former entries: %d entries in %d blocks, want 7 in 2", len(m.old), m.blocks)
+	}
+	// The file changed since it was read: written whole.
+	keep(m, 200, 201)
+	if err := os.WriteFile(name, first, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.save(out, "stamp", true); err != nil {
+		t.Fatal(err)
+	}
+	if m = open(); len(m.old) != 8 || m.blocks != 1 {
+		t.Errorf("after a save over a file changed since: %d entries in %d blocks, want 8 in 1", len(m.old), m.blocks)
+	}
+}
