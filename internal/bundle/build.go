@@ -193,7 +193,7 @@ func writeList(w *Writer, entries []Entry) List {
 	var names []string
 	for i := 0; i < len(entries); i += PageSize {
 		end := min(i+PageSize, len(entries))
-		names = append(names, w.PutJSON("l", Page{Entries: entries[i:end]}))
+		names = append(names, w.Put("l", appendPage(nil, &Page{Entries: entries[i:end]})))
 	}
 	return List{Total: len(entries), PageSize: PageSize, Pages: writeTable(w, names)}
 }

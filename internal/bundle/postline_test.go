@@ -42,7 +42,19 @@ func checkPostLine(t *testing.T, p *Post) {
 	}
 }
 
+// checkPage compares appendPage with encoding/json for a page of entries.
+func checkPage(t *testing.T, entries []Entry) {
+	t.Helper()
+	p := &Page{Entries: entries}
+	if got, want := appendPage(nil, p), encode(p); !bytes.Equal(got, want) {
+		t.Fatalf("page:\ngot  %s\nwant %s", got, want)
+	}
+}
+
 func TestAppendPost(t *testing.T) {
+	checkPage(t, nil)
+	checkPage(t, []Entry{})
+	checkPage(t, []Entry{{}, {ID: "a", Categories: []string{}, MoreTags: 4, Excerpt: "摘要\u2028<>"}, {Tags: hardStrings, Excerpt: "\xff"}})
 	link := &Link{ID: "x\"y", URL: "/a/<b>", Title: "旧\u2028闻"}
 	for _, p := range []Post{
 		{},
@@ -63,6 +75,15 @@ func TestAppendPost(t *testing.T) {
 				t.Fatal(err)
 			}
 			sorted := Sorted(res.Posts)
+			var entries []Entry
+			for i, p := range sorted {
+				e := listEntry(entryOf(p))
+				if i%2 == 0 {
+					e.Excerpt = p.Excerpt
+				}
+				entries = append(entries, e)
+			}
+			checkPage(t, entries)
 			for i, p := range sorted {
 				sp := Post{Entry: entryOf(p), Excerpt: p.Excerpt, Format: p.Format, Body: p.Body}
 				if i > 0 {
