@@ -25,22 +25,7 @@ func TestCases(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			posts := fstest.MapFS{}
-			var cfg Config
-			for _, f := range ar.Files {
-				switch {
-				case f.Name == "_config.yml":
-					if cfg, err = ParseConfig(f.Name, f.Data); err != nil {
-						t.Fatal(err)
-					}
-				case strings.HasPrefix(f.Name, "_posts/"):
-					posts[strings.TrimPrefix(f.Name, "_posts/")] = &fstest.MapFile{Data: unescape(f.Data)}
-				}
-			}
+			ar, posts, cfg := readCase(t, file)
 			res, err := ReadAll(posts, cfg, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -88,6 +73,28 @@ func TestCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readCase reads a case file: the archive, its posts and the config its _config.yml gives.
+func readCase(t *testing.T, file string) (*txtar.Archive, fstest.MapFS, Config) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := fstest.MapFS{}
+	var cfg Config
+	for _, f := range ar.Files {
+		switch {
+		case f.Name == "_config.yml":
+			if cfg, err = ParseConfig(f.Name, f.Data); err != nil {
+				t.Fatal(err)
+			}
+		case strings.HasPrefix(f.Name, "_posts/"):
+			posts[strings.TrimPrefix(f.Name, "_posts/")] = &fstest.MapFile{Data: unescape(f.Data)}
+		}
+	}
+	return ar, posts, cfg
 }
 
 func hasFile(ar *txtar.Archive, name string) bool {

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"golang.org/x/tools/txtar"
 
 	"folio/internal/sharedtest"
 )
@@ -73,22 +72,7 @@ func TestFrontMatterMemo(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			posts := fstest.MapFS{}
-			var cfg Config
-			for _, f := range ar.Files {
-				switch {
-				case f.Name == "_config.yml":
-					if cfg, err = ParseConfig(f.Name, f.Data); err != nil {
-						t.Fatal(err)
-					}
-				case strings.HasPrefix(f.Name, "_posts/"):
-					posts[strings.TrimPrefix(f.Name, "_posts/")] = &fstest.MapFile{Data: unescape(f.Data)}
-				}
-			}
+			_, posts, cfg := readCase(t, file)
 			checkMemoSame(t, posts, cfg)
 		})
 	}
