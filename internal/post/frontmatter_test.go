@@ -10,7 +10,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-
 	"folio/internal/sharedtest"
 )
 
