@@ -20,22 +20,23 @@ func appendPost(b []byte, p *Post) []byte {
 	b = appendJSONString(b, p.Format)
 	b = append(b, `,"body":`...)
 	b = appendJSONString(b, p.Body)
-	for _, l := range []struct {
-		key  string
-		link *Link
-	}{{`,"older":`, p.Older}, {`,"newer":`, p.Newer}} {
-		if l.link == nil {
-			continue
-		}
-		b = append(b, l.key...)
-		b = append(b, `{"id":`...)
-		b = appendJSONString(b, l.link.ID)
-		b = append(b, `,"url":`...)
-		b = appendJSONString(b, l.link.URL)
-		b = append(b, `,"title":`...)
-		b = appendJSONString(b, l.link.Title)
-		b = append(b, '}')
+	b = appendLink(b, `,"older":`, p.Older)
+	b = appendLink(b, `,"newer":`, p.Newer)
+	return append(b, '}')
+}
+
+// appendLink appends key and l's JSON, or nothing when l is nil (omitempty).
+func appendLink(b []byte, key string, l *Link) []byte {
+	if l == nil {
+		return b
 	}
+	b = append(b, key...)
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, l.ID)
+	b = append(b, `,"url":`...)
+	b = appendJSONString(b, l.URL)
+	b = append(b, `,"title":`...)
+	b = appendJSONString(b, l.Title)
 	return append(b, '}')
 }
 
