@@ -42,7 +42,8 @@ const maxPosts = 100
 // 28 benchmark queries at 10k, also against gencorpus's expected hits) with the same ids
 // and totals, static files, 404s, the CSP header, the API's caching and CORS headers, a
 // damaged file reported as such, and, in Chromium, that a new search in a warm page is one
-// request. It logs figures (measurements, not checks).
+// request and that the widget works from a page of another origin. It logs figures
+// (measurements, not checks).
 func TestWorkerUnderWrangler(t *testing.T) {
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -76,6 +77,7 @@ func TestWorkerUnderWrangler(t *testing.T) {
 		checkDamaged(t, w.URL, damaged)
 		checkCaching(t, w.URL, want)
 		hostilePostIsInert(t, w.URL)
+		widgetOnTheEdge(t, w.URL, expect(t, native, site, queriesOf(widgetQueries)))
 	})
 
 	t.Run("gencorpus-10k", func(t *testing.T) {
