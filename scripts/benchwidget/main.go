@@ -6,7 +6,7 @@
 // and, on static hosting, the engine start again), plus a warm open with intent shown
 // (the button focused LEAD ms before the shortcut), and the renderers' memory.
 //
-//	go run ./scripts/benchwidget -site DIR [-runs 5] [-needles FILE | -queries 'a|b'] [-only static|serve]
+//	go run ./scripts/benchwidget -site DIR [-edge URL] [-runs 5] [-needles FILE | -queries 'a|b'] [-only static|serve|edge]
 //
 // DIR is a site written by `bin/folio build`. The archive is served twice from it, on
 // localhost: as plain static files (Folio's static handler, what any static host does:
@@ -15,6 +15,11 @@
 // 127.0.0.1 under a strict CSP. Every run starts a new Chromium with a fresh profile and
 // searches one query (the queries taken in turn). As a floor measured in the same run,
 // the host page's own round trip to a trivial URL of its server (fetch, no work).
+//
+// With -edge URL it also measures the archive served at URL, a Worker (written by folio
+// worker from the same site) running under wrangler dev: scripts/edge/dev.sh WORKER_DIR
+// serves it at http://127.0.0.1:8787. The widget asks the URL's origin with localhost for
+// 127.0.0.1, so that it is another origin than the host page's.
 package main
 
 import (
@@ -41,17 +46,18 @@ import (
 var verbose *bool
 
 func main() {
-	dir := flag.String("site", "", "built site folder (required)")
+	dir := flag.String("site", "", "built site folder (required unless -only edge)")
+	edge := flag.String("edge", "", "also measure the archive at this URL (a Worker under wrangler dev) as the hosting \"edge\"")
 	runs := flag.Int("runs", 5, "runs (each a new browser) per hosting")
 	needles := flag.String("needles", "", "queries: gencorpus's needles.json (or any list benchkit reads)")
 	queries := flag.String("queries", "", "queries separated by | (instead of -needles)")
-	only := flag.String("only", "", "measure one hosting: static or serve")
+	only := flag.String("only", "", "measure one hosting: static, serve or edge")
 	lead := flag.Duration("lead", 500*time.Millisecond, "how long before the shortcut the button gets focus, in the intent case")
 	chromium := flag.String("chromium", chrome.Path, "Chromium binary")
 	verbose = flag.Bool("v", false, "print where each measured time went (the frame's request, its load)")
 	flag.Parse()
-	if *dir == "" {
-		fmt.Fprintln(os.Stderr, "usage: benchwidget -site DIR [-runs N] [-needles FILE | -queries 'a|b'] [-only static|serve]")
+	if *dir == "" && (*only != "edge" || *edge == "") {
+		fmt.Fprintln(os.Stderr, "usage: benchwidget -site DIR [-edge URL] [-runs N] [-needles FILE | -queries 'a|b'] [-only static|serve|edge]")
 		os.Exit(2)
 	}
 	qs := []string{"茶"}
@@ -69,14 +75,14 @@ func main() {
 	fmt.Println("profile; warm: the host page opened again in the same browser; intent: warm, the button focused")
 	fmt.Printf("%v before; floor: the host page's fetch of a trivial URL of its own server. RSS: the renderer\n", *lead)
 	fmt.Println("processes, host page alone → widget open (+: a new one, the archive's frame).")
-	for _, hosting := range []string{"static", "serve"} {
-		if *only != "" && *only != hosting {
+	for _, hosting := range []string{"static", "serve", "edge"} {
+		if *only != "" && *only != hosting || hosting == "edge" && *edge == "" {
 			continue
 		}
 		var cold, warm, intent, floor, coldT, warmT, intentT []float64
 		for i := range *runs {
 			q := qs[i%len(qs)]
-			r, err := run(*chromium, *dir, hosting, q, *lead)
+			r, err := run(*chromium, *dir, *edge, hosting, q, *lead)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchwidget: %s run %d (%q): %v\n", hosting, i+1, q, err)
 				os.Exit(1)
@@ -155,17 +161,21 @@ const watch = `(q) => {
   return true;
 }`
 
-func run(chromium, dir, hosting, q string, lead time.Duration) (result, error) {
-	var h http.Handler = server.Handler(os.DirFS(dir))
-	if hosting == "serve" {
-		var err error
-		if h, err = server.SiteHandler(os.DirFS(dir)); err != nil {
-			return result{}, err
+func run(chromium, dir, edge, hosting, q string, lead time.Duration) (result, error) {
+	archiveURL := strings.TrimSuffix(edge, "/")
+	if hosting != "edge" {
+		var h http.Handler = server.Handler(os.DirFS(dir))
+		if hosting == "serve" {
+			var err error
+			if h, err = server.SiteHandler(os.DirFS(dir)); err != nil {
+				return result{}, err
+			}
 		}
+		archive := httptest.NewServer(h)
+		defer archive.Close()
+		archiveURL = archive.URL
 	}
-	archive := httptest.NewServer(h)
-	defer archive.Close()
-	origin := strings.Replace(archive.URL, "127.0.0.1", "localhost", 1)
+	origin := strings.Replace(archiveURL, "127.0.0.1", "localhost", 1)
 	host := hostServer(origin)
 	defer host.Close()
 
