@@ -247,7 +247,7 @@ func checkNginxFiles(t *testing.T, addr, site, base string) {
 	}
 	t.Logf("%d files served as built (base %s)", checked, base)
 	// A folder's page answers at the folder's path.
-	for _, p := range []string{"", "embed/"} {
+	for _, p := range []string{"", "embed/", "embed/frame/"} {
 		want, err := os.ReadFile(filepath.Join(site, p, "index.html"))
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,7 @@
 //
 // The archive's engine never runs on the host page: on the reader's first sign of intent
 // (hover, focus, a shortcut; for <folio-posts>, scrolling near it) the widget adds a hidden
-// frame of the archive's own page embed/frame.html, which runs the viewer's engine on the
+// frame of the archive's own page embed/frame/, which runs the viewer's engine on the
 // archive's origin, and talks to it over a private MessageChannel handed over with a
 // postMessage aimed at the archive's origin only. No CORS is needed, nothing is added to the
 // host's window (the whole script is one closure), styles live in shadow roots, and post
@@ -46,7 +46,7 @@
   class Link {
     constructor(root) {
       this.root = root;
-      this.frameURL = new URL('embed/frame.html', root);
+      this.frameURL = new URL('embed/frame/', root);
       this.origin = this.frameURL.origin;
       this.pending = new Map();
       this.nextID = 1;

@@ -53,12 +53,12 @@ func TestHostFiles(t *testing.T) {
 		}
 		// The policy each path gets, as the host combines the rules that match it.
 		for path, want := range map[string]string{
-			"/b/":                 "frame-ancestors 'self'",
-			"/b/2020/01/01/new":   "frame-ancestors 'self'",
-			"/b/embed/frame.html": "frame-ancestors *",
-			"/b/embed/frame":      "frame-ancestors *",
-			"/b/embed/":           "frame-src 'self'; object-src 'none'; frame-ancestors 'self'",
-			"/b/embed/index.html": "frame-src 'self'; object-src 'none'; frame-ancestors 'self'",
+			"/b/":                       "frame-ancestors 'self'",
+			"/b/2020/01/01/new":         "frame-ancestors 'self'",
+			"/b/embed/frame/":           "frame-ancestors *",
+			"/b/embed/frame/index.html": "frame-ancestors *",
+			"/b/embed/":                 "frame-src 'self'; object-src 'none'; frame-ancestors 'self'",
+			"/b/embed/index.html":       "frame-src 'self'; object-src 'none'; frame-ancestors 'self'",
 		} {
 			got := hostHeader(t, h, name == "cloudflare", path, "Content-Security-Policy")
 			if len(got) != 1 || !strings.HasSuffix(got[0], want) {
@@ -95,7 +95,7 @@ func TestHostFiles(t *testing.T) {
 			t.Errorf("nginx.conf lacks %q:\n%s", w, conf)
 		}
 	}
-	if !strings.Contains(conf, "location = /embed/frame.html {") || !strings.Contains(conf, "frame-src 'none'; object-src 'none'; frame-ancestors *\" always;") {
+	if !strings.Contains(conf, "location = /embed/frame/index.html {") || !strings.Contains(conf, "frame-src 'none'; object-src 'none'; frame-ancestors *\" always;") {
 		t.Errorf("nginx.conf lacks the widget frame's own policy:\n%s", conf)
 	}
 	if strings.Count(conf, "{") != strings.Count(conf, "}") {

@@ -34,12 +34,14 @@ const appDir = "app"
 var rootFiles = []string{"icon.svg", "manifest.webmanifest", embedFrame, embedPage, widgetFile, "sw.js", "404.html", "index.html"}
 
 // The widget (site/widget.js) keeps one address for the snippets pasted into other sites:
-// OUT/widget.js. Its engine page embed/frame.html (framed by those sites) and the embed
-// page with the snippet, embed/index.html, have fixed addresses too; the scripts they load
-// are versioned in app/<version>/embed/.
+// OUT/widget.js. Its engine page embed/frame/index.html (framed by those sites, asked as
+// embed/frame/: a folder's URL, which every static host answers with its index without a
+// redirect, where some redirect "frame.html" to "frame") and the embed page with the
+// snippet, embed/index.html, have fixed addresses too; the scripts they load are
+// versioned in app/<version>/embed/.
 const (
 	widgetFile = "widget.js"
-	embedFrame = "embed/frame.html"
+	embedFrame = "embed/frame/index.html"
 	embedPage  = "embed/index.html"
 )
 

@@ -17,7 +17,7 @@ func TestWidgetFilesAtFixedAddresses(t *testing.T) {
 	page := `<html><head><base href="/"><script src="app/__FOLIO_VERSION__/embed/frame.js"></script></head></html>`
 	site := fakeViewer("1")
 	site["widget.js"] = &fstest.MapFile{Data: []byte("// widget")}
-	site["embed/frame.html"] = &fstest.MapFile{Data: []byte(page)}
+	site["embed/frame/index.html"] = &fstest.MapFile{Data: []byte(page)}
 	site["embed/index.html"] = &fstest.MapFile{Data: []byte(page)}
 	site["embed/frame.js"] = &fstest.MapFile{Data: []byte("// frame")}
 	out := filepath.Join(dir, "out")
@@ -28,7 +28,7 @@ func TestWidgetFilesAtFixedAddresses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"embed/frame.html", "embed/index.html"} {
+	for _, name := range []string{"embed/frame/index.html", "embed/index.html"} {
 		b, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Fatal(err)
@@ -43,7 +43,7 @@ func TestWidgetFilesAtFixedAddresses(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	for _, name := range []string{"app/" + v.version + "/widget.js", "app/" + v.version + "/embed/frame.html"} {
+	for _, name := range []string{"app/" + v.version + "/widget.js", "app/" + v.version + "/embed/frame/index.html"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
 			t.Errorf("%s was written into the versioned folder, not at its fixed address", name)
 		}

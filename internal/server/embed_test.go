@@ -12,16 +12,17 @@ import (
 // embed page may frame it; every other page keeps frame-ancestors 'self'.
 func TestWidgetFramePolicy(t *testing.T) {
 	fsys := fstest.MapFS{
-		"index.html":       {Data: []byte("app")},
-		"embed/frame.html": {Data: []byte("frame")},
-		"embed/index.html": {Data: []byte("embed")},
+		"index.html":             {Data: []byte("app")},
+		"embed/frame/index.html": {Data: []byte("frame")},
+		"embed/index.html":       {Data: []byte("embed")},
 	}
 	h := Handler(fsys)
 	for path, want := range map[string][]string{
-		"/":                 {"frame-ancestors 'self'", "frame-src 'none'"},
-		"/some/post.html":   {"frame-ancestors 'self'", "frame-src 'none'"},
-		"/embed/frame.html": {"frame-ancestors *", "frame-src 'none'"},
-		"/embed/":           {"frame-ancestors 'self'", "frame-src 'self'"},
+		"/":                       {"frame-ancestors 'self'", "frame-src 'none'"},
+		"/some/post.html":         {"frame-ancestors 'self'", "frame-src 'none'"},
+		"/embed/frame/":           {"frame-ancestors *", "frame-src 'none'"},
+		"/embed/frame/index.html": {"frame-ancestors *", "frame-src 'none'"},
+		"/embed/":                 {"frame-ancestors 'self'", "frame-src 'self'"},
 	} {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
@@ -41,8 +42,8 @@ func TestWidgetFramePolicy(t *testing.T) {
 // inline script, and frames only where the page needs them.
 func TestWidgetPagesCSP(t *testing.T) {
 	for name, want := range map[string]string{
-		"../../site/embed/frame.html": "frame-src 'none'",
-		"../../site/embed/index.html": "frame-src 'self'",
+		"../../site/embed/frame/index.html": "frame-src 'none'",
+		"../../site/embed/index.html":       "frame-src 'self'",
 	} {
 		page, err := os.ReadFile(name)
 		if err != nil {

@@ -17,7 +17,7 @@ import (
 
 // EdgeHeader, with the value "api", marks the entry file (data/folio.json) of a site whose
 // server answers the JSON API (folio serve without -static, the edge): the viewer's worker
-// then sends searches to /api/search, and the widget's frame (embed/frame.html) answers
+// then sends searches to /api/search, and the widget's frame (embed/frame/) answers
 // every call through the API without starting the engine.
 const EdgeHeader = "Folio-Edge"
 

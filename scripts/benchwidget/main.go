@@ -230,7 +230,7 @@ func run(chromium, dir, edge, hosting, q string, lead time.Duration) (result, er
 		}
 		if *verbose {
 			// Where the time went: the frame's request (host's resource timing) and its load.
-			v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const e = performance.getEntriesByType('resource').filter(e => e.name.includes('embed/frame.html')).pop() || {}; const f = (x) => x ? Math.round(x - __t0) : '-'; return 'frame request ' + f(e.startTime) + ', response ' + f(e.responseEnd) + ', load ' + f(__tLoad) + ', query typed ' + f(__tIn) + ', results ' + f(__t1) })()`))
+			v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const e = performance.getEntriesByType('resource').filter(e => e.name.includes('embed/frame/')).pop() || {}; const f = (x) => x ? Math.round(x - __t0) : '-'; return 'frame request ' + f(e.startTime) + ', response ' + f(e.responseEnd) + ', load ' + f(__tLoad) + ', query typed ' + f(__tIn) + ', results ' + f(__t1) })()`))
 			fmt.Println("   ", v)
 		}
 		return ms, err

@@ -607,7 +607,7 @@ func TestWidgetDistrustsTheFrame(t *testing.T) {
 		case "/widget.js":
 			w.Header().Set("Content-Type", "text/javascript")
 			_, _ = w.Write(widget)
-		case "/embed/frame.html":
+		case "/embed/frame/":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			_, _ = w.Write([]byte(hostileFrame))
 		case "/ok2.html":

@@ -395,7 +395,7 @@ func checkSiteFiles(t *testing.T, base, site string) {
 	// the engine's frame, and the embed page frames it. One header each: the general
 	// rule's is detached, or the browser would enforce both.
 	for _, c := range []struct{ path, name string }{
-		{"/embed/frame.html", "embed/frame.html"},
+		{"/embed/frame/", "embed/frame/index.html"},
 		{"/embed/", "embed/index.html"},
 		{"/", "index.html"},
 	} {

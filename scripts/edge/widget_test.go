@@ -26,7 +26,7 @@ const widgetShown = 8
 // behind a counting proxy on localhost, the host page on 127.0.0.1) whose policy allows
 // no inline script or style and names the archive only as a script source and a frame,
 // as API.md tells site owners. It checks that the Worker lets the host frame its
-// embed/frame.html, that the frame sends each search to the Worker's /api/search without
+// embed/frame/, that the frame sends each search to the Worker's /api/search without
 // starting the engine, and that the dialog shows the hits the native handler gives.
 func widgetOnTheEdge(t *testing.T, base string, want want) {
 	t.Helper()
