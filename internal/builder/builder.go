@@ -226,8 +226,8 @@ func Build(o Options) (*Report, error) {
 	cache := openAnalysisCache(o.Out, stamp, !o.Full)
 	var searchNext *index.State
 	formerSearch := readSearchState(o.Out)
+	prevSearch := formerSearch.reusable(stamp, !o.Full)
 	if !o.NoSearch {
-		prevSearch := formerSearch.reusable(stamp, !o.Full)
 		root, st, next, err := index.Update(w, res.Posts, func() bundle.Layout { <-built; return layout }, cache.Analyze, searchSizes, prevSearch)
 		searchNext = next
 		<-built
@@ -357,7 +357,7 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
 	}
 	for _, m := range []*memo{excerpts, frontMatters, linkMemo} {
-		if err := m.save(o.Out, stamp, false); err != nil {
+		if err := m.save(o.Out, stamp, nil); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
 	}
@@ -365,7 +365,7 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	if !o.NoSearch {
-		if err := cache.save(o.Out, stamp, !sstats.Rebuilt); err != nil {
+		if err := cache.save(o.Out, stamp, prevSearch, searchNext, sstats.Rebuilt); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
 		if err := saveSearchState(o.Out, stamp, m.ID, searchNext); err != nil {

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"sync"
 
 	"folio/internal/search/analysis"
+	"folio/internal/search/index"
 )
 
 // An incremental build reuses what former builds into the same output computed, keyed by
@@ -20,12 +22,25 @@ import (
 // dropped whole when its stamp differs: another folio binary (the analyzer or this format
 // may have changed) or another _config.yml, or when it is damaged. -full ignores it. It is
 // one of the build's memos (memo.go).
+//
+// It keeps only what a later build can use: the analyses of the docs the search data's
+// live segments hold, which a merge of those segments or a fresh write of the search data
+// analyzes again. A build analyzes the texts of the docs of the one segment it writes (and
+// those alone), so it records that segment's keys in the memo too, under a key made of
+// the segment's file names (which name its content); a save keeps the records of the
+// live segments and the entries they list, and drops the rest when the file is written
+// whole (see memo). The docs of the live segments are the current posts and their
+// tombstones (posts deleted or edited since), which are at most a quarter of them (see
+// index.RebuildShare), so the memo is at most 4/3 · 4/3 = 16/9 of what the current posts'
+// analyses take, plus the records (16 bytes a text). A segment without a record (a build
+// was killed between saving the memo and the search state) keeps nothing: its docs are
+// analyzed again when it is merged.
 
 // analysisCacheFile is the cache's name in stateDir; removeStale keeps it.
 const analysisCacheFile = "cache-analysis.bin"
 
 // analysisCacheMagic starts the file; its last digit is the format's version.
-const analysisCacheMagic = "folio analysis cache 4\n"
+const analysisCacheMagic = "folio analysis cache 5\n"
 
 // analysisCache remembers index.Analyzer results in a memo. Analyze may be called from
 // many goroutines.
@@ -71,8 +86,7 @@ func openAnalysisCache(out, stamp string, reuse bool) *analysisCache {
 
 // Analyze is an index.Analyzer: the cached result for text, or analysis.Analyze's.
 func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
-	sum := sha256.Sum256([]byte(text))
-	k := cacheKey(sum[:len(cacheKey{})])
+	k := keyOf(text) // one input: never the key of a segment's record
 	if enc, ok := c.former(k); ok {
 		if toks, n, err := decodeTokens(text, enc); err == nil {
 			c.hits.Add(1)
@@ -89,6 +103,55 @@ func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
 	toks, n := analysis.Analyze([]byte(text))
 	c.keep(k, encodeTokens(text, toks, n))
 	return toks, n
+}
+
+// segmentKey is the key of a search segment's record in the memo: its file names, which
+// name its content (two inputs or more, so never the key of a text).
+func segmentKey(sg *index.SegState) cacheKey {
+	in := make([]string, 0, 2+len(sg.Files))
+	in = append(in, "search segment", strconv.Itoa(len(sg.Files)))
+	for _, f := range sg.Files {
+		in = append(in, f.Name)
+	}
+	return keyOf(in...)
+}
+
+// save keeps for the next build the analyses that the docs of next's segments need, with
+// a record of them per segment (see analysisCache). prev is the state the build appended
+// to (nil: none); rebuilt says it wrote the search data afresh.
+func (c *analysisCache) save(out, stamp string, prev, next *index.State, rebuilt bool) error {
+	kept := map[cacheKey]bool{} // the segments this build kept
+	if prev != nil && !rebuilt {
+		for _, sg := range prev.Segments {
+			kept[segmentKey(sg)] = true
+		}
+	}
+	var analyzed []byte // the keys of this build's analyses: the texts of its segment's docs
+	c.mu.Lock()
+	if len(c.used) > 0 {
+		analyzed = make([]byte, 0, len(c.used)*len(cacheKey{}))
+		for k := range c.used {
+			analyzed = append(analyzed, k[:]...)
+		}
+	}
+	c.mu.Unlock()
+	needed := map[cacheKey]bool{}
+	for _, sg := range next.Segments {
+		id := segmentKey(sg)
+		rec, ok := analyzed, true
+		if kept[id] {
+			rec, ok = c.former(id)
+		}
+		if !ok || len(rec)%len(cacheKey{}) != 0 {
+			continue
+		}
+		c.keep(id, rec)
+		needed[id] = true
+		for at := 0; at < len(rec); at += len(cacheKey{}) {
+			needed[cacheKey(rec[at:at+len(cacheKey{})])] = true
+		}
+	}
+	return c.memo.save(out, stamp, func(k cacheKey) bool { return needed[k] })
 }
 
 // Token flags in the encoding.

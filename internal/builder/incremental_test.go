@@ -3,6 +3,8 @@ package builder
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -352,7 +354,7 @@ func TestMemoDamaged(t *testing.T) {
 	for i := range 50 {
 		m.keep(keyOf(fmt.Sprint("input ", i)), []byte(fmt.Sprint("result ", i)))
 	}
-	if err := m.save(out, "stamp", false); err != nil {
+	if err := m.save(out, "stamp", nil); err != nil {
 		t.Fatal(err)
 	}
 	name := filepath.Join(out, stateDir, linkMemoFile)
@@ -403,7 +405,7 @@ func TestMemoBlocks(t *testing.T) {
 	}
 	m := open()
 	keep(m, 0, 40)
-	if err := m.save(out, "stamp", false); err != nil {
+	if err := m.save(out, "stamp", nil); err != nil {
 		t.Fatal(err)
 	}
 	first, err := os.ReadFile(name)
@@ -412,7 +414,7 @@ func TestMemoBlocks(t *testing.T) {
 	}
 	m = open()
 	keep(m, 0, 45) // 5 new entries
-	if err := m.save(out, "stamp", false); err != nil {
+	if err := m.save(out, "stamp", nil); err != nil {
 		t.Fatal(err)
 	}
 	second, err := os.ReadFile(name)
@@ -452,29 +454,146 @@ func TestMemoBlocks(t *testing.T) {
 	}
 	m = open()
 	keep(m, 40, 46)
-	if err := m.save(out, "stamp", false); err != nil {
+	if err := m.save(out, "stamp", nil); err != nil {
 		t.Fatal(err)
 	}
 	if m = open(); len(m.old) != 6 || m.blocks != 1 {
 		t.Errorf("after a save using 6 of 46 entries: %d entries in %d blocks, want 6 in 1", len(m.old), m.blocks)
 	}
-	// keepOld keeps the unused ones, in a block of the new.
+	// keepOld keeps the unused ones it names, in a block of the new.
+	keepAll := func(cacheKey) bool { return true }
 	keep(m, 100, 101)
-	if err := m.save(out, "stamp", true); err != nil {
+	if err := m.save(out, "stamp", keepAll); err != nil {
 		t.Fatal(err)
 	}
 	if m = open(); len(m.old) != 7 || m.blocks != 2 {
 		t.Errorf("after a save keeping the former entries: %d entries in %d blocks, want 7 in 2", len(m.old), m.blocks)
+	}
+	// Entries that keepOld names count as used; those neither used nor named are dropped
+	// when they are more than a quarter of the file.
+	keepSome := func(k cacheKey) bool { return k == keyOf("input 45") || k == keyOf("input 100") }
+	keep(m, 40, 45)
+	keep(m, 300, 301)
+	if err := m.save(out, "stamp", keepSome); err != nil {
+		t.Fatal(err)
+	}
+	if m = open(); len(m.old) != 8 || m.blocks != 3 {
+		t.Errorf("after a save using 5 of 7 entries, naming the other 2 and adding 1: %d entries in %d blocks, want 8 in 3", len(m.old), m.blocks)
+	}
+	keep(m, 40, 42)
+	if err := m.save(out, "stamp", keepSome); err != nil {
+		t.Fatal(err)
+	}
+	if m = open(); len(m.old) != 4 || m.blocks != 1 {
+		t.Errorf("after a save using 2 of 8 entries and naming 2: %d entries in %d blocks, want 4 in 1", len(m.old), m.blocks)
+	} else if _, ok := m.former(keyOf("input 45")); !ok {
+		t.Error("an entry keepOld named is gone")
 	}
 	// The file changed since it was read: written whole.
 	keep(m, 200, 201)
 	if err := os.WriteFile(name, first, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.save(out, "stamp", true); err != nil {
+	if err := m.save(out, "stamp", keepAll); err != nil {
 		t.Fatal(err)
 	}
-	if m = open(); len(m.old) != 8 || m.blocks != 1 {
-		t.Errorf("after a save over a file changed since: %d entries in %d blocks, want 8 in 1", len(m.old), m.blocks)
+	if m = open(); len(m.old) != 5 || m.blocks != 1 {
+		t.Errorf("after a save over a file changed since: %d entries in %d blocks, want 5 in 1", len(m.old), m.blocks)
 	}
+}
+
+// TestMemosBounded edits and deletes posts over many rebuilds into the same output, none
+// of which writes the search data afresh (which drops every analysis no post uses), and
+// checks that the memos stop growing: each stays within the bound its doc comment states
+// against the memo of a full build of the same posts (the analyses 16/9 of it, the other
+// memos 4/3, each plus its head and 40 bytes a block), and the output stays that of a
+// full build.
+func TestMemosBounded(t *testing.T) {
+	posts, out := filepath.Join(t.TempDir(), "_posts"), filepath.Join(t.TempDir(), "out")
+	files := map[string]string{}
+	for i := range 100 {
+		files[postName(i)] = archivePost(i, "")
+	}
+	writeFiles(t, posts, files)
+	if _, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")}); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 40
+	sizes := make([]map[string]int64, rounds)
+	for r := range rounds {
+		// Each round edits the same four posts, adds one and deletes the one added the round
+		// before; the first five also delete an old post.
+		for _, i := range []int{1, 2, 3, 4} {
+			writeFiles(t, posts, map[string]string{postName(i): archivePost(i, fmt.Sprintf("第%d次更正：数据有误，项目总投资%d万元。", r, r*13))})
+		}
+		writeFiles(t, posts, map[string]string{postName(1000 + r): archivePost(1000+r, fmt.Sprintf("新增%d。", r))})
+		gone := []int{}
+		if r > 0 {
+			gone = append(gone, 1000+r-1)
+		}
+		if r < 5 {
+			gone = append(gone, 50+r)
+		}
+		for _, i := range gone {
+			if err := os.Remove(filepath.Join(posts, postName(i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+		if rep.Search.Rebuilt {
+			t.Fatalf("round %d wrote the search data afresh (%+v): the test is of rebuilds that append", r, rep.Search)
+		}
+		sizes[r] = memoSizes(t, out)
+	}
+	fresh := filepath.Join(t.TempDir(), "full")
+	if _, err := Build(Options{Posts: posts, Out: fresh, Site: fakeViewer("1"), Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	sameData(t, "after the rounds", liveData(t, out), liveData(t, fresh), out, fresh)
+	full := memoSizes(t, fresh)
+	for name, want := range full {
+		share := 4.0 / 3
+		if name == analysisCacheFile {
+			share = 16.0 / 9
+		}
+		limit := int64(share*float64(want)) + int64(maxMemoBlocks*(binary.MaxVarintLen64+sha256.Size))
+		for r := range rounds {
+			if got := sizes[r][name]; got > limit {
+				t.Errorf("%s after round %d: %d bytes, over %d (%.2f× the full build's %d)", name, r, got, limit, share, want)
+			}
+		}
+		t.Logf("%s: %d bytes after round 1, %d after round %d, the full build's %d", name, sizes[0][name], sizes[rounds-1][name], rounds, want)
+	}
+	// What the memo kept is what writing the search data afresh needs: every title and
+	// text of the current posts (all distinct here).
+	if err := os.Remove(filepath.Join(out, stateDir, searchStateFile)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Search.Rebuilt || rep.Reused != 2*rep.Built {
+		t.Errorf("without its search state, the rebuild reused %d analyses for %d posts (search %+v), want every title and text", rep.Reused, rep.Built, rep.Search)
+	}
+}
+
+// memoSizes returns the sizes of out's memo files, by name.
+func memoSizes(t *testing.T, out string) map[string]int64 {
+	t.Helper()
+	sizes := map[string]int64{}
+	for name := range memoFiles {
+		if name == copiesFile {
+			continue // not a memo: the bundle writer's record
+		}
+		st, err := os.Stat(filepath.Join(out, stateDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes[name] = st.Size()
+	}
+	return sizes
 }

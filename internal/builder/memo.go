@@ -24,9 +24,12 @@ import (
 // SHA-256 of its entries. A build appends one block with the entries it made (at 100k
 // posts the memos are ~400 MB, and writing them whole took 1.4 s of a 20 s rebuild); the
 // file is written whole, in one rename, when it could not be read, when the entries no
-// longer used would be more than a quarter of it, or when it has maxMemoBlocks blocks. A
-// build killed while appending leaves a block that fails its check, so the next build
-// starts that memo afresh.
+// longer needed would be more than a quarter of it, or when it has maxMemoBlocks blocks.
+// Needed are the entries this build used and those save is told to keep; so after every
+// save, at most a quarter of the file is entries no longer needed (the file is at most
+// 4/3 of what the needed entries take, plus its head and 40 bytes a block). A build
+// killed while appending leaves a block that fails its check, so the next build starts
+// that memo afresh.
 type memo struct {
 	file  string              // its name in stateDir
 	magic string              // its first line, with the format's version
@@ -148,10 +151,10 @@ func (m *memo) get(k cacheKey) ([]byte, bool) {
 	return nil, false
 }
 
-// save keeps the entries this build used, and with keepOld those of the former memo too,
-// for the next build: as a block appended to the former file, or as a new file replacing
-// it in one rename (see memo).
-func (m *memo) save(out, stamp string, keepOld bool) error {
+// save keeps the entries this build used, and those of the former memo for which
+// keepOld is true (nil: none), for the next build: as a block appended to the former
+// file, or as a new file replacing it in one rename (see memo).
+func (m *memo) save(out, stamp string, keepOld func(cacheKey) bool) error {
 	size := func(v []byte) int64 { return int64(len(cacheKey{}) + binary.MaxVarintLen64 + len(v)) }
 	var made []cacheKey // entries not in the former file
 	for k := range m.used {
@@ -159,12 +162,16 @@ func (m *memo) save(out, stamp string, keepOld bool) error {
 			made = append(made, k)
 		}
 	}
+	kept := func(k cacheKey) bool {
+		if _, ok := m.used[k]; ok {
+			return true
+		}
+		return keepOld != nil && keepOld(k)
+	}
 	var unused int64
-	if !keepOld {
-		for k, v := range m.old {
-			if _, ok := m.used[k]; !ok {
-				unused += size(v)
-			}
+	for k, v := range m.old {
+		if !kept(k) {
+			unused += size(v)
 		}
 	}
 	name := filepath.Join(out, stateDir, m.file)
@@ -185,18 +192,18 @@ func (m *memo) save(out, stamp string, keepOld bool) error {
 	for _, v := range m.used {
 		total += size(v)
 	}
-	if keepOld {
-		for _, v := range m.old {
-			total += size(v)
+	var older []cacheKey // the former entries kept besides those used
+	if keepOld != nil {
+		for k, v := range m.old {
+			if _, ok := m.used[k]; !ok && keepOld(k) {
+				older = append(older, k)
+				total += size(v)
+			}
 		}
 	}
 	block := make([]byte, 0, total)
-	if keepOld {
-		for k, v := range m.old {
-			if _, ok := m.used[k]; !ok {
-				block = appendEntry(block, k, v)
-			}
-		}
+	for _, k := range older {
+		block = appendEntry(block, k, m.old[k])
 	}
 	for k, v := range m.used {
 		block = appendEntry(block, k, v)
