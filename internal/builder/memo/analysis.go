@@ -1,14 +1,9 @@
-package builder
+package memo
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"os"
 	"strconv"
-	"sync"
 
 	"folio/internal/search/analysis"
 	"folio/internal/search/index"
@@ -17,11 +12,10 @@ import (
 // An incremental build reuses what former builds into the same output computed, keyed by
 // content: the search analysis of every title and text (a third of a build's work) is kept
 // in OUT/.folio/cache-analysis.bin, by the hash of the text analyzed. A text that did not
-// change is not analyzed again; a new or edited one is. The cache is never wrong about a
+// change is not analyzed again; a new or edited one is. The memo is never wrong about a
 // text, only incomplete, so a build killed at any point leaves nothing to undo. It is
 // dropped whole when its stamp differs: another folio binary (the analyzer or this format
-// may have changed) or another _config.yml, or when it is damaged. -full ignores it. It is
-// one of the build's memos (memo.go).
+// may have changed) or another _config.yml, or when it is damaged. -full ignores it.
 //
 // It keeps only what a later build can use: the analyses of the docs the search data's
 // live segments hold, which a merge of those segments or a fresh write of the search data
@@ -29,98 +23,65 @@ import (
 // those alone), so it records that segment's keys in the memo too, under a key made of
 // the segment's file names (which name its content); a save keeps the records of the
 // live segments and the entries they list, and drops the rest when the file is written
-// whole (see memo). The docs of the live segments are the current posts and their
+// whole (see Memo). The docs of the live segments are the current posts and their
 // tombstones (posts deleted or edited since), which are at most a quarter of them (see
 // index.RebuildShare), so the memo is at most 4/3 · 4/3 = 16/9 of what the current posts'
 // analyses take, plus the records (16 bytes a text). A segment without a record (a build
 // was killed between saving the memo and the search state) keeps nothing: its docs are
 // analyzed again when it is merged.
 
-// analysisCacheFile is the cache's name in stateDir; removeStale keeps it.
-const analysisCacheFile = "cache-analysis.bin"
+// AnalysisFile is the analysis memo's name in OUT/.folio.
+const AnalysisFile = "cache-analysis.bin"
 
-// analysisCacheMagic starts the file; its last digit is the format's version.
-const analysisCacheMagic = "folio analysis cache 5\n"
+// analysisMagic starts the file; its last digit is the format's version.
+const analysisMagic = "folio analysis cache 5\n"
 
-// analysisCache remembers index.Analyzer results in a memo. Analyze may be called from
-// many goroutines.
-type analysisCache struct{ *memo }
+// Analyses remembers index.Analyzer results in a memo. Analyze may be called from many
+// goroutines.
+type Analyses struct{ *Memo }
 
-// cacheStamp names what the cached results depend on besides the text: the folio binary
-// and the config file's bytes.
-func cacheStamp(configName string) (string, error) {
-	exe, err := executableHash()
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.New()
-	sum.Write(exe)
-	if configName != "" {
-		cfg, err := os.ReadFile(configName)
-		if err != nil {
-			return "", fmt.Errorf("config file: %w", err)
-		}
-		sum.Write(cfg)
-	}
-	return hex.EncodeToString(sum.Sum(nil)[:16]), nil
+// OpenAnalyses reads dir's analysis memo (see Open).
+func OpenAnalyses(dir, stamp string, reuse bool) Analyses {
+	return Analyses{Open(dir, AnalysisFile, analysisMagic, stamp, reuse)}
 }
 
-var executableHash = sync.OnceValues(func() ([]byte, error) {
-	name, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("find the folio binary: %w", err)
-	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("read the folio binary: %w", err)
-	}
-	sum := sha256.Sum256(data)
-	return sum[:], nil
-})
-
-// openAnalysisCache reads out's cache when its stamp matches (and reuse is set); a missing,
-// stale or damaged cache gives an empty one.
-func openAnalysisCache(out, stamp string, reuse bool) *analysisCache {
-	return &analysisCache{openMemo(out, analysisCacheFile, analysisCacheMagic, stamp, reuse)}
-}
-
-// Analyze is an index.Analyzer: the cached result for text, or analysis.Analyze's.
-func (c *analysisCache) Analyze(text string) ([]analysis.Token, int) {
-	k := keyOf(text) // one input: never the key of a segment's record
-	if enc, ok := c.former(k); ok {
+// Analyze is an index.Analyzer: the remembered result for text, or analysis.Analyze's.
+func (c Analyses) Analyze(text string) ([]analysis.Token, int) {
+	k := KeyOf(text) // one input: never the key of a segment's record
+	if enc, ok := c.Former(k); ok {
 		if toks, n, err := decodeTokens(text, enc); err == nil {
 			c.hits.Add(1)
-			c.keep(k, enc)
+			c.Keep(k, enc)
 			return toks, n
 		}
 	}
 	// The trigram sample analyzes texts that the postings analyze again.
-	if enc, ok := c.current(k); ok {
+	if enc, ok := c.Current(k); ok {
 		if toks, n, err := decodeTokens(text, enc); err == nil {
 			return toks, n
 		}
 	}
 	toks, n := analysis.Analyze([]byte(text))
-	c.keep(k, encodeTokens(text, toks, n))
+	c.Keep(k, encodeTokens(text, toks, n))
 	return toks, n
 }
 
 // segmentKey is the key of a search segment's record in the memo: its file names, which
 // name its content (two inputs or more, so never the key of a text).
-func segmentKey(sg *index.SegState) cacheKey {
+func segmentKey(sg *index.SegState) Key {
 	in := make([]string, 0, 2+len(sg.Files))
 	in = append(in, "search segment", strconv.Itoa(len(sg.Files)))
 	for _, f := range sg.Files {
 		in = append(in, f.Name)
 	}
-	return keyOf(in...)
+	return KeyOf(in...)
 }
 
-// save keeps for the next build the analyses that the docs of next's segments need, with
-// a record of them per segment (see analysisCache). prev is the state the build appended
+// SaveFor keeps for the next build the analyses that the docs of next's segments need,
+// with a record of them per segment (see Analyses). prev is the state the build appended
 // to (nil: none); rebuilt says it wrote the search data afresh.
-func (c *analysisCache) save(out, stamp string, prev, next *index.State, rebuilt bool) error {
-	kept := map[cacheKey]bool{} // the segments this build kept
+func (c Analyses) SaveFor(dir, stamp string, prev, next *index.State, rebuilt bool) error {
+	kept := map[Key]bool{} // the segments this build kept
 	if prev != nil && !rebuilt {
 		for _, sg := range prev.Segments {
 			kept[segmentKey(sg)] = true
@@ -129,29 +90,29 @@ func (c *analysisCache) save(out, stamp string, prev, next *index.State, rebuilt
 	var analyzed []byte // the keys of this build's analyses: the texts of its segment's docs
 	c.mu.Lock()
 	if len(c.used) > 0 {
-		analyzed = make([]byte, 0, len(c.used)*len(cacheKey{}))
+		analyzed = make([]byte, 0, len(c.used)*len(Key{}))
 		for k := range c.used {
 			analyzed = append(analyzed, k[:]...)
 		}
 	}
 	c.mu.Unlock()
-	needed := map[cacheKey]bool{}
+	needed := map[Key]bool{}
 	for _, sg := range next.Segments {
 		id := segmentKey(sg)
 		rec, ok := analyzed, true
 		if kept[id] {
-			rec, ok = c.former(id)
+			rec, ok = c.Former(id)
 		}
-		if !ok || len(rec)%len(cacheKey{}) != 0 {
+		if !ok || len(rec)%len(Key{}) != 0 {
 			continue
 		}
-		c.keep(id, rec)
+		c.Keep(id, rec)
 		needed[id] = true
-		for at := 0; at < len(rec); at += len(cacheKey{}) {
-			needed[cacheKey(rec[at:at+len(cacheKey{})])] = true
+		for at := 0; at < len(rec); at += len(Key{}) {
+			needed[Key(rec[at:at+len(Key{})])] = true
 		}
 	}
-	return c.memo.save(out, stamp, func(k cacheKey) bool { return needed[k] })
+	return c.Save(dir, stamp, func(k Key) bool { return needed[k] })
 }
 
 // Token flags in the encoding.

@@ -1,4 +1,8 @@
-package builder
+// Package memo keeps the build's memos: results of pure functions of a post's text (its
+// excerpt, its parsed front matter, the links of its rendered body, the search analysis
+// of its title and text), kept in OUT/.folio from one build for the next, so that a
+// rebuild does again only what changed.
+package memo
 
 import (
 	"bytes"
@@ -13,63 +17,65 @@ import (
 	"folio/internal/safefile"
 )
 
-// A memo is one of the build's caches in OUT/.folio: results of a pure function of some
+// A Memo is one of the build's caches in OUT/.folio: results of a pure function of some
 // text (a post's excerpt, the links of its rendered body, the search analysis of a title),
 // by a hash of every input, kept from one build for the next. A memo is never wrong, only
 // incomplete: it is dropped whole when its stamp (the folio binary and _config.yml, see
-// cacheStamp) differs or any of its blocks does not match the SHA-256 that ends it. -full
+// Stamp) differs or any of its blocks does not match the SHA-256 that ends it. -full
 // ignores it.
 //
 // Its file is a head line (magic and stamp) and blocks of entries, each ending with the
 // SHA-256 of its entries. A build appends one block with the entries it made (at 100k
 // posts the memos are ~400 MB, and writing them whole took 1.4 s of a 20 s rebuild); the
 // file is written whole, in one rename, when it could not be read, when the entries no
-// longer needed would be more than a quarter of it, or when it has maxMemoBlocks blocks.
-// Needed are the entries this build used and those save is told to keep; so after every
+// longer needed would be more than a quarter of it, or when it has MaxBlocks blocks.
+// Needed are the entries this build used and those Save is told to keep; so after every
 // save, at most a quarter of the file is entries no longer needed (the file is at most
 // 4/3 of what the needed entries take, plus its head and 40 bytes a block). A build
 // killed while appending leaves a block that fails its check, so the next build starts
 // that memo afresh.
-type memo struct {
-	file  string              // its name in stateDir
-	magic string              // its first line, with the format's version
-	old   map[cacheKey][]byte // the former build's entries, read only
+type Memo struct {
+	file  string         // its name in the state folder
+	magic string         // its first line, with the format's version
+	old   map[Key][]byte // the former build's entries, read only
 	mu    sync.Mutex
-	used  map[cacheKey][]byte // the entries of this build, kept for the next
-	hits  atomic.Int64        // lookups the former build's entries answered
+	used  map[Key][]byte // the entries of this build, kept for the next
+	hits  atomic.Int64   // lookups the former build's entries answered
 	// blocks and size are the former file's, when it was read whole (blocks 0: it was
 	// not, and the next save writes the file whole).
 	blocks int
 	size   int64
 }
 
-// maxMemoBlocks is the most blocks a memo file holds before it is written whole again.
-const maxMemoBlocks = 32
+// MaxBlocks is the most blocks a memo file holds before it is written whole again.
+const MaxBlocks = 32
 
-type cacheKey [16]byte
+// A Key names an entry: a hash of its inputs (KeyOf).
+type Key [16]byte
 
-// keyOf is the key of a result: a hash of its inputs, each prefixed by its length so that
+// KeyOf is the key of a result: a hash of its inputs, each prefixed by its length so that
 // no two lists of inputs give the same bytes.
-func keyOf(inputs ...string) cacheKey {
+func KeyOf(inputs ...string) Key {
 	h := sha256.New()
 	var n [binary.MaxVarintLen64]byte
 	for _, s := range inputs {
 		h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
 		h.Write([]byte(s))
 	}
-	var k cacheKey
+	var k Key
 	copy(k[:], h.Sum(nil))
 	return k
 }
 
-// openMemo reads out's memo file when its stamp matches (and reuse is set); a missing,
-// stale or damaged file gives an empty memo.
-func openMemo(out, file, magic, stamp string, reuse bool) *memo {
-	m := &memo{file: file, magic: magic, old: map[cacheKey][]byte{}, used: map[cacheKey][]byte{}}
+// Open reads the memo file of that name in dir (OUT/.folio) when its stamp matches (and
+// reuse is set); a missing, stale or damaged file gives an empty memo. magic is its
+// first line, with the format's version.
+func Open(dir, file, magic, stamp string, reuse bool) *Memo {
+	m := &Memo{file: file, magic: magic, old: map[Key][]byte{}, used: map[Key][]byte{}}
 	if !reuse {
 		return m
 	}
-	data, err := os.ReadFile(filepath.Join(out, stateDir, file))
+	data, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
 		return m
 	}
@@ -77,7 +83,7 @@ func openMemo(out, file, magic, stamp string, reuse bool) *memo {
 	if !bytes.HasPrefix(data, []byte(head)) {
 		return m
 	}
-	entries := map[cacheKey][]byte{}
+	entries := map[Key][]byte{}
 	blocks := 0
 	for rest := data[len(head):]; len(rest) > 0; blocks++ {
 		size, w := binary.Uvarint(rest)
@@ -98,9 +104,9 @@ func openMemo(out, file, magic, stamp string, reuse bool) *memo {
 }
 
 // readEntries adds the entries of one block to entries; false when it is malformed.
-func readEntries(block []byte, entries map[cacheKey][]byte) bool {
+func readEntries(block []byte, entries map[Key][]byte) bool {
 	for rest := block; len(rest) > 0; {
-		var k cacheKey
+		var k Key
 		if len(rest) < len(k) {
 			return false
 		}
@@ -116,53 +122,56 @@ func readEntries(block []byte, entries map[cacheKey][]byte) bool {
 	return true
 }
 
-// former returns the former build's entry for k.
-func (m *memo) former(k cacheKey) ([]byte, bool) {
+// Former returns the former build's entry for k.
+func (m *Memo) Former(k Key) ([]byte, bool) {
 	v, ok := m.old[k]
 	return v, ok
 }
 
-// current returns the entry this build made or kept for k.
-func (m *memo) current(k cacheKey) ([]byte, bool) {
+// Current returns the entry this build made or kept for k.
+func (m *Memo) Current(k Key) ([]byte, bool) {
 	m.mu.Lock()
 	v, ok := m.used[k]
 	m.mu.Unlock()
 	return v, ok
 }
 
-// keep records k's entry as one of this build's, for the next build.
-func (m *memo) keep(k cacheKey, v []byte) {
+// Keep records k's entry as one of this build's, for the next build.
+func (m *Memo) Keep(k Key, v []byte) {
 	m.mu.Lock()
 	m.used[k] = v
 	m.mu.Unlock()
 }
 
-// get returns the entry for k, of this build or the former one (which it keeps, and
+// Hits counts the lookups the former build's entries answered.
+func (m *Memo) Hits() int64 { return m.hits.Load() }
+
+// Get returns the entry for k, of this build or the former one (which it keeps, and
 // counts as a hit).
-func (m *memo) get(k cacheKey) ([]byte, bool) {
-	if v, ok := m.current(k); ok {
+func (m *Memo) Get(k Key) ([]byte, bool) {
+	if v, ok := m.Current(k); ok {
 		return v, true
 	}
-	if v, ok := m.former(k); ok {
+	if v, ok := m.Former(k); ok {
 		m.hits.Add(1)
-		m.keep(k, v)
+		m.Keep(k, v)
 		return v, true
 	}
 	return nil, false
 }
 
-// save keeps the entries this build used, and those of the former memo for which
+// Save keeps the entries this build used, and those of the former memo for which
 // keepOld is true (nil: none), for the next build: as a block appended to the former
-// file, or as a new file replacing it in one rename (see memo).
-func (m *memo) save(out, stamp string, keepOld func(cacheKey) bool) error {
-	size := func(v []byte) int64 { return int64(len(cacheKey{}) + binary.MaxVarintLen64 + len(v)) }
-	var made []cacheKey // entries not in the former file
+// file, or as a new file replacing it in one rename (see Memo).
+func (m *Memo) Save(dir, stamp string, keepOld func(Key) bool) error {
+	size := func(v []byte) int64 { return int64(len(Key{}) + binary.MaxVarintLen64 + len(v)) }
+	var made []Key // entries not in the former file
 	for k := range m.used {
 		if _, ok := m.old[k]; !ok {
 			made = append(made, k)
 		}
 	}
-	kept := func(k cacheKey) bool {
+	kept := func(k Key) bool {
 		if _, ok := m.used[k]; ok {
 			return true
 		}
@@ -174,8 +183,8 @@ func (m *memo) save(out, stamp string, keepOld func(cacheKey) bool) error {
 			unused += size(v)
 		}
 	}
-	name := filepath.Join(out, stateDir, m.file)
-	if m.blocks > 0 && m.blocks < maxMemoBlocks && unused*4 <= m.size {
+	name := filepath.Join(dir, m.file)
+	if m.blocks > 0 && m.blocks < MaxBlocks && unused*4 <= m.size {
 		if len(made) == 0 {
 			return nil
 		}
@@ -192,7 +201,7 @@ func (m *memo) save(out, stamp string, keepOld func(cacheKey) bool) error {
 	for _, v := range m.used {
 		total += size(v)
 	}
-	var older []cacheKey // the former entries kept besides those used
+	var older []Key // the former entries kept besides those used
 	if keepOld != nil {
 		for k, v := range m.old {
 			if _, ok := m.used[k]; !ok && keepOld(k) {
@@ -212,14 +221,14 @@ func (m *memo) save(out, stamp string, keepOld func(cacheKey) bool) error {
 	data := make([]byte, 0, len(head)+binary.MaxVarintLen64+len(block)+sha256.Size)
 	data = append(data, head...)
 	data = appendBlockTo(data, block)
-	if err := os.MkdirAll(filepath.Join(out, stateDir), 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	return safefile.Write(name, data)
 }
 
 // appendEntry appends one entry of a block: its key, the size of its value, its value.
-func appendEntry(b []byte, k cacheKey, v []byte) []byte {
+func appendEntry(b []byte, k Key, v []byte) []byte {
 	b = append(b, k[:]...)
 	b = binary.AppendUvarint(b, uint64(len(v)))
 	return append(b, v...)
@@ -252,56 +261,4 @@ func appendBlock(name string, size int64, entries []byte) (bool, error) {
 		return true, fmt.Errorf("memo %s: %w", name, err)
 	}
 	return true, nil
-}
-
-// The memos besides the search analysis (incremental.go), by file name in stateDir.
-const (
-	excerptMemoFile     = "cache-excerpts.bin"
-	frontMatterMemoFile = "cache-frontmatter.bin"
-	linkMemoFile        = "cache-links.bin"
-	// linkMemoMagic starts the link memo: the URLs of each rendered post (linkRefsOf).
-	linkMemoMagic = "folio link cache 2\n"
-)
-
-// copiesFile is the bundle writer's record of the .br and .gz copies it wrote or checked
-// (bundle.Writer.SaveCopies), which the next build trusts.
-const copiesFile = "copies.bin"
-
-// memoFiles are the memos' files and the record of copies, which removeStale keeps.
-var memoFiles = map[string]bool{analysisCacheFile: true, excerptMemoFile: true, frontMatterMemoFile: true, linkMemoFile: true, copiesFile: true}
-
-// openExcerptMemo reads out's excerpt memo: post bodies' excerpts (a third of reading
-// the posts), by body, separator and format.
-func openExcerptMemo(out, stamp string, reuse bool) *memo {
-	return openMemo(out, excerptMemoFile, "folio excerpt cache 2\n", stamp, reuse)
-}
-
-// excerpt is a post.Config.ExcerptMemo.
-func (m *memo) excerpt(body, sep, format string, take func() string) string {
-	k := keyOf(body, sep, format)
-	if v, ok := m.get(k); ok {
-		return string(v)
-	}
-	e := take()
-	m.keep(k, []byte(e))
-	return e
-}
-
-// openFrontMatterMemo reads out's front matter memo: the parsed YAML of posts' front
-// matter (a third of reading a post), by its text.
-func openFrontMatterMemo(out, stamp string, reuse bool) *memo {
-	return openMemo(out, frontMatterMemoFile, "folio front matter cache 2\n", stamp, reuse)
-}
-
-// frontMatter is a post.Config.FrontMatterMemo.
-func (m *memo) frontMatter(src string, parse func() []byte) []byte {
-	k := keyOf(src)
-	if v, ok := m.get(k); ok {
-		return v
-	}
-	v := parse()
-	if v != nil {
-		m.keep(k, v)
-	}
-	return v
 }
