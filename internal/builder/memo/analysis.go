@@ -96,7 +96,8 @@ func (c Analyses) SaveFor(dir, stamp string, prev, next *index.State, rebuilt bo
 		}
 	}
 	c.mu.Unlock()
-	needed := map[Key]bool{}
+	records := make([][]byte, 0, len(next.Segments))
+	total := 0
 	for _, sg := range next.Segments {
 		id := segmentKey(sg)
 		rec, ok := analyzed, true
@@ -107,12 +108,16 @@ func (c Analyses) SaveFor(dir, stamp string, prev, next *index.State, rebuilt bo
 			continue
 		}
 		c.Keep(id, rec)
-		needed[id] = true
+		records = append(records, rec)
+		total += len(rec) / len(Key{})
+	}
+	needed := make(map[Key]struct{}, total)
+	for _, rec := range records {
 		for at := 0; at < len(rec); at += len(Key{}) {
-			needed[Key(rec[at:at+len(Key{})])] = true
+			needed[Key(rec[at:at+len(Key{})])] = struct{}{}
 		}
 	}
-	return c.Save(dir, stamp, func(k Key) bool { return needed[k] })
+	return c.Save(dir, stamp, func(k Key) bool { _, ok := needed[k]; return ok })
 }
 
 // Token flags in the encoding.

@@ -169,3 +169,19 @@ func TestMemoBlocks(t *testing.T) {
 		t.Errorf("after a save over a file changed since: %d entries in %d blocks, want 5 in 1", len(m.old), m.blocks)
 	}
 }
+
+func readFile(tb testing.TB, name string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
+func writeFile(tb testing.TB, name string, data []byte) {
+	tb.Helper()
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
