@@ -322,12 +322,13 @@ func TestIncrementalCacheDropped(t *testing.T) {
 	sameData(t, "after damages", liveData(t, out), liveData(t, fresh), out, fresh)
 }
 
-// TestMemosBounded edits and deletes posts over many rebuilds into the same output, none
-// of which writes the search data afresh (which drops every analysis no post uses), and
-// checks that the memos stop growing: each stays within the bound its doc comment states
-// against the memo of a full build of the same posts (the analyses 16/9 of it, the other
-// memos 4/3, each plus its head and 40 bytes a block), and the output stays that of a
-// full build.
+// TestMemosBounded edits and deletes posts over many rebuilds into the same output, then
+// adds posts until small segments merge, none of the rebuilds writing the search data
+// afresh (which drops every analysis no post uses), and checks that the memos stop
+// growing: each stays within the bound its doc comment states against the memo of a
+// full build of the same posts (the analyses 16/9 of it, the other memos 4/3, each plus
+// its head and 40 bytes a block), that the output stays that of a full build, and that
+// the analyses kept are all a fresh write of the search data needs.
 func TestMemosBounded(t *testing.T) {
 	posts, out := filepath.Join(t.TempDir(), "_posts"), filepath.Join(t.TempDir(), "out")
 	files := map[string]string{}
@@ -338,22 +339,27 @@ func TestMemosBounded(t *testing.T) {
 	if _, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")}); err != nil {
 		t.Fatal(err)
 	}
-	const rounds = 40
+	// 40 rounds of edits and deletes, then 6 of one new post each: the fourth takes the
+	// one-post segments of the three before in (index.MergeFactor).
+	const edits, rounds = 40, 46
 	sizes := make([]map[string]int64, rounds)
+	merged := 0
 	for r := range rounds {
-		// Each round edits the same four posts, adds one and deletes the one added the round
-		// before; the first five also delete an old post.
-		for _, i := range []int{1, 2, 3, 4} {
-			writeFiles(t, posts, map[string]string{postName(i): archivePost(i, fmt.Sprintf("第%d次更正：数据有误，项目总投资%d万元。", r, r*13))})
+		var gone []int
+		if r < edits {
+			// Each round edits the same four posts, adds one and deletes the one added the
+			// round before; the first five also delete an old post.
+			for _, i := range []int{1, 2, 3, 4} {
+				writeFiles(t, posts, map[string]string{postName(i): archivePost(i, fmt.Sprintf("第%d次更正：数据有误，项目总投资%d万元。", r, r*13))})
+			}
+			if r > 0 {
+				gone = append(gone, 1000+r-1)
+			}
+			if r < 5 {
+				gone = append(gone, 50+r)
+			}
 		}
 		writeFiles(t, posts, map[string]string{postName(1000 + r): archivePost(1000+r, fmt.Sprintf("新增%d。", r))})
-		gone := []int{}
-		if r > 0 {
-			gone = append(gone, 1000+r-1)
-		}
-		if r < 5 {
-			gone = append(gone, 50+r)
-		}
 		for _, i := range gone {
 			if err := os.Remove(filepath.Join(posts, postName(i))); err != nil {
 				t.Fatal(err)
@@ -366,7 +372,11 @@ func TestMemosBounded(t *testing.T) {
 		if rep.Search.Rebuilt {
 			t.Fatalf("round %d wrote the search data afresh (%+v): the test is of rebuilds that append", r, rep.Search)
 		}
+		merged += rep.Search.Merged
 		sizes[r] = memoSizes(t, out)
+	}
+	if merged != 3 {
+		t.Errorf("the rebuilds merged %d segments, want 3", merged)
 	}
 	fresh := filepath.Join(t.TempDir(), "full")
 	if _, err := Build(Options{Posts: posts, Out: fresh, Site: fakeViewer("1"), Full: true}); err != nil {
