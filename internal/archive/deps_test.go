@@ -19,20 +19,21 @@ import (
 // layer; render and search, side by side, may not import each other. Inside search the
 // same holds by step (searchSteps). Packages outside internal/ are hosts.
 var layers = map[string]int{
-	"folio/internal/post":       0,
-	"folio/internal/safefile":   0,
-	"folio/internal/sharedtest": 0,
-	"folio/internal/bundle":     1,
-	"folio/internal/jekyll":     1, // whole-site reading for the build; imports post
-	"folio/internal/render":     2,
-	"folio/internal/search":     2, // and its subpackages (searchSteps)
-	"folio/internal/archive":    3,
-	"folio/internal/demotest":   3, // tests only: builds the demo bundle (imports search/index)
-	"folio/internal/pages":      4,
-	"folio/internal/builder":    hostLayer,
-	"folio/internal/jsbridge":   hostLayer,
-	"folio/internal/edge":       hostLayer,
-	"folio/internal/server":     hostLayer,
+	"folio/internal/post":         0,
+	"folio/internal/safefile":     0,
+	"folio/internal/sharedtest":   0,
+	"folio/internal/bundle":       1,
+	"folio/internal/jekyll":       1, // whole-site reading for the build; imports post
+	"folio/internal/render":       2,
+	"folio/internal/search":       2, // and its subpackages (searchSteps)
+	"folio/internal/archive":      3,
+	"folio/internal/demotest":     3, // tests only: builds the demo bundle (imports search/index)
+	"folio/internal/pages":        4,
+	"folio/internal/builder":      hostLayer,
+	"folio/internal/builder/memo": hostLayer, // the build's memos (imports search/index)
+	"folio/internal/jsbridge":     hostLayer,
+	"folio/internal/edge":         hostLayer,
+	"folio/internal/server":       hostLayer,
 }
 
 const hostLayer = 5

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"folio/internal/builder/memo"
 	"folio/internal/bundle"
 	"folio/internal/jekyll"
 	"folio/internal/post"
@@ -166,14 +167,15 @@ func Build(o Options) (*Report, error) {
 		logf(log, "config %s\n", post.Printable(cfgName))
 	}
 
-	stamp, err := cacheStamp(cfgName)
+	stamp, err := memo.Stamp(cfgName)
 	if err != nil {
 		return nil, err
 	}
-	excerpts := openExcerptMemo(o.Out, stamp, !o.Full)
-	cfg.ExcerptMemo = excerpts.excerpt
-	frontMatters := openFrontMatterMemo(o.Out, stamp, !o.Full)
-	cfg.FrontMatterMemo = frontMatters.frontMatter
+	memoDir := filepath.Join(o.Out, stateDir)
+	excerpts := memo.OpenExcerpts(memoDir, stamp, !o.Full)
+	cfg.ExcerptMemo = excerpts.Excerpt
+	frontMatters := memo.OpenFrontMatters(memoDir, stamp, !o.Full)
+	cfg.FrontMatterMemo = frontMatters.FrontMatter
 
 	if jsite != nil && jekyll.UsesSitePosts(o.Posts) {
 		// site.posts, site.categories and site.tags need every post first: read them once
@@ -223,11 +225,11 @@ func Build(o Options) (*Report, error) {
 		close(built)
 	}()
 	var sstats index.WriteStats
-	cache := openAnalysisCache(o.Out, stamp, !o.Full)
+	cache := memo.OpenAnalyses(memoDir, stamp, !o.Full)
 	var searchNext *index.State
 	formerSearch := readSearchState(o.Out)
+	prevSearch := formerSearch.reusable(stamp, !o.Full)
 	if !o.NoSearch {
-		prevSearch := formerSearch.reusable(stamp, !o.Full)
 		root, st, next, err := index.Update(w, res.Posts, func() bundle.Layout { <-built; return layout }, cache.Analyze, searchSizes, prevSearch)
 		searchNext = next
 		<-built
@@ -282,7 +284,7 @@ func Build(o Options) (*Report, error) {
 		}
 	}
 	checkStart := time.Now()
-	linkMemo := openMemo(o.Out, linkMemoFile, linkMemoMagic, stamp, !o.Full)
+	linkMemo := memo.Open(memoDir, linkMemoFile, linkMemoMagic, stamp, !o.Full)
 	broken := brokenLinks(res.Posts, o.Posts, o.Out, site.BaseURL, linkMemo)
 	logf(log, "checked the local links and images of %d posts in %.1fs: %d point at nothing\n", len(res.Posts), time.Since(checkStart).Seconds(), len(broken))
 	more, err := writeDiscovery(o, cfg, jsite, site, res.Posts, log)
@@ -356,8 +358,8 @@ func Build(o Options) (*Report, error) {
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("output folder %s: remove stale files: %w", o.Out, err)}
 	}
-	for _, m := range []*memo{excerpts, frontMatters, linkMemo} {
-		if err := m.save(o.Out, stamp, false); err != nil {
+	for _, m := range []*memo.Memo{excerpts.Memo, frontMatters.Memo, linkMemo} {
+		if err := m.Save(memoDir, stamp, nil); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
 	}
@@ -365,13 +367,13 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	if !o.NoSearch {
-		if err := cache.save(o.Out, stamp, !sstats.Rebuilt); err != nil {
+		if err := cache.SaveFor(memoDir, stamp, prevSearch, searchNext, sstats.Rebuilt); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
 		if err := saveSearchState(o.Out, stamp, m.ID, searchNext); err != nil {
 			return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 		}
-		logf(log, "search analysis: %d titles and texts reused from the former build\n", cache.hits.Load())
+		logf(log, "search analysis: %d titles and texts reused from the former build\n", cache.Hits())
 	}
 	var wroteHost []string
 	if o.Host != "" {
@@ -399,7 +401,7 @@ func Build(o Options) (*Report, error) {
 		return nil, &UsageError{fmt.Errorf("output folder %s: %w", o.Out, err)}
 	}
 	rep := &Report{Site: sizes, PostPages: postPages, Read: res.Read, Built: len(res.Posts), Skipped: res.Skipped, Warnings: res.Warnings,
-		Broken: broken, Ignored: res.Ignored, Reused: int(cache.hits.Load()), Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
+		Broken: broken, Ignored: res.Ignored, Reused: int(cache.Hits()), Bundle: stats, Search: sstats, Notes: notes, Seconds: time.Since(start).Seconds()}
 	if rep.Skipped == nil {
 		rep.Skipped = []post.Issue{}
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"folio/internal/builder/memo"
 	"folio/internal/bundle"
 	"folio/internal/safefile"
 )
@@ -16,6 +17,14 @@ import (
 // stateDir holds the build's own records in the output folder. Folio's server never
 // serves it (a dot folder); on other hosts it is harmless.
 const stateDir = ".folio"
+
+// copiesFile is the bundle writer's record of the .br and .gz copies it wrote or checked
+// (bundle.Writer.SaveCopies), which the next build trusts.
+const copiesFile = "copies.bin"
+
+// memoFiles are the memos' files (see memo.Memo) and the record of copies, which
+// removeStale keeps.
+var memoFiles = map[string]bool{memo.AnalysisFile: true, memo.ExcerptFile: true, memo.FrontMatterFile: true, linkMemoFile: true, copiesFile: true}
 
 // generation is what one build made live: its bundle's data files and its viewer. A
 // rebuild keeps the files of the generation that was live when it started, so a reader

@@ -3,6 +3,8 @@ package builder
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"folio/internal/builder/memo"
 	"folio/internal/bundle"
 	"folio/internal/search"
-	"folio/internal/search/analysis"
 )
 
 // archivePost is a post of a small generated archive, with Han and Latin text so the
@@ -320,161 +322,112 @@ func TestIncrementalCacheDropped(t *testing.T) {
 	sameData(t, "after damages", liveData(t, out), liveData(t, fresh), out, fresh)
 }
 
-// TestAnalysisCacheRoundTrip checks that a cached analysis gives back exactly what
-// analysis.Analyze gives, for texts whose terms the text spells and texts where the
-// analyzer changes them (case, full-width forms).
-func TestAnalysisCacheRoundTrip(t *testing.T) {
-	for _, text := range []string{
-		"", "新能源汽车板块今日上涨", "Analysts SAID shares rose 12.5% today",
-		"ＡＢＣ全角１２３和ｶﾀｶﾅ混排", "数字金融 Digital-Finance 持续发展，项目总投资100万元。科创50上涨0.19%",
-		"한국어 텍스트와 日本語のテキスト", "e\u0301 café Straße",
-	} {
-		want, wantN := analysis.Analyze([]byte(text))
-		got, n, err := decodeTokens(text, encodeTokens(text, want, wantN))
-		if err != nil || n != wantN || len(got) != len(want) {
-			t.Errorf("%q: decoded %d tokens (n %d, err %v), want %d (n %d)", text, len(got), n, err, len(want), wantN)
-			continue
-		}
-		for i := range want {
-			if !bytes.Equal(got[i].Term, want[i].Term) || got[i].Pos != want[i].Pos || got[i].Start != want[i].Start ||
-				got[i].End != want[i].End || got[i].Mark != want[i].Mark || got[i].Single != want[i].Single || got[i].Double != want[i].Double {
-				t.Errorf("%q: token %d = %+v, want %+v", text, i, got[i], want[i])
+// TestMemosBounded edits and deletes posts over many rebuilds into the same output, then
+// adds posts until small segments merge, none of the rebuilds writing the search data
+// afresh (which drops every analysis no post uses), and checks that the memos stop
+// growing: each stays within the bound its doc comment states against the memo of a
+// full build of the same posts (the analyses 16/9 of it, the other memos 4/3, each plus
+// its head and 40 bytes a block), that the output stays that of a full build, and that
+// the analyses kept are all a fresh write of the search data needs.
+func TestMemosBounded(t *testing.T) {
+	posts, out := filepath.Join(t.TempDir(), "_posts"), filepath.Join(t.TempDir(), "out")
+	files := map[string]string{}
+	for i := range 100 {
+		files[postName(i)] = archivePost(i, "")
+	}
+	writeFiles(t, posts, files)
+	if _, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")}); err != nil {
+		t.Fatal(err)
+	}
+	// 40 rounds of edits and deletes, then 6 of one new post each: the fourth takes the
+	// one-post segments of the three before in (index.MergeFactor).
+	const edits, rounds = 40, 46
+	sizes := make([]map[string]int64, rounds)
+	merged := 0
+	for r := range rounds {
+		var gone []int
+		if r < edits {
+			// Each round edits the same four posts, adds one and deletes the one added the
+			// round before; the first five also delete an old post.
+			for _, i := range []int{1, 2, 3, 4} {
+				writeFiles(t, posts, map[string]string{postName(i): archivePost(i, fmt.Sprintf("第%d次更正：数据有误，项目总投资%d万元。", r, r*13))})
+			}
+			if r > 0 {
+				gone = append(gone, 1000+r-1)
+			}
+			if r < 5 {
+				gone = append(gone, 50+r)
 			}
 		}
+		writeFiles(t, posts, map[string]string{postName(1000 + r): archivePost(1000+r, fmt.Sprintf("新增%d。", r))})
+		for _, i := range gone {
+			if err := os.Remove(filepath.Join(posts, postName(i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+		if rep.Search.Rebuilt {
+			t.Fatalf("round %d wrote the search data afresh (%+v): the test is of rebuilds that append", r, rep.Search)
+		}
+		merged += rep.Search.Merged
+		sizes[r] = memoSizes(t, out)
+	}
+	if merged != 3 {
+		t.Errorf("the rebuilds merged %d segments, want 3", merged)
+	}
+	fresh := filepath.Join(t.TempDir(), "full")
+	if _, err := Build(Options{Posts: posts, Out: fresh, Site: fakeViewer("1"), Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	sameData(t, "after the rounds", liveData(t, out), liveData(t, fresh), out, fresh)
+	full := memoSizes(t, fresh)
+	for name, want := range full {
+		share := 4.0 / 3
+		if name == memo.AnalysisFile {
+			share = 16.0 / 9
+		}
+		limit := int64(share*float64(want)) + int64(memo.MaxBlocks*(binary.MaxVarintLen64+sha256.Size))
+		for r := range rounds {
+			if got := sizes[r][name]; got > limit {
+				t.Errorf("%s after round %d: %d bytes, over %d (%.2f× the full build's %d)", name, r, got, limit, share, want)
+			}
+		}
+		most := int64(0)
+		for r := range rounds {
+			most = max(most, sizes[r][name])
+		}
+		t.Logf("%s: %d bytes after round 1, %d after round %d, at most %d; the full build's %d", name, sizes[0][name], sizes[rounds-1][name], rounds, most, want)
+	}
+	// What the memo kept is what writing the search data afresh needs: every title and
+	// text of the current posts (all distinct here).
+	if err := os.Remove(filepath.Join(out, stateDir, searchStateFile)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Search.Rebuilt || rep.Reused != 2*rep.Built {
+		t.Errorf("without its search state, the rebuild reused %d analyses for %d posts (search %+v), want every title and text", rep.Reused, rep.Built, rep.Search)
 	}
 }
 
-// TestMemoDamaged checks that a memo file with any byte changed, or cut short, or of
-// another stamp, gives an empty memo, and that an intact one gives back its entries.
-func TestMemoDamaged(t *testing.T) {
-	out := t.TempDir()
-	m := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true)
-	for i := range 50 {
-		m.keep(keyOf(fmt.Sprint("input ", i)), []byte(fmt.Sprint("result ", i)))
-	}
-	if err := m.save(out, "stamp", false); err != nil {
-		t.Fatal(err)
-	}
-	name := filepath.Join(out, stateDir, linkMemoFile)
-	good, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 50 {
-		t.Fatalf("an intact memo gave %d entries, want 50", len(got.old))
-	} else if v, ok := got.get(keyOf("input 7")); !ok || string(v) != "result 7" {
-		t.Errorf("entry 7 = %q, %v", v, ok)
-	}
-	if got := openMemo(out, linkMemoFile, linkMemoMagic, "other stamp", true); len(got.old) != 0 {
-		t.Errorf("a memo of another stamp gave %d entries", len(got.old))
-	}
-	for _, at := range []int{len(linkMemoMagic) + 8, len(good) / 2, len(good) - 40, len(good) - 1} {
-		bad := bytes.Clone(good)
-		bad[at] ^= 1
-		if err := os.WriteFile(name, bad, 0o644); err != nil {
+// memoSizes returns the sizes of out's memo files, by name.
+func memoSizes(t *testing.T, out string) map[string]int64 {
+	t.Helper()
+	sizes := map[string]int64{}
+	for name := range memoFiles {
+		if name == copiesFile {
+			continue // not a memo: the bundle writer's record
+		}
+		st, err := os.Stat(filepath.Join(out, stateDir, name))
+		if err != nil {
 			t.Fatal(err)
 		}
-		if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 0 {
-			t.Errorf("a memo with byte %d of %d changed gave %d entries", at, len(good), len(got.old))
-		}
+		sizes[name] = st.Size()
 	}
-	if err := os.WriteFile(name, good[:len(good)-1], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if got := openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true); len(got.old) != 0 {
-		t.Errorf("a memo cut short gave %d entries", len(got.old))
-	}
-}
-
-// TestMemoBlocks checks that a save appends a block of the new entries, that a damaged
-// later block drops the whole memo, and that a memo most of whose entries went unused, or
-// whose file changed since it was read, is written whole again.
-func TestMemoBlocks(t *testing.T) {
-	out := t.TempDir()
-	name := filepath.Join(out, stateDir, linkMemoFile)
-	open := func() *memo { return openMemo(out, linkMemoFile, linkMemoMagic, "stamp", true) }
-	keep := func(m *memo, from, to int) {
-		for i := from; i < to; i++ {
-			k := keyOf(fmt.Sprint("input ", i))
-			if _, ok := m.get(k); !ok {
-				m.keep(k, []byte(fmt.Sprint("result ", i)))
-			}
-		}
-	}
-	m := open()
-	keep(m, 0, 40)
-	if err := m.save(out, "stamp", false); err != nil {
-		t.Fatal(err)
-	}
-	first, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m = open()
-	keep(m, 0, 45) // 5 new entries
-	if err := m.save(out, "stamp", false); err != nil {
-		t.Fatal(err)
-	}
-	second, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(second, first) || len(second) >= 2*len(first) {
-		t.Fatalf("the second save wrote %d bytes after %d: want the first file and a block of 5 entries", len(second), len(first))
-	}
-	m = open()
-	if len(m.old) != 45 || m.blocks != 2 {
-		t.Fatalf("after an appended block: %d entries in %d blocks, want 45 in 2", len(m.old), m.blocks)
-	}
-	if v, ok := m.get(keyOf("input 42")); !ok || string(v) != "result 42" {
-		t.Errorf("entry 42 = %q, %v", v, ok)
-	}
-	for _, at := range []int{len(first) + 2, len(second) - 1} {
-		bad := bytes.Clone(second)
-		bad[at] ^= 1
-		if err := os.WriteFile(name, bad, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if got := open(); len(got.old) != 0 {
-			t.Errorf("byte %d of %d changed (in the appended block): %d entries, want none", at, len(second), len(got.old))
-		}
-	}
-	if err := os.WriteFile(name, second[:len(second)-1], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if got := open(); len(got.old) != 0 {
-		t.Errorf("an appended block cut short: %d entries, want none", len(got.old))
-	}
-
-	// Most entries unused: written whole, with the used ones only.
-	if err := os.WriteFile(name, second, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m = open()
-	keep(m, 40, 46)
-	if err := m.save(out, "stamp", false); err != nil {
-		t.Fatal(err)
-	}
-	if m = open(); len(m.old) != 6 || m.blocks != 1 {
-		t.Errorf("after a save using 6 of 46 entries: %d entries in %d blocks, want 6 in 1", len(m.old), m.blocks)
-	}
-	// keepOld keeps the unused ones, in a block of the new.
-	keep(m, 100, 101)
-	if err := m.save(out, "stamp", true); err != nil {
-		t.Fatal(err)
-	}
-	if m = open(); len(m.old) != 7 || m.blocks != 2 {
-		t.Errorf("after a save keeping the former entries: %d entries in %d blocks, want 7 in 2", len(m.old), m.blocks)
-	}
-	// The file changed since it was read: written whole.
-	keep(m, 200, 201)
-	if err := os.WriteFile(name, first, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.save(out, "stamp", true); err != nil {
-		t.Fatal(err)
-	}
-	if m = open(); len(m.old) != 8 || m.blocks != 1 {
-		t.Errorf("after a save over a file changed since: %d entries in %d blocks, want 8 in 1", len(m.old), m.blocks)
-	}
+	return sizes
 }

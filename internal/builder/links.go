@@ -14,8 +14,16 @@ import (
 
 	"golang.org/x/net/html"
 
+	"folio/internal/builder/memo"
 	"folio/internal/post"
 	"folio/internal/render"
+)
+
+// The link memo (see memo.Memo): the URLs of each rendered post (linkRefsOf), by body,
+// format and URL.
+const (
+	linkMemoFile  = "cache-links.bin"
+	linkMemoMagic = "folio link cache 2\n"
 )
 
 // viewerRoutes are the first path segments the viewer answers itself.
@@ -34,7 +42,7 @@ type linkChecker struct {
 // of the post's source where it is written (where it can be found there). refs holds the
 // local URLs of rendered posts from former builds (a memo, see linkRefs); nil renders
 // every post.
-func brokenLinks(posts []*post.Post, postsDir, out, base string, refs *memo) []post.Issue {
+func brokenLinks(posts []*post.Post, postsDir, out, base string, refs *memo.Memo) []post.Issue {
 	c := &linkChecker{out: out, base: base, posts: map[string]bool{}, posts0: postsDir}
 	for _, p := range posts {
 		c.posts[p.URL] = true
@@ -75,18 +83,18 @@ type linkRef struct {
 
 // linkRefsOf returns the URLs of p rendered as the viewer renders it, each once, in order:
 // from refs when a former build rendered the same body, format and URL.
-func linkRefsOf(p *post.Post, refs *memo) []linkRef {
+func linkRefsOf(p *post.Post, refs *memo.Memo) []linkRef {
 	if refs == nil {
 		return linkRefs(p)
 	}
-	k := keyOf(p.Body, p.Format, p.URL)
-	if enc, ok := refs.get(k); ok {
+	k := memo.KeyOf(p.Body, p.Format, p.URL)
+	if enc, ok := refs.Get(k); ok {
 		if out, ok := decodeLinkRefs(enc); ok {
 			return out
 		}
 	}
 	out := linkRefs(p)
-	refs.keep(k, encodeLinkRefs(out))
+	refs.Keep(k, encodeLinkRefs(out))
 	return out
 }
 

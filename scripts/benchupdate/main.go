@@ -205,7 +205,24 @@ func build(posts, out string, full bool) (timing, error) {
 	ss := rep.Search
 	fmt.Printf("    search: %d segments (written afresh: %v; %d posts new or edited, %d tombstones, %d segments merged, %d files kept); %d of %d data files compressed, %d copies kept on their record's word\n",
 		ss.Segments, ss.Rebuilt, ss.Fresh, ss.Tombstones, ss.Merged, ss.Kept, rep.Bundle.Compressed, rep.Bundle.Files, rep.Bundle.Trusted)
+	fmt.Printf("    memos: %s\n", memoSizes(out))
 	return t, nil
+}
+
+// memoSizes lists the sizes of the build's memos and record of copies in OUT/.folio.
+func memoSizes(out string) string {
+	names, _ := filepath.Glob(filepath.Join(out, ".folio", "*.bin")) // a pattern without errors
+	var total int64
+	s := ""
+	for _, name := range names {
+		st, err := os.Stat(name)
+		if err != nil {
+			continue
+		}
+		total += st.Size()
+		s += fmt.Sprintf("%s %.2f MB, ", filepath.Base(name), mb(st.Size()))
+	}
+	return s + fmt.Sprintf("in all %.2f MB", mb(total))
 }
 
 // profiled runs f under the CPU profiler into prefix-name.prof (no profile when prefix is "").
