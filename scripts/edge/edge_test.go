@@ -88,6 +88,7 @@ func TestWorkerUnderWrangler(t *testing.T) {
 		want := expect(t, native, site, queries)
 		w := startWrangler(t, wrangler, dir)
 		check(t, w, want)
+		checkIsolateMemory(t, w, want.all)
 		checkPages(t, w.URL, site, want.posts, []string{url.QueryEscape(queries[0].q), url.QueryEscape(queries[1].q)}, nil)
 		oneRequestSearch(t, w.URL, queries)
 	})
@@ -235,6 +236,7 @@ type searchAnswer struct {
 // want is what the edge must answer: the native handler's answers over the same files.
 type want struct {
 	posts    []post // every post, or maxPosts of them spread over the list
+	all      []post // every post
 	total    int    // posts in the archive
 	queries  []query
 	searches map[string]searchAnswer
@@ -253,6 +255,7 @@ func expect(t *testing.T, native http.Handler, site string, queries []query) wan
 		}
 	}
 	w.total = len(w.posts)
+	w.all = w.posts
 	if w.total == 0 {
 		t.Fatal("the native handler lists no posts")
 	}

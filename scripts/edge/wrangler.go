@@ -83,14 +83,17 @@ type Wrangler struct {
 	URL   string        // http://127.0.0.1:PORT
 	Ready time.Duration // from start until it served the site's entry file
 
-	cmd    *exec.Cmd
-	out    lockedBuffer
-	exited chan struct{}
-	home   string
+	cmd           *exec.Cmd
+	out           lockedBuffer
+	exited        chan struct{}
+	home          string
+	inspectorPort string
 }
 
 // Start runs wrangler dev (the command from Install) in the Worker folder dir on a free
-// loopback port, offline and with a scratch HOME, and waits until it serves the site.
+// loopback port, offline and with a scratch HOME, waits until it serves the site, and
+// turns off the runtime's Network events to wrangler's inspector proxy, which would keep
+// every file the Worker reads for as long as wrangler runs (QuietNetwork).
 func Start(wrangler, dir string) (*Wrangler, error) {
 	port, err := freePort()
 	if err != nil {
@@ -105,7 +108,7 @@ func Start(wrangler, dir string) (*Wrangler, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Wrangler{URL: "http://127.0.0.1:" + port, exited: make(chan struct{}), home: home}
+	w := &Wrangler{URL: "http://127.0.0.1:" + port, exited: make(chan struct{}), home: home, inspectorPort: inspector}
 	args := []string{wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--inspector-port", inspector, "--show-interactive-dev-session=false"}
 	if os.Getenv("FOLIO_EDGE_DEBUG") == "1" {
 		args = append(args, "--var", "FOLIO_DEBUG:1") // the glue logs each request's steps
@@ -132,6 +135,10 @@ func Start(wrangler, dir string) (*Wrangler, error) {
 			_ = resp.Body.Close() // only the status matters
 			if resp.StatusCode == 200 {
 				w.Ready = time.Since(start)
+				if err := w.QuietNetwork(); err != nil {
+					w.Stop()
+					return nil, fmt.Errorf("wrangler dev: turning off the inspector's Network events: %w", err)
+				}
 				return w, nil
 			}
 		}
@@ -203,36 +210,66 @@ func (l *lockedBuffer) String() string {
 // have used so far: the Worker's isolate (Go, the glue) and the runtime's own serving of
 // static assets. It reads /proc, so it works on Linux only.
 func (w *Wrangler) WorkerdCPU() (time.Duration, error) {
+	var ticks int64
+	err := w.eachWorkerd(func(_ string, stat []string) {
+		// stat's fields after the command: state ppid pgrp … utime(14) stime(15).
+		u, _ := strconv.ParseInt(stat[11], 10, 64)
+		s, _ := strconv.ParseInt(stat[12], 10, 64)
+		ticks += u + s
+	})
+	return time.Duration(ticks) * time.Second / clockTicks, err
+}
+
+// WorkerdRSS is the resident memory of each workerd process of this wrangler, in bytes,
+// by process id: one runs the Worker (and the runtime's asset service), the other
+// wrangler's proxy in front of it (the dev port, and the inspector proxy). Linux only.
+func (w *Wrangler) WorkerdRSS() (map[string]int64, error) {
+	rss := map[string]int64{}
+	err := w.eachWorkerd(func(pid string, _ []string) {
+		data, err := os.ReadFile(filepath.Join("/proc", pid, "status"))
+		if err != nil {
+			return // gone meanwhile
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				rss[pid] = kb << 10
+			}
+		}
+	})
+	return rss, err
+}
+
+// eachWorkerd calls fn with the id and the /proc stat fields (after the command) of each
+// workerd process in this wrangler's process group.
+func (w *Wrangler) eachWorkerd(fn func(pid string, stat []string)) error {
 	procs, err := filepath.Glob("/proc/[0-9]*/stat")
 	if err != nil {
-		return 0, err
+		return err
 	}
-	var ticks int64
 	found := false
 	for _, p := range procs {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			continue // gone meanwhile
 		}
-		// pid (comm) state ppid pgrp … utime(14) stime(15): comm may hold spaces.
+		// pid (comm) state ppid pgrp …: comm may hold spaces.
 		end := bytes.LastIndexByte(data, ')')
 		open := bytes.IndexByte(data, '(')
-		if end < 0 || open < 0 {
+		if end < 0 || open < 0 || end+2 > len(data) {
 			continue
 		}
 		fields := strings.Fields(string(data[end+2:]))
 		if len(fields) < 13 || string(data[open+1:end]) != "workerd" || fields[2] != strconv.Itoa(w.cmd.Process.Pid) {
 			continue
 		}
-		u, _ := strconv.ParseInt(fields[11], 10, 64)
-		s, _ := strconv.ParseInt(fields[12], 10, 64)
-		ticks += u + s
 		found = true
+		fn(filepath.Base(filepath.Dir(p)), fields)
 	}
 	if !found {
-		return 0, errors.New("no workerd process of this wrangler in /proc")
+		return errors.New("no workerd process of this wrangler in /proc")
 	}
-	return time.Duration(ticks) * time.Second / clockTicks, nil
+	return nil
 }
 
 // clockTicks is the unit of /proc's CPU times (USER_HZ, 100 on Linux everywhere).
