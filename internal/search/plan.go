@@ -14,7 +14,6 @@ import (
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
-	"folio/internal/search/route"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -95,7 +94,7 @@ func (p *plan) walk(x query.Expr, neg bool) {
 
 // route finds the leaf entries of every term and prefix range, in parallel; of a word
 // prefix's range it keeps the chunks pickWordChunks picks within prefixBytes.
-func (p *plan) route(ctx context.Context, rt *route.Trees, searchBegan time.Time, prefixBytes int) error {
+func (p *plan) route(ctx context.Context, rt router, searchBegan time.Time, prefixBytes int) error {
 	var mu sync.Mutex
 	var keys []string
 	for t := range p.terms {

@@ -34,11 +34,12 @@ import (
 )
 
 // Format and Version name the search data format; a reader refuses other versions.
-// Version 2 added segments (Root.More, Root.Layout); the binary files did not change and
-// keep fileVersion in their headers.
+// Version 2 added segments (Root.More, Root.Layout); version 3 the later route level
+// (Root.Later) in place of each later segment's own term routes. The binary files did not
+// change and keep fileVersion in their headers.
 const (
 	Format  = "folio-search"
-	Version = 2
+	Version = 3
 
 	fileVersion = 1
 )
@@ -68,9 +69,12 @@ type Root struct {
 	PosChunks int `json:"posChunks"`
 	// More lists the segments after the first (Terms, TermTable, Chunks and PosChunks are
 	// the first's), and Layout (EncodeLayout) says where each doc is; both are empty when
-	// the data is one segment of docs 0..Docs-1 (see segments.go).
-	More   []Segment `json:"more,omitempty"`
-	Layout []byte    `json:"layout,omitempty"`
+	// the data is one segment of docs 0..Docs-1 (see segments.go). Later and LaterTable
+	// are the later route level over the chunks of the segments of More (LaterKey).
+	More       []Segment `json:"more,omitempty"`
+	Layout     []byte    `json:"layout,omitempty"`
+	Later      []byte    `json:"later,omitempty"`
+	LaterTable string    `json:"laterTable,omitempty"`
 }
 
 // Fields of the text index, in the order of field masks.
