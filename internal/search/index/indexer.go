@@ -29,8 +29,9 @@ type indexer struct {
 	stats WriteStats
 
 	termLeaves []format.Route // every term chunk's route entry, for the term table
-	// compressPos writes position chunks with compressed copies (a later segment's).
-	compressPos bool
+	// termPos writes each term chunk with its positions in one file (format.EncodeTermPos),
+	// with compressed copies: a later segment's.
+	termPos bool
 	tri         map[string]int // the trigram terms indexed (nil until collect picks them)
 
 	// filesMu guards files: the segment's files, for a later build to keep.
@@ -380,7 +381,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) {
 			closeGroup()
 		case chunkSize >= chunkBytes:
 			closeChunk()
-			if groupSize >= posChunkBytes {
+			if groupSize >= posChunkBytes || x.termPos {
 				closeGroup()
 			}
 		}
@@ -407,6 +408,7 @@ type termEntryAcc struct {
 func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, mu *sync.Mutex) {
 	var all []*format.TermData
 	var termBytes int64
+	var termData []byte
 	for _, c := range chunks {
 		terms := make([]*format.TermData, 0, len(c))
 		for _, e := range c {
@@ -417,16 +419,25 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 			e.acc.f = [format.NumFields]fieldAcc{}
 			terms = append(terms, t)
 		}
-		data := format.EncodeTermChunk(terms)
-		*leaves = append(*leaves, format.Route{Key: []byte(terms[0].Term), File: x.put(data, false), Size: len(data)})
-		termBytes += int64(len(data))
+		termData = format.EncodeTermChunk(terms)
+		r := format.Route{Key: []byte(terms[0].Term), Size: len(termData)}
+		if !x.termPos {
+			r.File = x.put(termData, false)
+		}
+		*leaves = append(*leaves, r)
+		termBytes += int64(len(termData))
 		all = append(all, terms...)
 	}
 	data := format.EncodePosChunk(all)
-	// Positions compress little (brotli 5: to 84 % at 10k posts), not worth their copies'
-	// disk and build time in the first segment; a later segment's, smaller and fetched by
-	// a cold query once per segment, compress to 74–80 %.
-	name := x.put(data, !x.compressPos)
+	var name string
+	if x.termPos { // one chunk a group (see writeTerms)
+		name = x.put(format.EncodeTermPos(termData, data), false)
+		(*leaves)[0].File = name
+	} else {
+		// Positions compress little (brotli 5: to 84 % at 10k posts), not worth their
+		// copies' disk and build time in the first segment.
+		name = x.put(data, true)
+	}
 	for i := range *leaves {
 		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)
 	}

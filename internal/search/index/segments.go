@@ -399,7 +399,7 @@ func (u *update) write() error {
 	}
 	x := &indexer{w: u.w, sizes: sizes, terms: map[string]uint32{}, analyze: u.analyze}
 	if !u.stats.Rebuilt {
-		x.compressPos = true
+		x.termPos = true
 		// The trigram terms of the first segment, even none: every segment must hold the
 		// same ones.
 		x.tri = map[string]int{}
