@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"folio/internal/bundle"
@@ -279,5 +281,80 @@ func TestLaterRouteLevelMissing(t *testing.T) {
 	root.Later = format.EncodeNode(&format.RouteNode{Leaf: true})
 	if _, err := route.NewLater(nil, &root); !errors.Is(err, bundle.ErrDamaged) {
 		t.Errorf("a later route level whose top is a leaf: %v", err)
+	}
+}
+
+// TestLaterTermPos: a later segment's term chunks hold their positions (one file each),
+// so that a cold phrase query fetches no position chunk of a later segment; such a file
+// missing or damaged fails the searches that need it with an error that names it.
+func TestLaterTermPos(t *testing.T) {
+	sg, s := laterArchive(t)
+	ctx := context.Background()
+	first := map[string]bool{}
+	for _, f := range sg.state.Segments[0].Files {
+		first[f.Name] = true
+	}
+	for k := range s.segs.count {
+		own, err := format.DecodeNode(sg.state.Segments[k+1].Routes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range own.Entries {
+			data, err := os.ReadFile(filepath.Join(sg.dir, filepath.FromSlash(e.File)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.File != e.Pos || !format.IsTermPos(data) {
+				t.Fatalf("segment %d: chunk %s, positions %s: want one file of both", k+1, e.File, e.Pos)
+			}
+		}
+	}
+	var mu sync.Mutex
+	var fetched []string
+	dir := os.DirFS(sg.dir)
+	counting := bundle.FetchFunc(func(_ context.Context, name string) ([]byte, error) {
+		mu.Lock()
+		fetched = append(fetched, name)
+		mu.Unlock()
+		return fs.ReadFile(dir, name)
+	})
+	cold := openFetcher(t, counting)
+	fetched = nil
+	if _, err := cold.Search(ctx, "营业收入 同比增长", Options{Exact: ExactAlways}); err != nil {
+		t.Fatal(err)
+	}
+	later := 0
+	for _, name := range fetched {
+		data, err := fs.ReadFile(dir, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if format.IsTermPos(data) {
+			later++
+		}
+		if len(data) > 0 && data[0] == 'X' && !first[name] {
+			t.Errorf("a phrase fetched %s, a position chunk not of the first segment", name)
+		}
+	}
+	if later < s.segs.count {
+		t.Errorf("a phrase fetched %d term chunks with positions; want one or more a later segment", later)
+	}
+	// Damage the file of 经济 in the last segment.
+	r, ok, err := s.segs.later.LaterLeaf(ctx, s.segs.later.TermTree(), s.segs.count-1, []byte("经济"))
+	if err != nil || !ok {
+		t.Fatalf("经济 in the last segment: %v %v", ok, err)
+	}
+	path := filepath.Join(sg.dir, filepath.FromSlash(r.File))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&built{dir: sg.dir}).open(t).Search(ctx, "经济", Options{})
+	var de *bundle.DataError
+	if !errors.As(err, &de) || de.File != r.File || !errors.Is(err, bundle.ErrDamaged) {
+		t.Errorf("a search through a damaged term chunk with positions: %v; want an error naming %s", err, r.File)
 	}
 }
