@@ -9,20 +9,24 @@
 //   - position chunks ("X"): the token positions of the terms of one or more neighbouring
 //     term chunks, for phrase matching, split from the doc lists because they are bigger
 //     (1.4× at 100k posts) and needed only by phrases;
+//   - term chunks with their positions ("C"), in the segments after the first, where a
+//     query should fetch one file a word, not two (segments.go);
 //   - route nodes ("N"): a small B-tree from the first key of each chunk to its file (the
-//     top node is inside the root);
+//     top node is inside the root), and the leaves of the later route level (segments.go);
 //   - the metadata file ("M"): per doc its profile (categories, tags, body length class)
 //     and day, fetched once.
 //
 // Hits are shown from the bundle's own post shards (entry fields, and the body for
 // snippets): a second route tree maps doc numbers to shards. Route tables (Root.TermTable,
 // Root.ShardTable) hold each tree's whole leaf level in one node. Position chunks are written
-// without .br/.gz copies but in later segments: varint positions compress little (brotli
-// 5: to 84 % in a 10k-post build's first segment, 74–80 % in later ones).
+// without .br/.gz copies: varint positions compress little (brotli 5: to 84 % in a
+// 10k-post build).
 //
-// A rebuild appends: the term and position chunks (and their route trees) form segments,
-// new and edited posts going into a new one, deleted posts becoming tombstones; the root
-// lists the segments and the layout of the docs in them (segments.go).
+// A rebuild appends: the term and position chunks form segments, new and edited posts
+// going into a new one, deleted posts becoming tombstones; the root lists the segments and
+// the layout of the docs in them (segments.go). The segments after the first write each
+// term chunk with its positions in one file ("C", EncodeTermPos), and one later route
+// level routes to the chunks of all of them.
 //
 // Encoding and decoding of each file live together here, shared by the index writer
 // (internal/search/index) and the search runtime (internal/search).
