@@ -32,7 +32,7 @@ type indexer struct {
 	// termPos writes each term chunk with its positions in one file (format.EncodeTermPos),
 	// with compressed copies: a later segment's.
 	termPos bool
-	tri         map[string]int // the trigram terms indexed (nil until collect picks them)
+	tri     map[string]int // the trigram terms indexed (nil until collect picks them)
 
 	// filesMu guards files: the segment's files, for a later build to keep.
 	filesMu sync.Mutex
