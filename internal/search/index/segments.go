@@ -36,11 +36,11 @@ var (
 	RebuildShare = 0.25
 	// SmallSegment is the most docs of a segment written with chunks of half the sizes
 	// (see Sizes), and a quarter of it the most with chunks of a quarter: an extra segment
-	// costs each word of a query one more term chunk, and each phrase word one more
-	// position chunk, so a small one should cost little. At 10k generated posts, a day's
-	// segment (60 posts) added to the search data the 28 benchmark queries fetch cold
-	// 43 % with full-size chunks (51 files), 22 % with half (90 files), 12 % with a
-	// quarter (172 files).
+	// costs each word of a query one more term chunk (with its positions, see
+	// format.EncodeTermPos), so a small one should cost little. At 10k generated posts, a
+	// day's segment (60 posts) added to the search data the 28 benchmark queries fetch
+	// cold 43 % with full-size chunks (51 files), 22 % with half (90 files), 12 % with a
+	// quarter (172 files; measured with positions in files of their own).
 	SmallSegment = 1000
 	// LaterFanout is about how many chunk entries a leaf of the later route level holds
 	// (see format.LaterKey): the term routes of every segment after the first together,
