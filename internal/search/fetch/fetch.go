@@ -75,7 +75,10 @@ func (f *Fetcher) Node(ctx context.Context, name string) (*format.RouteNode, err
 	if err != nil {
 		return nil, err
 	}
-	return v.(*format.RouteNode), nil
+	if n, ok := v.(*format.RouteNode); ok {
+		return n, nil
+	}
+	return nil, &bundle.DataError{File: name, Err: fmt.Errorf("%w: not a route node", format.ErrDamaged)} // damaged routes naming a chunk
 }
 
 // Chunk returns a term chunk, from a file of its own or one with its positions (a later
