@@ -29,10 +29,11 @@ type indexer struct {
 	stats WriteStats
 
 	termLeaves []format.Route // every term chunk's route entry, for the term table
-	// termPos writes each term chunk with its positions in one file (format.EncodeTermPos),
-	// with compressed copies: a later segment's.
-	termPos bool
-	tri     map[string]int // the trigram terms indexed (nil until collect picks them)
+	// later says the segment is one after the first: its position chunks get compressed
+	// copies (they are smaller, and compress to 74–80 % with brotli 5), and, with termPos
+	// (a small segment), each term chunk holds its positions (format.EncodeTermPos).
+	later, termPos bool
+	tri            map[string]int // the trigram terms indexed (nil until collect picks them)
 
 	// filesMu guards files: the segment's files, for a later build to keep.
 	filesMu sync.Mutex
@@ -436,7 +437,7 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 	} else {
 		// Positions compress little (brotli 5: to 84 % at 10k posts), not worth their
 		// copies' disk and build time in the first segment.
-		name = x.put(data, true)
+		name = x.put(data, !x.later)
 	}
 	for i := range *leaves {
 		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)

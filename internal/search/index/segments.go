@@ -399,7 +399,10 @@ func (u *update) write() error {
 	}
 	x := &indexer{w: u.w, sizes: sizes, terms: map[string]uint32{}, analyze: u.analyze}
 	if !u.stats.Rebuilt {
-		x.termPos = true
+		// A small segment's term chunks hold their positions (one file a word, no second
+		// round); a bigger one's positions are big enough to be worth a file of their
+		// own, fetched only for the phrases that may match there.
+		x.later, x.termPos = true, len(u.freshPosts) < SmallSegment
 		// The trigram terms of the first segment, even none: every segment must hold the
 		// same ones.
 		x.tri = map[string]int{}
