@@ -81,8 +81,11 @@ func TestSegmentsAnswerAsFromScratch(t *testing.T) {
 	}
 	queries = append(queries, "title:市场", "-公司 增长", "数字 OR 金融", "date:2022")
 
-	defer func(f, l int) { index.MergeFactor, index.LaterFanout = f, l }(index.MergeFactor, index.LaterFanout)
-	index.MergeFactor, index.LaterFanout = 3, 8 // leaves of the later route level of about 8 entries: many
+	defer func(f, l, s int) { index.MergeFactor, index.LaterFanout, index.SmallSegment = f, l, s }(index.MergeFactor, index.LaterFanout, index.SmallSegment)
+	// Leaves of the later route level of about 8 entries (many), and segments of 55 posts
+	// or more written with position chunks of their own, smaller ones with term chunks
+	// holding their positions: both kinds.
+	index.MergeFactor, index.LaterFanout, index.SmallSegment = 3, 8, 55
 
 	live := append([]*post.Post(nil), all[:850]...)
 	edit := func(p *post.Post) *post.Post {
@@ -121,6 +124,19 @@ func TestSegmentsAnswerAsFromScratch(t *testing.T) {
 		}
 		got := (&built{dir: sg.dir}).open(t)
 		want := buildPosts(t, live).s
+		for k, seg := range sg.state.Segments[1:] {
+			kinds := map[byte]int{}
+			for _, f := range seg.Files {
+				data, err := os.ReadFile(filepath.Join(sg.dir, filepath.FromSlash(f.Name)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				kinds[data[0]]++
+			}
+			if termPos := len(seg.Docs) < index.SmallSegment; termPos != (kinds['C'] > 0) || kinds['C'] > 0 && kinds['D']+kinds['X'] > 0 {
+				t.Errorf("%s: later segment %d of %d docs has files of kinds %v", r.name, k+1, len(seg.Docs), kinds)
+			}
+		}
 		if got.Docs() != want.Docs() {
 			t.Fatalf("%s: %d docs, from scratch %d", r.name, got.Docs(), want.Docs())
 		}
