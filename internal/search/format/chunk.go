@@ -283,7 +283,7 @@ func Positions(stream []byte, pl *Plist) (pos, off []uint32, err error) {
 }
 
 // EncodeTermPos joins a term chunk and the position chunk of its terms in one file ("C"),
-// as the segments after the first are written: there a query fetches one file for a
+// as small segments after the first are written: there a query fetches one file for a
 // word's doc lists and positions, not two in two rounds.
 func EncodeTermPos(termChunk, posChunk []byte) []byte {
 	var e enc

@@ -9,7 +9,7 @@
 //   - position chunks ("X"): the token positions of the terms of one or more neighbouring
 //     term chunks, for phrase matching, split from the doc lists because they are bigger
 //     (1.4× at 100k posts) and needed only by phrases;
-//   - term chunks with their positions ("C"), in the segments after the first, where a
+//   - term chunks with their positions ("C"), in small segments after the first, where a
 //     query should fetch one file a word, not two (segments.go);
 //   - route nodes ("N"): a small B-tree from the first key of each chunk to its file (the
 //     top node is inside the root), and the leaves of the later route level (segments.go);
@@ -24,9 +24,9 @@
 //
 // A rebuild appends: the term and position chunks form segments, new and edited posts
 // going into a new one, deleted posts becoming tombstones; the root lists the segments and
-// the layout of the docs in them (segments.go). The segments after the first write each
+// the layout of the docs in them (segments.go). Small segments after the first write each
 // term chunk with its positions in one file ("C", EncodeTermPos), and one later route
-// level routes to the chunks of all of them.
+// level routes to the chunks of all the segments after the first.
 //
 // Encoding and decoding of each file live together here, shared by the index writer
 // (internal/search/index) and the search runtime (internal/search).
