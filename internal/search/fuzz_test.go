@@ -94,6 +94,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add(format.EncodeNode(&format.RouteNode{Leaf: true, Entries: []format.Route{{Key: []byte("a"), File: "s/x.bin", Size: 3}}}))
 	f.Add(format.EncodeTermChunk([]*format.TermData{{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, {DF: 1, Docs: []byte{0}, Freqs: []byte{0}, Pos: []byte{1}}}}}))
 	f.Add(format.EncodePosChunk([]*format.TermData{{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, {DF: 1, Docs: []byte{0}, Freqs: []byte{0}, Pos: []byte{1}}}}}))
+	f.Add(format.EncodeTermPos(format.EncodeTermChunk([]*format.TermData{{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, {DF: 1, Docs: []byte{0}, Freqs: []byte{0}, Pos: []byte{1}}}}}),
+		format.EncodePosChunk([]*format.TermData{{Term: "龙井", Fields: [format.NumFields]*format.Posting{nil, {DF: 1, Docs: []byte{0}, Freqs: []byte{0}, Pos: []byte{1}}}}})))
 	f.Add(format.EncodeMeta(&format.Meta{Docs: 1, Categories: []string{"c"}, Profiles: []format.Profile{{Cats: []uint32{0}}}, DocProfile: []uint32{0}, Days: []int32{19000}}))
 	for _, nd := range corpusSeeds(f).files {
 		if nd.name != "root" && nd.name != "p" {
@@ -116,6 +118,8 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 		_, _, _ = reader.DecodeChunkFile(data)
+		_, _, _ = reader.DecodeTermChunkFile(data)
+		_, _, _ = reader.DecodePosChunkFile(data)
 		_, _ = format.DecodePosChunk(data)
 		_, _ = format.DecodeMeta(data)
 	})

@@ -14,7 +14,6 @@ import (
 	"folio/internal/search/format"
 	"folio/internal/search/query"
 	"folio/internal/search/reader"
-	"folio/internal/search/route"
 )
 
 // plan lists what a query reads: terms, prefix ranges (all terms starting with a Han
@@ -95,7 +94,7 @@ func (p *plan) walk(x query.Expr, neg bool) {
 
 // route finds the leaf entries of every term and prefix range, in parallel; of a word
 // prefix's range it keeps the chunks pickWordChunks picks within prefixBytes.
-func (p *plan) route(ctx context.Context, rt *route.Trees, searchBegan time.Time, prefixBytes int) error {
+func (p *plan) route(ctx context.Context, rt router, searchBegan time.Time, prefixBytes int) error {
 	var mu sync.Mutex
 	var keys []string
 	for t := range p.terms {
@@ -257,9 +256,10 @@ func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budg
 }
 
 // fetch gets the term chunks and the chosen position chunks into the view. The position
-// chunks of the segments after the first come in a second round, and only for the
+// chunks of the segments after the first are taken in a second step, and only for the
 // phrases that may match there (laterPosFiles): a day's segment holds most query words
-// in no doc or in too few docs together.
+// in no doc or in too few docs together. (Where they are in their term chunks' files, as
+// a later segment writes them, that step fetches nothing.)
 func (p *plan) fetch(ctx context.Context, v *view) error {
 	later := p.laterPos()
 	if err := p.fetchFiles(ctx, v, later); err != nil {
@@ -294,7 +294,12 @@ func (p *plan) fetchFiles(ctx context.Context, v *view, skip map[string]bool) er
 		}
 	}
 	for f := range p.posFile {
-		if !skip[f] {
+		if skip[f] {
+			continue
+		}
+		if files[f] == 'D' {
+			files[f] = 'B' // a term chunk with its positions (format.EncodeTermPos)
+		} else {
 			files[f] = 'X'
 		}
 	}
@@ -306,11 +311,22 @@ func (p *plan) fetchFiles(ctx context.Context, v *view, skip map[string]bool) er
 }
 
 // fetchInto fetches files into the view, in parallel; kind says whether a file is a term
-// chunk ('D') or a position chunk ('X').
+// chunk ('D'), a position chunk ('X') or both ('B').
 func fetchInto(ctx context.Context, v *view, names []string, kind func(string) byte) error {
 	var mu sync.Mutex
 	return fetch.All(ctx, names, func(ctx context.Context, name string) error {
-		if kind(name) == 'X' {
+		k := kind(name)
+		if k == 'B' {
+			pc, err := v.files.PosChunk(ctx, name)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			v.pos[name] = pc
+			mu.Unlock()
+			k = 'D' // the same file, now cached
+		}
+		if k == 'X' {
 			pc, err := v.files.PosChunk(ctx, name)
 			if err == nil {
 				mu.Lock()

@@ -25,9 +25,10 @@ import (
 
 // segments are the segments after the first, and where every segment's docs are.
 type segments struct {
-	more    []*route.Trees // the term routes of segments 1…
-	global  [][]int32      // per segment (the first included), the doc number of each local doc (-1: deleted)
-	deleted []bool         // per segment: some of its docs are deleted
+	later   *route.Trees // the later route level: the term routes of segments 1…
+	count   int          // segments after the first
+	global  [][]int32    // per segment (the first included), the doc number of each local doc (-1: deleted)
+	deleted []bool       // per segment: some of its docs are deleted
 }
 
 // openSegments reads the root's segments; nil when the data is one segment.
@@ -42,28 +43,43 @@ func openSegments(files *fetch.Fetcher, root *format.Root) (*segments, error) {
 	if len(l.Sizes) != len(root.More)+1 {
 		return nil, format.ErrDamaged
 	}
-	s := &segments{global: l.Globals()}
+	s := &segments{global: l.Globals(), count: len(root.More)}
 	for _, d := range l.Deleted {
 		s.deleted = append(s.deleted, len(d) > 0)
 	}
-	for _, seg := range root.More {
-		rt, err := route.New(files, &format.Root{Terms: seg.Terms, TermTable: seg.TermTable, Shards: format.EncodeNode(&format.RouteNode{Leaf: true})})
-		if err != nil {
-			return nil, err
-		}
-		s.more = append(s.more, rt)
+	if s.later, err = route.NewLater(files, root); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// scheduleTables schedules the route tables of every segment after the first.
+// scheduleTables schedules the later route level's table.
 func (s *segments) scheduleTables() {
-	if s == nil {
-		return
+	if s != nil && s.later != nil {
+		s.later.ScheduleTables()
 	}
-	for _, rt := range s.more {
-		rt.ScheduleTables()
-	}
+}
+
+// router finds term chunks: route.Trees for the first segment, laterRouter for the others.
+type router interface {
+	AwaitTerms(ctx context.Context, searchBegan time.Time) *format.RouteNode
+	Leaf(ctx context.Context, top *format.RouteNode, key []byte) (format.Route, bool, error)
+	Leaves(ctx context.Context, top *format.RouteNode, lo, hi []byte) ([]format.Route, error)
+}
+
+// laterRouter is the router of segment seg after the first (0: root.More[0]), through the
+// later route level.
+type laterRouter struct {
+	*route.Trees
+	seg int
+}
+
+func (r laterRouter) Leaf(ctx context.Context, top *format.RouteNode, key []byte) (format.Route, bool, error) {
+	return r.LaterLeaf(ctx, top, r.seg, key)
+}
+
+func (r laterRouter) Leaves(ctx context.Context, top *format.RouteNode, lo, hi []byte) ([]format.Route, error) {
+	return r.LaterLeaves(ctx, top, r.seg, lo, hi)
 }
 
 // morePlans plans the query in the segments after the first too (p.more).
@@ -71,7 +87,7 @@ func (p *plan) morePlans(x query.Expr, segs *segments) {
 	if segs == nil {
 		return
 	}
-	for range segs.more {
+	for range segs.count {
 		p.more = append(p.more, newPlan(x))
 	}
 }
@@ -84,9 +100,9 @@ func (p *plan) routeAll(ctx context.Context, rt *route.Trees, segs *segments, se
 	errs := make([]error, len(p.more)+1)
 	var wg sync.WaitGroup
 	for k, q := range p.all() {
-		r := rt
+		var r router = rt
 		if k > 0 {
-			r = segs.more[k-1]
+			r = laterRouter{segs.later, k - 1}
 		}
 		wg.Go(func() { errs[k] = q.route(ctx, r, searchBegan, prefixBytes) })
 	}
@@ -181,17 +197,17 @@ func (s *Searcher) newReader(v *view) *reader.Reader {
 		return reader.New(v, v.meta, s.phrases)
 	}
 	parts := []reader.Part{{Src: v, Global: s.segs.global[0]}}
-	for k, rt := range s.segs.more {
-		parts = append(parts, reader.Part{Src: &segmentView{view: v, rt: rt}, Global: s.segs.global[k+1]})
+	for k := range s.segs.count {
+		parts = append(parts, reader.Part{Src: &segmentView{view: v, rt: laterRouter{s.segs.later, k}}, Global: s.segs.global[k+1]})
 	}
 	return reader.NewSegmented(parts, v.meta, s.phrases)
 }
 
 // segmentView is a search's view of a segment after the first: its chunks come from the
-// view, its routes are the segment's.
+// view, its routes from the later route level.
 type segmentView struct {
 	*view
-	rt *route.Trees
+	rt laterRouter
 }
 
 // Leaf implements reader.Source.

@@ -5,6 +5,7 @@ package fetch
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"folio/internal/bundle"
@@ -74,23 +75,41 @@ func (f *Fetcher) Node(ctx context.Context, name string) (*format.RouteNode, err
 	if err != nil {
 		return nil, err
 	}
-	return v.(*format.RouteNode), nil
+	if n, ok := v.(*format.RouteNode); ok {
+		return n, nil
+	}
+	return nil, &bundle.DataError{File: name, Err: fmt.Errorf("%w: not a route node", format.ErrDamaged)} // damaged routes naming a chunk
 }
 
+// Chunk returns a term chunk, from a file of its own or one with its positions (a later
+// segment's, see format.EncodeTermPos).
 func (f *Fetcher) Chunk(ctx context.Context, name string) (*reader.TermChunk, error) {
-	v, err := f.get(ctx, name, reader.DecodeChunkFile)
+	v, err := f.get(ctx, name, reader.DecodeTermChunkFile)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*reader.TermChunk), nil
+	switch v := v.(type) {
+	case *reader.TermChunk:
+		return v, nil
+	case *reader.TermPos:
+		return v.Chunk, nil
+	}
+	return nil, &bundle.DataError{File: name, Err: fmt.Errorf("%w: not a term chunk", format.ErrDamaged)}
 }
 
+// PosChunk returns a position chunk, from a file of its own or one with its term chunk.
 func (f *Fetcher) PosChunk(ctx context.Context, name string) (*reader.PosChunk, error) {
-	v, err := f.get(ctx, name, reader.DecodePosFile)
+	v, err := f.get(ctx, name, reader.DecodePosChunkFile)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*reader.PosChunk), nil
+	switch v := v.(type) {
+	case *reader.PosChunk:
+		return v, nil
+	case *reader.TermPos:
+		return v.Pos, nil
+	}
+	return nil, &bundle.DataError{File: name, Err: fmt.Errorf("%w: not a position chunk", format.ErrDamaged)}
 }
 
 func (f *Fetcher) Meta(ctx context.Context, name string) (*reader.Meta, error) {

@@ -281,3 +281,28 @@ func Positions(stream []byte, pl *Plist) (pos, off []uint32, err error) {
 	}
 	return pos, off, nil
 }
+
+// EncodeTermPos joins a term chunk and the position chunk of its terms in one file ("C"),
+// as small segments after the first are written: there a query fetches one file for a
+// word's doc lists and positions, not two in two rounds.
+func EncodeTermPos(termChunk, posChunk []byte) []byte {
+	var e enc
+	e.header('C')
+	e.bytes(termChunk)
+	e.bytes(posChunk)
+	return e.b
+}
+
+// SplitTermPos returns the term chunk and the position chunk that EncodeTermPos joined.
+func SplitTermPos(data []byte) (termChunk, posChunk []byte, err error) {
+	d := dec{b: data}
+	d.header('C')
+	termChunk, posChunk = d.bytes(), d.bytes()
+	if d.err != nil || len(d.b) != 0 {
+		return nil, nil, ErrDamaged
+	}
+	return termChunk, posChunk, nil
+}
+
+// IsTermPos says whether data is a file of EncodeTermPos (by its magic letter).
+func IsTermPos(data []byte) bool { return len(data) > 0 && data[0] == 'C' }

@@ -9,20 +9,24 @@
 //   - position chunks ("X"): the token positions of the terms of one or more neighbouring
 //     term chunks, for phrase matching, split from the doc lists because they are bigger
 //     (1.4× at 100k posts) and needed only by phrases;
+//   - term chunks with their positions ("C"), in small segments after the first, where a
+//     query should fetch one file a word, not two (segments.go);
 //   - route nodes ("N"): a small B-tree from the first key of each chunk to its file (the
-//     top node is inside the root);
+//     top node is inside the root), and the leaves of the later route level (segments.go);
 //   - the metadata file ("M"): per doc its profile (categories, tags, body length class)
 //     and day, fetched once.
 //
 // Hits are shown from the bundle's own post shards (entry fields, and the body for
 // snippets): a second route tree maps doc numbers to shards. Route tables (Root.TermTable,
 // Root.ShardTable) hold each tree's whole leaf level in one node. Position chunks are written
-// without .br/.gz copies but in later segments: varint positions compress little (brotli
-// 5: to 84 % in a 10k-post build's first segment, 74–80 % in later ones).
+// without .br/.gz copies: varint positions compress little (brotli 5: to 84 % in a
+// 10k-post build).
 //
-// A rebuild appends: the term and position chunks (and their route trees) form segments,
-// new and edited posts going into a new one, deleted posts becoming tombstones; the root
-// lists the segments and the layout of the docs in them (segments.go).
+// A rebuild appends: the term and position chunks form segments, new and edited posts
+// going into a new one, deleted posts becoming tombstones; the root lists the segments and
+// the layout of the docs in them (segments.go). Small segments after the first write each
+// term chunk with its positions in one file ("C", EncodeTermPos), and one later route
+// level routes to the chunks of all the segments after the first.
 //
 // Encoding and decoding of each file live together here, shared by the index writer
 // (internal/search/index) and the search runtime (internal/search).
@@ -34,11 +38,12 @@ import (
 )
 
 // Format and Version name the search data format; a reader refuses other versions.
-// Version 2 added segments (Root.More, Root.Layout); the binary files did not change and
-// keep fileVersion in their headers.
+// Version 2 added segments (Root.More, Root.Layout); version 3 the later route level
+// (Root.Later) in place of each later segment's own term routes. The binary files did not
+// change and keep fileVersion in their headers.
 const (
 	Format  = "folio-search"
-	Version = 2
+	Version = 3
 
 	fileVersion = 1
 )
@@ -68,9 +73,12 @@ type Root struct {
 	PosChunks int `json:"posChunks"`
 	// More lists the segments after the first (Terms, TermTable, Chunks and PosChunks are
 	// the first's), and Layout (EncodeLayout) says where each doc is; both are empty when
-	// the data is one segment of docs 0..Docs-1 (see segments.go).
-	More   []Segment `json:"more,omitempty"`
-	Layout []byte    `json:"layout,omitempty"`
+	// the data is one segment of docs 0..Docs-1 (see segments.go). Later and LaterTable
+	// are the later route level over the chunks of the segments of More (LaterKey).
+	More       []Segment `json:"more,omitempty"`
+	Layout     []byte    `json:"layout,omitempty"`
+	Later      []byte    `json:"later,omitempty"`
+	LaterTable string    `json:"laterTable,omitempty"`
 }
 
 // Fields of the text index, in the order of field masks.

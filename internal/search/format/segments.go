@@ -1,5 +1,7 @@
 package format
 
+import "bytes"
+
 // Segments. The search data of a growing archive appends: a rebuild leaves the term and
 // position chunks it wrote before (segment 0, reached from the root's Terms and
 // TermTable) under their names, and writes the posts that are new or edited into a new
@@ -11,14 +13,61 @@ package format
 // a searcher merges each term's doc lists of every segment into the doc list a
 // from-scratch build would have.
 
-// Segment is a segment after the first: its term routes, like the root's own (the index
-// writes their leaves as files of the segment, so that the top node in the root stays
-// small whatever the segment's size).
+// Segment is a segment after the first: how many term and position chunks it has. Its
+// term routes are not its own files: the later route level (LaterKey) holds those of
+// every segment after the first together.
 type Segment struct {
-	Terms     []byte `json:"terms"`
-	TermTable string `json:"termTable,omitempty"`
-	Chunks    int    `json:"chunks"`
-	PosChunks int    `json:"posChunks"`
+	Chunks    int `json:"chunks"`
+	PosChunks int `json:"posChunks"`
+}
+
+// The later route level (Root.Later, Root.LaterTable) routes terms to the chunks of every
+// segment after the first at once, so that a query's word costs one route file however
+// many segments there are, not one per segment. Its leaves are route leaf nodes (files
+// the build writes afresh) that each cover a range of terms: they hold, for every later
+// segment, the entries of its chunks that meet the range, keyed by LaterKey (the
+// segment's number among the later ones, then the chunk's first term), so that each
+// segment's entries are together and in term order. Root.Later is the inner node over
+// the leaves, keyed by the first term of each leaf's range (the first leaf's key is
+// empty); Root.LaterTable, when there is more than one leaf, names one leaf node of every
+// entry, which a viewer fetches in the background after its first search.
+
+// MaxLater is the most segments after the first the later route level can name.
+const MaxLater = 255
+
+// LaterKey is the later route level's key of the chunk of segment seg (0: the first after
+// the first, Root.More[0]) that starts at key.
+func LaterKey(seg int, key []byte) []byte { return append([]byte{byte(seg)}, key...) }
+
+// LaterFind returns the entry of leaf (a later route leaf, or the table) of the chunk of
+// segment seg whose range holds key, if any.
+func LaterFind(leaf *RouteNode, seg int, key []byte) (Route, bool) {
+	i := leaf.Find(LaterKey(seg, key))
+	if i < 0 || len(leaf.Entries[i].Key) == 0 || int(leaf.Entries[i].Key[0]) != seg {
+		return Route{}, false
+	}
+	e := leaf.Entries[i]
+	e.Key = e.Key[1:]
+	return e, true
+}
+
+// LaterRange returns the entries of leaf of the chunks of segment seg whose ranges meet
+// [lo, hi) (hi nil: no upper end), with their keys, in term order.
+func LaterRange(leaf *RouteNode, seg int, lo, hi []byte) []Route {
+	var out []Route
+	i := max(0, leaf.Find(LaterKey(seg, lo)))
+	for ; i < len(leaf.Entries); i++ {
+		e := leaf.Entries[i]
+		if len(e.Key) == 0 || int(e.Key[0]) < seg {
+			continue
+		}
+		if int(e.Key[0]) > seg || hi != nil && bytes.Compare(e.Key[1:], hi) >= 0 {
+			break
+		}
+		e.Key = e.Key[1:]
+		out = append(out, e)
+	}
+	return out
 }
 
 // Layout says where the docs are: per segment its docs (local numbers 0..Size-1, oldest

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"iter"
@@ -28,13 +29,11 @@ type indexer struct {
 	stats WriteStats
 
 	termLeaves []format.Route // every term chunk's route entry, for the term table
-	// leafFanout, when set, is the most entries of the term routes' leaf nodes, which are
-	// then files even when they would fit in the top node (a later segment's, see
-	// SegmentFanout).
-	leafFanout int
-	// compressPos writes position chunks with compressed copies (a later segment's).
-	compressPos bool
-	tri         map[string]int // the trigram terms indexed (nil until collect picks them)
+	// later says the segment is one after the first: its position chunks get compressed
+	// copies (they are smaller, and compress to 74–80 % with brotli 5), and, with termPos
+	// (a small segment), each term chunk holds its positions (format.EncodeTermPos).
+	later, termPos bool
+	tri            map[string]int // the trigram terms indexed (nil until collect picks them)
 
 	// filesMu guards files: the segment's files, for a later build to keep.
 	filesMu sync.Mutex
@@ -317,12 +316,12 @@ func (x *indexer) mergedTerms(errp *error) iter.Seq2[string, *termAcc] {
 	}
 }
 
-// writeTerms writes term and position chunks from terms (sorted) and returns the top
-// route node over them. A term chunk closes at x.sizes.ChunkBytes; a term bigger than that
+// writeTerms writes term and position chunks from terms (sorted) and keeps their route
+// entries in x.termLeaves. A term chunk closes at x.sizes.ChunkBytes; a term bigger than that
 // (or with positions bigger than x.sizes.PosChunkBytes) gets chunks of its own. A position chunk holds
 // the positions of one or more whole term chunks (a group). Cuts are planned from the
 // sizes counted while adding; groups are split into streams and encoded in parallel.
-func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
+func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) {
 	type group struct {
 		chunks [][]termEntryAcc
 		leaves []format.Route
@@ -383,7 +382,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 			closeGroup()
 		case chunkSize >= chunkBytes:
 			closeChunk()
-			if groupSize >= posChunkBytes {
+			if groupSize >= posChunkBytes || x.termPos {
 				closeGroup()
 			}
 		}
@@ -397,7 +396,6 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) []byte {
 		leaves = append(leaves, g.leaves...)
 	}
 	x.termLeaves = leaves
-	return x.tree(leaves, true)
 }
 
 // termEntryAcc is a term with its accumulated postings.
@@ -411,6 +409,7 @@ type termEntryAcc struct {
 func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, mu *sync.Mutex) {
 	var all []*format.TermData
 	var termBytes int64
+	var termData []byte
 	for _, c := range chunks {
 		terms := make([]*format.TermData, 0, len(c))
 		for _, e := range c {
@@ -421,16 +420,25 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 			e.acc.f = [format.NumFields]fieldAcc{}
 			terms = append(terms, t)
 		}
-		data := format.EncodeTermChunk(terms)
-		*leaves = append(*leaves, format.Route{Key: []byte(terms[0].Term), File: x.put(data, false), Size: len(data)})
-		termBytes += int64(len(data))
+		termData = format.EncodeTermChunk(terms)
+		r := format.Route{Key: []byte(terms[0].Term), Size: len(termData)}
+		if !x.termPos {
+			r.File = x.put(termData, false)
+		}
+		*leaves = append(*leaves, r)
+		termBytes += int64(len(termData))
 		all = append(all, terms...)
 	}
 	data := format.EncodePosChunk(all)
-	// Positions compress little (brotli 5: to 84 % at 10k posts), not worth their copies'
-	// disk and build time in the first segment; a later segment's, smaller and fetched by
-	// a cold query once per segment, compress to 74–80 %.
-	name := x.put(data, !x.compressPos)
+	var name string
+	if x.termPos { // one chunk a group (see writeTerms)
+		name = x.put(format.EncodeTermPos(termData, data), false)
+		(*leaves)[0].File = name
+	} else {
+		// Positions compress little (brotli 5: to 84 % at 10k posts), not worth their
+		// copies' disk and build time in the first segment.
+		name = x.put(data, !x.later)
+	}
 	for i := range *leaves {
 		(*leaves)[i].Pos, (*leaves)[i].PosSize = name, len(data)
 	}
@@ -447,13 +455,10 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 // the build's (the shard routes).
 func (x *indexer) tree(entries []format.Route, seg bool) []byte {
 	leaf := true
-	for fanout := Fanout; len(entries) > TopFanout || leaf && seg && x.leafFanout > 0 && len(entries) > x.leafFanout; fanout = Fanout {
-		if leaf && seg && x.leafFanout > 0 {
-			fanout = x.leafFanout
-		}
+	for len(entries) > TopFanout {
 		var up []format.Route
-		for i := 0; i < len(entries); i += fanout {
-			part := entries[i:min(i+fanout, len(entries))]
+		for i := 0; i < len(entries); i += Fanout {
+			part := entries[i:min(i+Fanout, len(entries))]
 			data := format.EncodeNode(&format.RouteNode{Leaf: leaf, Entries: part})
 			up = append(up, format.Route{Key: part[0].Key, File: x.putRoute(data, seg), Size: len(data)})
 			x.stats.Nodes++
@@ -476,15 +481,79 @@ func (x *indexer) putRoute(data []byte, seg bool) string {
 // when the entries fit in the top node anyway, or are more than MaxTableEntries. seg is
 // as for tree.
 func (x *indexer) table(entries []format.Route, seg bool) string {
-	// A later segment's routes have leaf nodes of their own (see leafFanout): its table
-	// spares the searches after the first their fetches.
-	split := seg && x.leafFanout > 0 && len(entries) > x.leafFanout
-	if len(entries) <= TopFanout && !split || len(entries) > MaxTableEntries {
+	if len(entries) <= TopFanout || len(entries) > MaxTableEntries {
 		return ""
 	}
 	data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})
 	x.stats.NodeBytes += int64(len(data))
 	return x.putRoute(data, seg)
+}
+
+// laterRoutes writes the later route level (see format.LaterKey) over the chunks of the
+// segments after the first (later[k]: the route entries of segment k's chunks, in term
+// order) and returns its top node and its table ("" for one leaf). Each leaf holds about
+// LaterFanout entries of the segments' merged term order, and for each segment also the
+// entry of the chunk its range begins in.
+func (x *indexer) laterRoutes(later [][]format.Route) (top []byte, table string) {
+	type tagged struct {
+		seg int
+		r   format.Route
+	}
+	var all []tagged
+	for k, rs := range later {
+		for _, r := range rs {
+			all = append(all, tagged{k, r})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b tagged) int {
+		if c := bytes.Compare(a.r.Key, b.r.Key); c != 0 {
+			return c
+		}
+		return a.seg - b.seg
+	})
+	fanout := max(LaterFanout, (len(all)+TopFanout-1)/TopFanout) // the top node stays within TopFanout
+	// The leaves' ranges begin at cuts: the empty key, then every fanout-th entry's key
+	// (a key equal to the last cut's is passed over).
+	cuts := [][]byte{{}}
+	for i := fanout; i < len(all); i += fanout {
+		if k := all[i].r.Key; bytes.Compare(k, cuts[len(cuts)-1]) > 0 {
+			cuts = append(cuts, k)
+		}
+	}
+	tag := func(k int, r format.Route) format.Route {
+		r.Key = format.LaterKey(k, r.Key)
+		return r
+	}
+	var nodes []format.Route
+	for c, lo := range cuts {
+		var hi []byte
+		if c+1 < len(cuts) {
+			hi = cuts[c+1]
+		}
+		var entries []format.Route
+		for k, rs := range later {
+			// From the chunk the range begins in (if any) to the last that begins in it.
+			for i := max(0, (&format.RouteNode{Entries: rs}).Find(lo)); i < len(rs) && (hi == nil || bytes.Compare(rs[i].Key, hi) < 0); i++ {
+				entries = append(entries, tag(k, rs[i]))
+			}
+		}
+		data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})
+		nodes = append(nodes, format.Route{Key: lo, File: x.w.PutFile("s", "bin", data), Size: len(data)})
+		x.stats.Nodes++
+		x.stats.NodeBytes += int64(len(data))
+	}
+	if len(nodes) > 1 {
+		var entries []format.Route
+		for k, rs := range later {
+			for _, r := range rs {
+				entries = append(entries, tag(k, r))
+			}
+		}
+		data := format.EncodeNode(&format.RouteNode{Leaf: true, Entries: entries})
+		x.stats.NodeBytes += int64(len(data))
+		table = x.w.PutFile("s", "bin", data)
+	}
+	return format.EncodeNode(&format.RouteNode{Entries: nodes}), table
 }
 
 // dayOf is the post's calendar date, in its own zone, as days since 1970-01-01.

@@ -36,23 +36,25 @@ var (
 	RebuildShare = 0.25
 	// SmallSegment is the most docs of a segment written with chunks of half the sizes
 	// (see Sizes), and a quarter of it the most with chunks of a quarter: an extra segment
-	// costs each word of a query one more term chunk, and each phrase word one more
-	// position chunk, so a small one should cost little. At 10k generated posts, a day's
-	// segment (60 posts) added to the search data the 28 benchmark queries fetch cold
-	// 43 % with full-size chunks (51 files), 22 % with half (90 files), 12 % with a
-	// quarter (172 files).
+	// costs each word of a query one more term chunk (with its positions, see
+	// format.EncodeTermPos), so a small one should cost little. At 10k generated posts, a
+	// day's segment (60 posts) added to the search data the 28 benchmark queries fetch
+	// cold 43 % with full-size chunks (51 files), 22 % with half (90 files), 12 % with a
+	// quarter (172 files; measured with positions in files of their own).
 	SmallSegment = 1000
-	// SegmentFanout is the most entries of a later segment's term route leaves, which
-	// are files of the segment, never in the root: the root is fetched by every page's
-	// first search, and a day's segment in it made it 7 kB bigger (brotli) each; a query
-	// fetches the leaves of its words (about 0.8 kB each, brotli), and the segment's route
-	// table (its whole leaf level, written whenever it has more than one leaf) comes in
-	// the background after the first search, as the first segment's does.
-	SegmentFanout = 32
+	// LaterFanout is about how many chunk entries a leaf of the later route level holds
+	// (see format.LaterKey): the term routes of every segment after the first together,
+	// written afresh by every build that has such segments (never in the root: the root
+	// is fetched by every page's first search). A query fetches the leaves of its words,
+	// one a word however many segments there are, and the level's table (every entry in
+	// one file) comes in the background after the first search, as the first segment's
+	// does.
+	LaterFanout = 64
 )
 
-// StateVersion is the version of State's encoding.
-const StateVersion = 1
+// StateVersion is the version of State's encoding. Version 2: a later segment keeps its
+// chunks' route entries (SegState.Routes) rather than route files of its own.
+const StateVersion = 2
 
 // State is what a build keeps of its search data for the next build into the same output.
 type State struct {
@@ -62,11 +64,17 @@ type State struct {
 	Segments []*SegState `json:"segments"`
 }
 
-// SegState is a segment: its routes, its files and its docs.
+// SegState is a segment: its routes, its files and its docs. The first segment's term
+// routes are a tree (Terms, its top node, in the root; its nodes and TermTable are files
+// of the segment); a later segment's are the route entries of its chunks (Routes, a leaf
+// node's encoding), which every build puts into the later route level.
 type SegState struct {
-	Root  format.Segment `json:"root"`
-	Files []SegFile      `json:"files"`
-	Docs  []DocState     `json:"docs"`
+	Root      format.Segment `json:"root"`
+	Terms     []byte         `json:"terms,omitempty"`
+	TermTable string         `json:"termTable,omitempty"`
+	Routes    []byte         `json:"routes,omitempty"`
+	Files     []SegFile      `json:"files"`
+	Docs      []DocState     `json:"docs"`
 }
 
 // SegFile is a file of a segment; Plain when written without compressed copies.
@@ -310,6 +318,17 @@ func (u *update) plan(prev *State) bool {
 		u.fresh = &SegState{}
 		out = append(out, u.fresh)
 	}
+	if len(out)-1 > format.MaxLater {
+		return false
+	}
+	for _, sg := range out[1:] {
+		if sg == u.fresh {
+			continue
+		}
+		if rn, err := format.DecodeNode(sg.Routes); err != nil || !rn.Leaf {
+			return false // a state without a later segment's routes
+		}
+	}
 	local := map[int]int{} // sorted index → local number in the new segment
 	for k, i := range take {
 		local[i] = k
@@ -380,7 +399,10 @@ func (u *update) write() error {
 	}
 	x := &indexer{w: u.w, sizes: sizes, terms: map[string]uint32{}, analyze: u.analyze}
 	if !u.stats.Rebuilt {
-		x.leafFanout, x.compressPos = SegmentFanout, true
+		// A small segment's term chunks hold their positions (one file a word, no second
+		// round); a bigger one's positions are big enough to be worth a file of their
+		// own, fetched only for the phrases that may match there.
+		x.later, x.termPos = true, len(u.freshPosts) < SmallSegment
 		// The trigram terms of the first segment, even none: every segment must hold the
 		// same ones.
 		x.tri = map[string]int{}
@@ -403,12 +425,17 @@ func (u *update) write() error {
 	if x.spill != nil {
 		terms = x.mergedTerms(&mergeErr)
 	}
-	top := x.writeTerms(terms)
+	x.writeTerms(terms)
 	if mergeErr != nil {
 		return mergeErr
 	}
 
-	u.fresh.Root = format.Segment{Terms: top, TermTable: x.table(x.termLeaves, true), Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
+	u.fresh.Root = format.Segment{Chunks: x.stats.Chunks, PosChunks: x.stats.PosChunks}
+	if u.stats.Rebuilt {
+		u.fresh.Terms, u.fresh.TermTable = x.tree(x.termLeaves, true), x.table(x.termLeaves, true)
+	} else {
+		u.fresh.Routes = format.EncodeNode(&format.RouteNode{Leaf: true, Entries: x.termLeaves})
+	}
 	u.fresh.Files = x.files
 	u.fresh.Docs = make([]DocState, len(u.freshPosts))
 	for k, p := range u.freshPosts {
@@ -452,13 +479,11 @@ func (u *update) finish(layout func() bundle.Layout) (string, error) {
 	shardTop := x.tree(shards, false)
 	metaData := format.EncodeMeta(m)
 	u.stats.MetaBytes = int64(len(metaData))
-	u.stats.Nodes += x.stats.Nodes
-	u.stats.NodeBytes += x.stats.NodeBytes
-	first := u.segs[0].Root
+	first := u.segs[0]
 	root := format.Root{Format: format.Format, Version: format.Version, Analyzer: analysis.AnalyzerName, Docs: n,
 		Terms: first.Terms, Shards: shardTop, Meta: u.w.PutFile("s", "bin", metaData),
 		TermTable: first.TermTable, ShardTable: x.table(shards, false),
-		Chunks: first.Chunks, PosChunks: first.PosChunks}
+		Chunks: first.Root.Chunks, PosChunks: first.Root.PosChunks}
 	plain := len(u.segs) == 1 && u.segs[0].live() == len(u.segs[0].Docs)
 	if !plain {
 		l := &format.Layout{}
@@ -483,7 +508,20 @@ func (u *update) finish(layout func() bundle.Layout) (string, error) {
 			}
 		}
 		root.Layout = format.EncodeLayout(l)
+		if len(u.segs) > 1 {
+			later := make([][]format.Route, 0, len(u.segs)-1)
+			for _, sg := range u.segs[1:] {
+				rn, err := format.DecodeNode(sg.Routes)
+				if err != nil || !rn.Leaf {
+					return "", fmt.Errorf("search: the state of a segment has no routes: %w", format.ErrDamaged)
+				}
+				later = append(later, rn.Entries)
+			}
+			root.Later, root.LaterTable = x.laterRoutes(later)
+		}
 	}
+	u.stats.Nodes += x.stats.Nodes
+	u.stats.NodeBytes += x.stats.NodeBytes
 	u.stats.Segments = len(u.segs)
 	data, err := json.Marshal(root)
 	if err != nil {

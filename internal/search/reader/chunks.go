@@ -86,3 +86,42 @@ func DecodePosFile(data []byte) (any, int64, error) {
 	}
 	return &PosChunk{Streams: m}, int64(len(data)) + 96*int64(len(m)), nil
 }
+
+// TermPos is a decoded file of a term chunk with its positions (format.EncodeTermPos).
+type TermPos struct {
+	Chunk *TermChunk
+	Pos   *PosChunk
+}
+
+// DecodeTermChunkFile decodes a term chunk, or a term chunk with its positions (a
+// *TermPos), and returns it with its memory size.
+func DecodeTermChunkFile(data []byte) (any, int64, error) {
+	if !format.IsTermPos(data) {
+		return DecodeChunkFile(data)
+	}
+	return decodeTermPos(data)
+}
+
+// DecodePosChunkFile is DecodeTermChunkFile for a position chunk.
+func DecodePosChunkFile(data []byte) (any, int64, error) {
+	if !format.IsTermPos(data) {
+		return DecodePosFile(data)
+	}
+	return decodeTermPos(data)
+}
+
+func decodeTermPos(data []byte) (any, int64, error) {
+	td, pd, err := format.SplitTermPos(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	c, cs, err := DecodeChunkFile(td)
+	if err != nil {
+		return nil, 0, err
+	}
+	p, ps, err := DecodePosFile(pd)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &TermPos{Chunk: c.(*TermChunk), Pos: p.(*PosChunk)}, cs + ps, nil
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -266,4 +267,101 @@ func (r *Trees) Leaf(ctx context.Context, top *format.RouteNode, key []byte) (fo
 		}
 		n = child
 	}
+}
+
+// Later route level (format.LaterKey): Trees made by NewLater route the terms of every
+// segment after the first; their top is the level's inner node over its leaves, and
+// their table every entry in one leaf.
+
+// NewLater reads the later route level of the root (nil when it has none).
+func NewLater(files *fetch.Fetcher, root *format.Root) (*Trees, error) {
+	if len(root.More) == 0 {
+		return nil, nil
+	}
+	if len(root.More) > format.MaxLater || len(root.Later) == 0 {
+		return nil, fmt.Errorf("%w: no later route level for %d segments", bundle.ErrDamaged, len(root.More))
+	}
+	r := &Trees{files: files, termTable: root.LaterTable, shardTop: &format.RouteNode{Leaf: true}}
+	var err error
+	if r.termTop, err = format.DecodeNode(root.Later); err != nil {
+		return nil, err
+	}
+	if r.termTop.Leaf {
+		return nil, fmt.Errorf("%w: the later route level's top is a leaf", bundle.ErrDamaged)
+	}
+	return r, nil
+}
+
+var errLaterInner = fmt.Errorf("%w: a leaf of the later route level is an inner node", bundle.ErrDamaged)
+
+// laterLeaves returns the later route level's leaves whose ranges meet [lo, hi) under top
+// (the table: itself), fetching them at once.
+func (r *Trees) laterLeaves(ctx context.Context, top *format.RouteNode, lo, hi []byte) ([]*format.RouteNode, error) {
+	if top.Leaf {
+		return []*format.RouteNode{top}, nil
+	}
+	i := max(0, top.Find(lo))
+	end := i + 1
+	for end < len(top.Entries) && (hi == nil || bytes.Compare(top.Entries[end].Key, hi) < 0) {
+		end++
+	}
+	names := make([]string, 0, end-i)
+	for _, e := range top.Entries[i:end] {
+		names = append(names, e.File)
+	}
+	out := make([]*format.RouteNode, len(names))
+	err := fetch.All(ctx, names, func(ctx context.Context, name string) error {
+		n, err := r.files.Node(ctx, name)
+		if err == nil && !n.Leaf {
+			err = &bundle.DataError{File: name, Err: errLaterInner}
+		}
+		if err != nil {
+			return err
+		}
+		out[slices.Index(names, name)] = n
+		return nil
+	})
+	return out, err
+}
+
+// LaterLeaf is Leaf of segment seg after the first (0: root.More[0]) through the later
+// route level under top.
+func (r *Trees) LaterLeaf(ctx context.Context, top *format.RouteNode, seg int, key []byte) (format.Route, bool, error) {
+	leaf := top
+	if !top.Leaf {
+		i := top.Find(key)
+		if i < 0 {
+			return format.Route{}, false, nil
+		}
+		n, err := r.files.Node(ctx, top.Entries[i].File)
+		if err != nil {
+			return format.Route{}, false, err
+		}
+		if !n.Leaf {
+			return format.Route{}, false, &bundle.DataError{File: top.Entries[i].File, Err: errLaterInner}
+		}
+		leaf = n
+	}
+	rt, ok := format.LaterFind(leaf, seg, key)
+	return rt, ok, nil
+}
+
+// LaterLeaves is Leaves of segment seg after the first through the later route level
+// under top.
+func (r *Trees) LaterLeaves(ctx context.Context, top *format.RouteNode, seg int, lo, hi []byte) ([]format.Route, error) {
+	leaves, err := r.laterLeaves(ctx, top, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	var out []format.Route
+	for _, n := range leaves {
+		for _, e := range format.LaterRange(n, seg, lo, hi) {
+			// A chunk that begins before a leaf's range is in it too: keep it once.
+			if k := len(out) - 1; k >= 0 && bytes.Equal(out[k].Key, e.Key) {
+				continue
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
