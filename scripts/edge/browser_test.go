@@ -62,17 +62,7 @@ func (l *requestLog) quiet(d time.Duration) int {
 // request, to /api/search, with the answer the edge gives itself.
 func oneRequestSearch(t *testing.T, base string, queries []query) {
 	t.Helper()
-	target, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &requestLog{}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		log.note(r)
-		proxy.ServeHTTP(w, r)
-	}))
-	defer srv.Close()
+	srv, log := countingProxy(t, base)
 
 	b := e2e.NewBrowser(t)
 	b.Open(srv.URL + "/")
@@ -98,6 +88,24 @@ func oneRequestSearch(t *testing.T, base string, queries []query) {
 			t.Errorf("%q in the page: total %d, %d hits; the edge: %d, %d", q.q, got.Total, len(got.Hits), direct.Total, len(direct.Hits))
 		}
 	}
+}
+
+// countingProxy serves base through a reverse proxy that notes every request in the log
+// it returns; the proxy closes when the test ends.
+func countingProxy(t *testing.T, base string) (*httptest.Server, *requestLog) {
+	t.Helper()
+	target, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &requestLog{}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.note(r)
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, log
 }
 
 func jsString(s string) string {

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -30,17 +28,7 @@ const widgetShown = 8
 // starting the engine, and that the dialog shows the hits the native handler gives.
 func widgetOnTheEdge(t *testing.T, base string, want want) {
 	t.Helper()
-	target, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &requestLog{}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	archive := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		log.note(r)
-		proxy.ServeHTTP(w, r)
-	}))
-	defer archive.Close()
+	archive, log := countingProxy(t, base)
 	origin := strings.Replace(archive.URL, "127.0.0.1", "localhost", 1)
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/favicon.ico" {
