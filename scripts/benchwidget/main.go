@@ -6,7 +6,7 @@
 // and, on static hosting, the engine start again), plus a warm open with intent shown
 // (the button focused LEAD ms before the shortcut), and the renderers' memory.
 //
-//	go run ./scripts/benchwidget -site DIR [-edge URL] [-runs 5] [-needles FILE | -queries 'a|b'] [-only static|serve|edge]
+//	go run ./scripts/benchwidget -site DIR [-worker WORKER_DIR | -edge URL] [-runs 5] [-needles FILE | -queries 'a|b'] [-only static|serve|edge]
 //
 // DIR is a site written by `bin/folio build`. The archive is served twice from it, on
 // localhost: as plain static files (Folio's static handler, what any static host does:
@@ -16,9 +16,10 @@
 // searches one query (the queries taken in turn). As a floor measured in the same run,
 // the host page's own round trip to a trivial URL of its server (fetch, no work).
 //
-// With -edge URL it also measures the archive served at URL, a Worker (written by folio
-// worker from the same site) running under wrangler dev: scripts/edge/dev.sh WORKER_DIR
-// serves it at http://127.0.0.1:8787. The widget asks the URL's origin with localhost for
+// With -worker WORKER_DIR (written by folio worker from the same site) it also measures
+// the archive served by that Worker, which it runs under wrangler dev itself (scripts/edge:
+// offline, wrangler's inspector quiet, as the Workers test runs it); with -edge URL, a
+// host already running there instead. The widget asks the URL's origin with localhost for
 // 127.0.0.1, so that it is another origin than the host page's.
 package main
 
@@ -41,13 +42,15 @@ import (
 	"folio/internal/server"
 	"folio/scripts/benchkit"
 	"folio/scripts/chrome"
+	"folio/scripts/edge"
 )
 
 var verbose *bool
 
 func main() {
 	dir := flag.String("site", "", "built site folder (required unless -only edge)")
-	edge := flag.String("edge", "", "also measure the archive at this URL (a Worker under wrangler dev) as the hosting \"edge\"")
+	edgeURL := flag.String("edge", "", "also measure the archive at this URL (a Worker under wrangler dev) as the hosting \"edge\"")
+	worker := flag.String("worker", "", "also measure this Worker folder (folio worker), run under wrangler dev, as the hosting \"edge\"")
 	runs := flag.Int("runs", 5, "runs (each a new browser) per hosting")
 	needles := flag.String("needles", "", "queries: gencorpus's needles.json (or any list benchkit reads)")
 	queries := flag.String("queries", "", "queries separated by | (instead of -needles)")
@@ -56,8 +59,25 @@ func main() {
 	chromium := flag.String("chromium", chrome.Path, "Chromium binary")
 	verbose = flag.Bool("v", false, "print where each measured time went (the frame's request, its load)")
 	flag.Parse()
-	if *dir == "" && (*only != "edge" || *edge == "") {
-		fmt.Fprintln(os.Stderr, "usage: benchwidget -site DIR [-edge URL] [-runs N] [-needles FILE | -queries 'a|b'] [-only static|serve|edge]")
+	stopEdge := func() {} // os.Exit skips deferred calls
+	if *worker != "" {
+		wrangler, err := edge.Install("scripts/edge")
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchwidget: %v\n", err)
+			os.Exit(1)
+		}
+		w, err := edge.Start(wrangler, *worker)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchwidget: %v\n", err)
+			os.Exit(1)
+		}
+		defer w.Stop()
+		stopEdge = w.Stop
+		fmt.Printf("wrangler dev ready in %.1f s (%s)\n", w.Ready.Seconds(), *worker)
+		*edgeURL = w.URL
+	}
+	if *dir == "" && (*only != "edge" || *edgeURL == "") {
+		fmt.Fprintln(os.Stderr, "usage: benchwidget -site DIR [-worker WORKER_DIR | -edge URL] [-runs N] [-needles FILE | -queries 'a|b'] [-only static|serve|edge]")
 		os.Exit(2)
 	}
 	qs := []string{"茶"}
@@ -76,15 +96,16 @@ func main() {
 	fmt.Printf("%v before; floor: the host page's fetch of a trivial URL of its own server. RSS: the renderer\n", *lead)
 	fmt.Println("processes, host page alone → widget open (+: a new one, the archive's frame).")
 	for _, hosting := range []string{"static", "serve", "edge"} {
-		if *only != "" && *only != hosting || hosting == "edge" && *edge == "" {
+		if *only != "" && *only != hosting || hosting == "edge" && *edgeURL == "" {
 			continue
 		}
 		var cold, warm, intent, floor, coldT, warmT, intentT []float64
 		for i := range *runs {
 			q := qs[i%len(qs)]
-			r, err := run(*chromium, *dir, *edge, hosting, q, *lead)
+			r, err := run(*chromium, *dir, *edgeURL, hosting, q, *lead)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchwidget: %s run %d (%q): %v\n", hosting, i+1, q, err)
+				stopEdge()
 				os.Exit(1)
 			}
 			fmt.Printf("%-6s run %d %-12q cold %6.0f (%5.0f)  warm %6.0f (%5.0f)  intent %6.0f (%5.0f)  floor %4.1f  hits %d  RSS %s\n",
