@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -53,7 +54,8 @@ func newSiteHandler(fsys fs.FS, pieceTimeout time.Duration) (*handler, error) {
 	}
 	h := newHandler(fsys, pieceTimeout)
 	search := archive.SearchExtension()
-	h.dynamic = archive.New(bundle.FS(data), search, pages.Extension(shell, search))
+	ah := archive.New(bundle.FS(data), search, pages.Extension(shell, search))
+	h.dynamic, h.api = ah, ah.Public()
 	return h, nil
 }
 
@@ -63,8 +65,14 @@ func rendered(name string) bool {
 	return name == "api" || strings.HasPrefix(name, "api/") || name == "" || name == "index.html" || name == "404.html"
 }
 
-// serveDynamic answers through the archive handler, with the headers a page needs.
+// serveDynamic answers through the archive handler, with the headers a page needs; the
+// API as the edge answers it (cacheable by the bundle's version, open to other origins:
+// the widget of another site may ask it directly).
 func (h *handler) serveDynamic(w http.ResponseWriter, r *http.Request) {
+	dynamic := h.dynamic
+	if name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/"); h.api != nil && (name == "api" || strings.HasPrefix(name, "api/")) {
+		dynamic = h.api
+	}
 	hdr := w.Header()
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Content-Security-Policy", CSP+"; frame-ancestors 'self'")
@@ -72,7 +80,7 @@ func (h *handler) serveDynamic(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Cache-Control", "no-cache") // the pages change with every build
 	hdr.Add("Vary", "Accept-Encoding")
 	if r.Method == http.MethodHead || !acceptsEncoding(r.Header.Get("Accept-Encoding"), "gzip") {
-		h.dynamic.ServeHTTP(w, r)
+		dynamic.ServeHTTP(w, r)
 		return
 	}
 	// Pages and API answers are made per request: gzip them on the way (a post page of
@@ -80,7 +88,7 @@ func (h *handler) serveDynamic(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Encoding", "gzip")
 	gz := gzipPool.Get().(*gzip.Writer)
 	gz.Reset(w)
-	h.dynamic.ServeHTTP(gzipWriter{w, gz}, r)
+	dynamic.ServeHTTP(gzipWriter{w, gz}, r)
 	_ = gz.Close() // a client gone mid-answer is nothing to report
 	gzipPool.Put(gz)
 }

@@ -130,6 +130,44 @@ func TestServeMarksTheAPI(t *testing.T) {
 	}
 }
 
+// TestServeOpensTheAPI: the API answers as the edge's does (archive.Handler.Public): open
+// to other origins (the widget of another site asks it directly), cacheable by the
+// bundle's version (ETag, 304), read-only; the rendered pages stay same-origin.
+func TestServeOpensTheAPI(t *testing.T) {
+	s, err := New(demoSite(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := serve(t, s)
+	resp, err := http.Get("http://" + addr + "/api/list?limit=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close() // the headers are what counts
+	etag := resp.Header.Get("ETag")
+	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "*" || etag == "" {
+		t.Fatalf("/api/list: %d, Access-Control-Allow-Origin %q, ETag %q; want 200, *, a tag", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"), etag)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/api/site", nil)
+	req.Header.Set("If-None-Match", etag)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close() // a 304 has none
+	if resp.StatusCode != http.StatusNotModified {
+		t.Errorf("/api/site with the bundle's ETag: %d, want 304", resp.StatusCode)
+	}
+	resp, err = http.Get("http://" + addr + "/category/news/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close() // the headers are what counts
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("a rendered page is open to other origins: Access-Control-Allow-Origin %q", got)
+	}
+}
+
 // TestServeNeedsABuiltSite: without data or the viewer's page, New says what is missing
 // and that -static serves such a folder.
 func TestServeNeedsABuiltSite(t *testing.T) {

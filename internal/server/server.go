@@ -35,6 +35,7 @@ type handler struct {
 	fsys         fs.FS
 	pieceTimeout time.Duration // 0: leave write deadlines alone
 	dynamic      http.Handler  // the archive handler (SiteHandler); nil: files only
+	api          http.Handler  // its JSON API as the edge serves it (archive.Handler.Public)
 }
 
 var types = map[string]string{
