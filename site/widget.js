@@ -129,12 +129,143 @@
     }
   }
 
-  function linkFor(root) {
-    let l = links.get(root.href);
+  // ---- the archive's JSON API, asked directly ----
+
+  const API_MS = 10000; // an API request that takes longer counts as failed
+
+  // ApiLink asks the archive's JSON API from the host page itself, with CORS, where the
+  // element's api attribute says the archive's server answers it (folio serve, the edge): a
+  // search is one request, with no frame and no engine. Whatever keeps a request from being
+  // answered (a static host, which sends no CORS headers; a host policy without the
+  // archive in connect-src; a failing server) sends this and every later call to the frame
+  // (Link), as without the attribute. It answers in the frame's shapes, so that the same
+  // checks (entry) apply.
+  class ApiLink {
+    constructor(root) {
+      this.root = root;
+      this.key = `${root.href} api`;
+      this.frame = null; // the fallback, once the API failed
+      this.woken = null;
+      this.parent = null;
+    }
+
+    get port() {
+      return this.frame ? this.frame.port : true; // the API needs no engine to start
+    }
+
+    get iframe() {
+      return this.frame && this.frame.iframe;
+    }
+
+    // open wakes the server at the reader's first sign of intent (one small request: an
+    // edge isolate's cold start, the connection) and falls back to the frame when it fails.
+    open(parent) {
+      this.parent = parent;
+      if (this.frame) return this.frame.open(parent);
+      this.woken ||= this.get('/api/site').then(
+        () => {},
+        (err) => {
+          if (err.fallBack) return this.fallBack().open(parent);
+        },
+      );
+      return this.woken;
+    }
+
+    fallBack() {
+      if (!this.frame) this.frame = new Link(this.root);
+      return this.frame;
+    }
+
+    // get fetches path ("/api/…?…") from the archive: the parsed answer, or an error that
+    // says whether the frame should answer instead (fallBack) or the server has spoken (a
+    // query it cannot read: code "bad_query").
+    async get(path) {
+      let resp;
+      let data;
+      try {
+        resp = await fetch(new URL(path.slice(1), this.root), {
+          mode: 'cors', credentials: 'omit', referrerPolicy: 'no-referrer', signal: AbortSignal.timeout(API_MS),
+        });
+        if (!/json/.test(resp.headers.get('content-type') || '')) throw new Error('not the API');
+        data = await resp.json();
+      } catch (err) {
+        throw Object.assign(new Error(String((err && err.message) || err)), { fallBack: true });
+      }
+      if (resp.status >= 400 || !isObject(data)) {
+        const code = isObject(data) ? str(data.code, 40) : '';
+        throw Object.assign(new Error(isObject(data) ? str(data.error, 300) : 'error'), { code, fallBack: code !== 'bad_query' });
+      }
+      return data;
+    }
+
+    async call(op, args) {
+      if (!this.frame) {
+        try {
+          return await this.ask(op, args);
+        } catch (err) {
+          if (!err.fallBack) throw err;
+          this.fallBack();
+        }
+      }
+      this.frame.open(this.parent).catch(() => {}); // the elements open a link before they call it
+      return this.frame.call(op, args);
+    }
+
+    // ask runs op on the API, as the frame's ops ask it (embed/frame.js).
+    async ask(op, args) {
+      const q = (path, params) => {
+        const u = new URLSearchParams();
+        for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') u.set(k, String(v));
+        return `${path}?${u}`;
+      };
+      const post = (x, withSnippet) => ({
+        url: str(x && x.url, 2000), title: str(x && x.title, 300), date: str(x && x.date, 40),
+        categories: x && Array.isArray(x.categories) ? x.categories.filter((c) => typeof c === 'string').slice(0, 5) : [],
+        snippet: withSnippet ? marked(str(x && x.snippet, 20000)) : undefined,
+      });
+      if (op === 'search') {
+        const r = await this.get(q('/api/search', { q: str(args.q, 500), offset: 0, limit: args.limit }));
+        return { total: r.total, exact: r.exact !== false, hits: Array.isArray(r.hits) ? r.hits.map((h) => post(h, true)) : [] };
+      }
+      if (op === 'list') {
+        const r = await this.get(q('/api/list', { category: str(args.category, 200), tag: str(args.tag, 200), offset: 0, limit: args.limit }));
+        return { total: r.total, items: Array.isArray(r.items) ? r.items.map((x) => post(x, false)) : [] };
+      }
+      throw Object.assign(new Error(`no such call: ${op}`), { fallBack: true });
+    }
+
+    close() {
+      if (links.get(this.key) === this) links.delete(this.key);
+      if (this.frame) this.frame.close();
+    }
+  }
+
+  const escapes = { amp: '&', lt: '<', gt: '>', quot: '"', '#34': '"', '#39': "'" };
+
+  // marked turns the API's snippet (the post's text HTML-escaped, the matched words in
+  // <mark>) into [[text, marked]] pairs without parsing any HTML: the text is cut at the
+  // mark tags and its escapes undone; whatever else it holds stays as characters, and all of
+  // it becomes text nodes.
+  function marked(html) {
+    const out = [];
+    let on = false;
+    for (const part of html.split(/(<\/?mark>)/)) {
+      if (part === '<mark>') on = true;
+      else if (part === '</mark>') on = false;
+      else if (part) out.push([part.replace(/&(amp|lt|gt|quot|#34|#39);/g, (_, e) => escapes[e]), on]);
+    }
+    return out;
+  }
+
+  // linkFor returns the link to the archive at root: its frame, or with api its API (which
+  // falls back to the frame).
+  function linkFor(root, api) {
+    const key = api ? `${root.href} api` : root.href;
+    let l = links.get(key);
     if (!l || (l.iframe && !l.iframe.isConnected)) {
       if (l) l.close();
-      l = new Link(root);
-      links.set(root.href, l);
+      l = api ? new ApiLink(root) : new Link(root);
+      links.set(key, l);
     }
     return l;
   }
@@ -410,7 +541,7 @@
         document.removeEventListener('keydown', this.onKey);
         shortcutOwner = null;
       }
-      const l = links.get(rootOf(this).href);
+      const l = links.get(rootOf(this).href + (this.hasAttribute('api') ? ' api' : ''));
       if (l && l.iframe && this.root.contains(l.iframe)) l.close();
     }
 
@@ -421,7 +552,7 @@
     }
 
     link() {
-      return linkFor(rootOf(this));
+      return linkFor(rootOf(this), this.hasAttribute('api'));
     }
 
     shortcut(ev) {
@@ -676,7 +807,7 @@
     disconnectedCallback() {
       if (this.watch) this.watch.disconnect();
       this.watch = null;
-      const l = links.get(rootOf(this).href);
+      const l = links.get(rootOf(this).href + (this.hasAttribute('api') ? ' api' : ''));
       if (l && l.iframe && this.root.contains(l.iframe)) l.close();
     }
 
@@ -692,7 +823,7 @@
       if (!this.box.firstChild) this.box.replaceChildren(make('p', { class: 'message', part: 'message', role: 'status' }, w.loading));
       this.setAttribute('aria-busy', 'true');
       try {
-        const link = linkFor(root);
+        const link = linkFor(root, this.hasAttribute('api'));
         link.open(this.root).catch(() => {});
         const args = { limit: limitOf(this, 5, 50) };
         for (const k of ['category', 'tag']) if (this.getAttribute(k)) args[k] = this.getAttribute(k).slice(0, 200);

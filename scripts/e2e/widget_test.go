@@ -71,7 +71,9 @@ func hostCSP(origin string) string {
 
 // serveHost serves the host pages: / embeds the widget, /plain.html is the same page
 // without it, /search.html has only <folio-search>, /hostile.html adds a stylesheet that
-// tries to wreck everything.
+// tries to wreck everything. /api.html has both elements with the api attribute, under a
+// policy that also names the archive in connect-src (as API.md tells owners of an archive
+// with an API); /api-unlisted.html the same elements under the policy without it.
 func serveHost(t *testing.T, origin string) string {
 	t.Helper()
 	page := func(head, body string) string {
@@ -82,12 +84,15 @@ func serveHost(t *testing.T, origin string) string {
 	}
 	widget := `<script src="` + origin + `/widget.js" defer></script>`
 	elements := `<folio-search id="s"></folio-search><h2>Latest tea</h2><folio-posts id="p" category="tea" limit="3"></folio-posts>`
+	withAPI := `<folio-search id="s" api></folio-search><h2>Latest tea</h2><folio-posts id="p" category="tea" limit="3" api></folio-posts>`
 	files := map[string]string{
-		"/":             page(widget, elements),
-		"/plain.html":   page("", ""),
-		"/search.html":  page(widget, `<folio-search id="s"></folio-search>`),
-		"/hostile.html": page(`<link rel="stylesheet" href="/hostile.css">`+widget, elements),
-		"/host.css":     "body { font: 16px/1.5 serif; color: #222; margin: 2em; } a { color: #a00; }\n",
+		"/api.html":          page(widget, withAPI),
+		"/api-unlisted.html": page(widget, withAPI),
+		"/":                  page(widget, elements),
+		"/plain.html":        page("", ""),
+		"/search.html":       page(widget, `<folio-search id="s"></folio-search>`),
+		"/hostile.html":      page(`<link rel="stylesheet" href="/hostile.css">`+widget, elements),
+		"/host.css":          "body { font: 16px/1.5 serif; color: #222; margin: 2em; } a { color: #a00; }\n",
 		"/hostile.css": "* { all: unset; } div { display: none !important; } ul, li, mark, dialog { display: none; }\n" +
 			"html { font-size: 64px; } * { font-size: 48px; line-height: 3; letter-spacing: 1em; text-transform: uppercase; }\n" +
 			"iframe { display: block !important; width: 900px; height: 900px; } button { opacity: 0; }\n",
@@ -107,7 +112,11 @@ func serveHost(t *testing.T, origin string) string {
 			ctype = "text/css"
 		}
 		w.Header().Set("Content-Type", ctype)
-		w.Header().Set("Content-Security-Policy", hostCSP(origin))
+		policy := hostCSP(origin)
+		if r.URL.Path == "/api.html" {
+			policy = strings.Replace(policy, "connect-src 'self'", "connect-src 'self' "+origin, 1)
+		}
+		w.Header().Set("Content-Security-Policy", policy)
 		w.Header().Set("Cache-Control", "no-cache")
 		_, _ = w.Write([]byte(body))
 	}))
@@ -520,7 +529,7 @@ func TestWidgetEmbedPage(t *testing.T) {
 	if !strings.Contains(snippet, `<script src="`+e.archive+`widget.js" defer></script>`) || !strings.Contains(snippet, "<folio-search></folio-search>") {
 		t.Errorf("snippet: %s", snippet)
 	}
-	if csp := Eval[string](b, `document.querySelector('#csp code').textContent`); csp != "script-src "+e.origin+"; frame-src "+e.origin {
+	if csp := Eval[string](b, `document.querySelector('#csp code').textContent`); csp != "script-src "+e.origin+"; frame-src "+e.origin || !Eval[bool](b, `document.querySelector('#api').hidden`) {
 		t.Errorf("CSP lines: %s", csp)
 	}
 	helpers(b)
@@ -683,6 +692,9 @@ func TestWidgetWaitsForIME(t *testing.T) {
 // frame falls back on the engine and still shows the same hits.
 func TestWidgetUsesTheServersAPI(t *testing.T) {
 	queries := []string{"龙井", "茶", "tea", "5G", "title:茶会", "茶 -龙井", "category:tech", "量子计算机不存在的词"}
+	// Asked once the server's search fails: others, as the API's answers may be cached
+	// (a minute, as the edge's).
+	failing := []string{"龙井 茶", "market", "title:龙井"}
 	var failSearch atomic.Bool
 	var counter *countingHandler
 	s := BuildSite(t, filepath.Join(RepoDir(), "demo/_posts"), "", func(dir string) http.Handler {
@@ -704,13 +716,13 @@ func TestWidgetUsesTheServersAPI(t *testing.T) {
 	static := httptest.NewServer(server.Handler(os.DirFS(s.Dir)))
 	t.Cleanup(static.Close)
 	b := NewBrowser(t)
-	want := (&widgetEnv{archive: static.URL + "/"}).apiTitles(b, queries, 8)
+	want := (&widgetEnv{archive: static.URL + "/"}).apiTitles(b, append(slices.Clone(queries), failing...), 8)
 
 	counter.take()
 	e.openHost(b, "")
 	waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length === 3`)
 	Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
-	compare := func(when string) {
+	compare := func(when string, queries []string) {
 		t.Helper()
 		for _, q := range queries {
 			var got []string
@@ -720,7 +732,7 @@ func TestWidgetUsesTheServersAPI(t *testing.T) {
 			}
 		}
 	}
-	compare("through the API")
+	compare("through the API", queries)
 	paths, _ := counter.take()
 	searches := 0
 	for _, p := range paths {
@@ -737,9 +749,106 @@ func TestWidgetUsesTheServersAPI(t *testing.T) {
 
 	failSearch.Store(true)
 	Eval[bool](b, `(__w.sr().querySelector('input').value = '', true)`)
-	compare("the API failing")
+	compare("the API failing", failing)
 	paths, _ = counter.take()
 	if !slices.ContainsFunc(paths, func(p string) bool { return strings.HasSuffix(p, "/app.wasm") }) {
 		t.Errorf("the API failed but the engine was not started: %v", paths)
 	}
+}
+
+// TestWidgetAsksTheAPIDirectly: with the api attribute, on an archive that folio serve
+// answers (its API open to other origins), the widget asks /api/search and /api/list from
+// the host page itself: no frame, no engine, one request a search; it shows the hits
+// folio.search gives on a static copy, <folio-posts> its list, and the hostile post's
+// payloads stay text. Where the API cannot be reached from the page (the host's policy
+// does not list the archive in connect-src; a static host, which sends no CORS headers)
+// the widget falls back to the frame and shows the same hits.
+func TestWidgetAsksTheAPIDirectly(t *testing.T) {
+	queries := []string{"龙井", "tea", "title:茶会", "茶 -龙井", "zanzibarquux", "量子计算机不存在的词"}
+	posts := t.TempDir()
+	if err := os.CopyFS(posts, os.DirFS(filepath.Join(RepoDir(), "demo/_posts"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(posts, "2024-12-24-payload-title.md"), []byte(hostilePost), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var counter *countingHandler
+	s := BuildSite(t, posts, "", func(dir string) http.Handler {
+		h, err := server.SiteHandler(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counter = &countingHandler{next: h}
+		return counter
+	})
+	static := httptest.NewServer(server.Handler(os.DirFS(s.Dir)))
+	t.Cleanup(static.Close)
+	b := NewBrowser(t)
+	want := (&widgetEnv{archive: static.URL + "/"}).apiTitles(b, queries, 8)
+
+	compare := func(e *widgetEnv, when string) {
+		t.Helper()
+		Eval[bool](b, `(__w.sr().querySelector('button.open').click(), true)`)
+		for _, q := range queries {
+			var got []string
+			unmarshal(t, Eval[string](b, `__w.query(`+jsString(q)+`).then(JSON.stringify)`), &got)
+			if strings.Join(got, "\n") != strings.Join(want[q], "\n") {
+				t.Errorf("%s: %q: the widget shows %q, folio.search %q", when, q, got, want[q])
+			}
+		}
+		waitJS(b, `document.querySelector('folio-posts').shadowRoot.querySelectorAll('li a').length === 3`)
+	}
+
+	origin := strings.TrimSuffix(strings.Replace(s.URL, "127.0.0.1", "localhost", 1), "/")
+	e := &widgetEnv{archive: origin + "/", origin: origin, host: serveHost(t, origin)}
+	counter.take()
+	e.openHost(b, "api.html")
+	compare(e, "the API from the host page")
+	time.Sleep(300 * time.Millisecond) // a payload would fire now
+	if v := Eval[string](b, `String(window.__pwned)`); v != "undefined" {
+		t.Errorf("payload %s ran on the host", v)
+	}
+	if n := Eval[int](b, `__w.sr().querySelectorAll('iframe').length + document.querySelector('folio-posts').shadowRoot.querySelectorAll('iframe').length`); n != 0 {
+		t.Errorf("%d frames on the host page although the API answers", n)
+	}
+	paths, _ := counter.take()
+	searches := 0
+	for _, p := range paths {
+		if strings.HasPrefix(p, "/embed/") || strings.HasSuffix(p, "/app.wasm") || strings.HasSuffix(p, "/folio.js") {
+			t.Errorf("the widget loaded the frame or the engine although the API answers: %s", p)
+		}
+		if p == "/api/search" {
+			searches++
+		}
+	}
+	if searches != len(queries) {
+		t.Errorf("%d requests to /api/search for %d queries, want one each: %v", searches, len(queries), paths)
+	}
+
+	// The archive's embed page offers the api attribute and the connect-src line.
+	b.Run(30*time.Second, chromedp.Navigate(origin+"/embed/"))
+	waitJS(b, `!document.querySelector('#api').hidden`)
+	if snippet := Eval[string](b, `document.querySelector('#snippet code').textContent`); !strings.Contains(snippet, "<folio-search api></folio-search>") || !strings.Contains(snippet, `<folio-posts limit="5" api></folio-posts>`) {
+		t.Errorf("the embed page of an archive with an API: snippet %s", snippet)
+	}
+	if csp := Eval[string](b, `document.querySelector('#csp code').textContent`); csp != "script-src "+origin+"; frame-src "+origin+"; connect-src "+origin {
+		t.Errorf("the embed page of an archive with an API: CSP lines %s", csp)
+	}
+
+	// The browser reports what it blocks on the console: expected from here on.
+	b.Allow("Connecting to '" + origin + "/api/")
+	b.Allow("Fetch API cannot load " + origin + "/api/")
+	e.openHost(b, "api-unlisted.html")
+	compare(e, "the host's policy without connect-src")
+	paths, _ = counter.take()
+	if !slices.Contains(paths, "/embed/frame/") {
+		t.Errorf("the page's policy blocks the API but the widget did not fall back to the frame: %v", paths)
+	}
+
+	staticOrigin := strings.TrimSuffix(strings.Replace(static.URL, "127.0.0.1", "localhost", 1), "/")
+	se := &widgetEnv{archive: staticOrigin + "/", origin: staticOrigin, host: serveHost(t, staticOrigin)}
+	b.Allow("Access to fetch at '" + staticOrigin + "/api/")
+	b.Allow("net::ERR_FAILED (" + staticOrigin + "/api/")
+	se.openHost(b, "api.html")
+	compare(se, "a static host")
 }

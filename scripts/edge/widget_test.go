@@ -25,8 +25,16 @@ const widgetShown = 8
 // no inline script or style and names the archive only as a script source and a frame,
 // as API.md tells site owners. It checks that the Worker lets the host frame its
 // embed/frame/, that the frame sends each search to the Worker's /api/search without
-// starting the engine, and that the dialog shows the hits the native handler gives.
+// starting the engine, and that the dialog shows the hits the native handler gives. Then
+// the same with the api attribute (and the archive in connect-src): the widget asks the
+// Worker's API from the host page, one request a search, with no frame at all.
 func widgetOnTheEdge(t *testing.T, base string, want want) {
+	t.Helper()
+	widgetOnTheEdgeVia(t, base, want, false)
+	widgetOnTheEdgeVia(t, base, want, true)
+}
+
+func widgetOnTheEdgeVia(t *testing.T, base string, want want, api bool) {
 	t.Helper()
 	archive, log := countingProxy(t, base)
 	origin := strings.Replace(archive.URL, "127.0.0.1", "localhost", 1)
@@ -40,11 +48,15 @@ func widgetOnTheEdge(t *testing.T, base string, want want) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		connect, attr := "'self'", ""
+		if api {
+			connect, attr = "'self' "+origin, " api"
+		}
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+origin+"; frame-src "+origin+
-			"; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'")
+			"; style-src 'self'; img-src 'self'; connect-src "+connect+"; object-src 'none'; base-uri 'self'")
 		_, _ = w.Write([]byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title>` +
 			`<script src="` + origin + `/widget.js" defer></script></head><body><main><p>A host page.</p>` +
-			`<folio-search></folio-search></main></body></html>`))
+			`<folio-search` + attr + `></folio-search></main></body></html>`))
 	}))
 	defer host.Close()
 
@@ -78,7 +90,7 @@ func widgetOnTheEdge(t *testing.T, base string, want want) {
 			wantTitles = append(wantTitles, h.Title)
 		}
 		if strings.Join(got, "\n") != strings.Join(wantTitles, "\n") {
-			t.Errorf("%q: the widget on the edge shows %q, the native handler %q", q, got, wantTitles)
+			t.Errorf("%q (api %v): the widget on the edge shows %q, the native handler %q", q, api, got, wantTitles)
 		}
 	}
 	log.quiet(300 * time.Millisecond)
@@ -88,11 +100,14 @@ func widgetOnTheEdge(t *testing.T, base string, want want) {
 		if strings.HasSuffix(path, "/worker.js") || strings.HasSuffix(path, "/app.wasm") || strings.HasSuffix(path, "/folio.js") {
 			t.Errorf("the widget's frame started the engine although the Worker answers the API: %s", p)
 		}
+		if api && strings.HasPrefix(path, "/embed/") {
+			t.Errorf("the widget with the api attribute loaded the frame although the Worker answers the API: %s", p)
+		}
 		if path == "/api/search" {
 			searches++
 		}
 	}
-	if searches < len(widgetQueries) {
-		t.Errorf("%d requests to /api/search for %d queries: %v", searches, len(widgetQueries), log.since(0))
+	if searches < len(widgetQueries) || api && searches != len(widgetQueries) {
+		t.Errorf("api %v: %d requests to /api/search for %d queries: %v", api, searches, len(widgetQueries), log.since(0))
 	}
 }
