@@ -159,22 +159,26 @@ func pickWordChunks(rs []format.Route, own string, budget int) []format.Route {
 	return out
 }
 
-// wordTrigram returns the trigram term of a word of three Han characters in a row, or "".
+// wordTrigram returns the gram term of a word of three to analysis.MaxGram Han characters
+// in a row (its slots one bigram each, every one overlapping the next by a character), or "".
 func wordTrigram(x *query.Text) string {
-	if len(x.Slots) != 2 {
+	if len(x.Slots) < 2 || len(x.Slots) > analysis.MaxGram-1 {
 		return ""
 	}
-	for _, sl := range x.Slots {
+	bigrams := make([]string, len(x.Slots))
+	for i, sl := range x.Slots {
 		if len(sl.Terms) != 1 || sl.Prefix != "" || !analysis.IsHan(sl.Terms[0]) || utf8.RuneCountInString(sl.Terms[0]) != 2 {
 			return ""
 		}
+		bigrams[i] = sl.Terms[0]
+		if i > 0 {
+			_, size := utf8.DecodeRuneInString(bigrams[i-1])
+			if !strings.HasPrefix(bigrams[i], bigrams[i-1][size:]) {
+				return ""
+			}
+		}
 	}
-	a, b := x.Slots[0].Terms[0], x.Slots[1].Terms[0]
-	_, size := utf8.DecodeRuneInString(a)
-	if !strings.HasPrefix(b, a[size:]) {
-		return ""
-	}
-	return analysis.TrigramTerm(a, b)
+	return analysis.GramTerm(bigrams)
 }
 
 // posFiles returns the position chunks a phrase needs, with their sizes.

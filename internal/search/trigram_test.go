@@ -11,23 +11,24 @@ import (
 	"folio/internal/search/index"
 )
 
-// TestTrigramTerms builds the demo with a trigram term for every trigram it has, and
-// checks that every three-character word then finds exactly what the phrase finds, in
-// the same order, without fetching positions; longer words are phrases as before.
+// TestTrigramTerms builds the demo with a gram term for every gram of three to
+// analysis.MaxGram characters it has, and checks that every such word then finds exactly
+// what the phrase finds, in the same order, fetching fewer files (no positions); longer
+// words are phrases as before.
 func TestTrigramTerms(t *testing.T) {
 	posts := filepath.Join(repoDir(), "demo", "_posts")
-	saved := [2]int{index.TrigramShare, index.TrigramMinDocs}
-	defer func() { index.TrigramShare, index.TrigramMinDocs = saved[0], saved[1] }()
-	index.TrigramShare, index.TrigramMinDocs = 1<<30, 1
+	saved := [3]int{index.TrigramShare, index.TrigramMinDocs, index.LongGramShare}
+	defer func() { index.TrigramShare, index.TrigramMinDocs, index.LongGramShare = saved[0], saved[1], saved[2] }()
+	index.TrigramShare, index.TrigramMinDocs, index.LongGramShare = 1<<30, 1, 1<<30
 	tri := build(t, posts)
 	index.TrigramShare, index.TrigramMinDocs = saved[0], 1<<30
 	plain := build(t, posts)
 
-	// The words: three-character Han stretches of the demo, and four-character ones (still
-	// phrases, whose position chunks now also list trigram terms, without positions).
+	// The words: Han stretches of the demo of three to six characters (six: still phrases,
+	// whose position chunks now also list gram terms, without positions).
 	seen := map[string]bool{}
 	var words []string
-	for _, n := range []int{3, 4} {
+	for _, n := range []int{3, 4, 5, 6} {
 		count := 0
 		for _, p := range plain.posts {
 			rs := []rune(post.PlainText(p.Body, p.Format))
@@ -44,7 +45,7 @@ func TestTrigramTerms(t *testing.T) {
 			t.Fatalf("only %d %d-character words in the demo", count, n)
 		}
 	}
-	used := 0
+	used := map[int]int{} // by characters
 	for _, w := range words {
 		for _, o := range []Options{{}, {Sort: SortNewest}} {
 			got, err := tri.open(t).Search(context.Background(), w, o)
@@ -59,12 +60,14 @@ func TestTrigramTerms(t *testing.T) {
 				t.Errorf("%s %+v: trigram term finds %d [%s], the phrase %d [%s]", w, o, got.Total, g, want.Total, wa)
 			}
 			if got.Fetched.Files < want.Fetched.Files {
-				used++
+				used[utf8.RuneCountInString(w)]++
 			}
 		}
 	}
-	if used == 0 {
-		t.Error("no three-character word fetched fewer files with trigram terms")
+	for n := 3; n <= analysis.MaxGram; n++ {
+		if used[n] == 0 {
+			t.Errorf("no %d-character word fetched fewer files with gram terms", n)
+		}
 	}
-	t.Logf("%d words; %d searches fetched fewer files", len(words), used)
+	t.Logf("%d words; searches that fetched fewer files, by characters: %v", len(words), used)
 }

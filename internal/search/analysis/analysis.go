@@ -38,42 +38,67 @@ const AnalyzerName = cjk.AnalyzerName
 // dictionary (one prefix query, usually one chunk).
 const EndMark = "\x00"
 
-// TrigramMark joins a Han bigram and the next character into a trigram term: "净利"+mark+"润"
-// for 净利润 (three characters in a row, in one run). The build indexes the trigrams found
-// in many posts (see index.TrigramShare) as terms of their own, so that a common
-// three-character word is one term's doc list, exact, rather than a phrase whose positions
-// must be fetched and merged. The term sorts right after its first bigram, in the same
-// chunk as a rule.
+// TrigramMark joins a Han bigram and the characters after it into a gram term: "净利"+mark+"润"
+// for 净利润 (three characters in a row, in one run), "新能"+mark+"源汽车" for 新能源汽车. The
+// build indexes the grams found in many posts (see index.TrigramShare, index.LongGramShare)
+// as terms of their own, so that a common word of three to MaxGram characters is one
+// term's doc list, exact, rather than a phrase whose positions must be fetched and merged.
+// The term sorts right after its first bigram, in the same chunk as a rule.
 const TrigramMark = "\x07"
 
+// MaxGram is the most characters of a gram term.
+const MaxGram = 5
+
 // TrigramTerm returns the trigram term of two bigrams that follow each other in a run.
-func TrigramTerm(first, second string) string {
-	_, size := utf8.DecodeRuneInString(second)
-	return first + TrigramMark + second[size:]
+func TrigramTerm(first, second string) string { return GramTerm([]string{first, second}) }
+
+// GramTerm returns the gram term of the bigrams of a word, in order, each overlapping the
+// next by a character: the first bigram, TrigramMark, and the last character of each of
+// the others.
+func GramTerm(bigrams []string) string {
+	var b strings.Builder
+	b.WriteString(bigrams[0])
+	b.WriteString(TrigramMark)
+	for _, g := range bigrams[1:] {
+		_, size := utf8.DecodeRuneInString(g)
+		b.WriteString(g[size:])
+	}
+	return b.String()
 }
 
-// IsTrigramTerm reports whether term is a trigram term.
+// IsTrigramTerm reports whether term is a gram term (of any length).
 func IsTrigramTerm(term string) bool { return strings.Contains(term, TrigramMark) }
 
-// Trigrams yields the trigram term and position of every pair of bigrams of toks that
-// stand for three characters in a row.
-func Trigrams(toks []Token, yield func(term string, pos int)) {
-	prev := -1 // the last bigram seen
+// Grams yields the gram term, position and length in characters (3 to maxN) of every
+// stretch of toks' bigrams that stands for that many characters in a row. The term's bytes
+// are valid only during the call.
+func Grams(toks []Token, maxN int, yield func(term []byte, pos, n int)) {
+	var chain []int // the bigrams in a row that end at the current one, oldest first
+	var buf []byte
 	for i, t := range toks {
 		if !t.Double {
 			if !t.Mark {
-				prev = -1
+				chain = chain[:0]
 			}
 			continue
 		}
-		if prev >= 0 {
-			p := toks[prev]
+		if len(chain) > 0 {
+			p := toks[chain[len(chain)-1]]
 			_, size := utf8.DecodeRune(p.Term)
-			if t.Pos == p.Pos+1 && t.Start == p.Start+size {
-				yield(TrigramTerm(string(p.Term), string(t.Term)), p.Pos)
+			if t.Pos != p.Pos+1 || t.Start != p.Start+size {
+				chain = chain[:0]
 			}
 		}
-		prev = i
+		chain = append(chain, i)
+		for k := 2; k <= maxN-1 && k <= len(chain); k++ { // k bigrams: k+1 characters
+			first := toks[chain[len(chain)-k]]
+			buf = append(append(buf[:0], first.Term...), TrigramMark...)
+			for _, j := range chain[len(chain)-k+1:] {
+				_, size := utf8.DecodeRune(toks[j].Term)
+				buf = append(buf, toks[j].Term[size:]...)
+			}
+			yield(buf, first.Pos, k+1)
+		}
 	}
 }
 

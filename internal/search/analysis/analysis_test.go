@@ -5,15 +5,27 @@ import (
 	"testing"
 )
 
-// TestTrigramsInARow: a trigram term stands for three Han characters in a row, never for
-// two bigrams that only follow each other in positions (across punctuation or a run's end).
+// TestTrigramsInARow: a gram term stands for three to MaxGram Han characters in a row,
+// never for bigrams that only follow each other in positions (across punctuation or a
+// run's end).
 func TestTrigramsInARow(t *testing.T) {
-	var got []string
-	toks, _ := Analyze([]byte("净利润，净利，润色 利润A股票"))
-	Trigrams(toks, func(term string, pos int) { got = append(got, term) })
-	want := []string{"净利" + TrigramMark + "润"} // 净利，润色: not in a row; 股票: two characters
-	if !slices.Equal(got, want) {
-		t.Errorf("trigrams: %q, want %q", got, want)
+	grams := func(text string, maxN int) []string {
+		var got []string
+		toks, _ := Analyze([]byte(text))
+		Grams(toks, maxN, func(term []byte, pos, n int) { got = append(got, string(term)) })
+		return got
+	}
+	if got, want := grams("净利润，净利，润色 利润A股票", 3), []string{"净利" + TrigramMark + "润"}; !slices.Equal(got, want) {
+		t.Errorf("trigrams: %q, want %q", got, want) // 净利，润色: not in a row; 股票: two characters
+	}
+	m := TrigramMark
+	want := []string{"新能" + m + "源", "能源" + m + "汽", "新能" + m + "源汽", "源汽" + m + "车", "能源" + m + "汽车", "新能" + m + "源汽车",
+		"汽车" + m + "板", "源汽" + m + "车板", "能源" + m + "汽车板"}
+	if got := grams("新能源汽车板，块", 5); !slices.Equal(got, want) {
+		t.Errorf("grams of 新能源汽车板: %q, want %q", got, want)
+	}
+	if got := GramTerm([]string{"新能", "能源", "源汽", "汽车"}); got != "新能"+m+"源汽车" {
+		t.Errorf("GramTerm: %q", got)
 	}
 }
 

@@ -190,9 +190,9 @@ func analyzePost(p *post.Post, groups map[string]int, tri map[string]int, analyz
 			add(string(t.Term), t.Pos)
 		}
 		if len(tri) > 0 {
-			analysis.Trigrams(toks, func(term string, pos int) {
-				if _, ok := tri[term]; ok {
-					add(term, pos)
+			analysis.Grams(toks, analysis.MaxGram, func(term []byte, pos, _ int) {
+				if _, ok := tri[string(term)]; ok {
+					add(string(term), pos)
 				}
 			})
 		}
@@ -201,36 +201,76 @@ func analyzePost(p *post.Post, groups map[string]int, tri map[string]int, analyz
 	return out
 }
 
-// frequentTrigrams returns the trigram terms to index (see TrigramShare), counted in a
-// sample of evenly spread posts.
+// frequentTrigrams returns the gram terms to index (see TrigramShare and LongGramShare),
+// counted in a sample of evenly spread posts. A gram of n characters is counted only
+// where both its grams of n-1 are common enough to be held: no gram is more common than
+// its parts.
 func frequentTrigrams(sorted []*post.Post, analyze Analyzer) map[string]int {
 	n := len(sorted)
-	need := max(TrigramMinDocs, n/max(1, TrigramShare))
-	if n < need {
+	need := [analysis.MaxGram + 1]int{}
+	for g := 3; g <= analysis.MaxGram; g++ {
+		share := TrigramShare
+		if g > 3 {
+			share = LongGramShare
+		}
+		need[g] = max(TrigramMinDocs, n/max(1, share))
+	}
+	if n < need[3] {
 		return nil
 	}
 	step := max(1, n/trigramSample)
-	counts := map[string]int{}
-	seen := map[string]bool{}
+	var sample [][]analysis.Token // the sampled posts' fields' tokens
 	for i := 0; i < n; i += step {
 		p := sorted[i]
-		clear(seen)
 		text, _ := indexedText(p)
 		for _, s := range []string{p.Title, text} {
 			toks, _ := analyze(s)
-			analysis.Trigrams(toks, func(term string, _ int) {
-				if !seen[term] {
-					seen[term] = true
-					counts[term]++
-				}
-			})
+			sample = append(sample, toks)
 		}
 	}
 	out := map[string]int{}
-	for t, c := range counts {
-		if c*step >= need {
-			out[t] = c
+	for g := 3; g <= analysis.MaxGram; g++ {
+		counts := map[string]int{}
+		seen := map[string]bool{}
+		for f, toks := range sample {
+			if f%2 == 0 {
+				clear(seen) // a post's title and text are counted as one doc
+			}
+			analysis.Grams(toks, g, func(term []byte, _, size int) {
+				if size != g || seen[string(term)] || g > 3 && !heldParts(out, term) {
+					return
+				}
+				t := string(term)
+				seen[t] = true
+				counts[t]++
+			})
 		}
+		for t, c := range counts {
+			if c*step >= need[g] {
+				out[t] = c
+			}
+		}
+	}
+	return out
+}
+
+// heldParts reports whether both grams one character shorter within the gram term are in
+// held.
+func heldParts(held map[string]int, term []byte) bool {
+	first, rest, _ := strings.Cut(string(term), analysis.TrigramMark) // first bigram; the next characters
+	rs := []rune(first + rest)
+	head := analysis.GramTerm(bigramsOf(rs[:len(rs)-1]))
+	tail := analysis.GramTerm(bigramsOf(rs[1:]))
+	_, a := held[head]
+	_, b := held[tail]
+	return a && b
+}
+
+// bigramsOf returns the bigrams of a run of characters.
+func bigramsOf(rs []rune) []string {
+	out := make([]string, len(rs)-1)
+	for i := range out {
+		out[i] = string(rs[i : i+2])
 	}
 	return out
 }
