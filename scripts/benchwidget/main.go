@@ -6,7 +6,7 @@
 // and, on static hosting, the engine start again), plus a warm open with intent shown
 // (the button focused LEAD ms before the shortcut), and the renderers' memory.
 //
-//	go run ./scripts/benchwidget -site DIR [-worker WORKER_DIR | -edge URL] [-runs 5] [-needles FILE | -queries 'a|b'] [-only static|serve|edge]
+//	go run ./scripts/benchwidget -site DIR [-worker WORKER_DIR | -edge URL] [-runs 5] [-needles FILE | -queries 'a|b'] [-only static|serve|serve+api|edge|edge+api]
 //
 // DIR is a site written by `bin/folio build`. The archive is served twice from it, on
 // localhost: as plain static files (Folio's static handler, what any static host does:
@@ -15,6 +15,9 @@
 // 127.0.0.1 under a strict CSP. Every run starts a new Chromium with a fresh profile and
 // searches one query (the queries taken in turn). As a floor measured in the same run,
 // the host page's own round trip to a trivial URL of its server (fetch, no work).
+//
+// serve+api and edge+api are serve and edge with the api attribute on the element (and the
+// archive in the host's connect-src): the widget asks the API from the host page, no frame.
 //
 // With -worker WORKER_DIR (written by folio worker from the same site) it also measures
 // the archive served by that Worker, which it runs under wrangler dev itself (scripts/edge:
@@ -54,7 +57,7 @@ func main() {
 	runs := flag.Int("runs", 5, "runs (each a new browser) per hosting")
 	needles := flag.String("needles", "", "queries: gencorpus's needles.json (or any list benchkit reads)")
 	queries := flag.String("queries", "", "queries separated by | (instead of -needles)")
-	only := flag.String("only", "", "measure one hosting: static, serve or edge")
+	only := flag.String("only", "", "measure one hosting: static, serve, serve+api, edge or edge+api")
 	lead := flag.Duration("lead", 500*time.Millisecond, "how long before the shortcut the button gets focus, in the intent case")
 	chromium := flag.String("chromium", chrome.Path, "Chromium binary")
 	verbose = flag.Bool("v", false, "print where each measured time went (the frame's request, its load)")
@@ -95,8 +98,8 @@ func main() {
 	fmt.Println("profile; warm: the host page opened again in the same browser; intent: warm, the button focused")
 	fmt.Printf("%v before; floor: the host page's fetch of a trivial URL of its own server. RSS: the renderer\n", *lead)
 	fmt.Println("processes, host page alone → widget open (+: a new one, the archive's frame).")
-	for _, hosting := range []string{"static", "serve", "edge"} {
-		if *only != "" && *only != hosting || hosting == "edge" && *edgeURL == "" {
+	for _, hosting := range []string{"static", "serve", "serve+api", "edge", "edge+api"} {
+		if *only != "" && *only != hosting || strings.HasPrefix(hosting, "edge") && *edgeURL == "" {
 			continue
 		}
 		var cold, warm, intent, floor, coldT, warmT, intentT []float64
@@ -108,13 +111,13 @@ func main() {
 				stopEdge()
 				os.Exit(1)
 			}
-			fmt.Printf("%-6s run %d %-12q cold %6.0f (%5.0f)  warm %6.0f (%5.0f)  intent %6.0f (%5.0f)  floor %4.1f  hits %d  RSS %s\n",
+			fmt.Printf("%-9s run %d %-12q cold %6.0f (%5.0f)  warm %6.0f (%5.0f)  intent %6.0f (%5.0f)  floor %4.1f  hits %d  RSS %s\n",
 				hosting, i+1, q, r.cold[0], r.cold[1], r.warm[0], r.warm[1], r.intent[0], r.intent[1], r.floor, r.hits, r.rss)
 			cold, warm, intent, floor = append(cold, r.cold[0]), append(warm, r.warm[0]), append(intent, r.intent[0]), append(floor, r.floor)
 			coldT, warmT, intentT = append(coldT, r.cold[1]), append(warmT, r.warm[1]), append(intentT, r.intent[1])
 		}
-		fmt.Printf("%-6s median (min–max) of %d: cold %s, warm %s, intent %s, floor %s\n", hosting, *runs, spread(cold), spread(warm), spread(intent), spread(floor))
-		fmt.Printf("%-6s  typed → results:          cold %s, warm %s, intent %s\n", hosting, spread(coldT), spread(warmT), spread(intentT))
+		fmt.Printf("%-9s median (min–max) of %d: cold %s, warm %s, intent %s, floor %s\n", hosting, *runs, spread(cold), spread(warm), spread(intent), spread(floor))
+		fmt.Printf("%-9s  typed → results:          cold %s, warm %s, intent %s\n", hosting, spread(coldT), spread(warmT), spread(intentT))
 	}
 }
 
@@ -138,22 +141,31 @@ type result struct {
 }
 
 // hostCSP allows the archive only as a script source and a frame, as API.md tells site
-// owners; no inline script or style.
-func hostCSP(origin string) string {
-	return "default-src 'self'; script-src 'self' " + origin + "; frame-src " + origin + "; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+// owners, and with api also as a connection (the api attribute); no inline script or style.
+func hostCSP(origin string, api bool) string {
+	connect := "'self'"
+	if api {
+		connect += " " + origin
+	}
+	return "default-src 'self'; script-src 'self' " + origin + "; frame-src " + origin + "; style-src 'self'; img-src 'self'; connect-src " + connect + "; object-src 'none'; base-uri 'self'; form-action 'self'"
 }
 
-// hostServer serves /search.html (the widget's button) and /ping (the floor).
-func hostServer(origin string) *httptest.Server {
+// hostServer serves /search.html (the widget's button, with the api attribute when api is
+// set) and /ping (the floor).
+func hostServer(origin string, api bool) *httptest.Server {
+	attr := ""
+	if api {
+		attr = " api"
+	}
 	page := `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host page</title>` +
 		`<script src="` + origin + `/widget.js" defer></script></head><body><h1>A host page</h1>` +
-		`<p>Text of the host.</p><folio-search></folio-search><p>More host text.</p></body></html>`
+		`<p>Text of the host.</p><folio-search` + attr + `></folio-search><p>More host text.</p></body></html>`
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
 		switch r.URL.Path {
 		case "/search.html":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Content-Security-Policy", hostCSP(origin))
+			w.Header().Set("Content-Security-Policy", hostCSP(origin, api))
 			_, _ = w.Write([]byte(page))
 		case "/ping":
 			w.Header().Set("Content-Type", "text/plain")
@@ -183,6 +195,7 @@ const watch = `(q) => {
 }`
 
 func run(chromium, dir, edge, hosting, q string, lead time.Duration) (result, error) {
+	hosting, api := strings.CutSuffix(hosting, "+api")
 	archiveURL := strings.TrimSuffix(edge, "/")
 	if hosting != "edge" {
 		var h http.Handler = server.Handler(os.DirFS(dir))
@@ -197,7 +210,7 @@ func run(chromium, dir, edge, hosting, q string, lead time.Duration) (result, er
 		archiveURL = archive.URL
 	}
 	origin := strings.Replace(archiveURL, "127.0.0.1", "localhost", 1)
-	host := hostServer(origin)
+	host := hostServer(origin, api)
 	defer host.Close()
 
 	profile, err := os.MkdirTemp("", "benchwidget-")
@@ -251,7 +264,7 @@ func run(chromium, dir, edge, hosting, q string, lead time.Duration) (result, er
 		}
 		if *verbose {
 			// Where the time went: the frame's request (host's resource timing) and its load.
-			v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const e = performance.getEntriesByType('resource').filter(e => e.name.includes('embed/frame/')).pop() || {}; const f = (x) => x ? Math.round(x - __t0) : '-'; return 'frame request ' + f(e.startTime) + ', response ' + f(e.responseEnd) + ', load ' + f(__tLoad) + ', query typed ' + f(__tIn) + ', results ' + f(__t1) })()`))
+			v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const last = (s) => performance.getEntriesByType('resource').filter(e => e.name.includes(s) && e.startTime >= __t0).pop() || {}; const e = last('embed/frame/'), a = last('/api/search'); const f = (x) => x ? Math.round(x - __t0) : '-'; return 'frame request ' + f(e.startTime) + ', response ' + f(e.responseEnd) + ', load ' + f(__tLoad) + ', query typed ' + f(__tIn) + ', host page /api/search ' + f(a.startTime) + '–' + f(a.responseEnd) + ', results ' + f(__t1) })()`))
 			fmt.Println("   ", v)
 		}
 		return ms, err
