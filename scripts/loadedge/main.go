@@ -7,7 +7,8 @@
 // starts wrangler dev there itself (scripts/edge: wrangler from npm, pinned) and measures:
 //   - start: wrangler ready (it serves the entry file), then the cold start: the first API
 //     request (/api/site: the Go instance starts and opens the bundle);
-//   - search, first run: each query once, in turn, in the fresh isolate (p50/p99);
+//   - search, first run: each query once, in turn, in the fresh isolate (p50/p99), and
+//     the phases of the search (route, fetch, match, hits) as each answer times them;
 //   - static data files: post shards fetched as files, one at a time (what serving a data
 //     file costs in wrangler dev, a floor under the API's figures);
 //   - for /api/search (the queries in turn) and /api/post (posts spread over the archive,
@@ -101,18 +102,35 @@ func main() {
 		searchURLs[i] = w.URL + "/api/search?q=" + url.QueryEscape(q)
 	}
 	var first []time.Duration
+	var phases [4][]float64 // route, fetch, match, hits (ms): each answer's own timing
 	errs := 0
 	cpu0 := workerdCPU(w)
 	for _, u := range searchURLs {
-		d, err := fetch(c, u)
+		d, body, err := fetch(c, u)
 		if err != nil {
 			errs++
 			fmt.Fprintf(os.Stderr, "first run %s: %v\n", u, err)
 		}
 		first = append(first, d)
+		var r struct {
+			Timing struct{ Route, Fetch, Match, Hits float64 }
+		}
+		if json.Unmarshal(body, &r) == nil {
+			for i, v := range []float64{r.Timing.Route, r.Timing.Fetch, r.Timing.Match, r.Timing.Hits} {
+				phases[i] = append(phases[i], v)
+			}
+		}
 	}
 	fmt.Printf("/api/search, first run of each of %d queries, one at a time: p50 %s ms, p99 %s ms, max %s ms, %d errors; workerd CPU %s ms per request\n",
 		len(queries), ms(pct(first, 50)), ms(pct(first, 99)), ms(slices.Max(first)), errs, ms((workerdCPU(w)-cpu0)/time.Duration(len(first))))
+	if len(phases[0]) > 0 {
+		// The Worker's clock moves only across I/O, in whole milliseconds: the phases are coarse.
+		fmt.Print("  the answers' phases (ms, p50 / mean):")
+		for i, name := range []string{"route", "fetch", "match", "hits"} {
+			fmt.Printf(" %s %.0f / %.1f", name, pctf(phases[i], 50), mean(phases[i]))
+		}
+		fmt.Println()
+	}
 	printMemory(c, w.URL, "after the first runs")
 
 	staticFiles(c, w, *dir)
@@ -157,7 +175,7 @@ func load(c *http.Client, urls []string, n int, d time.Duration) result {
 			errs := 0
 			for time.Now().Before(stop) {
 				u := urls[int(next.Add(1))%len(urls)]
-				t, err := fetch(c, u)
+				t, _, err := fetch(c, u)
 				if err != nil {
 					errs++
 					noteError(err)
@@ -186,22 +204,22 @@ func noteError(err error) {
 }
 
 // fetch GETs u and reads the body; a status other than 200 is an error.
-func fetch(c *http.Client, u string) (time.Duration, error) {
+func fetch(c *http.Client, u string) (time.Duration, []byte, error) {
 	start := time.Now()
 	resp, err := c.Get(u)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	body, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close() // read
 	d := time.Since(start)
 	if err != nil {
-		return d, err
+		return d, nil, err
 	}
 	if resp.StatusCode != 200 {
-		return d, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, body)
+		return d, body, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, body)
 	}
-	return d, nil
+	return d, body, nil
 }
 
 func getJSON(c *http.Client, u string, v any) error {
@@ -265,7 +283,7 @@ func staticFiles(c *http.Client, w *edge.Wrangler, dir string) {
 		if st, err := os.Stat(names[i]); err == nil {
 			bytes += st.Size()
 		}
-		d, err := fetch(c, w.URL+"/data/p/"+filepath.Base(names[i]))
+		d, _, err := fetch(c, w.URL+"/data/p/"+filepath.Base(names[i]))
 		if err != nil {
 			fail("static %s: %v", names[i], err)
 		}
@@ -332,6 +350,21 @@ func pct(ds []time.Duration, p int) time.Duration {
 	slices.Sort(s)
 	i := (len(s)*p + 99) / 100
 	return s[max(0, min(len(s)-1, i-1))]
+}
+
+// pctf is the p-th percentile of xs, as pct takes it.
+func pctf(xs []float64, p int) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	i := (len(s)*p + 99) / 100
+	return s[max(0, min(len(s)-1, i-1))]
+}
+
+func mean(xs []float64) float64 {
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(len(xs))
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
