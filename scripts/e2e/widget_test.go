@@ -734,15 +734,9 @@ func TestWidgetUsesTheServersAPI(t *testing.T) {
 	}
 	compare("through the API", queries)
 	paths, _ := counter.take()
-	searches := 0
-	for _, p := range paths {
-		if strings.HasSuffix(p, "/worker.js") || strings.HasSuffix(p, "/app.wasm") || strings.HasSuffix(p, "/folio.js") {
-			t.Errorf("the frame started the engine although the server answers the API: %s", p)
-		}
-		if p == "/api/search" {
-			searches++
-		}
-	}
+	searches := searchRequests(t, paths, "the frame started the engine although the server answers the API", func(p string) bool {
+		return strings.HasSuffix(p, "/worker.js") || strings.HasSuffix(p, "/app.wasm") || strings.HasSuffix(p, "/folio.js")
+	})
 	if searches < len(queries) {
 		t.Errorf("%d requests to /api/search for %d queries: %v", searches, len(queries), paths)
 	}
@@ -812,15 +806,9 @@ func TestWidgetAsksTheAPIDirectly(t *testing.T) {
 		t.Errorf("%d frames on the host page although the API answers", n)
 	}
 	paths, _ := counter.take()
-	searches := 0
-	for _, p := range paths {
-		if strings.HasPrefix(p, "/embed/") || strings.HasSuffix(p, "/app.wasm") || strings.HasSuffix(p, "/folio.js") {
-			t.Errorf("the widget loaded the frame or the engine although the API answers: %s", p)
-		}
-		if p == "/api/search" {
-			searches++
-		}
-	}
+	searches := searchRequests(t, paths, "the widget loaded the frame or the engine although the API answers", func(p string) bool {
+		return strings.HasPrefix(p, "/embed/") || strings.HasSuffix(p, "/app.wasm") || strings.HasSuffix(p, "/folio.js")
+	})
 	if searches != len(queries) {
 		t.Errorf("%d requests to /api/search for %d queries, want one each: %v", searches, len(queries), paths)
 	}
@@ -851,4 +839,20 @@ func TestWidgetAsksTheAPIDirectly(t *testing.T) {
 	b.Allow("net::ERR_FAILED (" + staticOrigin + "/api/")
 	se.openHost(b, "api.html")
 	compare(se, "a static host")
+}
+
+// searchRequests counts the requests to /api/search among paths, and reports, as why, each
+// path that should not have been asked (unwanted).
+func searchRequests(t *testing.T, paths []string, why string, unwanted func(string) bool) int {
+	t.Helper()
+	n := 0
+	for _, p := range paths {
+		if unwanted(p) {
+			t.Errorf("%s: %s", why, p)
+		}
+		if p == "/api/search" {
+			n++
+		}
+	}
+	return n
 }
