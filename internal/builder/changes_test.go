@@ -33,10 +33,7 @@ func entryChanges(t *testing.T, out string) (string, []bundle.Change) {
 // builds, newest first.
 func TestEntryChanges(t *testing.T) {
 	posts, out := filepath.Join(t.TempDir(), "_posts"), filepath.Join(t.TempDir(), "out")
-	files := map[string]string{}
-	for i := range 40 {
-		files[postName(i)] = archivePost(i, "")
-	}
+	files := archiveFiles(40)
 	writeFiles(t, posts, files)
 	build := func(noSearch bool) string {
 		t.Helper()

@@ -27,6 +27,15 @@ func archivePost(i int, extra string) string {
 
 func postName(i int) string { return fmt.Sprintf("2024-01-%02d-p%04d.md", 1+i%28, i) }
 
+// archiveFiles is a generated archive of n posts (archivePost), by file name.
+func archiveFiles(n int) map[string]string {
+	files := map[string]string{}
+	for i := range n {
+		files[postName(i)] = archivePost(i, "")
+	}
+	return files
+}
+
 // liveData returns the files of the generation out serves, by name, with folio.json.
 func liveData(t *testing.T, out string) map[string][]byte {
 	t.Helper()
@@ -141,10 +150,7 @@ func sameAnswers(t *testing.T, step, gotOut, wantOut string) {
 // of a post that did not change; the broken links equal the full build's.
 func TestIncrementalEqualsFull(t *testing.T) {
 	posts, out := filepath.Join(t.TempDir(), "_posts"), filepath.Join(t.TempDir(), "out")
-	files := map[string]string{}
-	for i := range 120 {
-		files[postName(i)] = archivePost(i, "")
-	}
+	files := archiveFiles(120)
 	// Post 10 links to post 7, which the delete step removes.
 	files[postName(10)] = archivePost(10, "[旧闻](/news/2024/01/08/p0007.html)")
 	writeFiles(t, posts, files)
@@ -331,10 +337,7 @@ func TestIncrementalCacheDropped(t *testing.T) {
 // the analyses kept are all a fresh write of the search data needs.
 func TestMemosBounded(t *testing.T) {
 	posts, out := filepath.Join(t.TempDir(), "_posts"), filepath.Join(t.TempDir(), "out")
-	files := map[string]string{}
-	for i := range 100 {
-		files[postName(i)] = archivePost(i, "")
-	}
+	files := archiveFiles(100)
 	writeFiles(t, posts, files)
 	if _, err := Build(Options{Posts: posts, Out: out, Site: fakeViewer("1")}); err != nil {
 		t.Fatal(err)
