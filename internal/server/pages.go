@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"path"
 	"strings"
 	"sync"
 	"time"
@@ -62,15 +61,18 @@ func newSiteHandler(fsys fs.FS, pieceTimeout time.Duration) (*handler, error) {
 // rendered reports whether a site path (cleaned, without the leading slash) goes to the
 // archive handler rather than to a file: the API, and the viewer's own pages.
 func rendered(name string) bool {
-	return name == "api" || strings.HasPrefix(name, "api/") || name == "" || name == "index.html" || name == "404.html"
+	return isAPI(name) || name == "" || name == "index.html" || name == "404.html"
 }
 
-// serveDynamic answers through the archive handler, with the headers a page needs; the
-// API as the edge answers it (cacheable by the bundle's version, open to other origins:
-// the widget of another site may ask it directly).
-func (h *handler) serveDynamic(w http.ResponseWriter, r *http.Request) {
+// isAPI reports whether a site path (cleaned, without the leading slash) is the JSON API's.
+func isAPI(name string) bool { return name == "api" || strings.HasPrefix(name, "api/") }
+
+// serveDynamic answers the site path name through the archive handler, with the headers
+// a page needs; the API as the edge answers it (cacheable by the bundle's version, open to
+// other origins: the widget of another site may ask it directly).
+func (h *handler) serveDynamic(w http.ResponseWriter, r *http.Request, name string) {
 	dynamic := h.dynamic
-	if name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/"); h.api != nil && (name == "api" || strings.HasPrefix(name, "api/")) {
+	if h.api != nil && isAPI(name) {
 		dynamic = h.api
 	}
 	hdr := w.Header()

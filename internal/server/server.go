@@ -89,7 +89,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.dynamic != nil && rendered(name) {
-		h.serveDynamic(w, r)
+		h.serveDynamic(w, r, name)
 		return
 	}
 	if name == "" {
@@ -108,7 +108,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if h.dynamic != nil {
-			h.serveDynamic(w, r) // a viewer URL or a post's: rendered here
+			h.serveDynamic(w, r, name) // a viewer URL or a post's: rendered here
 			return
 		}
 		name = "index.html" // a viewer URL: the app routes it
