@@ -39,6 +39,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"folio/scripts/benchkit"
 	"folio/scripts/edge"
 )
 
@@ -127,7 +128,7 @@ func main() {
 		// The Worker's clock moves only across I/O, in whole milliseconds: the phases are coarse.
 		fmt.Print("  the answers' phases (ms, p50 / mean):")
 		for i, name := range []string{"route", "fetch", "match", "hits"} {
-			fmt.Printf(" %s %.0f / %.1f", name, pctf(phases[i], 50), mean(phases[i]))
+			fmt.Printf(" %s %.0f / %.1f", name, benchkit.Pct(phases[i], 50), mean(phases[i]))
 		}
 		fmt.Println()
 	}
@@ -348,13 +349,6 @@ func pct(ds []time.Duration, p int) time.Duration {
 	}
 	s := slices.Clone(ds)
 	slices.Sort(s)
-	i := (len(s)*p + 99) / 100
-	return s[max(0, min(len(s)-1, i-1))]
-}
-
-// pctf is the p-th percentile of xs, as pct takes it.
-func pctf(xs []float64, p int) float64 {
-	s := slices.Sorted(slices.Values(xs))
 	i := (len(s)*p + 99) / 100
 	return s[max(0, min(len(s)-1, i-1))]
 }
