@@ -51,7 +51,7 @@ import (
 var verbose *bool
 
 func main() {
-	dir := flag.String("site", "", "built site folder (required unless -only edge)")
+	dir := flag.String("site", "", "built site folder (required unless -only edge or edge+api)")
 	edgeURL := flag.String("edge", "", "also measure the archive at this URL (a Worker under wrangler dev) as the hosting \"edge\"")
 	worker := flag.String("worker", "", "also measure this Worker folder (folio worker), run under wrangler dev, as the hosting \"edge\"")
 	runs := flag.Int("runs", 5, "runs (each a new browser) per hosting")
@@ -79,8 +79,8 @@ func main() {
 		fmt.Printf("wrangler dev ready in %.1f s (%s)\n", w.Ready.Seconds(), *worker)
 		*edgeURL = w.URL
 	}
-	if *dir == "" && (*only != "edge" || *edgeURL == "") {
-		fmt.Fprintln(os.Stderr, "usage: benchwidget -site DIR [-worker WORKER_DIR | -edge URL] [-runs N] [-needles FILE | -queries 'a|b'] [-only static|serve|edge]")
+	if *dir == "" && (*only != "edge" && *only != "edge+api" || *edgeURL == "") {
+		fmt.Fprintln(os.Stderr, "usage: benchwidget -site DIR [-worker WORKER_DIR | -edge URL] [-runs N] [-needles FILE | -queries 'a|b'] [-only static|serve|serve+api|edge|edge+api]")
 		os.Exit(2)
 	}
 	qs := []string{"茶"}
