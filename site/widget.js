@@ -211,25 +211,22 @@
       return this.frame.call(op, args);
     }
 
-    // ask runs op on the API, as the frame's ops ask it (embed/frame.js).
+    // ask runs op on the API, as the frame's ops ask it (embed/frame.js). The answers go to
+    // the same checks as the frame's (entry); only the snippets change form here, from the
+    // API's marked HTML to the frame's [[text, marked]] pairs.
     async ask(op, args) {
       const q = (path, params) => {
         const u = new URLSearchParams();
         for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') u.set(k, String(v));
         return `${path}?${u}`;
       };
-      const post = (x, withSnippet) => ({
-        url: str(x && x.url, 2000), title: str(x && x.title, 300), date: str(x && x.date, 40),
-        categories: x && Array.isArray(x.categories) ? x.categories.filter((c) => typeof c === 'string').slice(0, 5) : [],
-        snippet: withSnippet ? marked(str(x && x.snippet, 20000)) : undefined,
-      });
       if (op === 'search') {
         const r = await this.get(q('/api/search', { q: str(args.q, 500), offset: 0, limit: args.limit }));
-        return { total: r.total, exact: r.exact !== false, hits: Array.isArray(r.hits) ? r.hits.map((h) => post(h, true)) : [] };
+        const hits = Array.isArray(r.hits) ? r.hits.map((h) => (isObject(h) ? { ...h, snippet: marked(str(h.snippet, 20000)) } : null)) : [];
+        return { total: r.total, exact: r.exact !== false, hits };
       }
       if (op === 'list') {
-        const r = await this.get(q('/api/list', { category: str(args.category, 200), tag: str(args.tag, 200), offset: 0, limit: args.limit }));
-        return { total: r.total, items: Array.isArray(r.items) ? r.items.map((x) => post(x, false)) : [] };
+        return this.get(q('/api/list', { category: str(args.category, 200), tag: str(args.tag, 200), offset: 0, limit: args.limit }));
       }
       throw Object.assign(new Error(`no such call: ${op}`), { fallBack: true });
     }
