@@ -148,7 +148,9 @@ func Serve(name string, h http.Handler) js.Func {
 		})
 		promise := js.Global().Get("Promise").New(executor)
 		executor.Release()
+		requestBegins()
 		go func() {
+			defer requestEnds()
 			defer func() {
 				if p := recover(); p != nil {
 					reject.Invoke(js.Global().Get("Error").New(fmt.Sprintf("folio: internal error: %v\n%s", p, debug.Stack())))

@@ -6,6 +6,7 @@ package main
 
 import (
 	"runtime/debug"
+	"time"
 
 	"folio/internal/archive"
 	"folio/internal/jsbridge"
@@ -28,6 +29,9 @@ func main() {
 		base = "data/"
 	}
 	h := archive.New(jsbridge.Fetcher(base), archive.SearchExtension(search.WithCacheBytes(searchCache)))
+	// Collect garbage between searches rather than inside them (see jsbridge.CollectWhenIdle):
+	// 20 ms after the last answer, well within the search box's 200 ms pause for typing.
+	jsbridge.CollectWhenIdle(20*time.Millisecond, 4<<20)
 	jsbridge.Serve("folioHandle", h)
 	jsbridge.Call("folioReady")
 	select {}
