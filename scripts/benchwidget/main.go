@@ -97,27 +97,47 @@ func main() {
 	fmt.Println("ms from Ctrl+K (in brackets: from the query typed) to the first results on screen; cold: empty")
 	fmt.Println("profile; warm: the host page opened again in the same browser; intent: warm, the button focused")
 	fmt.Printf("%v before; floor: the host page's fetch of a trivial URL of its own server. RSS: the renderer\n", *lead)
-	fmt.Println("processes, host page alone → widget open (+: a new one, the archive's frame).")
+	fmt.Println("processes, host page alone → widget open (+: a new one, the archive's frame). Go floor (static):")
+	fmt.Println("a hidden frame of the archive's that starts an empty Go program, cold and cached, in a new browser;")
+	fmt.Println("and a frame of the archive's alone, without Go.")
+	goDir := ""
+	if *only == "" || *only == "static" {
+		var err error
+		if goDir, err = buildEmptyGo(); err != nil {
+			fmt.Fprintf(os.Stderr, "benchwidget: %v\n", err)
+			stopEdge()
+			os.Exit(1)
+		}
+		defer os.RemoveAll(goDir) //nolint:errcheck // a temporary folder: best effort
+	}
 	for _, hosting := range []string{"static", "serve", "serve+api", "edge", "edge+api"} {
 		if *only != "" && *only != hosting || strings.HasPrefix(hosting, "edge") && *edgeURL == "" {
 			continue
 		}
-		var cold, warm, intent, floor, coldT, warmT, intentT []float64
+		var cold, warm, intent, floor, coldT, warmT, intentT, goCold, goWarm, noGo []float64
 		for i := range *runs {
 			q := qs[i%len(qs)]
-			r, err := run(*chromium, *dir, *edgeURL, hosting, q, *lead)
+			r, err := run(*chromium, *dir, *edgeURL, hosting, q, *lead, goDir)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchwidget: %s run %d (%q): %v\n", hosting, i+1, q, err)
 				stopEdge()
 				os.Exit(1)
 			}
-			fmt.Printf("%-9s run %d %-12q cold %6.0f (%5.0f)  warm %6.0f (%5.0f)  intent %6.0f (%5.0f)  floor %4.1f  hits %d  RSS %s\n",
-				hosting, i+1, q, r.cold[0], r.cold[1], r.warm[0], r.warm[1], r.intent[0], r.intent[1], r.floor, r.hits, r.rss)
+			goLine := ""
+			if hosting == "static" {
+				goLine = fmt.Sprintf("  Go floor %.0f / %.0f (a frame alone %.0f)", r.goFloor[0], r.goFloor[1], r.goFloor[2])
+				goCold, goWarm, noGo = append(goCold, r.goFloor[0]), append(goWarm, r.goFloor[1]), append(noGo, r.goFloor[2])
+			}
+			fmt.Printf("%-9s run %d %-12q cold %6.0f (%5.0f)  warm %6.0f (%5.0f)  intent %6.0f (%5.0f)  floor %4.1f  hits %d  RSS %s%s\n",
+				hosting, i+1, q, r.cold[0], r.cold[1], r.warm[0], r.warm[1], r.intent[0], r.intent[1], r.floor, r.hits, r.rss, goLine)
 			cold, warm, intent, floor = append(cold, r.cold[0]), append(warm, r.warm[0]), append(intent, r.intent[0]), append(floor, r.floor)
 			coldT, warmT, intentT = append(coldT, r.cold[1]), append(warmT, r.warm[1]), append(intentT, r.intent[1])
 		}
 		fmt.Printf("%-9s median (min–max) of %d: cold %s, warm %s, intent %s, floor %s\n", hosting, *runs, spread(cold), spread(warm), spread(intent), spread(floor))
 		fmt.Printf("%-9s  typed → results:          cold %s, warm %s, intent %s\n", hosting, spread(coldT), spread(warmT), spread(intentT))
+		if len(goCold) > 0 {
+			fmt.Printf("%-9s  Go floor (an empty Go program in a frame of the archive's): cold %s, cached %s; a frame alone %s\n", hosting, spread(goCold), spread(goWarm), spread(noGo))
+		}
 	}
 }
 
@@ -136,6 +156,7 @@ func spread(xs []float64) string {
 type result struct {
 	cold, warm, intent [2]float64 // shortcut → results, query typed → results
 	floor              float64
+	goFloor            [3]float64 // static only: the empty Go program's frame, cold and cached; a frame alone
 	hits               int
 	rss                string
 }
@@ -194,7 +215,7 @@ const watch = `(q) => {
   return true;
 }`
 
-func run(chromium, dir, edge, hosting, q string, lead time.Duration) (result, error) {
+func run(chromium, dir, edge, hosting, q string, lead time.Duration, goDir string) (result, error) {
 	hosting, api := strings.CutSuffix(hosting, "+api")
 	archiveURL := strings.TrimSuffix(edge, "/")
 	if hosting != "edge" {
@@ -204,6 +225,9 @@ func run(chromium, dir, edge, hosting, q string, lead time.Duration) (result, er
 			if h, err = server.SiteHandler(os.DirFS(dir)); err != nil {
 				return result{}, err
 			}
+		}
+		if hosting == "static" {
+			h = withEmptyGo(h, goDir)
 		}
 		archive := httptest.NewServer(h)
 		defer archive.Close()
@@ -308,6 +332,12 @@ func run(chromium, dir, edge, hosting, q string, lead time.Duration) (result, er
 		fl = append(fl, ms)
 	}
 	r.floor = benchkit.Pct(fl, 50)
+	if hosting == "static" {
+		closeBrowser() // the floor's own browser: nothing of the widget's runs in it
+		if r.goFloor, err = goFloor(chromium, host.URL+"/search.html", origin); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
 }
 
