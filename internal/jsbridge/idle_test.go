@@ -16,16 +16,19 @@ var sink []byte
 
 // TestCollectWhenIdle: with the collector's own trigger off, a cycle runs after a
 // request that allocated enough once the bridge has been idle for the delay, none after
-// one that allocated too little, and none while a request is still in flight.
+// one that allocated too little, and none while a request is still in flight. It waits
+// for cycles by polling and holds requests in flight on a channel, not on the clock, so
+// that a loaded machine cannot make it fail.
 func TestCollectWhenIdle(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	release := make(chan struct{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, _ := strconv.Atoi(r.URL.Query().Get("alloc"))
 		for i := 0; i < n; i++ {
 			sink = make([]byte, 64<<10)
 		}
-		if ms, _ := strconv.Atoi(r.URL.Query().Get("sleep")); ms > 0 {
-			time.Sleep(time.Duration(ms) * time.Millisecond)
+		if r.URL.Query().Get("hold") != "" {
+			<-release
 		}
 	})
 	f := Serve("folioIdleHandle", h)
@@ -44,38 +47,46 @@ func TestCollectWhenIdle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// cycleAfter waits up to 5 s for a cycle after n and reports whether one came.
+	cycleAfter := func(n uint32) bool {
+		for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+			if cycles() != n {
+				return true
+			}
+		}
+		return false
+	}
 
 	before := cycles()
 	ask("alloc=16") // 1 MB: below the threshold
-	time.Sleep(50 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
 	if got := cycles(); got != before {
 		t.Fatalf("%d cycles after a small request, want none", got-before)
 	}
 
 	ask("alloc=128") // 8 MB
-	time.Sleep(50 * time.Millisecond)
-	after := cycles()
-	if after == before {
+	if !cycleAfter(before) {
 		t.Fatal("no cycle after an idle moment following 8 MB of allocation")
 	}
+	after := cycles()
 
-	// A request in flight holds the cycle back: one that allocated 8 MB sets the timer,
-	// and another, begun at once, sleeps 60 ms past it; 30 ms in, no cycle may have run.
-	ask("alloc=128")
-	done := make(chan error, 1)
+	// A request in flight holds the cycle back: one is held open while another allocates
+	// 8 MB and ends; no cycle may run until the held one ends too.
+	held := make(chan error, 1)
 	go func() {
-		_, err := Await(js.Global().Call("folioIdleHandle", "/x?sleep=60"))
-		done <- err
+		_, err := Await(js.Global().Call("folioIdleHandle", "/x?hold=1"))
+		held <- err
 	}()
-	time.Sleep(30 * time.Millisecond)
+	ask("alloc=128")
+	time.Sleep(100 * time.Millisecond)
 	if got := cycles(); got != after {
 		t.Fatalf("a cycle ran while a request was in flight")
 	}
-	if err := <-done; err != nil {
+	close(release)
+	if err := <-held; err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(50 * time.Millisecond)
-	if cycles() == after {
+	if !cycleAfter(after) {
 		t.Fatal("no cycle once the request in flight had ended")
 	}
 }
