@@ -45,6 +45,9 @@ import (
 
 var chromium string
 
+// trustedSPKI is, with -h2, the benchmark server's key for Chromium to trust (h2.go).
+var trustedSPKI string
+
 // askPrefix makes every search one typed so far (folio.search's prefix option: type-ahead).
 var askPrefix bool
 
@@ -60,6 +63,7 @@ func main() {
 	edgeDir := flag.String("edge", "", "a Worker folder written by folio worker: run it under wrangler dev (scripts/edge) and measure warm first runs through it (the viewer's one-request search); -site is then not needed")
 	edgeURL := flag.String("url", "", "like -edge, for a host already serving the site and its API at this URL (folio serve, wrangler dev)")
 	cpuprofile := flag.String("cpuprofile", "", "with -only warm: write a CPU profile of the viewer's worker over the warm first runs to this file, and print its top functions")
+	h2 := flag.Bool("h2", false, "serve the site over HTTPS with HTTP/2, as static hosts and CDNs do (Chromium trusts the benchmark's own certificate), instead of plain HTTP/1.1, where Chromium opens at most 6 connections to the host")
 	flag.BoolVar(&askPrefix, "prefix", false, "ask each query as typed so far (type-ahead: the last Latin word or number is a prefix); -posts is then ignored")
 	flag.Parse()
 	if askPrefix {
@@ -104,7 +108,15 @@ func main() {
 		fmt.Printf("data files counted as brotli %d, compressed by the benchmark (the site has no copies)\n", hostQuality)
 	}
 	c := &counter{h: server.Handler(files)}
-	srv := httptest.NewServer(c)
+	srv := httptest.NewUnstartedServer(c)
+	if *h2 {
+		srv.EnableHTTP2 = true
+		srv.StartTLS()
+		trustedSPKI = spki(srv.Certificate())
+		fmt.Println("served over HTTPS with HTTP/2")
+	} else {
+		srv.Start()
+	}
 	defer srv.Close()
 	url := srv.URL + "/"
 
@@ -430,6 +442,9 @@ func newBrowser() (context.Context, func(), error) {
 		return nil, nil, err
 	}
 	opts := chrome.Options(chromium, profile, 1200, 900)
+	if trustedSPKI != "" {
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors-spki-list", trustedSPKI))
+	}
 	ctx, closeBrowser, err := chrome.Start(opts)
 	if err != nil {
 		_ = os.RemoveAll(profile) // a temporary profile: best effort
