@@ -82,7 +82,7 @@ func (p *plan) walk(x query.Expr, neg bool) {
 			p.wordPrefixes[x.Prefix] = true
 		}
 		if len(x.Slots) > 1 {
-			ph := &phrase{t: x, neg: neg, tri: wordTrigram(x)}
+			ph := &phrase{t: x, neg: neg, tri: wordGram(x)}
 			p.phrases = append(p.phrases, ph)
 			p.phraseOf[x] = ph
 			if ph.tri != "" {
@@ -159,9 +159,9 @@ func pickWordChunks(rs []format.Route, own string, budget int) []format.Route {
 	return out
 }
 
-// wordTrigram returns the gram term of a word of three to analysis.MaxGram Han characters
+// wordGram returns the gram term of a word of three to analysis.MaxGram Han characters
 // in a row (its slots one bigram each, every one overlapping the next by a character), or "".
-func wordTrigram(x *query.Text) string {
+func wordGram(x *query.Text) string {
 	if len(x.Slots) < 2 || len(x.Slots) > analysis.MaxGram-1 {
 		return ""
 	}
@@ -208,7 +208,7 @@ func (p *plan) posFiles(t *query.Text) map[string]int {
 // (excluding a word's tokens found anywhere may also drop posts that have the tokens apart
 // but not the word) and are exact under ExactNever too, as long as they fit.
 //
-// A word whose trigram term the index holds (see meta.Trigrams) needs no positions: it is
+// A word whose gram term the index holds (see meta.Grams) needs no positions: it is
 // matched as that term, exactly, unless trigrams is false (ExactNever, which asks for the
 // looser match, and tests of bleve's phrases).
 func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budget int, trigrams bool) bool {
@@ -224,7 +224,7 @@ func (p *plan) decide(files *fetch.Fetcher, m *reader.Meta, mode Exactness, budg
 	var order []*phrase
 	for _, ph := range p.phrases {
 		if ph.tri != "" {
-			if trigrams && m.HasTrigram(ph.tri) {
+			if trigrams && m.HasGram(ph.tri) {
 				ph.useTri, ph.exact = true, true
 				continue
 			}

@@ -3,7 +3,7 @@
 // lower case, CJK bigrams), plus Folio's own terms. Every run of two or more Han
 // characters also gets an end mark (see EndMark), so that a lone character can be found
 // wherever it stands; common three-character words may be trigram terms (see
-// TrigramMark). Query words are analyzed by the same analyzer; PhraseSlots turns them into
+// GramMark). Query words are analyzed by the same analyzer; PhraseSlots turns them into
 // the terms each position may hold, so that a word matches exactly where the text contains
 // it: Han text as an exact substring, Latin words and numbers as whole tokens ("5G",
 // "QX7Z9", "沪深300" = 沪深+300, "12.3%" = 12.3, "A股" = a followed by a run starting with
@@ -38,13 +38,13 @@ const AnalyzerName = cjk.AnalyzerName
 // dictionary (one prefix query, usually one chunk).
 const EndMark = "\x00"
 
-// TrigramMark joins a Han bigram and the characters after it into a gram term: "净利"+mark+"润"
+// GramMark joins a Han bigram and the characters after it into a gram term: "净利"+mark+"润"
 // for 净利润 (three characters in a row, in one run), "新能"+mark+"源汽车" for 新能源汽车. The
 // build indexes the grams found in many posts (see index.TrigramShare, index.LongGramShare)
 // as terms of their own, so that a common word of three to MaxGram characters is one
 // term's doc list, exact, rather than a phrase whose positions must be fetched and merged.
 // The term sorts right after its first bigram, in the same chunk as a rule.
-const TrigramMark = "\x07"
+const GramMark = "\x07"
 
 // MaxGram is the most characters of a gram term.
 const MaxGram = 5
@@ -53,12 +53,12 @@ const MaxGram = 5
 func TrigramTerm(first, second string) string { return GramTerm([]string{first, second}) }
 
 // GramTerm returns the gram term of the bigrams of a word, in order, each overlapping the
-// next by a character: the first bigram, TrigramMark, and the last character of each of
+// next by a character: the first bigram, GramMark, and the last character of each of
 // the others.
 func GramTerm(bigrams []string) string {
 	var b strings.Builder
 	b.WriteString(bigrams[0])
-	b.WriteString(TrigramMark)
+	b.WriteString(GramMark)
 	for _, g := range bigrams[1:] {
 		_, size := utf8.DecodeRuneInString(g)
 		b.WriteString(g[size:])
@@ -66,8 +66,8 @@ func GramTerm(bigrams []string) string {
 	return b.String()
 }
 
-// IsTrigramTerm reports whether term is a gram term (of any length).
-func IsTrigramTerm(term string) bool { return strings.Contains(term, TrigramMark) }
+// IsGramTerm reports whether term is a gram term (of any length).
+func IsGramTerm(term string) bool { return strings.Contains(term, GramMark) }
 
 // Grams yields the gram term, position and length in characters (3 to maxN) of every
 // stretch of toks' bigrams that stands for that many characters in a row. The term's bytes
@@ -92,7 +92,7 @@ func Grams(toks []Token, maxN int, yield func(term []byte, pos, n int)) {
 		chain = append(chain, i)
 		for k := 2; k <= maxN-1 && k <= len(chain); k++ { // k bigrams: k+1 characters
 			first := toks[chain[len(chain)-k]]
-			buf = append(append(buf[:0], first.Term...), TrigramMark...)
+			buf = append(append(buf[:0], first.Term...), GramMark...)
 			for _, j := range chain[len(chain)-k+1:] {
 				_, size := utf8.DecodeRune(toks[j].Term)
 				buf = append(buf, toks[j].Term[size:]...)

@@ -15,10 +15,10 @@ func TestTrigramsInARow(t *testing.T) {
 		Grams(toks, maxN, func(term []byte, pos, n int) { got = append(got, string(term)) })
 		return got
 	}
-	if got, want := grams("净利润，净利，润色 利润A股票", 3), []string{"净利" + TrigramMark + "润"}; !slices.Equal(got, want) {
+	if got, want := grams("净利润，净利，润色 利润A股票", 3), []string{"净利" + GramMark + "润"}; !slices.Equal(got, want) {
 		t.Errorf("trigrams: %q, want %q", got, want) // 净利，润色: not in a row; 股票: two characters
 	}
-	m := TrigramMark
+	m := GramMark
 	want := []string{"新能" + m + "源", "能源" + m + "汽", "新能" + m + "源汽", "源汽" + m + "车", "能源" + m + "汽车", "新能" + m + "源汽车",
 		"汽车" + m + "板", "源汽" + m + "车板", "能源" + m + "汽车板"}
 	if got := grams("新能源汽车板，块", 5); !slices.Equal(got, want) {

@@ -22,8 +22,9 @@ type Meta struct {
 	// TitleClass is the length class of the average title (title norms are taken as
 	// equal: titles vary little in length).
 	TitleClass byte
-	// Trigrams lists the trigram terms the index holds (see analysis.TrigramMark), sorted.
-	Trigrams []string
+	// Grams lists the gram terms (of 3 to analysis.MaxGram characters) the index holds (see
+	// analysis.GramMark), sorted. Written as "trigrams" before longer grams came.
+	Grams []string
 }
 
 // Profile is what docs may share: categories and tags (indexes into the name lists) and
@@ -73,9 +74,9 @@ func EncodeMeta(m *Meta) []byte {
 		e.uvarint(uint64(r[1]))
 		prev = r[0]
 	}
-	if len(m.Trigrams) > 0 { // optional: data written before trigrams ends here
-		e.uvarint(uint64(len(m.Trigrams)))
-		for _, t := range m.Trigrams {
+	if len(m.Grams) > 0 { // optional: data written before trigrams ends here
+		e.uvarint(uint64(len(m.Grams)))
+		for _, t := range m.Grams {
 			e.str(t)
 		}
 	}
@@ -131,8 +132,8 @@ func DecodeMeta(data []byte) (*Meta, error) {
 	if len(d.b) > 0 && d.err == nil {
 		n := d.int(len(data))
 		for i := 0; i < n && d.err == nil; i++ {
-			m.Trigrams = append(m.Trigrams, d.str())
-			if i > 0 && m.Trigrams[i] <= m.Trigrams[i-1] {
+			m.Grams = append(m.Grams, d.str())
+			if i > 0 && m.Grams[i] <= m.Grams[i-1] {
 				d.fail()
 			}
 		}
@@ -143,9 +144,9 @@ func DecodeMeta(data []byte) (*Meta, error) {
 	return m, nil
 }
 
-// HasTrigram reports whether the index holds the trigram term t.
-func (m *Meta) HasTrigram(t string) bool {
-	_, ok := slices.BinarySearch(m.Trigrams, t)
+// HasGram reports whether the index holds the gram term t.
+func (m *Meta) HasGram(t string) bool {
+	_, ok := slices.BinarySearch(m.Grams, t)
 	return ok
 }
 

@@ -80,13 +80,13 @@ type docLens struct {
 }
 
 // collect analyzes every post (in parallel, merged in doc order) into postings and returns
-// each doc's lengths. The trigram terms are x.tri, or, when nil, those frequentTrigrams
+// each doc's lengths. The trigram terms are x.tri, or, when nil, those frequentGrams
 // picks.
 func (x *indexer) collect(sorted []*post.Post) ([]docLens, error) {
 	n := len(sorted)
 	lens := make([]docLens, n)
 	if x.tri == nil {
-		x.tri = frequentTrigrams(sorted, x.analyze)
+		x.tri = frequentGrams(sorted, x.analyze)
 	}
 	tri := x.tri
 
@@ -142,7 +142,7 @@ func (x *indexer) collect(sorted []*post.Post) ([]docLens, error) {
 // metaOf makes the metadata of every doc from the posts (sorted) and their lengths.
 func metaOf(sorted []*post.Post, lens []docLens, trigrams []string) *format.Meta {
 	n := len(sorted)
-	m := &format.Meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n), Trigrams: trigrams}
+	m := &format.Meta{Docs: n, DocProfile: make([]uint32, n), Days: make([]int32, n), Grams: trigrams}
 	profiles := map[string]uint32{}
 	titleTokens := 0
 	catIdx, tagIdx := nameIndex(sorted, func(p *post.Post) []string { return p.Categories }),
@@ -201,11 +201,11 @@ func analyzePost(p *post.Post, groups map[string]int, tri map[string]int, analyz
 	return out
 }
 
-// frequentTrigrams returns the gram terms to index (see TrigramShare and LongGramShare),
+// frequentGrams returns the gram terms to index (see TrigramShare and LongGramShare),
 // counted in a sample of evenly spread posts. A gram of n characters is counted only
 // where both its grams of n-1 are common enough to be held: no gram is more common than
 // its parts.
-func frequentTrigrams(sorted []*post.Post, analyze Analyzer) map[string]int {
+func frequentGrams(sorted []*post.Post, analyze Analyzer) map[string]int {
 	n := len(sorted)
 	need := [analysis.MaxGram + 1]int{}
 	for g := 3; g <= analysis.MaxGram; g++ {
@@ -257,7 +257,7 @@ func frequentTrigrams(sorted []*post.Post, analyze Analyzer) map[string]int {
 // heldParts reports whether both grams one character shorter within the gram term are in
 // held.
 func heldParts(held map[string]int, term []byte) bool {
-	first, rest, _ := strings.Cut(string(term), analysis.TrigramMark) // first bigram; the next characters
+	first, rest, _ := strings.Cut(string(term), analysis.GramMark) // first bigram; the next characters
 	rs := []rune(first + rest)
 	head := analysis.GramTerm(bigramsOf(rs[:len(rs)-1]))
 	tail := analysis.GramTerm(bigramsOf(rs[1:]))
@@ -400,7 +400,7 @@ func (x *indexer) writeTerms(terms iter.Seq2[string, *termAcc]) {
 	for term, a := range terms {
 		x.stats.Terms++
 		size, psize := len(term)+2, 0
-		keepPos := !analysis.IsTrigramTerm(term)
+		keepPos := !analysis.IsGramTerm(term)
 		for f := range format.NumFields {
 			if fa := &a.f[f]; fa.df > 0 {
 				size += int(fa.dsize) + 6
@@ -455,7 +455,7 @@ func (x *indexer) encodeGroup(chunks [][]termEntryAcc, leaves *[]format.Route, m
 		for _, e := range c {
 			t := &format.TermData{Term: e.term}
 			for f := range format.NumFields {
-				t.Fields[f] = e.acc.f[f].split(!analysis.IsTrigramTerm(e.term))
+				t.Fields[f] = e.acc.f[f].split(!analysis.IsGramTerm(e.term))
 			}
 			e.acc.f = [format.NumFields]fieldAcc{}
 			terms = append(terms, t)

@@ -60,7 +60,7 @@ const StateVersion = 2
 type State struct {
 	Version  int         `json:"version"`
 	Sizes    Sizes       `json:"sizes"`
-	Trigrams []string    `json:"trigrams"`
+	Grams    []string    `json:"trigrams"` // the gram terms the first segment picked (JSON name from when they were trigrams)
 	Segments []*SegState `json:"segments"`
 }
 
@@ -359,7 +359,7 @@ func (u *update) plan(prev *State) bool {
 		u.stats.Merged, u.stats.Tombstones = 0, 0
 		return false
 	}
-	u.segs, u.tri = out, prev.Trigrams
+	u.segs, u.tri = out, prev.Grams
 	u.stats.Fresh = len(fresh)
 	return true
 }
@@ -527,7 +527,7 @@ func (u *update) finish(layout func() bundle.Layout) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("search root: %w", err)
 	}
-	u.next = &State{Version: StateVersion, Sizes: u.sizes, Trigrams: u.tri, Segments: u.segs}
+	u.next = &State{Version: StateVersion, Sizes: u.sizes, Grams: u.tri, Segments: u.segs}
 	return u.w.Put("s", data), nil
 }
 
