@@ -70,17 +70,27 @@ func (m *measure) warm() ([2]*tab, error) {
 	}
 	for i := range m.rows {
 		r := &m.rows[i]
+		var files [2]int
 		for k, t := range tabs {
+			t.e.n.logStart()
 			a, _, err := t.run(t.e.search, r.q, 180*time.Second)
+			urls := t.e.n.logStop()
+			var floor float64
+			if err == nil {
+				floor, err = t.floor(urls)
+			}
 			if err != nil {
 				tabs[0].cancel()
 				tabs[1].cancel()
 				return tabs, err
 			}
-			r.warm[k] = a.Ms
+			r.warm[k], files[k] = a.Ms, len(urls)
 			m.figs[k].warmMs = append(m.figs[k].warmMs, a.Ms)
+			m.figs[k].floorMs = append(m.figs[k].floorMs, floor)
+			m.figs[k].files = append(m.figs[k].files, float64(len(urls)))
 		}
-		fmt.Fprintf(os.Stderr, "warm %s: Folio %.1f ms, Pagefind %.1f ms\n", r.q, r.warm[0], r.warm[1])
+		fmt.Fprintf(os.Stderr, "warm %s: Folio %.1f ms (%d files, floor %.1f), Pagefind %.1f ms (%d files, floor %.1f)\n",
+			r.q, r.warm[0], files[0], m.figs[0].floorMs[i], r.warm[1], files[1], m.figs[1].floorMs[i])
 	}
 	return tabs, nil
 }

@@ -13,6 +13,8 @@ import (
 type figures struct {
 	coldKB, coldMs []float64 // per cold query: bytes sent (kB, as served) and time to 10 hits
 	warmMs         []float64 // per query: its first run in a warm page
+	floorMs        []float64 // per query: the same data files fetched all at once, no work
+	files          []float64 // per query: data files its warm first run fetched
 	recall         tally
 }
 
@@ -100,6 +102,7 @@ func printFigures(w io.Writer, f, p figures) {
 	row("cold time p95", benchkit.Pct(f.coldMs, 95), benchkit.Pct(p.coldMs, 95), "ms", "")
 	row("warm 1st run p50", benchkit.Pct(f.warmMs, 50), benchkit.Pct(p.warmMs, 50), "ms", "goal ≤ 0.50×")
 	row("warm 1st run p95", benchkit.Pct(f.warmMs, 95), benchkit.Pct(p.warmMs, 95), "ms", "")
+	printFloor(say, f, p)
 	fr, pr := f.recall.recall(), p.recall.recall()
 	say("%-26s %9.2f%% %9.2f%% %8.2f×  goal 100%%\n", "recall (substring truth)", 100*fr, 100*pr, fr/pr)
 	say("%-26s %10d %10d\n", "  posts found / of truth", f.recall.found, p.recall.found)
@@ -118,4 +121,17 @@ func printWarm(w io.Writer, f, p figures) {
 		}
 		say("%-26s %10.1f %10.1f %8.2f×  %s\n", fmt.Sprintf("warm 1st run p%.0f (ms)", q), fv, pv, fv/pv, goal)
 	}
+	printFloor(say, f, p)
+}
+
+// printFloor prints each engine's fetch floor for its warm first runs (the same data files
+// fetched all at once in the same page, no work) and the files they fetched, and what the
+// floor leaves of the warm goal: Folio's floor against Pagefind's warm time. Above 0.5×,
+// no amount of work saved reaches the goal; only fewer or cheaper requests can.
+func printFloor(say func(string, ...any), f, p figures) {
+	ff, pf := benchkit.Pct(f.floorMs, 50), benchkit.Pct(p.floorMs, 50)
+	say("%-26s %10.1f %10.1f %8.2f×\n", "warm fetch floor p50 (ms)", ff, pf, ff/pf)
+	say("%-26s %10.1f %10.1f %8.2f×\n", "warm files fetched p50", benchkit.Pct(f.files, 50), benchkit.Pct(p.files, 50), benchkit.Pct(f.files, 50)/benchkit.Pct(p.files, 50))
+	pw := benchkit.Pct(p.warmMs, 50)
+	say("%-26s %10.1f %10s %8.2f×  (Folio's floor p50 / Pagefind's warm 1st run p50)\n", "floor vs Pagefind's warm", ff, "", ff/pw)
 }
