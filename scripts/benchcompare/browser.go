@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"folio/scripts/benchkit"
 )
 
 // engine is one search engine's site as the browser sees it, and the page scripts that
@@ -88,21 +89,7 @@ type counter struct {
 	prefix string
 	hide   string
 	n      atomic.Int64
-
-	mu     sync.Mutex
-	logOn  bool
-	logged []string // data files requested while the log is on (see logStart)
-}
-
-// logStart starts a list of the data files the site is asked for; logStop ends it and
-// returns it.
-func (c *counter) logStart() { c.mu.Lock(); c.logOn, c.logged = true, nil; c.mu.Unlock() }
-
-func (c *counter) logStop() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.logOn = false
-	return c.logged
+	log    benchkit.Log[string] // data files requested (path and query), for the fetch floor
 }
 
 func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -111,11 +98,7 @@ func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, c.prefix) {
-		c.mu.Lock()
-		if c.logOn {
-			c.logged = append(c.logged, r.URL.RequestURI())
-		}
-		c.mu.Unlock()
+		c.log.Add(r.URL.RequestURI())
 		w.Header().Set("Cache-Control", "no-store")
 		w = noStore{w}
 	}
@@ -199,21 +182,9 @@ func (t *tab) run(script, q string, timeout time.Duration) (answer, float64, err
 	return a, kB, nil
 }
 
-// floor fetches urls all at once in the tab, doing nothing with them (no-store, as the
-// engines' data files are served), and returns the time that took: what a search that
-// fetched those files could at least take, in one round and without any work.
+// floor is the fetch floor of urls in the tab (benchkit.FetchFloor).
 func (t *tab) floor(urls []string) (float64, error) {
-	if len(urls) == 0 {
-		return 0, nil
-	}
-	uj, _ := json.Marshal(urls)
-	tctx, done := context.WithTimeout(t.ctx, 60*time.Second)
-	defer done()
-	ms, err := chromedp.Run(tctx, chromedp.Evaluate[float64](fmt.Sprintf(`(async (urls) => {
-  const t0 = performance.now();
-  await Promise.all(urls.map((u) => fetch(u, {cache: 'no-store'}).then((r) => r.arrayBuffer())));
-  return performance.now() - t0;
-})(%s)`, uj), chromedp.EvalAwaitPromise))
+	ms, err := benchkit.FetchFloor(t.ctx, urls)
 	if err != nil {
 		return 0, fmt.Errorf("%s: fetch floor: %w", t.e.name, err)
 	}

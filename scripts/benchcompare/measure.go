@@ -72,9 +72,9 @@ func (m *measure) warm() ([2]*tab, error) {
 		r := &m.rows[i]
 		var files [2]int
 		for k, t := range tabs {
-			t.e.n.logStart()
+			t.e.n.log.Start()
 			a, _, err := t.run(t.e.search, r.q, 180*time.Second)
-			urls := t.e.n.logStop()
+			urls := t.e.n.log.Stop()
 			var floor float64
 			if err == nil {
 				floor, err = t.floor(urls)

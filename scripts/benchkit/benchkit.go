@@ -1,5 +1,6 @@
 // Package benchkit holds what the browser benchmarks (scripts/benchsearch,
-// scripts/benchcompare) share: reading query lists and taking percentiles.
+// scripts/benchcompare) share: reading query lists, taking percentiles, logging requests
+// and the fetch floor (floor.go).
 package benchkit
 
 import (

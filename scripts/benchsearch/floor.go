@@ -1,14 +1,8 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"folio/scripts/benchkit"
 )
@@ -22,31 +16,6 @@ import (
 type fetched struct {
 	url   string // path and query, as requested
 	bytes int64  // as written (compressed where served so)
-}
-
-// requestLog records the data requests the server answers while it is on.
-type requestLog struct {
-	mu   sync.Mutex
-	on   bool
-	list []fetched
-}
-
-func (l *requestLog) start() { l.mu.Lock(); l.on, l.list = true, nil; l.mu.Unlock() }
-
-// stop turns the log off and returns what it recorded.
-func (l *requestLog) stop() []fetched {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.on = false
-	return l.list
-}
-
-func (l *requestLog) add(f fetched) {
-	l.mu.Lock()
-	if l.on {
-		l.list = append(l.list, f)
-	}
-	l.mu.Unlock()
 }
 
 // shardURLs are the post shards (data/p/) among files: what showing the hits fetched.
@@ -66,23 +35,6 @@ func urls(files []fetched) []string {
 		out[i] = f.url
 	}
 	return out
-}
-
-// floor fetches urls from the page all at once (no-store: from the server, as the
-// search did; the same files, so the same sizes and encodings), reads each body, and
-// returns the time until the last one is in, in ms. No files cost nothing.
-func floor(ctx context.Context, list []string) (float64, error) {
-	if len(list) == 0 {
-		return 0, nil
-	}
-	uj, _ := json.Marshal(list)
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	return chromedp.Run(tctx, chromedp.Evaluate[float64](fmt.Sprintf(`(async (urls) => {
-  const t0 = performance.now();
-  await Promise.all(urls.map((u) => fetch(u, {cache: 'no-store'}).then((r) => r.arrayBuffer())));
-  return performance.now() - t0;
-})(%s)`, uj), chromedp.EvalAwaitPromise))
 }
 
 // floorRun is one warm first run beside its floors.

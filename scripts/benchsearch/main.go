@@ -203,9 +203,9 @@ func main() {
 	phases := map[string][]float64{}
 	var prof *workerProfiler
 	for i, q := range queries {
-		c.log.start()
+		c.log.Start()
 		res, err := search(ctx, q, false)
-		files := c.log.stop()
+		files := c.log.Stop()
 		if err != nil {
 			fail("warm-up %q: %v", q, err)
 		}
@@ -223,8 +223,8 @@ func main() {
 		if i == 0 {
 			time.Sleep(500 * time.Millisecond) // the route tables a page fetches after its first search
 		}
-		if fr.floor, err = floor(ctx, urls(files)); err == nil {
-			fr.hitsFlr, err = floor(ctx, shardURLs(files))
+		if fr.floor, err = benchkit.FetchFloor(ctx, urls(files)); err == nil {
+			fr.hitsFlr, err = benchkit.FetchFloor(ctx, shardURLs(files))
 		}
 		if err != nil {
 			fail("fetch floor of %q: %v", q, err)
@@ -382,7 +382,7 @@ func fail(format string, args ...any) {
 type counter struct {
 	h                    http.Handler
 	search, shard, other atomic.Int64
-	log                  requestLog // data/ requests, for the fetch floor
+	log                  benchkit.Log[fetched] // data/ requests, for the fetch floor
 }
 
 func (c *counter) reset() { c.search.Store(0); c.shard.Store(0); c.other.Store(0) }
@@ -405,7 +405,7 @@ func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cw := &countingWriter{ResponseWriter: w, n: n, noStore: strings.HasPrefix(p, "/data/")}
 	c.h.ServeHTTP(cw, r)
 	if cw.noStore {
-		c.log.add(fetched{url: r.URL.RequestURI(), bytes: cw.own})
+		c.log.Add(fetched{url: r.URL.RequestURI(), bytes: cw.own})
 	}
 }
 
