@@ -17,8 +17,7 @@ import (
 // the last one allocated enough to make a cycle due soon.
 var idle struct {
 	sync.Mutex
-	on       bool
-	delay    time.Duration
+	delay    time.Duration // 0: off
 	minAlloc uint64
 	inFlight int
 	gen      uint64 // counts requests begun, so a timer knows whether one came since
@@ -33,7 +32,7 @@ var idle struct {
 func CollectWhenIdle(delay time.Duration, minAlloc uint64) {
 	idle.Lock()
 	defer idle.Unlock()
-	idle.on, idle.delay, idle.minAlloc = delay > 0, delay, minAlloc
+	idle.delay, idle.minAlloc = max(delay, 0), minAlloc
 	idle.lastGC = allocatedBytes()
 }
 
@@ -53,7 +52,7 @@ func requestEnds() {
 	idle.Lock()
 	defer idle.Unlock()
 	idle.inFlight--
-	if !idle.on || idle.inFlight > 0 {
+	if idle.delay == 0 || idle.inFlight > 0 {
 		return
 	}
 	gen := idle.gen
